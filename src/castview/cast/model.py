@@ -1,0 +1,239 @@
+"""Values of the asciicast format: the header, events, and problems found while reading."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping, NamedTuple
+
+OUTPUT = "o"
+INPUT = "i"
+MARKER = "m"
+RESIZE = "r"
+EXIT = "x"
+
+
+class CastError(Exception):
+    """A file that cannot be read as a recording at all."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class Problem(NamedTuple):
+    """Something wrong with one line of a recording that was skipped or repaired."""
+
+    line: int | None
+    message: str
+
+    def describe(self, path: str = "") -> str:
+        where = f"{path}:{self.line}" if self.line is not None else path
+        return f"{where}: {self.message}" if where else self.message
+
+
+class Event(NamedTuple):
+    """One event on the recording's own timeline (seconds since start, absolute)."""
+
+    time: float
+    code: str
+    data: str
+
+
+class Size(NamedTuple):
+    cols: int
+    rows: int
+
+
+def parse_size(data: str, rows_first: bool = False) -> Size | None:
+    """Parse a resize event's "COLSxROWS" (or Kubernetes' "ROWSxCOLS"); None if invalid."""
+    parts = data.strip().lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    a, b = int(parts[0]), int(parts[1])
+    cols, rows = (b, a) if rows_first else (a, b)
+    if not (1 <= cols <= MAX_COLS and 1 <= rows <= MAX_ROWS):
+        return None
+    return Size(cols, rows)
+
+
+# Terminal sizes beyond these are treated as damage: nothing real is that large and a
+# screen of that size would exhaust memory.
+MAX_COLS = 1000
+MAX_ROWS = 500
+DEFAULT_SIZE = Size(80, 24)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Header:
+    """A recording's header, backed by the raw mapping so unknown keys are kept.
+
+    Every field but the version is optional and may be null in the wild, so the
+    accessors return None rather than raising.
+    """
+
+    raw: Mapping[str, Any]
+    version: int
+    raw_text: str = field(default="", compare=False)
+
+    KNOWN_KEYS = (
+        "version", "width", "height", "term", "timestamp", "duration", "idle_time_limit",
+        "command", "title", "env", "theme", "tags", "srcNode", "srcNodeID", "srcNodeTags",
+        "srcNodeUserID", "srcNodeUser", "sshUser", "localUser", "connectionID", "kubernetes",
+        "dstNode", "dstNodeID",
+    )
+
+    def get(self, key: str) -> Any:
+        return self.raw.get(key)
+
+    # -- size -------------------------------------------------------------------------
+    @property
+    def declared_size(self) -> tuple[int | None, int | None]:
+        if self.version == 3:
+            term = self.raw.get("term")
+            term = term if isinstance(term, Mapping) else {}
+            return _int(term.get("cols")), _int(term.get("rows"))
+        return _int(self.raw.get("width")), _int(self.raw.get("height"))
+
+    @property
+    def size(self) -> Size:
+        """The terminal size to replay at; a PTY-less session (0x0) or an absurd size
+        falls back to 80x24."""
+        cols, rows = self.declared_size
+        if cols and rows and 1 <= cols <= MAX_COLS and 1 <= rows <= MAX_ROWS:
+            return Size(cols, rows)
+        return DEFAULT_SIZE
+
+    # -- asciinema fields -------------------------------------------------------------
+    @property
+    def timestamp(self) -> int | None:
+        return _int(self.raw.get("timestamp"))
+
+    @property
+    def start_time(self) -> datetime | None:
+        ts = self.timestamp
+        if ts is None:
+            return None
+        try:
+            return datetime.fromtimestamp(ts, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+
+    @property
+    def duration(self) -> float | None:
+        value = self.raw.get("duration")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    @property
+    def idle_time_limit(self) -> float | None:
+        value = self.raw.get("idle_time_limit")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        return None
+
+    @property
+    def command(self) -> str | None:
+        return _str(self.raw.get("command"))
+
+    @property
+    def title(self) -> str | None:
+        return _str(self.raw.get("title"))
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = self.raw.get("env")
+        if not isinstance(env, Mapping):
+            return {}
+        return {str(k): str(v) for k, v in env.items() if v is not None}
+
+    @property
+    def term_type(self) -> str | None:
+        if self.version == 3:
+            term = self.raw.get("term")
+            if isinstance(term, Mapping) and isinstance(term.get("type"), str):
+                return term["type"]
+        return self.env.get("TERM")
+
+    @property
+    def theme(self) -> Mapping[str, Any] | None:
+        theme = self.raw.get("theme")
+        if self.version == 3:
+            term = self.raw.get("term")
+            if isinstance(term, Mapping):
+                theme = term.get("theme")
+        return theme if isinstance(theme, Mapping) else None
+
+    # -- Tailscale fields -------------------------------------------------------------
+    @property
+    def src_node(self) -> str | None:
+        return _str(self.raw.get("srcNode"))
+
+    @property
+    def src_node_id(self) -> str | None:
+        return _str(self.raw.get("srcNodeID"))
+
+    @property
+    def src_node_tags(self) -> list[str]:
+        tags = self.raw.get("srcNodeTags")
+        return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+    @property
+    def src_node_user_id(self) -> int | None:
+        return _int(self.raw.get("srcNodeUserID"))
+
+    @property
+    def src_node_user(self) -> str | None:
+        return _str(self.raw.get("srcNodeUser"))
+
+    @property
+    def ssh_user(self) -> str | None:
+        return _str(self.raw.get("sshUser"))
+
+    @property
+    def local_user(self) -> str | None:
+        return _str(self.raw.get("localUser"))
+
+    @property
+    def connection_id(self) -> str | None:
+        return _str(self.raw.get("connectionID"))
+
+    @property
+    def kubernetes(self) -> dict[str, Any] | None:
+        k8s = self.raw.get("kubernetes")
+        return dict(k8s) if isinstance(k8s, Mapping) else None
+
+    @property
+    def resize_rows_first(self) -> bool:
+        """Tailscale's Kubernetes recorder writes resizes as ROWSxCOLS."""
+        return self.kubernetes is not None
+
+    @property
+    def who(self) -> str:
+        """The person or tags behind the session, for one-line listings."""
+        if self.src_node_user:
+            return self.src_node_user
+        if self.src_node_tags:
+            return ",".join(self.src_node_tags)
+        return ""
+
+    @property
+    def unknown_keys(self) -> dict[str, Any]:
+        return {k: v for k, v in self.raw.items() if k not in self.KNOWN_KEYS}

@@ -1,0 +1,311 @@
+"""Reading asciicast v1, v2 and v3 from a binary file-like object.
+
+The reader is tolerant: a bad line is skipped and reported as a Problem with its line
+number, everything valid is kept. Only a file that is not a recording at all raises
+CastError. v2/v3 bodies are streamed line by line so multi-GB files never sit in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterator, NamedTuple
+
+from .model import RESIZE, CastError, Event, Header, Problem, parse_size
+
+HEADER_LIMIT = 1 << 20  # a header line longer than this is not a recording's
+V1_LIMIT = 256 << 20  # v1 is one JSON document that must be parsed whole
+BOM = b"\xef\xbb\xbf"
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    text = text.strip()
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text[:width])
+    return repr(clean + ("…" if len(text) > width else ""))
+
+
+def _decode(raw: bytes) -> tuple[str, bool]:
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), False
+
+
+def _strip_eol(raw: bytes) -> tuple[bytes, bool]:
+    if raw.endswith(b"\n"):
+        return raw[:-2] if raw.endswith(b"\r\n") else raw[:-1], True
+    return raw, False
+
+
+@dataclass(frozen=True)
+class CastHead:
+    """The parsed header and where the events start.
+
+    For v1 the whole document had to be parsed, so its events are carried here.
+    """
+
+    header: Header
+    body_offset: int
+    v1_events: tuple[Event, ...] | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def version(self) -> int:
+        return self.header.version
+
+
+def _header_from_mapping(obj: dict, path: str, text: str) -> Header:
+    version = obj.get("version")
+    if version not in (1, 2, 3) or isinstance(version, bool):
+        raise CastError(path, f"unsupported asciicast version {version!r}", 1)
+    return Header(raw=obj, version=version, raw_text=text)
+
+
+def read_head(f: BinaryIO, path: str) -> CastHead:
+    """Read the header with a bounded read of the first line (the whole file for v1)."""
+    f.seek(0)
+    first = f.readline(HEADER_LIMIT + 1)
+    if not first:
+        raise CastError(path, "empty file, not a recording")
+    offset = len(first)
+    if first.startswith(BOM):
+        first = first[len(BOM):]
+    line, complete = _strip_eol(first)
+    if len(first) > HEADER_LIMIT and not complete:
+        if first.lstrip().startswith(b"{"):
+            return _read_v1(f, path)
+        raise CastError(path, "first line is over 1 MiB and is not an asciicast header")
+    text, _ = _decode(line)
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        if text.lstrip().startswith("{"):
+            # A pretty-printed v1 document, or a header cut off while being written.
+            return _read_v1(f, path)
+        raise CastError(path, f"not an asciicast recording: first line is {_excerpt(text)}", 1) from None
+    if not isinstance(obj, dict):
+        raise CastError(path, "not an asciicast recording: first line is not a JSON object", 1)
+    header = _header_from_mapping(obj, path, text)
+    if header.version == 1:
+        return _v1_head(obj, header, path, offset)
+    return CastHead(header=header, body_offset=offset, problems=_header_problems(header))
+
+
+def _header_problems(header: Header) -> tuple[Problem, ...]:
+    cols, rows = header.declared_size
+    if cols is None or rows is None:
+        return (Problem(1, f"header has no terminal size; replaying at {header.size.cols}x{header.size.rows}"),)
+    if (cols, rows) != tuple(header.size):
+        return (Problem(1, f"header size {cols}x{rows} is unusable; replaying at {header.size.cols}x{header.size.rows}"),)
+    return ()
+
+
+def _read_v1(f: BinaryIO, path: str) -> CastHead:
+    f.seek(0)
+    data = f.read(V1_LIMIT + 1)
+    if len(data) > V1_LIMIT:
+        raise CastError(path, "asciicast v1 document larger than 256 MiB")
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    text, _ = _decode(data)
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        raise CastError(path, f"not an asciicast recording: invalid JSON ({exc.msg})", exc.lineno) from None
+    if not isinstance(obj, dict):
+        raise CastError(path, "not an asciicast recording: not a JSON object", 1)
+    header = _header_from_mapping(obj, path, "")
+    if header.version != 1:
+        raise CastError(path, "header line is not valid JSON", 1)
+    return _v1_head(obj, header, path, len(data))
+
+
+def _v1_head(obj: dict, header: Header, path: str, end: int) -> CastHead:
+    frames = obj.get("stdout")
+    if not isinstance(frames, list):
+        raise CastError(path, "asciicast v1 document has no 'stdout' frames")
+    problems: list[Problem] = list(_header_problems(header))
+    events: list[Event] = []
+    now = 0.0
+    for i, frame in enumerate(frames):
+        if (not isinstance(frame, list) or len(frame) != 2 or not isinstance(frame[1], str)
+                or not _is_number(frame[0])):
+            problems.append(Problem(None, f"stdout frame {i} is not [delay, text]; skipped"))
+            continue
+        delay = float(frame[0])
+        if not math.isfinite(delay) or delay < 0:
+            problems.append(Problem(None, f"stdout frame {i} has invalid delay {frame[0]!r}; taken as 0"))
+            delay = 0.0
+        now += delay
+        events.append(Event(now, "o", frame[1]))
+    # v1 keeps the header fields beside 'stdout'; drop the frames from the header view.
+    raw = {k: v for k, v in obj.items() if k != "stdout"}
+    header = Header(raw=raw, version=1, raw_text=json.dumps(raw, ensure_ascii=False))
+    return CastHead(header=header, body_offset=end, v1_events=tuple(events), problems=tuple(problems))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class Located(NamedTuple):
+    """An event with where it came from, for the offset index."""
+
+    offset: int
+    line: int
+    event: Event
+
+
+@dataclass
+class ScanState:
+    """Where a scan stopped, so a later scan of a growing file can resume there."""
+
+    offset: int
+    line: int
+    time: float
+
+
+@dataclass
+class EventScanner:
+    """Streams the events of a v2/v3 body (or replays v1's) with offsets and problems.
+
+    After iteration: `problems` holds every skipped or repaired line, `state` where to
+    resume, and `incomplete_tail` whether the file ends in a half-written line (a session
+    still being recorded, or a recorder that died) which is not counted as a problem.
+    """
+
+    f: BinaryIO
+    head: CastHead
+    start: ScanState | None = None
+    problems: list[Problem] = field(default_factory=list)
+    incomplete_tail: bool = False
+    state: ScanState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = self.start or ScanState(self.head.body_offset, 2, 0.0)
+        self._rows_first = self.head.header.resize_rows_first
+
+    def __iter__(self) -> Iterator[Located]:
+        if self.head.v1_events is not None:
+            for i, event in enumerate(self.head.v1_events):
+                yield Located(self.head.body_offset, i + 2, event)
+            self.state = ScanState(self.head.body_offset, 2, self.head.v1_events[-1].time if self.head.v1_events else 0.0)
+            return
+        relative = self.head.version == 3
+        f = self.f
+        f.seek(self.state.offset)
+        offset, line_no, now = self.state.offset, self.state.line, self.state.time
+        self.incomplete_tail = False
+        for raw in f:
+            here = offset
+            offset += len(raw)
+            body, complete = _strip_eol(raw)
+            text, valid_utf8 = _decode(body)
+            stripped = text.strip()
+            if not stripped or (relative and stripped.startswith("#")):
+                line_no += 1
+                if complete:
+                    self.state = ScanState(offset, line_no, now)
+                continue
+            try:
+                item = json.loads(text)
+            except ValueError:
+                item = None
+            if not complete and item is None:
+                # The recorder has not finished writing this line (or never will).
+                self.incomplete_tail = True
+                break
+            event, problem = self._event(item, text, now, relative)
+            if problem:
+                self.problems.append(Problem(line_no, problem))
+            if event is not None:
+                if not valid_utf8:
+                    self.problems.append(Problem(line_no, "invalid UTF-8 replaced with U+FFFD"))
+                now = event.time
+                yield Located(here, line_no, event)
+            line_no += 1
+            self.state = ScanState(offset, line_no, now)
+
+    def _event(self, item: object, text: str, now: float, relative: bool) -> tuple[Event | None, str | None]:
+        if not isinstance(item, list):
+            return None, f"not an event (expected [time, code, data]): {_excerpt(text)}; skipped"
+        if len(item) < 3 or not _is_number(item[0]) or not isinstance(item[1], str):
+            return None, f"malformed event {_excerpt(text)}; skipped"
+        t, code, data = item[0], item[1], item[2]
+        if not isinstance(data, str):
+            data = json.dumps(data)
+        problem = None
+        t = float(t)
+        if not math.isfinite(t) or t < 0:
+            problem = f"invalid time {item[0]!r}; kept at {now:.6f}"
+            t = now
+        elif relative:
+            t = now + t
+        elif t < now:
+            problem = f"time {t:.6f} goes backwards (previous {now:.6f}); kept at {now:.6f}"
+            t = now
+        if code == RESIZE:
+            size = parse_size(data, rows_first=self._rows_first)
+            if size is None:
+                return Event(t, code, data), f"invalid resize {data!r}; ignored"
+            data = f"{size.cols}x{size.rows}"
+        return Event(t, code, data), problem
+
+
+def load_events(path: str | os.PathLike[str]) -> tuple[Header, list[Event]]:
+    """Read a whole (small) recording: its header and every valid event, in order."""
+    with open(path, "rb") as f:
+        head = read_head(f, os.fspath(path))
+        return head.header, [loc.event for loc in EventScanner(f, head)]
+
+
+def read_header(path: str | os.PathLike[str]) -> CastHead:
+    with open(path, "rb") as f:
+        return read_head(f, os.fspath(path))
+
+
+class Tail(NamedTuple):
+    """What the end of a file says without reading the rest of it."""
+
+    last_time: float | None
+    incomplete: bool
+
+
+TAIL_BYTES = 64 << 10
+
+
+def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
+    """The time of the last event and whether the last line is half-written.
+
+    v2 times are absolute, so the last complete line gives the duration from a bounded
+    read; v3 intervals need every time, which a fast pass over the body sums up.
+    """
+    if head.v1_events is not None:
+        return Tail(head.v1_events[-1].time if head.v1_events else 0.0, False)
+    if head.version == 3:
+        scanner = EventScanner(f, head)
+        last = None
+        for located in scanner:
+            last = located.event.time
+        return Tail(last, scanner.incomplete_tail)
+    start = max(head.body_offset, size - TAIL_BYTES)
+    f.seek(start)
+    chunk = f.read(size - start)
+    lines = chunk.split(b"\n")
+    incomplete = False
+    if lines and lines[-1].strip():
+        try:
+            json.loads(lines[-1])
+        except ValueError:
+            incomplete = True
+            lines.pop()
+    for raw in reversed(lines if start == head.body_offset else lines[1:]):
+        try:
+            item = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(item, list) and item and _is_number(item[0]) and math.isfinite(item[0]):
+            return Tail(float(item[0]), incomplete)
+    return Tail(None if size > head.body_offset else 0.0, incomplete)

@@ -1,0 +1,186 @@
+"""The `castview` command line: builds sources and hands them to a printer or the app."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import formatting as fmt
+from .cast.model import CastError
+from .config import bundled_samples
+from .sanitize import printable
+from .sources.base import Source
+from .sources.catalog import DAMAGED, LIVE, OK, Catalog, RecordingSummary, build_catalog
+from .sources.local import LocalSource
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="Browse, replay, search and export SSH session recordings (asciicast, Tailscale tsrecorder).",
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+SourcesArg = typer.Argument(None, help="Directories, .cast files (default: $TSRECORDER_DST, else the bundled samples).")
+JsonOpt = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(Text(f"castview: {printable(message)}", style="red"))
+    raise typer.Exit(code)
+
+
+def default_sources() -> list[str]:
+    dst = os.environ.get("TSRECORDER_DST")
+    if dst:
+        err.print(Text(f"castview: no SOURCE given; using $TSRECORDER_DST ({printable(dst)})", style="dim"))
+        return [dst]
+    samples = bundled_samples()
+    err.print(Text(f"castview: no SOURCE given; using the bundled samples ({samples})", style="dim"))
+    return [str(samples)]
+
+
+def make_sources(specs: list[str] | None) -> list[Source]:
+    return [LocalSource(spec) for spec in (specs or default_sources())]
+
+
+def _who(rec: RecordingSummary) -> str:
+    return rec.header.who if rec.header else ""
+
+
+def _users(rec: RecordingSummary) -> str:
+    if rec.header is None:
+        return ""
+    ssh, local = rec.header.ssh_user or "", rec.header.local_user or ""
+    return ssh if ssh == local or not local else f"{ssh}→{local}"
+
+
+STATUS_MARK = {OK: "", LIVE: "● live", "truncated": "⚠ truncated", DAMAGED: "⚠ damaged"}
+
+
+def summary_json(rec: RecordingSummary) -> dict[str, Any]:
+    h = rec.header
+    size = h.size if h else None
+    return {
+        "node_id": rec.node_id,
+        "path": rec.ref.location,
+        "source": rec.ref.source,
+        "start": fmt_iso(rec.start_ns),
+        "start_ns": rec.start_ns,
+        "duration": rec.duration,
+        "size": rec.ref.size,
+        "status": rec.status,
+        "error": rec.error,
+        "version": h.version if h else None,
+        "width": size.cols if size else None,
+        "height": size.rows if size else None,
+        "src_node": h.src_node if h else None,
+        "src_node_id": h.src_node_id if h else None,
+        "src_node_user": h.src_node_user if h else None,
+        "src_node_user_id": h.src_node_user_id if h else None,
+        "src_node_tags": h.src_node_tags if h else [],
+        "ssh_user": h.ssh_user if h else None,
+        "local_user": h.local_user if h else None,
+        "command": h.command if h else None,
+        "connection_id": h.connection_id if h else None,
+        "also_at": list(rec.also_at),
+    }
+
+
+def fmt_iso(ns: int) -> str:
+    from .sources.layout import format_ns
+
+    return format_ns(ns)
+
+
+def print_catalog(catalog: Catalog, paths: bool = False) -> None:
+    for group in catalog.groups:
+        title = Text()
+        title.append(printable(group.node_id), style="bold")
+        if group.label != group.node_id:
+            title.append(f"  {printable(group.label)}")
+        n = len(group.recordings)
+        title.append(f"  ({n} recording{'s' if n != 1 else ''})", style="dim")
+        table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
+        table.add_column("START (local)", no_wrap=True)
+        if paths:
+            table.add_column("PATH", overflow="fold")
+        table.add_column("DUR", justify="right", no_wrap=True)
+        table.add_column("SIZE", justify="right", no_wrap=True)
+        table.add_column("WHO", overflow="ellipsis", max_width=24)
+        table.add_column("FROM", overflow="ellipsis", max_width=24)
+        table.add_column("USER", overflow="ellipsis", max_width=16)
+        table.add_column("COMMAND", overflow="ellipsis", max_width=28)
+        table.add_column("", no_wrap=True)
+        for rec in group.recordings:
+            h = rec.header
+            mark = STATUS_MARK.get(rec.status, rec.status)
+            table.add_row(
+                fmt.local_time(rec.start_ns),
+                *([printable(rec.ref.location)] if paths else []),
+                fmt.duration(rec.duration),
+                fmt.size(rec.ref.size),
+                printable(_who(rec)),
+                printable(h.src_node or "") if h else "",
+                printable(_users(rec)),
+                printable(h.command or "") if h else Text(printable(rec.error or ""), style="red"),
+                Text(mark, style="yellow" if rec.status != LIVE else "green"),
+            )
+        out.print(table)
+        out.print()
+
+
+@app.command("ls")
+def ls_command(
+    sources: Optional[list[str]] = SourcesArg,
+    as_json: bool = JsonOpt,
+    paths: bool = typer.Option(False, "--paths", "-p", help="Show each recording's path."),
+) -> None:
+    """List recordings grouped by stable node ID, newest first."""
+    catalog = build_catalog(make_sources(sources))
+    for message in catalog.errors:
+        err.print(Text(f"castview: {printable(message)}", style="red"))
+    if as_json:
+        for rec in catalog.recordings:
+            out.print(json.dumps(summary_json(rec), ensure_ascii=True), markup=False, highlight=False, soft_wrap=True)
+    elif not catalog.groups:
+        out.print("No recordings found" + (" (see the errors above)." if catalog.errors else "."))
+    else:
+        print_catalog(catalog, paths)
+    if catalog.errors and not catalog.groups:
+        raise typer.Exit(1)
+
+
+@app.command("info")
+def info_command(recording: Path = typer.Argument(..., help="A .cast file."), as_json: bool = JsonOpt) -> None:
+    """Every header field and what a full scan of the recording finds."""
+    from .info import describe, print_description
+
+    try:
+        description = describe(recording)
+    except CastError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    if as_json:
+        out.print(json.dumps(description, ensure_ascii=True, indent=2), markup=False, highlight=False, soft_wrap=True)
+    else:
+        print_description(out, description)
+
+
+_COMMANDS = {"ls", "info", "export", "index", "cat", "grep", "follow", "open"}
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args and args[0] not in _COMMANDS and args[0] not in ("--help", "-h"):
+        sys.argv.insert(1, "open")
+    app()

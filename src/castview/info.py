@@ -1,0 +1,125 @@
+"""`castview info`: every header field, parsed and raw, and what a full scan finds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import formatting as fmt
+from .cast.index import scan
+from .cast.model import Header
+from .cast.reader import read_head
+from .sanitize import printable
+from .sources.layout import format_ns, name_time_ns
+
+CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
+
+
+def header_fields(h: Header) -> list[tuple[str, Any]]:
+    """The header in readable form, in the order a reader cares about."""
+    size = h.declared_size
+    k8s = h.kubernetes or {}
+    rows: list[tuple[str, Any]] = [
+        ("format", f"asciicast v{h.version}"),
+        ("terminal", f"{size[0]}x{size[1]}" + ("" if tuple(h.size) == size else f" (replayed at {h.size.cols}x{h.size.rows})")),
+        ("TERM", h.term_type),
+        ("start", f"{fmt.utc_time(h.timestamp * 10**9)} / {fmt.local_time(h.timestamp * 10**9)} local" if h.start_time else None),
+        ("command", h.command),
+        ("title", h.title),
+        ("source node", h.src_node),
+        ("source node ID", h.src_node_id),
+        ("source user", h.src_node_user),
+        ("source user ID", h.src_node_user_id),
+        ("source tags", ", ".join(h.src_node_tags) or None),
+        ("SSH user → local user", f"{h.ssh_user or '?'} → {h.local_user or '?'}" if (h.ssh_user or h.local_user) else None),
+        ("connection ID", h.connection_id),
+        ("Kubernetes pod", k8s.get("PodName")),
+        ("Kubernetes namespace", k8s.get("Namespace")),
+        ("Kubernetes container", k8s.get("Container")),
+        ("Kubernetes session", k8s.get("SessionType")),
+        ("idle time limit", h.idle_time_limit),
+        ("duration (header)", h.duration),
+    ]
+    return [(k, v) for k, v in rows if v not in (None, "")]
+
+
+def describe(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        head = read_head(f, str(path))
+        result = scan(f, head)
+    h, facts = head.header, result.facts
+    name_ns = name_time_ns(path.name)
+    return {
+        "path": str(path),
+        "size": st.st_size,
+        "mtime": st.st_mtime,
+        "name_time": format_ns(name_ns) if name_ns is not None else None,
+        "version": h.version,
+        "header": dict(h.raw),
+        "header_raw": h.raw_text,
+        "fields": {k: v for k, v in header_fields(h)},
+        "unknown_keys": h.unknown_keys,
+        "derived": {
+            "duration": facts.duration,
+            "events": facts.events,
+            "events_by_code": dict(sorted(facts.counts.items())),
+            "output_bytes": facts.output_bytes,
+            "first_event_time": facts.first_time,
+            "last_event_time": facts.last_time,
+            "markers": [{"time": t, "label": label} for t, label in facts.markers],
+            "resizes": [{"time": t, "cols": s.cols, "rows": s.rows} for t, s in facts.resizes],
+        },
+        "incomplete_last_line": result.incomplete_tail,
+        "problems": [{"line": p.line, "message": p.message} for p in result.problems],
+    }
+
+
+def _kv_table(rows: list[tuple[str, Any]]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(printable(str(key)), printable(str(value)))
+    return table
+
+
+def print_description(out: Console, d: dict[str, Any]) -> None:
+    out.print(Text(printable(d["path"]), style="bold underline"))
+    out.print(_kv_table([("size", f"{fmt.size(d['size'])} ({d['size']} bytes)"), ("file name time", d["name_time"] or "—")]))
+    out.print(Text("\nHeader", style="bold"))
+    out.print(_kv_table(list(d["fields"].items())))
+    if d["unknown_keys"]:
+        out.print(Text("\nUnknown header keys", style="bold"))
+        out.print(_kv_table([(k, v) for k, v in d["unknown_keys"].items()]))
+    out.print(Text("\nRaw header", style="bold"))
+    out.print(Text(printable(d["header_raw"])), soft_wrap=True)
+    dv = d["derived"]
+    out.print(Text("\nDerived", style="bold"))
+    counts = ", ".join(f"{CODE_NAMES.get(code, printable(code))} {n}" for code, n in dv["events_by_code"].items()) or "none"
+    rows: list[tuple[str, Any]] = [
+        ("duration", f"{fmt.duration(dv['duration'])} ({dv['duration']:.6f} s)"),
+        ("events", f"{dv['events']} ({counts})"),
+        ("output", f"{fmt.size(dv['output_bytes'])} ({dv['output_bytes']} bytes)"),
+        ("first / last event", f"{_t(dv['first_event_time'])} / {_t(dv['last_event_time'])}"),
+        ("markers", "; ".join(f"{fmt.clock(m['time'])} {m['label']}" for m in dv["markers"]) or "none"),
+        ("resizes", "; ".join(f"{fmt.clock(r['time'])} → {r['cols']}x{r['rows']}" for r in dv["resizes"]) or "none"),
+    ]
+    if d["incomplete_last_line"]:
+        rows.append(("last line", "incomplete (still being written, or cut off)"))
+    out.print(_kv_table(rows))
+    out.print(Text("\nProblems", style="bold"))
+    if not d["problems"]:
+        out.print("none")
+    for p in d["problems"]:
+        where = f"{d['path']}:{p['line']}" if p["line"] is not None else d["path"]
+        out.print(Text(printable(f"{where}: {p['message']}"), style="yellow"))
+
+
+def _t(value: float | None) -> str:
+    return "—" if value is None else f"{value:.6f} s"

@@ -1,0 +1,157 @@
+"""All recordings of several sources, read just enough to list them, grouped by node.
+
+Each recording costs a bounded header read and a bounded tail read, done in a thread
+pool; copies of one session kept by failover recorders are merged.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Sequence
+
+from ..cast.model import CastError, Header
+from ..cast.reader import read_head, read_tail
+from .base import RecordingRef, Source, SourceError
+
+# A file modified this recently is taken to be still recording.
+LIVE_SECONDS = 60.0
+
+OK, LIVE, TRUNCATED, DAMAGED = "ok", "live", "truncated", "damaged"
+
+
+@dataclass(frozen=True)
+class RecordingSummary:
+    ref: RecordingRef
+    header: Header | None
+    error: str | None
+    duration: float | None
+    status: str
+    also_at: tuple[str, ...] = ()
+
+    @property
+    def node_id(self) -> str:
+        """The group a recording belongs to: the tsrecorder node folder, else the header's
+        source node, else the folder it sits in."""
+        if self.ref.node_dir:
+            return self.ref.node_dir
+        if self.header is not None and self.header.src_node_id:
+            return self.header.src_node_id
+        folder = self.ref.key.rpartition("/")[0]
+        return folder or "(top level)"
+
+    @property
+    def start_ns(self) -> int:
+        if self.ref.name_time_ns is not None:
+            return self.ref.name_time_ns
+        if self.header is not None and self.header.timestamp is not None:
+            return self.header.timestamp * 1_000_000_000
+        return int(self.ref.mtime * 1_000_000_000)
+
+    @property
+    def identity(self) -> tuple:
+        if self.header is None:
+            return ("path", self.ref.location)
+        return (self.node_id, self.start_ns, self.header.raw_text)
+
+
+@dataclass
+class NodeGroup:
+    node_id: str
+    recordings: list[RecordingSummary] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The server's hostname when a header names it (some recorders add dstNode)."""
+        for rec in self.recordings:
+            if rec.header is not None:
+                dst = rec.header.get("dstNode")
+                if isinstance(dst, str) and dst:
+                    return dst
+        return self.node_id
+
+
+@dataclass
+class Catalog:
+    groups: list[NodeGroup]
+    errors: list[str]
+
+    @property
+    def recordings(self) -> list[RecordingSummary]:
+        return [rec for group in self.groups for rec in group.recordings]
+
+
+def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> RecordingSummary:
+    """Read a recording's header and its last line, never the whole file (but for v1/v3)."""
+    now = time.time() if now is None else now
+    recent = now - ref.mtime < LIVE_SECONDS
+    try:
+        with source.open(ref) as f:
+            head = read_head(f, ref.location)
+            tail = read_tail(f, head, ref.size)
+    except CastError as exc:
+        return RecordingSummary(ref, None, str(exc), None, LIVE if recent and ref.size < 4096 else DAMAGED)
+    except (OSError, SourceError) as exc:
+        return RecordingSummary(ref, None, f"{ref.location}: cannot read ({exc})", None, DAMAGED)
+    status = OK
+    if tail.incomplete:
+        status = LIVE if recent else TRUNCATED
+    elif recent:
+        status = LIVE
+    return RecordingSummary(ref, head.header, None, tail.last_time, status)
+
+
+def _merge(summaries: Iterable[RecordingSummary]) -> list[RecordingSummary]:
+    """One entry per session: the largest copy wins, the others are named in also_at."""
+    by_identity: dict[tuple, list[RecordingSummary]] = {}
+    for rec in summaries:
+        by_identity.setdefault(rec.identity, []).append(rec)
+    merged = []
+    for copies in by_identity.values():
+        copies.sort(key=lambda r: (-r.ref.size, r.ref.location))
+        best = copies[0]
+        if len(copies) > 1:
+            best = replace(best, also_at=tuple(c.ref.location for c in copies[1:]))
+        merged.append(best)
+    return merged
+
+
+def group(summaries: Iterable[RecordingSummary]) -> list[NodeGroup]:
+    groups: dict[str, NodeGroup] = {}
+    for rec in _merge(summaries):
+        groups.setdefault(rec.node_id, NodeGroup(rec.node_id)).recordings.append(rec)
+    for g in groups.values():
+        g.recordings.sort(key=lambda r: (r.start_ns, r.ref.location), reverse=True)
+    return sorted(groups.values(), key=lambda g: (g.label.lower(), g.node_id))
+
+
+def _keep(rec: RecordingSummary, explicit: bool) -> bool:
+    # A stray .json that is not asciicast is not a recording: skip it without a word.
+    return explicit or rec.header is not None or rec.ref.name.endswith(".cast")
+
+
+def build_catalog(
+    sources: Sequence[Source],
+    workers: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+) -> Catalog:
+    """List every source, summarise every recording in parallel, merge and group them."""
+    errors: list[str] = []
+    jobs: list[tuple[Source, RecordingRef]] = []
+    for source in sources:
+        try:
+            jobs.extend((source, ref) for ref in source.refs())
+        except SourceError as exc:
+            errors.append(str(exc))
+    now = time.time()
+    summaries: list[RecordingSummary] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(summarize, source, ref, now) for source, ref in jobs]
+        for done, (future, (source, ref)) in enumerate(zip(futures, jobs), 1):
+            rec = future.result()
+            if _keep(rec, explicit=ref.key == ref.name and ref.location == source.label):
+                summaries.append(rec)
+            if progress:
+                progress(done, len(jobs))
+    return Catalog(group(summaries), errors)

@@ -1,0 +1,70 @@
+"""The tsrecorder storage layout: `<dst>/<stable node ID>/<RFC3339Nano>.cast`.
+
+Shared by local directories and S3 buckets. Go's RFC3339Nano trims trailing zeros from
+the fraction, so names must be parsed, not compared as strings.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$"
+)
+_NODE_ID = re.compile(r"^n[0-9A-Za-z]{2,}CNTRL$")
+
+# Files a recorder or an editor leaves beside recordings.
+_SKIP_NAMES = {"check-write-access", ".events-exist"}
+
+
+def parse_rfc3339nano(text: str) -> int | None:
+    """Nanoseconds since the epoch for an RFC3339(Nano) timestamp, or None."""
+    m = _RFC3339.match(text)
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    fraction, zone = m.group(7) or "", m.group(8)
+    try:
+        base = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    if zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        base -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return int(base.timestamp()) * 1_000_000_000 + int(fraction.ljust(9, "0") or 0)
+
+
+def name_time_ns(filename: str) -> int | None:
+    """The start time a tsrecorder file name carries (`2024-09-17T10:46:40Z.cast`)."""
+    if not filename.endswith(".cast"):
+        return None
+    return parse_rfc3339nano(filename[: -len(".cast")])
+
+
+def looks_like_node_id(name: str) -> bool:
+    return bool(_NODE_ID.match(name))
+
+
+def is_candidate(parts: tuple[str, ...]) -> bool:
+    """Whether a path (as its components below the source root) may be a recording.
+
+    Recorder event files, write-access probes and editor backups are skipped silently.
+    """
+    if not parts:
+        return False
+    name = parts[-1]
+    if name in _SKIP_NAMES or "events" in parts[:-1]:
+        return False
+    if name.startswith(".") or name.endswith(("~", ".swp", ".tmp", ".bak", ".event")):
+        return False
+    return name.endswith(".cast") or name.endswith(".json") and name != "package.json"
+
+
+def format_ns(ns: int) -> str:
+    """UTC RFC3339 with the fraction as written by Go (trailing zeros trimmed)."""
+    seconds, frac = divmod(ns, 1_000_000_000)
+    text = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    if frac:
+        text += "." + f"{frac:09d}".rstrip("0")
+    return text + "Z"
