@@ -176,6 +176,92 @@ def info_command(recording: Path = typer.Argument(..., help="A .cast file."), as
         print_description(out, description)
 
 
+def _open_replay(recording: Path):
+    from .config import load_settings
+    from .term.index_store import IndexStore, open_cached
+
+    store = IndexStore(load_settings().cache_dir)
+    try:
+        replay, fp = open_cached(recording, store)
+    except CastError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    return replay, fp, store
+
+
+def parse_at(text: str) -> float:
+    if text.strip().lower() == "end":
+        return float("inf")
+    try:
+        return fmt.parse_clock(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EXPORT_FORMATS = ("text", "ansi", "svg", "html")
+
+
+@app.command("export")
+def export_command(
+    recording: Path = typer.Argument(..., help="A .cast file."),
+    at: str = typer.Option(..., "--at", help="Seconds, mm:ss or hh:mm:ss on the recording's own timeline, or 'end'."),
+    format: str = typer.Option("text", "--format", "-f", help="text, ansi, svg or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+) -> None:
+    """The screen at a moment of a recording, as text, ANSI, SVG or HTML."""
+    from .term.render import Theme, export
+
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    t = parse_at(at)
+    replay, _, _ = _open_replay(recording)
+    playhead = replay.seek(t)
+    theme = Theme.from_asciicast(replay.header.theme) if replay.header.theme else None
+    document = export(playhead.term, format, theme)
+    if output is None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+        err.print(Text(f"castview: wrote {output} ({format}, screen at {fmt.clock(playhead.time)}, event {playhead.count})"))
+
+
+@app.command("index")
+def index_command(recordings: list[Path] = typer.Argument(..., help="One or more .cast files.")) -> None:
+    """Build and cache the keyframe index of recordings, with a progress bar."""
+    import time
+
+    from .term.index_store import cache_key
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    status = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=err, transient=False) as progress:
+        for recording in recordings:
+            try:
+                replay, fp, store = _open_replay(recording)
+            except typer.Exit:
+                status = 1
+                continue
+            task = progress.add_task(printable(recording.name), total=fp.size)
+            started = time.perf_counter()
+            replay.build(progress=lambda done, total: progress.update(task, completed=done, total=total), size=fp.size)
+            store.save(cache_key(recording), fp, replay.index)
+            progress.update(task, completed=fp.size)
+            elapsed = time.perf_counter() - started
+            progress.console.print(Text(
+                f"{printable(str(recording))}: {replay.event_count} events, {len(replay.index.keyframes)} keyframes, "
+                f"{fmt.duration(replay.duration)} long, indexed in {elapsed:.2f} s"
+            ))
+            for problem in replay.problems:
+                progress.console.print(Text(printable(problem.describe(str(recording))), style="yellow"))
+    raise typer.Exit(status)
+
+
 _COMMANDS = {"ls", "info", "export", "index", "cat", "grep", "follow", "open"}
 
 

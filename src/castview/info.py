@@ -107,8 +107,8 @@ def print_description(out: Console, d: dict[str, Any]) -> None:
         ("events", f"{dv['events']} ({counts})"),
         ("output", f"{fmt.size(dv['output_bytes'])} ({dv['output_bytes']} bytes)"),
         ("first / last event", f"{_t(dv['first_event_time'])} / {_t(dv['last_event_time'])}"),
-        ("markers", "; ".join(f"{fmt.clock(m['time'])} {m['label']}" for m in dv["markers"]) or "none"),
-        ("resizes", "; ".join(f"{fmt.clock(r['time'])} → {r['cols']}x{r['rows']}" for r in dv["resizes"]) or "none"),
+        ("markers", _first(dv["markers"], lambda m: f"{fmt.clock(m['time'])} {m['label']}")),
+        ("resizes", _first(dv["resizes"], lambda r: f"{fmt.clock(r['time'])} → {r['cols']}x{r['rows']}")),
     ]
     if d["incomplete_last_line"]:
         rows.append(("last line", "incomplete (still being written, or cut off)"))
@@ -119,6 +119,14 @@ def print_description(out: Console, d: dict[str, Any]) -> None:
     for p in d["problems"]:
         where = f"{d['path']}:{p['line']}" if p["line"] is not None else d["path"]
         out.print(Text(printable(f"{where}: {p['message']}"), style="yellow"))
+
+
+def _first(items: list[dict[str, Any]], show: Any, limit: int = 12) -> str:
+    """The first few items in full, then how many more (`--json` has them all)."""
+    if not items:
+        return "none"
+    text = "; ".join(show(item) for item in items[:limit])
+    return f"{len(items)}: {text}" + (f"; … {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _t(value: float | None) -> str:

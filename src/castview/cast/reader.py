@@ -189,9 +189,12 @@ class EventScanner:
 
     def __iter__(self) -> Iterator[Located]:
         if self.head.v1_events is not None:
-            for i, event in enumerate(self.head.v1_events):
-                yield Located(self.head.body_offset, i + 2, event)
-            self.state = ScanState(self.head.body_offset, 2, self.head.v1_events[-1].time if self.head.v1_events else 0.0)
+            # v1 has no lines to seek to: the state's line counts frames instead.
+            body = self.head.body_offset
+            for i in range(self.state.line - 2, len(self.head.v1_events)):
+                event = self.head.v1_events[i]
+                self.state = ScanState(body, i + 3, event.time)
+                yield Located(body, i + 2, event)
             return
         relative = self.head.version == 3
         f = self.f
@@ -220,12 +223,15 @@ class EventScanner:
             event, problem = self._event(item, text, now, relative)
             if problem:
                 self.problems.append(Problem(line_no, problem))
+            line_no += 1
             if event is not None:
                 if not valid_utf8:
-                    self.problems.append(Problem(line_no, "invalid UTF-8 replaced with U+FFFD"))
+                    self.problems.append(Problem(line_no - 1, "invalid UTF-8 replaced with U+FFFD"))
                 now = event.time
-                yield Located(here, line_no, event)
-            line_no += 1
+                # The state moves before the yield so a consumer that stops here resumes
+                # after this event, not on it.
+                self.state = ScanState(offset, line_no, now)
+                yield Located(here, line_no - 1, event)
             self.state = ScanState(offset, line_no, now)
 
     def _event(self, item: object, text: str, now: float, relative: bool) -> tuple[Event | None, str | None]:
