@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .keyframes import KeyframeIndex, Replay
+from .keyframes import KeyframeIndex, Opener, Replay
 
 FORMAT = 2  # bump when KeyframeIndex or the terminal snapshot changes shape
 HEAD_BYTES = 64 << 10
@@ -79,11 +79,16 @@ def cache_key(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(path)
 
 
+def open_with_cache(opener: Opener, key: str, size: int, mtime: float, store: IndexStore | None) -> tuple[Replay, Fingerprint]:
+    """A Replay of any recording (local or remote) with its cached index, if it matches."""
+    with opener() as f:
+        fp = fingerprint(f, size, mtime)
+        index = store.load(key, fp, f) if store else None
+    return Replay(opener, key, index), fp
+
+
 def open_cached(path: str | os.PathLike[str], store: IndexStore | None) -> tuple[Replay, Fingerprint]:
     """A Replay of a local file with its cached index, if the cache still matches."""
     path = os.fspath(path)
-    with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
-        fp = fingerprint(f, st.st_size, st.st_mtime)
-        index = store.load(cache_key(path), fp, f) if store else None
-    return Replay(lambda: open(path, "rb"), path, index), fp
+    st = os.stat(path)
+    return open_with_cache(lambda: open(path, "rb"), cache_key(path), st.st_size, st.st_mtime, store)
