@@ -100,3 +100,11 @@ def test_single_file_source(tmp_path):
     p = write(tmp_path / "n1234567CNTRL" / "2026-11-20T09:00:00Z.cast", header(), '[1,"o","a"]')
     recs = build_catalog([LocalSource(p)]).recordings
     assert len(recs) == 1 and recs[0].node_id == "n1234567CNTRL"
+
+
+def test_fresh_copy_of_an_old_session_is_not_live(tmp_path):
+    # A clone or copy gives old recordings a new mtime; their own clock says they ended long ago.
+    write(tmp_path / "n1234567CNTRL" / "2026-11-20T09:00:00Z.cast", header(), '[1,"o","a"]', age=0)
+    write(tmp_path / "n1234567CNTRL" / "2026-11-20T10:00:00Z.cast", header(timestamp=int(time.time()) - 5), '[1,"o","a"]', age=0)
+    statuses = {r.ref.name: r.status for r in build_catalog([LocalSource(tmp_path)]).recordings}
+    assert statuses == {"2026-11-20T09:00:00Z.cast": OK, "2026-11-20T10:00:00Z.cast": LIVE}

@@ -129,7 +129,7 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
                 fmt.duration(rec.duration),
                 fmt.size(rec.ref.size),
                 printable(_who(rec)),
-                printable(h.src_node or "") if h else "",
+                printable((h.src_node or "").split(".")[0]) if h else "",
                 printable(_users(rec)),
                 printable(h.command or "") if h else Text(printable(rec.error or ""), style="red"),
                 Text(mark, style="yellow" if rec.status != LIVE else "green"),
@@ -262,11 +262,35 @@ def index_command(recordings: list[Path] = typer.Argument(..., help="One or more
     raise typer.Exit(status)
 
 
+@app.command("open")
+def open_command(
+    sources: Optional[list[str]] = SourcesArg,
+    theme: Optional[str] = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."),
+    speed: Optional[float] = typer.Option(None, "--speed", min=0.25, max=16.0, help="Playback speed, 0.25 to 16."),
+    idle_limit: Optional[float] = typer.Option(None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."),
+) -> None:
+    """Browse and play recordings in the terminal (the default command)."""
+    from dataclasses import replace
+
+    from .config import load_settings
+    from .ui.app import CastviewApp
+
+    settings = load_settings()
+    changes: dict[str, Any] = {}
+    if theme is not None:
+        changes["theme"] = theme
+    if speed is not None:
+        changes["speed"] = speed
+    if idle_limit is not None:
+        changes["idle_limit"] = idle_limit or None
+    CastviewApp(make_sources(sources), replace(settings, **changes)).run()
+
+
 _COMMANDS = {"ls", "info", "export", "index", "cat", "grep", "follow", "open"}
 
 
 def main() -> None:
     args = sys.argv[1:]
-    if args and args[0] not in _COMMANDS and args[0] not in ("--help", "-h"):
+    if not args or (args[0] not in _COMMANDS and args[0] not in ("--help", "-h")):
         sys.argv.insert(1, "open")
     app()

@@ -17,6 +17,7 @@ from .base import RecordingRef, Source, SourceError
 
 # A file modified this recently is taken to be still recording.
 LIVE_SECONDS = 60.0
+CLOCK_SKEW = 300.0
 
 OK, LIVE, TRUNCATED, DAMAGED = "ok", "live", "truncated", "damaged"
 
@@ -97,9 +98,18 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> Re
     status = OK
     if tail.incomplete:
         status = LIVE if recent else TRUNCATED
-    elif recent:
+    elif recent and _ends_near(head.header, tail.last_time, now):
         status = LIVE
     return RecordingSummary(ref, head.header, None, tail.last_time, status)
+
+
+def _ends_near(header: Header, last_time: float | None, now: float) -> bool:
+    """Whether the session's last event is recent by its own clock: a file copied or
+    cloned today has a fresh mtime but an old session is not live. Allows clock skew
+    between the recorded node and this machine."""
+    if header.timestamp is None or last_time is None:
+        return True
+    return now - (header.timestamp + last_time) < LIVE_SECONDS + CLOCK_SKEW
 
 
 def _merge(summaries: Iterable[RecordingSummary]) -> list[RecordingSummary]:
