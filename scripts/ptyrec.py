@@ -2,7 +2,7 @@
 """ptyrec: record a program running in a pty as a Tailscale-shaped asciicast v2 file.
 
 Usage:
-    ptyrec.py --out FILE --header-json '{...}' [--resize-events] [--k8s]
+    ptyrec.py --out FILE (--header-json '{...}' | --header-file F) [--resize-events] [--k8s]
               [--no-pty] [--marker-file PATH] [--legacy-escapes]
               [--header-order tailscale|asis] -- CMD [ARG...]
 
@@ -19,8 +19,9 @@ our stdin are forwarded to the program (and never recorded, like Tailscale).
 * Output is decoded incrementally as UTF-8: a multi-byte character is never
   split across two events; invalid bytes are written as ``\\ufffd`` like Go.
   (Real Tailscale marshals each raw read, so it *can* split characters.)
-* Event times are float64 seconds since the start, ns/1e9, in Go's shortest
-  form - so the same float artifacts appear (``1.6682777500000001``).
+* Event times are float64 seconds since the start computed like Go's
+  ``time.Duration.Seconds()`` and printed in Go's shortest form - so the same
+  float artifacts appear (``1.6682777500000001``).
 * SIGWINCH: the new size is passed on to the program's pty; with
   --resize-events an ``"r"`` event is written, ``"COLSxROWS"``, or ``"ROWSxCOLS"``
   with --k8s (as Tailscale's Kubernetes recorder does).
@@ -96,7 +97,10 @@ class Recorder:
         self.start_ns = time.monotonic_ns()
 
     def event(self, code: str, data: str) -> None:
-        t = (time.monotonic_ns() - self.start_ns) / 1e9
+        # time.Duration.Seconds() in Go: float64(sec) + float64(nsec)/1e9, which is
+        # where artifacts such as 1.6682777500000001 in real files come from
+        sec, nsec = divmod(time.monotonic_ns() - self.start_ns, 1_000_000_000)
+        t = float(sec) + nsec / 1e9
         self.f.write("[" + go_float(t) + "," + go_json(code) + "," + go_json(data, self.legacy) + "]\n")
         self.f.flush()
 
@@ -126,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--header-json", default="{}")
+    ap.add_argument("--header-file", help="read the header JSON from this file instead")
     ap.add_argument("--resize-events", action="store_true")
     ap.add_argument("--k8s", action="store_true", help='"r" events as ROWSxCOLS')
     ap.add_argument("--no-pty", action="store_true")
@@ -141,15 +146,18 @@ def main(argv: list[str] | None = None) -> int:
     stdin_fd, stdout_fd = sys.stdin.fileno(), sys.stdout.fileno()
     rows, cols = get_winsize(stdout_fd if os.isatty(stdout_fd) else stdin_fd)
 
-    hdr = json.loads(args.header_json)
-    hdr.setdefault("version", 2)
-    if args.no_pty:
-        hdr.setdefault("width", 0)
-        hdr.setdefault("height", 0)
+    if args.header_file:
+        with open(args.header_file, encoding="utf-8") as hf:
+            given = json.load(hf)
     else:
-        hdr.setdefault("width", cols)
-        hdr.setdefault("height", rows)
-    hdr.setdefault("timestamp", int(time.time()))
+        given = json.loads(args.header_json)
+    # version, width, height and timestamp lead, as in every asciicast v2 writer;
+    # values given in --header-json win, keys keep their given order otherwise.
+    hdr = {"version": given.get("version", 2)}
+    hdr["width"] = given.get("width", 0 if args.no_pty else cols)
+    hdr["height"] = given.get("height", 0 if args.no_pty else rows)
+    hdr["timestamp"] = given.get("timestamp", int(time.time()))
+    hdr.update({k: v for k, v in given.items() if k not in hdr})
     rec = Recorder(args.out, args.legacy_escapes)
     rec.header(order_header(hdr, args.header_order))
 

@@ -71,7 +71,7 @@ def test_damaged_and_unfinished_recordings_are_listed_not_hidden(tmp_path):
         f.write('[2,"o","cut')
     os.utime(p, (time.time() - 3600,) * 2)
     live = node / "2026-11-20T11:00:00Z.cast"
-    live.write_text(header() + '\n[1,"o","x"]\n[2,"o","stil')
+    live.write_text(header(timestamp=int(time.time()) - 3) + '\n[1,"o","x"]\n[2,"o","stil')
     statuses = {r.ref.name: (r.status, r.error) for r in build_catalog([LocalSource(tmp_path)]).recordings}
     assert statuses["2026-11-20T10:00:00Z.cast"] == (TRUNCATED, None)
     assert statuses["2026-11-20T11:00:00Z.cast"] == (LIVE, None)

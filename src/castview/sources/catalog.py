@@ -96,9 +96,10 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> Re
     except (OSError, SourceError) as exc:
         return RecordingSummary(ref, None, f"{ref.location}: cannot read ({exc})", None, DAMAGED)
     status = OK
+    live = recent and _ends_near(head.header, tail.last_time, now)
     if tail.incomplete:
-        status = LIVE if recent else TRUNCATED
-    elif recent and _ends_near(head.header, tail.last_time, now):
+        status = LIVE if live else TRUNCATED
+    elif live:
         status = LIVE
     return RecordingSummary(ref, head.header, None, tail.last_time, status)
 
