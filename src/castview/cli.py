@@ -17,7 +17,7 @@ from . import formatting as fmt
 from .cast.model import CastError
 from .config import bundled_samples
 from .sanitize import printable
-from .sources.base import Source
+from .sources.base import Source, SourceError
 from .sources.catalog import DAMAGED, LIVE, OK, Catalog, RecordingSummary, build_catalog
 from .sources.local import LocalSource
 
@@ -29,8 +29,55 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
-SourcesArg = typer.Argument(None, help="Directories, .cast files (default: $TSRECORDER_DST, else the bundled samples).")
+SourcesArg = typer.Argument(None, help="Directories, .cast files, s3://BUCKET or s3://BUCKET/PREFIX (default: $TSRECORDER_DST, else the bundled samples).")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output.")
+
+# -- S3: tsrecorder-compatible options, added to a command by @s3_options ----------------------
+_S3_FLAGS: dict[str, Any] = {
+    "bucket": typer.Option(None, "--bucket", envvar="TSRECORDER_BUCKET", rich_help_panel="S3",
+                           help="The recorder's bucket: the default SOURCE when --dst is an S3 URL."),
+    "dst": typer.Option(None, "--dst", envvar="TSRECORDER_DST", rich_help_panel="S3", show_default=False,
+                        help="The recorder's destination: a directory, or an S3 URL such as https://s3.us-east-1.amazonaws.com."),
+    "endpoint_url": typer.Option(None, "--endpoint-url", rich_help_panel="S3",
+                                 help="S3-compatible endpoint (MinIO, R2, Ceph); default $AWS_ENDPOINT_URL, else AWS."),
+    "region": typer.Option(None, "--region", rich_help_panel="S3", help="AWS region; default $AWS_REGION or the profile's."),
+    "access_key": typer.Option(None, "--access-key", rich_help_panel="S3", show_default=False,
+                               help="Access key ID; default boto3's chain ($AWS_ACCESS_KEY_ID, $AWS_PROFILE, instance role...)."),
+    "secret_key": typer.Option(None, "--secret-key", rich_help_panel="S3", show_default=False,
+                               help="Secret access key (prefer $AWS_SECRET_ACCESS_KEY: the command line is visible to other users)."),
+}
+_s3_flags: dict[str, Any] = {}
+
+
+def s3_options(command: Any) -> Any:
+    """Give a command the S3 flags; their values land in _s3_flags for make_sources()."""
+    import functools
+    import inspect
+
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=Optional[str])
+             for name, option in _S3_FLAGS.items()]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for name in _S3_FLAGS:
+            _s3_flags[name] = kwargs.pop(name, None)
+        return command(*args, **kwargs)
+
+    signature = inspect.signature(command)
+    wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**command.__annotations__, **{name: Optional[str] for name in _S3_FLAGS}}
+    return wrapper
+
+
+def current_s3_options() -> Any:
+    """S3Options from the S3 flags of the running command (boto3's chain fills the rest)."""
+    from .sources.s3 import S3Options
+
+    flags = {k: v for k, v in _s3_flags.items() if k != "bucket"}
+    try:
+        return S3Options.from_recorder_flags(**flags)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -39,7 +86,16 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def default_sources() -> list[str]:
-    dst = os.environ.get("TSRECORDER_DST")
+    from .sources.s3 import default_s3_source
+
+    dst = _s3_flags.get("dst") or os.environ.get("TSRECORDER_DST")
+    try:
+        bucket_url = default_s3_source(dst, _s3_flags.get("bucket") or os.environ.get("TSRECORDER_BUCKET"))
+    except ValueError as exc:
+        fail(str(exc))
+    if bucket_url:
+        err.print(Text(f"castview: no SOURCE given; using the recorder's bucket ({printable(bucket_url)})", style="dim"))
+        return [bucket_url]
     if dst:
         err.print(Text(f"castview: no SOURCE given; using $TSRECORDER_DST ({printable(dst)})", style="dim"))
         return [dst]
@@ -49,7 +105,20 @@ def default_sources() -> list[str]:
 
 
 def make_sources(specs: list[str] | None) -> list[Source]:
-    return [LocalSource(spec) for spec in (specs or default_sources())]
+    from .sources.s3_url import is_s3_url
+
+    sources: list[Source] = []
+    for spec in specs or default_sources():
+        if is_s3_url(spec):
+            from .sources.s3 import S3Source
+
+            try:
+                sources.append(S3Source(spec, current_s3_options()))
+            except SourceError as exc:
+                fail(str(exc))
+        else:
+            sources.append(LocalSource(spec))
+    return sources
 
 
 def _who(rec: RecordingSummary) -> str:
@@ -139,6 +208,7 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
 
 
 @app.command("ls")
+@s3_options
 def ls_command(
     sources: Optional[list[str]] = SourcesArg,
     as_json: bool = JsonOpt,
@@ -160,12 +230,17 @@ def ls_command(
 
 
 @app.command("info")
-def info_command(recording: Path = typer.Argument(..., help="A .cast file."), as_json: bool = JsonOpt) -> None:
+@s3_options
+def info_command(recording: str = typer.Argument(..., help="A .cast file or s3://bucket/key."), as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
     from .info import describe, print_description
+    from .sources.targets import resolve_target
 
     try:
-        description = describe(recording)
+        target = resolve_target(recording, current_s3_options())
+        description = describe(target.local_path()) | target.facts()
+    except SourceError as exc:
+        fail(str(exc))
     except CastError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -176,18 +251,23 @@ def info_command(recording: Path = typer.Argument(..., help="A .cast file."), as
         print_description(out, description)
 
 
-def _open_replay(recording: Path):
+def _open_replay(recording: str):
+    """A Replay of a local file or an s3://bucket/key object, with its cached index."""
     from .config import load_settings
-    from .term.index_store import IndexStore, open_cached
+    from .sources.targets import resolve_target
+    from .term.index_store import IndexStore, open_with_cache
 
     store = IndexStore(load_settings().cache_dir)
     try:
-        replay, fp = open_cached(recording, store)
+        target = resolve_target(recording, current_s3_options())
+        replay, fp = open_with_cache(target.opener, target.cache_key, target.size, target.mtime, store)
+    except SourceError as exc:
+        fail(str(exc))
     except CastError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{recording}: cannot read ({exc.strerror or exc})")
-    return replay, fp, store
+    return replay, fp, store, target
 
 
 def parse_at(text: str) -> float:
@@ -203,8 +283,9 @@ EXPORT_FORMATS = ("text", "ansi", "svg", "html")
 
 
 @app.command("export")
+@s3_options
 def export_command(
-    recording: Path = typer.Argument(..., help="A .cast file."),
+    recording: str = typer.Argument(..., help="A .cast file or s3://bucket/key."),
     at: str = typer.Option(..., "--at", help="Seconds, mm:ss or hh:mm:ss on the recording's own timeline, or 'end'."),
     format: str = typer.Option("text", "--format", "-f", help="text, ansi, svg or html."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
@@ -215,8 +296,11 @@ def export_command(
     if format not in EXPORT_FORMATS:
         raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     t = parse_at(at)
-    replay, _, _ = _open_replay(recording)
-    playhead = replay.seek(t)
+    replay, _, _, _ = _open_replay(recording)
+    try:
+        playhead = replay.seek(t)
+    except SourceError as exc:
+        fail(str(exc))
     theme = Theme.from_asciicast(replay.header.theme) if replay.header.theme else None
     document = export(playhead.term, format, theme)
     if output is None:
@@ -231,11 +315,11 @@ def export_command(
 
 
 @app.command("index")
-def index_command(recordings: list[Path] = typer.Argument(..., help="One or more .cast files.")) -> None:
+@s3_options
+def index_command(recordings: list[str] = typer.Argument(..., help="One or more .cast files or s3://bucket/key objects.")) -> None:
     """Build and cache the keyframe index of recordings, with a progress bar."""
     import time
 
-    from .term.index_store import cache_key
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
     status = 0
@@ -243,14 +327,19 @@ def index_command(recordings: list[Path] = typer.Argument(..., help="One or more
                   TimeRemainingColumn(), console=err, transient=False) as progress:
         for recording in recordings:
             try:
-                replay, fp, store = _open_replay(recording)
+                replay, fp, store, target = _open_replay(recording)
             except typer.Exit:
                 status = 1
                 continue
-            task = progress.add_task(printable(recording.name), total=fp.size)
+            task = progress.add_task(printable(target.name), total=fp.size)
             started = time.perf_counter()
-            replay.build(progress=lambda done, total: progress.update(task, completed=done, total=total), size=fp.size)
-            store.save(cache_key(recording), fp, replay.index)
+            try:
+                replay.build(progress=lambda done, total: progress.update(task, completed=done, total=total), size=fp.size)
+            except SourceError as exc:
+                progress.console.print(Text(f"castview: {printable(str(exc))}", style="red"))
+                status = 1
+                continue
+            store.save(target.cache_key, fp, replay.index)
             progress.update(task, completed=fp.size)
             elapsed = time.perf_counter() - started
             progress.console.print(Text(
@@ -263,6 +352,7 @@ def index_command(recordings: list[Path] = typer.Argument(..., help="One or more
 
 
 @app.command("open")
+@s3_options
 def open_command(
     sources: Optional[list[str]] = SourcesArg,
     theme: Optional[str] = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."),

@@ -16,6 +16,8 @@ class RecordingRef:
 
     `node_dir` is the tsrecorder folder (the stable node ID of the SSH server) when the
     layout has one; `name_time_ns` the start time carried by an RFC3339Nano file name.
+    `may_grow` is False where storage only shows finished objects (S3), so such a
+    recording is never taken for a live one; `etag` identifies an object's version.
     """
 
     source: str
@@ -25,6 +27,8 @@ class RecordingRef:
     name_time_ns: int | None
     size: int
     mtime: float
+    may_grow: bool = True
+    etag: str | None = None
 
     @property
     def name(self) -> str:

@@ -86,7 +86,7 @@ class Catalog:
 def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> RecordingSummary:
     """Read a recording's header and its last line, never the whole file (but for v1/v3)."""
     now = time.time() if now is None else now
-    recent = now - ref.mtime < LIVE_SECONDS
+    recent = ref.may_grow and now - ref.mtime < LIVE_SECONDS
     try:
         with source.open(ref) as f:
             head = read_head(f, ref.location)
