@@ -1,0 +1,99 @@
+"""The castview app: a browser of recordings and a player, themed from theme files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..config import Settings, load_settings
+from ..sanitize import printable
+from ..sources.base import Source
+from .commands import CastviewCommands
+from .messages import RecordingOpenRequested
+from .screens.browser import BrowserScreen
+from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
+
+
+class CastviewApp(App[None]):
+    """`castview SOURCE...`: browse recordings, open one to play it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "castview"
+    COMMANDS = App.COMMANDS | {CastviewCommands}
+    BINDINGS = [Binding("f1", "help", "Help", show=False)]
+
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        settings: Settings | None = None,
+        *,
+        autoplay: bool = True,
+        open_single: bool = True,
+        theme_dirs: list[Path] | None = None,
+        export_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.sources = list(sources)
+        self.settings = settings or load_settings()
+        self.autoplay = autoplay
+        self.open_single = open_single
+        self.theme_dirs = theme_dirs
+        self.export_dir = export_dir
+        self.loaded_themes: dict[str, LoadedTheme] = {}
+        self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
+
+    def source_for(self, label: str) -> Source | None:
+        return next((s for s in self.sources if s.label == label), None)
+
+    # -- themes --------------------------------------------------------------------------
+    def _setup_themes(self) -> None:
+        themes, errors = discover(self.theme_dirs)
+        self.loaded_themes = themes
+        for loaded in themes.values():
+            self.register_theme(loaded.textual)
+        for error in errors:
+            self.notify(error, title="Theme file ignored", severity="error", timeout=10)
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+            if wanted != fallback:
+                self.notify(
+                    f"Theme {printable(wanted)!r} is not available (see the errors above or the themes folder); "
+                    f"using {fallback}",
+                    title="Theme", severity="error", timeout=10,
+                )
+            self.theme = fallback
+        self._theme_applied()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_applied())
+
+    def _theme_applied(self) -> None:
+        current = self.current_theme
+        self.terminal_theme = terminal_theme_for(self.theme, self.loaded_themes, current.dark)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._setup_themes()
+        for problem in self.settings.problems:
+            self.notify(printable(problem), title="Settings", severity="warning", timeout=10)
+        self.push_screen(BrowserScreen(self.sources, open_single=self.open_single))
+
+    def on_recording_open_requested(self, message: RecordingOpenRequested) -> None:
+        from .screens.player import PlayerScreen
+
+        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run(sources: Sequence[Source], settings: Settings | None = None) -> None:
+    CastviewApp(sources, settings).run()

@@ -1,0 +1,138 @@
+"""Every message the UI posts: past tense for facts, `...Requested` for requests.
+
+Thread workers talk to the UI only through these (posting a message is thread-safe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.strip import Strip
+
+from ..sources.base import RecordingRef
+from ..sources.catalog import RecordingSummary
+
+if TYPE_CHECKING:
+    from ..term.index_store import Fingerprint
+    from ..term.keyframes import Replay
+
+
+# -- browser -----------------------------------------------------------------------------
+class RecordingsListed(Message):
+    """A source's recordings were listed (nothing read from them yet)."""
+
+    def __init__(self, source: str, refs: list[RecordingRef], errors: list[str]) -> None:
+        super().__init__()
+        self.source = source
+        self.refs = refs
+        self.errors = errors
+
+
+class RecordingsSummarized(Message):
+    """A batch of recordings had their header and last line read."""
+
+    def __init__(self, summaries: list[RecordingSummary], done: int, total: int) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self.done = done
+        self.total = total
+
+
+class RecordingOpenRequested(Message):
+    """The user chose a recording to play."""
+
+    def __init__(self, summary: RecordingSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+# -- player ------------------------------------------------------------------------------
+class ReplayOpened(Message):
+    def __init__(self, replay: Replay, fingerprint: Fingerprint | None) -> None:
+        super().__init__()
+        self.replay = replay
+        self.fingerprint = fingerprint
+
+
+class ReplayFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class IndexProgressed(Message):
+    """The keyframe index grew: `scanned` of `total` bytes, `duration` seconds known."""
+
+    def __init__(self, scanned: int, total: int, duration: float) -> None:
+        super().__init__()
+        self.scanned = scanned
+        self.total = total
+        self.duration = duration
+
+
+class IndexBuilt(Message):
+    def __init__(self, duration: float) -> None:
+        super().__init__()
+        self.duration = duration
+
+
+class FactsGathered(Message):
+    """A full scan counted what the metadata pane reports beyond the header."""
+
+    def __init__(self, facts: object) -> None:
+        super().__init__()
+        self.facts = facts
+
+
+@dataclass
+class Frame:
+    """What the terminal view shows: rendered rows (only the changed ones unless `full`)."""
+
+    cols: int
+    rows: int
+    lines: dict[int, Strip]
+    full: bool
+    cursor: tuple[int, int, bool]
+    position: float
+    count: int
+    title: str = ""
+    playing: bool = False
+    ended: bool = False
+    seq: int = 0
+
+
+class FrameRendered(Message):
+    def __init__(self, frame: Frame) -> None:
+        super().__init__()
+        self.frame = frame
+
+
+class SeekRequested(Message):
+    """The scrub bar was clicked or dragged to a recording time."""
+
+    def __init__(self, time: float) -> None:
+        super().__init__()
+        self.time = time
+
+
+class FrameExported(Message):
+    def __init__(self, path: str, fmt: str) -> None:
+        super().__init__()
+        self.path = path
+        self.fmt = fmt
+
+
+class ScreenTextCopied(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class EngineFailed(Message):
+    """A seek, playback or export hit an error; `error` is shown to the user."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

@@ -1,0 +1,256 @@
+"""The browser: every recording of the sources, listed at once, filled in as read.
+
+Listing (cheap: directory walks) and summarising (a header and a tail read each) run in
+one thread worker that posts batches; the tree shows refs immediately and updates
+labels as summaries arrive, so input never waits on disk.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, Tree
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ...sanitize import printable
+from ...sources.base import RecordingRef, Source, SourceError
+from ...sources.catalog import RecordingSummary, summarize
+from ..catalog_view import detail
+from ..messages import RecordingOpenRequested, RecordingsListed, RecordingsSummarized
+from ..widgets.recording_tree import RecordingTree
+
+LIST_BATCH = 500
+SUMMARY_BATCH_SECONDS = 0.25
+SUMMARY_WORKERS = 4
+
+
+class BrowserScreen(Screen[None]):
+    """Source → node → recordings; enter opens one, `/` filters."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True, priority=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "reload", "Reload"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, sources: Sequence[Source], *, open_single: bool = False) -> None:
+        super().__init__()
+        self.sources = list(sources)
+        # `castview FILE.cast` opens the file at once (q still comes back here).
+        self._auto_open = open_single and len(self.sources) == 1 and _is_file(self.sources[0])
+        self._errors: list[str] = []
+        self._progress = (0, 0)
+        self._placed_cursor = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="browser-status")
+        yield Input(placeholder="filter: node, user, host, command or date (enter: done, esc: clear)", id="filter")
+        yield RecordingTree(id="recordings")
+        yield Static(id="browser-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(RecordingTree)
+        for source in self.sources:
+            tree.add_source(source.label)
+        tree.focus()
+        self._update_status()
+        self._load()
+
+    # -- loading -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
+    def _load(self) -> None:
+        """List every source (posting refs in batches), then summarise every recording."""
+        worker = get_current_worker()
+        jobs: list[tuple[Source, RecordingRef]] = []
+        for source in self.sources:
+            batch: list[RecordingRef] = []
+            errors: list[str] = []
+            try:
+                for ref in source.refs():
+                    batch.append(ref)
+                    if len(batch) >= LIST_BATCH:
+                        self.post_message(RecordingsListed(source.label, batch, []))
+                        jobs.extend((source, r) for r in batch)
+                        batch = []
+                    if worker.is_cancelled:
+                        return
+            except SourceError as exc:
+                errors.append(str(exc))
+            except OSError as exc:
+                errors.append(f"{source.label}: cannot list ({exc})")
+            jobs.extend((source, r) for r in batch)
+            self.post_message(RecordingsListed(source.label, batch, errors))
+        self._summarize(jobs, worker)
+
+    def _summarize(self, jobs: list[tuple[Source, RecordingRef]], worker) -> None:  # type: ignore[no-untyped-def]
+        total, done = len(jobs), 0
+        now = time.time()
+        self.post_message(RecordingsSummarized([], 0, total))
+        with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS, thread_name_prefix="castview-summary") as pool:
+            pending = {pool.submit(summarize, source, ref, now) for source, ref in jobs}
+            batch: list[RecordingSummary] = []
+            last_post = time.monotonic()
+            while pending:
+                finished, pending = wait(pending, timeout=SUMMARY_BATCH_SECONDS, return_when=FIRST_COMPLETED)
+                if worker.is_cancelled:
+                    for future in pending:
+                        future.cancel()
+                    return
+                for future in finished:
+                    batch.append(future.result())
+                done += len(finished)
+                if batch and (time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS or not pending):
+                    self.post_message(RecordingsSummarized(batch, done, total))
+                    batch = []
+                    last_post = time.monotonic()
+            if batch:
+                self.post_message(RecordingsSummarized(batch, done, total))
+
+    def on_recordings_listed(self, message: RecordingsListed) -> None:
+        tree = self.query_one(RecordingTree)
+        tree.add_refs(message.source, message.refs)
+        for error in message.errors:
+            self._errors.append(error)
+            self.notify(printable(error), title="Cannot list", severity="error", timeout=8)
+        self._update_status()
+        self._select_first()
+
+    def on_recordings_summarized(self, message: RecordingsSummarized) -> None:
+        self._progress = (message.done, message.total)
+        if message.summaries:
+            self.query_one(RecordingTree).update_summaries(message.summaries)
+            if self._auto_open:
+                self._auto_open = False
+                self.post_message(RecordingOpenRequested(message.summaries[0]))
+        self._update_status()
+        self._update_detail()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self._errors.append(f"{type(error).__name__}: {error}")
+            self.notify(printable(f"{type(error).__name__}: {error}"), title="Reading the sources failed",
+                        severity="error", timeout=10)
+            self._update_status()
+
+    def _select_first(self) -> None:
+        """Put the cursor on the first recording, once, when the first ones are listed."""
+        if self._placed_cursor:
+            return
+        tree = self.query_one(RecordingTree)
+        first = tree.first_recording()
+        if first is not None:
+            self._placed_cursor = True
+            tree.put_cursor(first)
+
+    def _update_status(self) -> None:
+        tree = self.query_one(RecordingTree)
+        done, total = self._progress
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("castview", style="bold")
+        shown, all_ = tree.shown, tree.total
+        text.append(f"  {all_} recording{'s' if all_ != 1 else ''}")
+        if tree.filter:
+            text.append(f"  ·  {shown} match ")
+            text.append(printable(tree.filter), style="italic")
+        if total and done < total:
+            text.append(f"  ·  reading headers {done}/{total}", style="dim")
+        if self._errors:
+            text.append(f"  ·  {len(self._errors)} error{'s' if len(self._errors) != 1 else ''}", style="red")
+        self.query_one("#browser-status", Static).update(text)
+
+    # -- the highlighted recording -------------------------------------------------------
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self) -> None:
+        self._update_detail()
+
+    def _update_detail(self) -> None:
+        node = self.query_one(RecordingTree).cursor_node
+        data = node.data if node is not None else None
+        pane = self.query_one("#browser-detail", Static)
+        if isinstance(data, RecordingSummary):
+            pane.update(detail(data))
+        else:
+            pane.update(Text("enter: open  ·  /: filter  ·  ?: help", style="dim"))
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected) -> None:
+        if isinstance(event.node.data, RecordingSummary):
+            event.stop()
+            self.post_message(RecordingOpenRequested(event.node.data))
+
+    # -- actions -------------------------------------------------------------------------
+    def action_open(self) -> None:
+        tree = self.query_one(RecordingTree)
+        node = tree.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, RecordingSummary):
+            self.post_message(RecordingOpenRequested(node.data))
+        else:
+            node.toggle()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("-shown") or box.value:
+            box.value = ""
+            box.remove_class("-shown")
+            tree = self.query_one(RecordingTree)
+            tree.set_filter("")
+            tree.focus()
+            self._update_status()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(RecordingTree).set_filter(event.value.strip())
+        self._update_status()
+        self._update_detail()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        tree = self.query_one(RecordingTree)
+        tree.focus()
+        first = tree.first_recording()
+        if first is not None and not isinstance(tree.cursor_node and tree.cursor_node.data, RecordingSummary):
+            tree.put_cursor(first)
+        if not event.value.strip():
+            self.query_one("#filter", Input).remove_class("-shown")
+
+    def action_reload(self) -> None:
+        tree = self.query_one(RecordingTree)
+        tree.reset()
+        for source in self.sources:
+            tree.add_source(source.label)
+        self._errors.clear()
+        self._progress = (0, 0)
+        self._update_status()
+        self._load()
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
+
+    async def action_quit(self) -> None:
+        self.app.exit()
+
+
+def _is_file(source: Source) -> bool:
+    path = getattr(source, "path", None)
+    return path is not None and Path(path).is_file()

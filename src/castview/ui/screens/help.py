@@ -1,0 +1,105 @@
+"""`?`: every key of the browser and the player, from their bindings, and a few notes."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+NAMES = {
+    "left": "←", "right": "→", "up": "↑", "down": "↓", "shift+left": "shift+←", "shift+right": "shift+→",
+    "ctrl+left": "ctrl+←", "ctrl+right": "ctrl+→", "ctrl+up": "ctrl+↑", "ctrl+down": "ctrl+↓",
+    "left_square_bracket": "[", "right_square_bracket": "]", "comma": ",", "full_stop": ".",
+    "plus": "+", "minus": "-", "equals_sign": "=", "question_mark": "?", "slash": "/",
+    "space": "space", "escape": "esc", "enter": "enter", "home": "home", "end": "end",
+}
+
+NOTES = (
+    "The position and the scrub bar use the recording's own time. With the idle cap on (i), "
+    "playback shortens every pause longer than the cap to the cap: the position then jumps "
+    "over the skipped idle time. Seeking, markers and 0-9 are unaffected by the cap.",
+    "A recording larger than the view is panned, not wrapped: the view follows the cursor; "
+    "ctrl+arrows or the mouse wheel pan it by hand. Click or drag on the scrub bar to seek; "
+    "its dotted part is not indexed yet (seeks there still work, a little slower).",
+    "ctrl+p opens the command palette: every action, and the themes.",
+)
+
+
+def key_names(binding: Binding) -> str:
+    keys = [k.strip() for k in binding.key.split(",")]
+    return " / ".join(NAMES.get(k, k) for k in keys)
+
+
+def bindings_table(bindings: list[Binding]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    digits_done = False
+    for binding in bindings:
+        if binding.key.isdigit() and len(binding.key) == 1:
+            if not digits_done:
+                table.add_row("0 … 9", "Jump to 0 %, 10 % … 90 %")
+                digits_done = True
+            continue
+        description = binding.tooltip or binding.description
+        table.add_row(key_names(binding), description)
+    return table
+
+
+HELP_TEXT = {
+    "toggle_play": "Play / pause",
+    "skip(-5)": "Back 5 s", "skip(5)": "Forward 5 s", "skip(-30)": "Back 30 s", "skip(30)": "Forward 30 s",
+    "marker(-1)": "Previous marker", "marker(1)": "Next marker",
+    "seek_start": "Start", "seek_end": "End",
+    "step(-1)": "One event back", "step(1)": "One event forward",
+    "speed(1)": "Faster (up to 16×)", "speed(-1)": "Slower (down to 0.25×)",
+    "toggle_idle": "Idle-time cap on/off (the header's idle_time_limit, else 2 s)",
+    "goto": "Go to a time typed as mm:ss",
+    "export": "Export the frame on view (text, ANSI, SVG, HTML) to a file",
+    "copy": "Copy the screen text to the clipboard",
+    "toggle_metadata": "Show / hide the metadata pane",
+    "pan(-8, 0)": "Pan left", "pan(8, 0)": "Pan right", "pan(0, -4)": "Pan up", "pan(0, 4)": "Pan down",
+    "help": "This help", "back": "Back to the recordings",
+    "open": "Open the recording (or fold a node)", "filter": "Filter by node, user, host, command or date",
+    "clear_filter": "Clear the filter", "reload": "Read the sources again", "quit": "Quit",
+}
+
+
+def described(bindings: list[Binding]) -> list[Binding]:
+    """Bindings with the help screen's longer descriptions."""
+    out = []
+    for b in bindings:
+        text = HELP_TEXT.get(b.action, b.description)
+        out.append(Binding(b.key, b.action, b.description, show=b.show, key_display=b.key_display, tooltip=text))
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        from .browser import BrowserScreen
+        from .player import PlayerScreen
+
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("castview keys", style="bold"), classes="help-title")
+            yield Static(Text("Player", style="bold underline"))
+            yield Static(bindings_table(described(list(PlayerScreen.BINDINGS))))
+            yield Static(Text("\nRecordings", style="bold underline"))
+            yield Static(bindings_table(described(list(BrowserScreen.BINDINGS))))
+            yield Static(Text("\nNotes", style="bold underline"))
+            for note in NOTES:
+                yield Static(Text(note + "\n"))
+            yield Static(Text("esc / q / ?: close", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,731 @@
+"""The player: terminal view, scrub bar, metadata pane, and the keys that drive them.
+
+Threads and ownership:
+
+- `_open` reads the header and the cached index (thread worker), then `_build_index`
+  scans the rest in the background, posting progress; seeks work meanwhile.
+- Every change of the playhead (seek, frame step, play) is an `_engine` thread worker in
+  one exclusive group: a new request cancels the running one (latest wins). The engine
+  lock hands the playhead from one worker to the next; only a worker holding it touches
+  the playhead's terminal. Workers render the rows that changed into Strips and post
+  them in a FrameRendered; the UI thread only swaps strips and repaints those rows.
+- Playback never falls behind the wall clock: each step applies every event due by now
+  and renders once (intermediate frames are skipped), and a new frame is only rendered
+  once the UI has taken the previous one (dirty rows accumulate meanwhile).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ... import formatting as fmt
+from ...cast.index import RecordingFacts
+from ...cast.model import CastError, Problem
+from ...cast.reader import EventScanner
+from ...sanitize import printable
+from ...sources.base import SourceError
+from ...sources.catalog import RecordingSummary
+from .. import playback
+from ..messages import (
+    EngineFailed,
+    FactsGathered,
+    Frame,
+    FrameExported,
+    FrameRendered,
+    IndexBuilt,
+    IndexProgressed,
+    ReplayFailed,
+    ReplayOpened,
+    ScreenTextCopied,
+    SeekRequested,
+)
+from ..widgets.metadata_pane import MetadataPane
+from ..widgets.scrub_bar import ScrubBar
+from ..widgets.terminal_view import TerminalView
+
+FRAME_MIN = 1 / 60  # playback renders at most this often
+POSITION_EVERY = 0.1  # the position is reported at least this often while playing
+PROGRESS_EVERY = 0.2
+METADATA_WIDTH = 36
+METADATA_WIDTH_MAX = 60
+EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
+
+
+@dataclass(frozen=True)
+class EngineOp:
+    """What an engine worker does: move the playhead, then maybe play on."""
+
+    kind: str  # "seek" (to time), "event" (to event count), "resume" (stay)
+    time: float = 0.0
+    count: int = 0
+    play: bool = False
+    seq: int = 0
+
+
+class PlayerScreen(Screen[None]):
+    """Plays one recording."""
+
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play"),
+        Binding("left", "skip(-5)", "-5s", key_display="←"),
+        Binding("right", "skip(5)", "+5s", key_display="→"),
+        Binding("shift+left", "skip(-30)", "−30s", show=False),
+        Binding("shift+right", "skip(30)", "+30s", show=False),
+        Binding("left_square_bracket", "marker(-1)", "Prev marker", key_display="[", show=False),
+        Binding("right_square_bracket", "marker(1)", "Next marker", key_display="]", show=False),
+        *[Binding(str(d), f"percent({d})", f"Jump to {d * 10}%", show=False) for d in range(10)],
+        Binding("home", "seek_start", "Start", show=False),
+        Binding("end", "seek_end", "End", show=False),
+        Binding("comma", "step(-1)", "Event back", key_display=",", show=False),
+        Binding("full_stop", "step(1)", "Event forward", key_display=".", show=False),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
+        Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
+        Binding("i", "toggle_idle", "Idle cap", show=False),
+        Binding("g", "goto", "Go to"),
+        Binding("e", "export", "Export"),
+        Binding("c", "copy", "Copy", show=False),
+        Binding("m", "toggle_metadata", "Info"),
+        Binding("ctrl+left", "pan(-8, 0)", "Pan left", show=False),
+        Binding("ctrl+right", "pan(8, 0)", "Pan right", show=False),
+        Binding("ctrl+up", "pan(0, -4)", "Pan up", show=False),
+        Binding("ctrl+down", "pan(0, 4)", "Pan down", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q,escape", "back", "Back"),
+    ]
+
+    def __init__(self, summary: RecordingSummary, *, autoplay: bool = True, start: float | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.autoplay = autoplay
+        self.start_at = start
+        settings = self.app_settings()
+        self.speed = playback.clamp_speed(settings.speed)
+        header_limit = summary.header.idle_time_limit if summary.header else None
+        self.idle_cap = playback.idle_cap(settings.idle_limit, header_limit)
+        self.idle_on = True
+        self.replay = None  # castview.term.keyframes.Replay once opened
+        self.fingerprint = None
+        self.position = 0.0
+        self.count = 0
+        self.playing = False
+        self.index_complete = False
+        self.indexed_duration = 0.0
+        self.index_fraction = 0.0
+        self.error: str | None = None
+        self.facts = MetadataPane.facts_for(summary)
+        self.metadata_auto = True
+        self._recording_theme = self._theme_of(summary)
+        # engine state shared with workers
+        self._engine_lock = threading.Lock()
+        self._playhead = None
+        self._wake = threading.Event()
+        self._frame_taken = threading.Event()
+        self._frame_taken.set()
+        self._term_size = (0, 0)
+        self._last_cursor_row: int | None = None
+        self._seq = 0
+        self._opener = None  # opens the recording's file (set by _open)
+        self._cache_key = ""
+        self.last_export: str | None = None
+
+    @staticmethod
+    def _theme_of(summary: RecordingSummary):  # type: ignore[no-untyped-def]
+        if summary.header is None or summary.header.theme is None:
+            return None
+        from ...term.render import Theme
+
+        return Theme.from_asciicast(summary.header.theme)
+
+    def app_settings(self):  # type: ignore[no-untyped-def]
+        from ...config import Settings
+
+        return getattr(self.app, "settings", None) or Settings()
+
+    # -- layout --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="player-main"):
+            with Container(id="term-box"):
+                yield TerminalView(id="terminal")
+            yield MetadataPane(id="metadata")
+        yield Static(id="player-status")
+        yield Static(id="player-problem")
+        yield ScrubBar(id="scrub")
+        yield Footer(show_command_palette=False)  # room for the keys at 80 columns; ctrl+p still works
+
+    def on_mount(self) -> None:
+        view = self.query_one(TerminalView)
+        if self.summary.header is not None:
+            size = self.summary.header.size
+            view.cols, view.rows = size.cols, size.rows
+        self._apply_terminal_theme()
+        pane = self.query_one(MetadataPane)
+        pane.show(self.summary.header, self.facts)
+        self._auto_metadata()
+        self.query_one(ScrubBar).duration = self.summary.duration or 0.0
+        self._update_status()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._open()
+
+    def on_resize(self) -> None:
+        self._auto_metadata()
+
+    def _auto_metadata(self) -> None:
+        """Show the metadata pane when the terminal view keeps its full width beside it
+        (at 80 columns it is hidden until `m`); give it what room is left, within reason."""
+        cols = self.query_one(TerminalView).cols
+        pane = self.query_one(MetadataPane)
+        spare = self.size.width - cols - 2
+        pane.styles.width = max(METADATA_WIDTH, min(METADATA_WIDTH_MAX, spare))
+        if self.metadata_auto:
+            pane.display = spare >= METADATA_WIDTH
+
+    # -- opening and indexing ------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open(self) -> None:
+        from ...term.index_store import IndexStore, cache_key, open_with_cache
+
+        ref = self.summary.ref
+        store = IndexStore(self.app_settings().cache_dir)
+        try:
+            if os.path.isfile(ref.location):
+                location = ref.location
+                st = os.stat(location)
+                opener, key, size, mtime = (lambda: open(location, "rb")), cache_key(location), st.st_size, st.st_mtime
+            else:
+                source = getattr(self.app, "source_for", lambda _label: None)(ref.source)
+                if source is None:
+                    raise OSError(f"{ref.location}: no source can open it")
+                opener, key, size, mtime = (lambda: source.open(ref)), ref.location, ref.size, ref.mtime
+            self._opener, self._cache_key = opener, key
+            replay, fp = open_with_cache(opener, key, size, mtime, store)
+        except CastError as exc:
+            where = Path(exc.path).name + (f":{exc.line}" if exc.line is not None else "")
+            self.post_message(ReplayFailed(f"{where}: {exc.message}"))
+            return
+        except OSError as exc:
+            self.post_message(ReplayFailed(f"{ref.location}: cannot read ({exc.strerror or exc})"))
+            return
+        except SourceError as exc:
+            self.post_message(ReplayFailed(str(exc)))
+            return
+        self.post_message(ReplayOpened(replay, fp))
+
+    def on_replay_failed(self, message: ReplayFailed) -> None:
+        self.error = message.error
+        self._show_problem(printable(message.error))
+        self.facts.problems = [Problem(None, message.error)]
+        self.query_one(MetadataPane).show(self.summary.header, self.facts)
+        self._update_status()
+
+    def on_replay_opened(self, message: ReplayOpened) -> None:
+        replay = message.replay
+        self.replay = replay
+        self.fingerprint = message.fingerprint
+        self.index_complete = replay.index.complete
+        self.indexed_duration = replay.duration
+        size = replay.header.size
+        view = self.query_one(TerminalView)
+        view.cols, view.rows = size.cols, size.rows
+        view.refresh(layout=True)
+        self._auto_metadata()
+        self._refresh_facts()
+        start = self.start_at if self.start_at is not None else 0.0
+        self._request(EngineOp("seek", time=start, play=self.autoplay))
+        self._build_index()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
+        replay = self.replay
+        if replay is None:
+            return
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY:
+                last = now
+                self.post_message(IndexProgressed(done, total, replay.duration))
+
+        if not replay.index.complete:
+            try:
+                finished = replay.build(progress=progress, cancelled=lambda: worker.is_cancelled)
+            except (OSError, SourceError) as exc:
+                self.post_message(EngineFailed(f"{replay.name}: cannot read ({getattr(exc, 'strerror', None) or exc})"))
+                return
+            if not finished:
+                return
+            if self.fingerprint is not None:
+                from ...term.index_store import IndexStore
+
+                IndexStore(self.app_settings().cache_dir).save(self._cache_key, self.fingerprint, replay.index)
+        self.post_message(IndexBuilt(replay.duration))
+        self._gather_facts(replay, worker)
+
+    def _gather_facts(self, replay, worker) -> None:  # type: ignore[no-untyped-def]
+        """Output size and resizes, which the keyframe index does not keep: one more scan."""
+        facts = RecordingFacts()
+        try:
+            with self._opener() as f:
+                for n, located in enumerate(EventScanner(f, replay.head)):
+                    facts.add(located.event)
+                    if n % 1024 == 0 and worker.is_cancelled:
+                        return
+        except OSError:
+            return  # the index build reads the same file and reports the error
+        self.post_message(FactsGathered(facts))
+
+    def on_index_progressed(self, message: IndexProgressed) -> None:
+        self.indexed_duration = message.duration
+        self.index_fraction = message.scanned / message.total if message.total else 0.0
+        self._update_scrub()
+        self._update_status()
+
+    def on_index_built(self, message: IndexBuilt) -> None:
+        self.index_complete = True
+        self.indexed_duration = message.duration
+        self.index_fraction = 1.0
+        self._refresh_facts()
+        self._update_scrub()
+        self._update_status()
+
+    def on_facts_gathered(self, message: FactsGathered) -> None:
+        facts = message.facts
+        assert isinstance(facts, RecordingFacts)
+        self.facts.output_bytes = facts.output_bytes
+        self.facts.resizes = [(t, f"{s.cols}x{s.rows}") for t, s in facts.resizes]
+        self.query_one(MetadataPane).show(self.summary.header, self.facts)
+
+    def _refresh_facts(self) -> None:
+        replay = self.replay
+        if replay is None:
+            return
+        self.facts.duration = replay.duration if self.index_complete else max(replay.duration, self.summary.duration or 0.0)
+        self.facts.duration_final = self.index_complete
+        self.facts.events = replay.event_count
+        self.facts.markers = replay.markers
+        self.facts.problems = replay.problems
+        self.query_one(MetadataPane).show(replay.header, self.facts)
+        problems = list(self.facts.problems)
+        if self.index_complete and replay.index.incomplete_tail and replay.index.state is not None:
+            problems.append(Problem(replay.index.state.line, "the last line is incomplete (cut off, or still being written)"))
+        if problems:
+            first = problems[0]
+            name = Path(replay.name).name  # the full path is in the metadata pane
+            where = f"{name}:{first.line}" if first.line is not None else name
+            more = len(problems) - 1
+            self._show_problem(printable(f"{where}: {first.message}") + (f"  (+{more} more: m)" if more else ""))
+
+    def _show_problem(self, text: str) -> None:
+        line = self.query_one("#player-problem", Static)
+        line.update(Text("⚠ " + text, no_wrap=True, overflow="ellipsis"))
+        line.add_class("-shown")
+
+    # -- the engine (thread workers) -----------------------------------------------------
+    def _request(self, op: EngineOp) -> None:
+        if self.replay is None:
+            return
+        self._seq += 1
+        self.playing = op.play
+        self._engine(replace(op, seq=self._seq))
+        self._wake.set()
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def _engine(self, op: EngineOp) -> None:
+        worker = get_current_worker()
+        replay = self.replay
+        with self._engine_lock:
+            if worker.is_cancelled or replay is None:
+                return
+            try:
+                if op.kind == "seek" or self._playhead is None:
+                    playhead = replay.seek(max(0.0, op.time))
+                    position = max(0.0, op.time)
+                elif op.kind == "event":
+                    playhead = replay.seek_event(op.count)
+                    position = playhead.time
+                else:
+                    playhead = self._playhead
+                    position = op.time
+                self._playhead = playhead
+                if worker.is_cancelled:
+                    return
+                ended = op.play and self._at_end(playhead)
+                self._post_frame(playhead, position, op.seq, full=True, playing=op.play and not ended, ended=ended)
+                if op.play and not ended:
+                    self._play(playhead, position, op.seq, worker)
+            except (OSError, SourceError) as exc:
+                self.post_message(EngineFailed(f"{replay.name}: cannot read ({getattr(exc, 'strerror', None) or exc})"))
+
+    def _at_end(self, playhead) -> bool:  # type: ignore[no-untyped-def]
+        replay = self.replay
+        return replay is not None and replay.index.complete and playhead.count >= replay.event_count
+
+    def _play(self, playhead, position: float, seq: int, worker) -> None:  # type: ignore[no-untyped-def]
+        replay = self.replay
+        times = replay.index.times
+        speed = self.speed
+        cap = self.idle_cap if self.idle_on else None
+        cursor = playback.start_cursor(playhead.count, position)
+        clock = playback.WallClock(time.monotonic(), speed)
+        last_post = time.monotonic()
+        while not worker.is_cancelled:
+            now = time.monotonic()
+            if self.speed != clock.speed:
+                clock.set_speed(now, self.speed)
+            new_cap = self.idle_cap if self.idle_on else None
+            if new_cap != cap:
+                cap = new_cap
+                cursor = playback.start_cursor(playhead.count, position)
+                clock = playback.WallClock(now, clock.speed)
+            played = clock.played(now)
+            times = replay.index.times
+            try:
+                target = playback.due(times, cursor, played, cap)
+            except IndexError:  # the index is being rewound by a build; try again
+                target = cursor
+            if target.count > playhead.count:
+                replay.advance(playhead, float("inf"), limit=target.count)
+                target = playback.Cursor(playhead.count, target.time, target.played)
+            cursor = target
+            try:
+                position = playback.position(times, cursor, played, cap)
+            except IndexError:
+                position = cursor.time
+            ended = replay.index.complete and playhead.count >= len(times)
+            if ended:
+                position = max(position, replay.duration)
+                self._post_frame(playhead, position, seq, playing=False, ended=True)
+                return
+            if self._frame_taken.is_set() and (playhead.term.screen.dirty or now - last_post >= POSITION_EVERY):
+                self._post_frame(playhead, position, seq, playing=True)
+                last_post = now
+            try:
+                wait = playback.until_next(times, cursor, played, cap)
+            except IndexError:
+                wait = None
+            delay = 0.05 if wait is None else clock.wall_delay(wait)
+            self._wake.wait(min(max(delay, FRAME_MIN), POSITION_EVERY))
+            self._wake.clear()
+
+    def _post_frame(self, playhead, position: float, seq: int, *, full: bool = False,  # type: ignore[no-untyped-def]
+                    playing: bool = False, ended: bool = False) -> None:
+        term = playhead.term
+        size = (term.cols, term.rows)
+        if size != self._term_size:
+            full = True
+            self._term_size = size
+        cursor = term.cursor
+        if full:
+            rows: Iterable[int] = range(term.rows)
+        else:
+            dirty = set(term.screen.dirty)
+            old = self._last_cursor_row
+            if old is not None:
+                dirty.add(old)
+            dirty.add(cursor[1])
+            rows = sorted(y for y in dirty if 0 <= y < term.rows)
+        lines = self._render_rows(term, rows)
+        term.screen.dirty.clear()
+        self._last_cursor_row = cursor[1]
+        self._frame_taken.clear()
+        frame = Frame(term.cols, term.rows, lines, full, cursor, position, playhead.count,
+                      title=getattr(term, "title", "") or "", playing=playing, ended=ended, seq=seq)
+        self.post_message(FrameRendered(frame))
+
+    def _render_rows(self, term, rows: Iterable[int]) -> dict[int, Strip]:  # type: ignore[no-untyped-def]
+        from ...term.render import row_segments
+
+        theme = self._terminal_theme
+        return {y: Strip(row_segments(term, y, theme), term.cols) for y in rows}
+
+    def on_frame_rendered(self, message: FrameRendered) -> None:
+        frame = message.frame
+        if frame.seq != self._seq:
+            # From a request overtaken by a newer one, whose first frame is a full one.
+            self._frame_taken.set()
+            return
+        view = self.query_one(TerminalView)
+        resized = (frame.cols, frame.rows) != (view.cols, view.rows)
+        view.show(frame)
+        self._frame_taken.set()
+        self.position = frame.position
+        self.count = frame.count
+        if frame.ended:
+            self.playing = False
+        if resized:
+            self._auto_metadata()
+        self._update_scrub()
+        self._update_status()
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.playing = False
+        self._show_problem(printable(message.error))
+        self.notify(printable(message.error), severity="error", timeout=8)
+        self._update_status()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.playing = False
+            self._show_problem(printable(f"{self.summary.ref.location}: {type(error).__name__}: {error}"))
+            self.notify(printable(f"{type(error).__name__}: {error}"), title="Internal error", severity="error", timeout=10)
+            self._update_status()
+
+    # -- what is shown around the view ---------------------------------------------------
+    @property
+    def duration(self) -> float:
+        known = self.replay.duration if self.replay is not None else 0.0
+        if self.index_complete:
+            return known
+        return max(known, self.summary.duration or 0.0, self.indexed_duration)
+
+    def _update_scrub(self) -> None:
+        bar = self.query_one(ScrubBar)
+        bar.duration = self.duration
+        bar.position = min(self.position, self.duration) if self.duration else self.position
+        bar.indexed = self.indexed_duration
+        bar.complete = self.index_complete
+        bar.playing = self.playing
+        if self.replay is not None:
+            markers = tuple(self.replay.markers)
+            if markers != bar.markers:
+                bar.markers = markers
+
+    def _update_status(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(playback.speed_label(self.speed), style="bold")
+        text.append(f"  idle≤{self.idle_cap:g}s" if self.idle_on else "  idle: real")
+        if self.replay is not None:
+            text.append(f"  ev {self.count}/{self.replay.event_count}", style="dim")
+            if not self.index_complete:
+                text.append(f"  indexing {self.index_fraction:.0%}", style="italic")
+        view = self.query_one(TerminalView)
+        if view.panned:
+            r = view.visible_region()
+            text.append("  panned: ", style="bold")
+            if r.width < view.cols:
+                text.append(f"cols {r.x + 1}-{r.right} ")
+            if r.height < view.rows:
+                text.append(f"rows {r.y + 1}-{r.bottom} ")
+            text.append(f"of {view.cols}x{view.rows} (ctrl+arrows)")
+        rec = self.summary
+        text.append(f"  ·  {fmt.local_time(rec.start_ns)}", style="dim")
+        who = rec.header.who if rec.header else ""
+        if who:
+            text.append(f" {printable(who)}", style="dim")
+        self.query_one("#player-status", Static).update(text)
+
+    # -- themes --------------------------------------------------------------------------
+    @property
+    def _terminal_theme(self):  # type: ignore[no-untyped-def]
+        """The recording's own theme when its header has one (as asciinema-player does),
+        else the palette of the app's theme."""
+        if self._recording_theme is not None:
+            return self._recording_theme
+        theme = getattr(self.app, "terminal_theme", None)
+        if theme is None:
+            from ...term.render import Theme
+
+            theme = Theme.default()
+        return theme
+
+    def _apply_terminal_theme(self) -> None:
+        view = self.query_one(TerminalView)
+        view.set_background(self._terminal_theme.bg)
+
+    def _theme_changed(self, _theme: object = None) -> None:
+        self._apply_terminal_theme()
+        if self.replay is not None:
+            self._request(EngineOp("resume", time=self.position, play=self.playing))
+
+    # -- actions -------------------------------------------------------------------------
+    def _seek(self, t: float) -> None:
+        if self.replay is None:
+            return
+        t = playback.clamp(t, self.duration)
+        self.position = t
+        self._update_scrub()
+        self._request(EngineOp("seek", time=t, play=self.playing))
+
+    @on(SeekRequested)
+    def _seek_requested(self, message: SeekRequested) -> None:
+        self._seek(message.time)
+
+    def action_toggle_play(self) -> None:
+        if self.replay is None:
+            return
+        if self.playing:
+            self._request(EngineOp("resume", time=self.position, play=False))
+        else:
+            at_end = self.index_complete and self.count >= self.replay.event_count
+            if at_end:
+                self._request(EngineOp("seek", time=0.0, play=True))
+            else:
+                self._request(EngineOp("resume", time=self.position, play=True))
+        self._update_scrub()
+
+    def action_skip(self, seconds: float) -> None:
+        self._seek(self.position + seconds)
+
+    def action_marker(self, direction: int) -> None:
+        if self.replay is None:
+            return
+        markers = self.replay.markers
+        found = (playback.next_marker if direction > 0 else playback.previous_marker)(markers, self.position)
+        if found is None:
+            self.notify("No marker " + ("after" if direction > 0 else "before") + " this point", timeout=2)
+            return
+        self._seek(found[0])
+
+    def action_percent(self, digit: int) -> None:
+        self._seek(playback.percent_time(digit, self.duration))
+
+    def action_seek_start(self) -> None:
+        self._seek(0.0)
+
+    def action_seek_end(self) -> None:
+        self._seek(self.duration)
+
+    def action_step(self, delta: int) -> None:
+        if self.replay is None:
+            return
+        target = max(0, min(self.count + delta, self.replay.event_count))
+        self.playing = False
+        self._request(EngineOp("event", count=target, play=False))
+
+    def action_speed(self, direction: int) -> None:
+        self.speed = playback.faster(self.speed) if direction > 0 else playback.slower(self.speed)
+        self._wake.set()
+        self._update_status()
+
+    def action_toggle_idle(self) -> None:
+        self.idle_on = not self.idle_on
+        self._wake.set()
+        self._update_status()
+        self.notify(f"Idle time capped at {self.idle_cap:g} s" if self.idle_on else "Idle time played in full", timeout=2)
+
+    def action_toggle_metadata(self) -> None:
+        self.metadata_auto = False
+        pane = self.query_one(MetadataPane)
+        pane.display = not pane.display
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        view = self.query_one(TerminalView)
+        view.pan_by(dx, dy)
+        self._update_status()
+
+    def action_goto(self) -> None:
+        from .dialogs import GotoDialog
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                t = fmt.parse_clock(value)
+            except ValueError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._seek(t)
+
+        self.app.push_screen(GotoDialog(fmt.clock(self.position)), done)
+
+    def action_export(self) -> None:
+        from .dialogs import ExportDialog
+
+        def done(choice: str | None) -> None:
+            if choice:
+                self._export(choice, self.position, self.count)
+
+        self.app.push_screen(ExportDialog(), done)
+
+    def export_path(self, fmt_name: str, position: float) -> Path:
+        stem = Path(self.summary.ref.name).stem.replace(":", "-") or "recording"
+        base = Path(getattr(self.app, "export_dir", None) or os.getcwd())
+        tenths = int(max(0.0, position) * 10)  # as the position is shown (fmt.clock)
+        mins, rest = divmod(tenths, 600)
+        name = f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
+        ext = EXPORT_EXT[fmt_name]
+        path = base / f"{name}.{ext}"
+        n = 1
+        while path.exists():
+            path = base / f"{name}-{n}.{ext}"
+            n += 1
+        return path
+
+    def _frame_at(self, position: float, count: int):  # type: ignore[no-untyped-def]
+        """A fresh terminal showing the frame on view (the engine's is in use)."""
+        replay = self.replay
+        if count <= replay.event_count:
+            return replay.seek_event(count).term
+        return replay.seek(position).term
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, fmt_name: str, position: float, count: int) -> None:
+        from ...term.render import export
+
+        if self.replay is None:
+            return
+        try:
+            term = self._frame_at(position, count)
+            data = export(term, fmt_name, self._terminal_theme)
+            path = self.export_path(fmt_name, position)
+            path.write_text(data, encoding="utf-8")
+        except (OSError, SourceError) as exc:
+            self.post_message(EngineFailed(f"export failed: {exc.strerror or exc} ({getattr(exc, 'filename', '') or ''})"))
+            return
+        self.post_message(FrameExported(str(path), fmt_name))
+
+    def on_frame_exported(self, message: FrameExported) -> None:
+        self.last_export = message.path
+        self.notify(f"Saved {message.fmt} to {printable(message.path)}", title="Exported", timeout=8)
+
+    def action_copy(self) -> None:
+        if self.replay is not None:
+            self._copy(self.position, self.count)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _copy(self, position: float, count: int) -> None:
+        from ...term.render import to_text
+
+        try:
+            text = to_text(self._frame_at(position, count))
+        except (OSError, SourceError) as exc:
+            self.post_message(EngineFailed(f"copy failed: {exc.strerror or exc}"))
+            return
+        self.post_message(ScreenTextCopied(text))
+
+    def on_screen_text_copied(self, message: ScreenTextCopied) -> None:
+        self.app.copy_to_clipboard(message.text)
+        lines = message.text.count("\n")
+        self.notify(f"Copied the screen text ({lines} lines) to the clipboard", timeout=3)
+
+    def action_help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.workers.cancel_group(self, "engine")
+        self.workers.cancel_group(self, "index")
+        self._wake.set()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_node(self)
+        self._wake.set()

@@ -1,0 +1,168 @@
+"""Every header field in readable form, plus what the engine and a scan found."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ... import formatting as fmt
+from ...cast.model import Header, Problem
+from ...sanitize import printable
+from ...sources.catalog import RecordingSummary
+
+
+@dataclass
+class Facts:
+    """What the pane shows beyond the header; filled in as the engine learns it."""
+
+    path: str = ""
+    file_size: int | None = None
+    status: str = ""
+    duration: float | None = None
+    duration_final: bool = False
+    events: int | None = None
+    output_bytes: int | None = None
+    markers: list[tuple[float, str]] = field(default_factory=list)
+    resizes: list[tuple[float, str]] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    also_at: tuple[str, ...] = ()
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return printable(value)
+    try:
+        return printable(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return printable(repr(value))
+
+
+def header_rows(h: Header) -> list[tuple[str, str]]:
+    """The header as (label, value) rows, empty fields left out."""
+    rows: list[tuple[str, str | None]] = []
+    user = h.src_node_user
+    if h.src_node_user_id is not None and user:
+        user = f"{user} (ID {h.src_node_user_id})"
+    rows += [
+        ("source node", h.src_node),
+        ("source node ID", h.src_node_id),
+        ("user", user),
+        ("tags", ", ".join(h.src_node_tags) or None),
+    ]
+    if h.ssh_user or h.local_user:
+        rows.append(("SSH user → local", f"{h.ssh_user or '?'} → {h.local_user or '?'}"))
+    rows.append(("connection ID", h.connection_id))
+    if h.timestamp is not None and h.start_time is not None:
+        ns = h.timestamp * 1_000_000_000
+        rows.append(("start (UTC)", fmt.utc_time(ns)))
+        rows.append(("start (local)", fmt.local_time(ns)))
+    cols, rows_ = h.declared_size
+    size = f"{cols}x{rows_}" if cols or rows_ else None
+    if size and (cols, rows_) != tuple(h.size):
+        size += f" (played at {h.size.cols}x{h.size.rows})"
+    rows += [
+        ("terminal", size or f"{h.size.cols}x{h.size.rows} (none declared)"),
+        ("TERM", h.term_type),
+        ("command", h.command),
+        ("title", h.title),
+        ("idle time limit", f"{h.idle_time_limit:g} s" if h.idle_time_limit else None),
+    ]
+    k8s = h.kubernetes
+    if k8s is not None:
+        for key, label in (("PodName", "k8s pod"), ("Namespace", "k8s namespace"),
+                           ("Container", "k8s container"), ("SessionType", "k8s session")):
+            rows.append((label, k8s.get(key) if isinstance(k8s.get(key), str) else None))
+        for key, value in k8s.items():
+            if key not in ("PodName", "Namespace", "Container", "SessionType"):
+                rows.append((f"k8s {key}", _value(value)))
+    rows.append(("format", f"asciicast v{h.version}"))
+    return [(label, printable(value)) for label, value in rows if value not in (None, "")]
+
+
+def derived_rows(facts: Facts) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if facts.duration is not None:
+        rows.append(("duration", fmt.clock(facts.duration) + ("" if facts.duration_final else " (so far)")))
+    if facts.file_size is not None:
+        rows.append(("file size", fmt.size(facts.file_size)))
+    if facts.output_bytes is not None:
+        rows.append(("output", fmt.size(facts.output_bytes)))
+    if facts.events is not None:
+        rows.append(("events", f"{facts.events:,}" + ("" if facts.duration_final else " (so far)")))
+    rows.append(("markers", str(len(facts.markers)) if facts.markers else "none"))
+    for t, label in facts.markers[:20]:
+        rows.append(("", f"{fmt.clock(t)} {printable(label)}"))
+    if len(facts.markers) > 20:
+        rows.append(("", f"… {len(facts.markers) - 20} more"))
+    if facts.resizes is not None:
+        rows.append(("resizes", str(len(facts.resizes)) if facts.resizes else "none"))
+        for t, size in facts.resizes[:10]:
+            rows.append(("", f"{fmt.clock(t)} → {size}"))
+        if len(facts.resizes) > 10:
+            rows.append(("", f"… {len(facts.resizes) - 10} more"))
+    if facts.status and facts.status != "ok":
+        rows.append(("status", facts.status))
+    for other in facts.also_at:
+        rows.append(("also at", printable(other)))
+    return rows
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+    table.add_column(style="dim", no_wrap=True, max_width=17)
+    table.add_column(overflow="fold", ratio=1)
+    for label, value in rows:
+        table.add_row(Text(label), Text(value))
+    return table
+
+
+def describe(header: Header | None, facts: Facts) -> Group:
+    parts: list[Any] = [Text(printable(facts.path), style="bold", overflow="fold")]
+    if header is not None:
+        parts += [Text("\nHeader", style="bold underline"), _table(header_rows(header))]
+        unknown = header.unknown_keys
+        if unknown:
+            parts += [Text("\nUnknown keys", style="bold underline"),
+                      _table([(printable(k), _value(v)) for k, v in unknown.items()])]
+    parts += [Text("\nRecording", style="bold underline"), _table(derived_rows(facts))]
+    parts.append(Text("\nProblems", style="bold underline"))
+    if not facts.problems:
+        parts.append(Text("none found" + ("" if facts.duration_final else " so far"), style="dim"))
+    for problem in facts.problems[:50]:
+        where = f"line {problem.line}: " if problem.line is not None else ""
+        parts.append(Text(printable(where + problem.message), style="yellow", overflow="fold"))
+    if len(facts.problems) > 50:
+        parts.append(Text(f"… {len(facts.problems) - 50} more", style="dim"))
+    return Group(*parts)
+
+
+class MetadataPane(VerticalScroll, can_focus=False):
+    """The header and derived facts of the open recording; `m` hides it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static(id="metadata-body")
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def show(self, header: Header | None, facts: Facts) -> None:
+        self._body.update(describe(header, facts))
+
+    @staticmethod
+    def facts_for(summary: RecordingSummary) -> Facts:
+        return Facts(
+            path=summary.ref.location,
+            file_size=summary.ref.size,
+            status=summary.status,
+            duration=summary.duration,
+            duration_final=False,
+            also_at=summary.also_at,
+        )

@@ -1,0 +1,117 @@
+"""One line: play state, position, a bar with markers and the indexed part, duration.
+
+The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
+time on the recording's own timeline.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ... import formatting as fmt
+from ..messages import SeekRequested
+
+
+class ScrubBar(Widget, can_focus=False):
+    COMPONENT_CLASSES = {
+        "scrub-bar--played",
+        "scrub-bar--indexed",
+        "scrub-bar--unindexed",
+        "scrub-bar--marker",
+        "scrub-bar--head",
+        "scrub-bar--time",
+    }
+
+    DEFAULT_CSS = """
+    ScrubBar { height: 1; width: 1fr; }
+    """
+
+    position: reactive[float] = reactive(0.0)
+    duration: reactive[float] = reactive(0.0)
+    indexed: reactive[float] = reactive(0.0)
+    """Seconds of the recording indexed so far (== duration once complete)."""
+    complete: reactive[bool] = reactive(False)
+    playing: reactive[bool] = reactive(False)
+    markers: reactive[tuple[tuple[float, str], ...]] = reactive(())
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._dragging = False
+
+    # -- geometry ------------------------------------------------------------------------
+    def _labels(self) -> tuple[str, str]:
+        left = f"{'▶' if self.playing else '⏸'} {fmt.clock(self.position)} "
+        right = f" {fmt.clock(self.duration)}"
+        return left, right
+
+    def _bar_span(self) -> tuple[int, int]:
+        left, right = self._labels()
+        start = len(left)
+        return start, max(1, self.size.width - start - len(right))
+
+    def time_at(self, x: int) -> float:
+        start, width = self._bar_span()
+        fraction = (x - start) / max(1, width - 1)
+        return max(0.0, min(1.0, fraction)) * self.duration
+
+    def _cell(self, t: float, width: int) -> int:
+        if self.duration <= 0:
+            return 0
+        return max(0, min(width - 1, round(t / self.duration * (width - 1))))
+
+    # -- drawing -------------------------------------------------------------------------
+    def render(self) -> Text:
+        left, right = self._labels()
+        _, width = self._bar_span()
+        style = self.get_component_rich_style
+        played, indexed, unindexed = (
+            style("scrub-bar--played"), style("scrub-bar--indexed"), style("scrub-bar--unindexed"))
+        head_cell = self._cell(self.position, width)
+        indexed_cells = width if self.complete or self.duration <= 0 else self._cell(self.indexed, width) + 1
+        marker_cells = {self._cell(t, width) for t, _ in self.markers}
+        text = Text(no_wrap=True, overflow="crop")
+        text.append(left, style("scrub-bar--time"))
+        for x in range(width):
+            if x == head_cell:
+                text.append("●", style("scrub-bar--head"))
+            elif x in marker_cells:
+                text.append("◆", style("scrub-bar--marker"))
+            elif x < head_cell:
+                text.append("━", played)
+            elif x < indexed_cells:
+                text.append("━", indexed)
+            else:
+                text.append("┄", unindexed)
+        text.append(right, style("scrub-bar--time"))
+        return text
+
+    # -- mouse ---------------------------------------------------------------------------
+    def _seek_to(self, x: int) -> None:
+        if self.duration > 0:
+            self.post_message(SeekRequested(self.time_at(x)))
+
+    def _content_x(self, event: events.MouseEvent) -> int:
+        return event.x - self.styles.gutter.left
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        start, width = self._bar_span()
+        x = self._content_x(event)
+        if start <= x < start + width:
+            event.stop()
+            self._dragging = True
+            self.capture_mouse()
+            self._seek_to(x)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            event.stop()
+            self._seek_to(self._content_x(event))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            event.stop()
+            self._dragging = False
+            self.release_mouse()

@@ -1,0 +1,165 @@
+"""The recorded terminal, drawn at the recording's size with the Line API.
+
+Rows arrive already rendered (thread workers turn the engine's screen into Strips);
+the view keeps them and repaints only the rows a frame changed. A recording larger
+than the view is panned, never wrapped: the view follows the cursor, and the user can
+pan with ctrl+arrows or the mouse wheel.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..messages import Frame
+
+
+class TerminalView(Widget, can_focus=False):
+    COMPONENT_CLASSES = {"terminal-view--outside"}
+
+    DEFAULT_CSS = """
+    TerminalView {
+        width: auto;
+        height: auto;
+        max-width: 100%;
+        max-height: 100%;
+    }
+    """
+
+    pan = reactive((0, 0), always_update=False, layout=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cols = 80
+        self.rows = 24
+        self._lines: list[Strip] = []
+        self._background = Style()
+        self.follow_cursor = True
+        self.cursor: tuple[int, int, bool] = (0, 0, True)
+
+    # -- size ----------------------------------------------------------------------------
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self.cols
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.rows
+
+    @property
+    def panned(self) -> bool:
+        """Whether part of the recording is outside the view."""
+        return self.cols > self.size.width or self.rows > self.size.height
+
+    def visible_region(self) -> Region:
+        """The recording's cells on view: x, y, width, height."""
+        px, py = self.pan
+        return Region(px, py, min(self.cols, self.size.width), min(self.rows, self.size.height))
+
+    def set_background(self, colour: str) -> None:
+        """The terminal theme's background, for rows not drawn yet."""
+        self._background = Style(bgcolor=colour)
+        self.refresh()
+
+    # -- frames --------------------------------------------------------------------------
+    def show(self, frame: Frame) -> None:
+        resized = (frame.cols, frame.rows) != (self.cols, self.rows)
+        self.cursor = frame.cursor
+        if frame.full or resized or len(self._lines) != frame.rows:
+            self.cols, self.rows = frame.cols, frame.rows
+            blank = Strip.blank(frame.cols, self._background)
+            self._lines = [frame.lines.get(y, blank) for y in range(frame.rows)]
+            if resized:
+                self.refresh(layout=True)
+            self._clamp_pan()
+            self._follow()
+            self.refresh()
+            return
+        for y, strip in frame.lines.items():
+            if 0 <= y < len(self._lines):
+                self._lines[y] = strip
+        before = self.pan
+        self._follow()
+        if self.pan != before:
+            return  # the pan watcher repaints everything
+        py = self.pan[1]
+        width = self.size.width
+        for y in frame.lines:
+            if py <= y < py + self.size.height:
+                self.refresh(Region(0, y - py, width, 1))
+
+    def _follow(self) -> None:
+        """Pan so the cursor is on view (only when the recording does not fit)."""
+        if not self.follow_cursor or not self.panned or not self.size:
+            return
+        x, y, hidden = self.cursor
+        if hidden:
+            return
+        px, py = self.pan
+        w, h = self.size.width, self.size.height
+        if x < px:
+            px = x
+        elif x >= px + w:
+            px = x - w + 1
+        if y < py:
+            py = y
+        elif y >= py + h:
+            py = y - h + 1
+        self.pan = self._clamped(px, py)
+
+    def _clamped(self, px: int, py: int) -> tuple[int, int]:
+        return (
+            max(0, min(px, self.cols - self.size.width)),
+            max(0, min(py, self.rows - self.size.height)),
+        )
+
+    def _clamp_pan(self) -> None:
+        self.pan = self._clamped(*self.pan)
+
+    def pan_by(self, dx: int, dy: int) -> None:
+        self.pan = self._clamped(self.pan[0] + dx, self.pan[1] + dy)
+
+    def watch_pan(self) -> None:
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._clamp_pan()
+        self._follow()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.rows > self.size.height:
+            event.stop()
+            self.pan_by(0, 2)
+        elif self.cols > self.size.width:
+            event.stop()
+            self.pan_by(4, 0)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.rows > self.size.height:
+            event.stop()
+            self.pan_by(0, -2)
+        elif self.cols > self.size.width:
+            event.stop()
+            self.pan_by(-4, 0)
+
+    # -- drawing -------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        px, py = self.pan
+        row = y + py
+        outside = self.get_component_rich_style("terminal-view--outside")
+        if 0 <= row < len(self._lines):
+            strip = self._lines[row]
+            if px or strip.cell_length > width:
+                strip = strip.crop(px, px + width)
+            if strip.cell_length < width:
+                strip = strip.extend_cell_length(width, outside)
+            return strip
+        return Strip([Segment(" " * width, outside)], width)
+
+    def screen_text(self) -> list[str]:
+        """The rows as plain text (what is shown, for tests)."""
+        return [strip.text for strip in self._lines]

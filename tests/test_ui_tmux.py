@@ -1,0 +1,127 @@
+"""The real `castview` entry point in a real terminal (tmux): open, seek, see, quit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from test_ui_helpers import PUBLIC
+
+pytestmark = pytest.mark.tmux
+
+CASTVIEW = Path(sys.executable).parent / "castview"
+
+
+class Tmux:
+    def __init__(self, tmp_path: Path, width: int = 80, height: int = 24) -> None:
+        self.socket = f"castview-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.tmp = tmp_path
+        self.width, self.height = width, height
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
+
+    def start(self, command: str) -> None:
+        # COLUMNS/LINES (set under pytest) would pin Textual's idea of the terminal size.
+        env = (f"env -u COLUMNS -u LINES TZ=UTC CASTVIEW_CACHE_DIR={self.tmp / 'cache'} CASTVIEW_CONFIG_DIR={self.tmp / 'config'} "
+               f"TERM=xterm-256color")
+        subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y",
+             str(self.height), f"cd {self.tmp} && {env} {command}; echo CASTVIEW-EXITED-$?; sleep 30"],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", key)
+            time.sleep(0.15)
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if needle in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} never appeared; the screen:\n{screen}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not CASTVIEW.exists():
+        pytest.skip(f"no castview entry point at {CASTVIEW}")
+    session = Tmux(tmp_path)
+    yield session
+    session.close()
+
+
+def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path):
+    from castview.term.keyframes import Replay
+
+    recording = PUBLIC / "termtosvg-htop.cast"
+    tmux.start(f"{CASTVIEW} {recording}")
+    tmux.wait_for("idle≤2s")  # the player is up (the file was opened directly)
+    # pause: whatever the state, get to a paused player
+    tmux.keys("space")
+    deadline = time.monotonic() + 10
+    while "⏸" not in tmux.screen() and time.monotonic() < deadline:
+        tmux.keys("space")
+        time.sleep(0.3)
+    tmux.keys("5")  # 50 %
+    replay = Replay(lambda: open(recording, "rb"), str(recording))
+    replay.build()
+    expected = [line.strip() for line in replay.seek(replay.duration / 2).term.text().split("\n") if line.strip()]
+    deadline = time.monotonic() + 10
+    while True:
+        screen = tmux.screen()
+        shown = [line.strip() for line in screen.split("\n")]
+        found = [line for line in expected if line in shown]
+        if len(found) >= min(6, len(expected)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(found) >= min(6, len(expected)), screen
+    assert "0:06.4" in screen  # the position: 50 % of 12.86 s
+    # one event forward, then export the frame as text
+    tmux.keys(".", "e")
+    tmux.wait_for("Export the frame")
+    tmux.keys("t")
+    tmux.wait_for("Saved text")
+    exported = list(tmp_path.glob("termtosvg-htop-*.txt"))
+    assert len(exported) == 1 and "Uptime" in exported[0].read_text()
+    tmux.keys("q")
+    tmux.wait_for("1 recording")  # the browser
+    tmux.keys("q")
+    tmux.wait_for("CASTVIEW-EXITED-0")
+
+
+def test_the_browser_at_80x24_then_a_resize(tmux, tmp_path):
+    tmux.start(f"{CASTVIEW} {PUBLIC}")
+    screen = tmux.wait_for("11 recordings")
+    assert "termtosvg-htop.cast" in screen
+    assert all(len(line) <= 80 for line in screen.split("\n"))
+    tmux.keys("/", "h", "t", "o", "p", "Enter")
+    screen = tmux.wait_for("1 match")
+    tmux.keys("Enter")
+    tmux.wait_for("idle≤2s")
+    tmux.run("resize-window", "-x", "200", "-y", "50")
+    screen = tmux.wait_for("Header")  # the metadata pane appears beside the full view
+    assert "termtosvg-htop.cast" in screen
+    tmux.keys("q")
+    tmux.keys("q")
+    tmux.wait_for("CASTVIEW-EXITED-0")
