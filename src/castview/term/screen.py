@@ -3,38 +3,61 @@
 Stock pyte gets many sequences wrong (see ``TERMINAL.md``). This module keeps
 pyte's data model -- ``screen.buffer[y][x]`` is a :class:`pyte.screens.Char`,
 ``screen.cursor`` a :class:`pyte.screens.Cursor`, ``screen.dirty`` a set of row
-numbers -- and replaces the behaviour with that of tmux 3.3a, which is the
-reference the tests compare against (``tests/tmux_oracle.py``):
+numbers -- and replaces the behaviour with that of tmux 3.3a, the reference the
+tests compare against cell by cell (``tests/tmux_oracle.py``):
 
 * the parser is tmux's (Paul Williams' VT500 state machine): unknown or
   malformed sequences are swallowed whole, DCS/OSC/APC/PM/SOS strings never
   reach the screen, C0 controls inside a sequence are executed, CAN/SUB abort;
-* the screen model is tmux's ``screen-write.c``: pending wrap (``cursor.x ==
-  columns``), wide and combining characters, ZWJ sequences, DEC special
-  graphics, the alternate screen, one DECSC slot, erase with the current
-  background colour, scroll regions, reflow of wrapped lines on resize.
+* the screen model is tmux's ``screen-write.c``/``grid.c``: pending wrap
+  (``cursor.x == columns``), wide, combining and ZWJ characters with glibc's
+  widths (:mod:`castview.term.widths`), DEC special graphics, the alternate
+  screen (47/1047/1049), one DECSC slot, erase with the current background,
+  scroll regions, tmux's quirks (ICH, unwrapping rows next to moved ones...)
+  and reflow of wrapped rows when the window is resized.
 
-Differences from pyte's data model, all deliberate:
+Data model, beyond pyte's:
 
 * ``buffer`` is a list of rows, each a list of exactly ``columns`` ``Char``;
   the second cell of a wide character holds ``Char("")`` (pyte's convention);
-  a cell may hold a base character followed by combining characters.
+  a cell may hold a character followed by combining characters or a ZWJ
+  sequence; DEC graphics cells hold the glyph (``q`` is stored as ``─``).
+* ``wrapped[y]`` (the row continues on the next one), ``used[y]`` (tmux's
+  cellused) and ``hidden_rows`` (rows a reflow pushed above the screen) exist
+  so resizing reflows exactly as tmux does.
 * colours: ``fg``/``bg`` are ``"default"``, one of pyte's eight names
   (``black red green brown blue magenta cyan white``), ``"bright" + name``,
   or six hex digits ``"rrggbb"``. SGR 38;5;n for n < 16 gives the names, so a
   theme palette applies to them; 16..255 use pyte's xterm table.
+
+Deviations from tmux 3.3a, accepted on purpose:
+
 * attributes pyte's ``Char`` cannot hold (dim, hidden, overline, underline
-  styles) are dropped, as are tmux's replies to queries.
+  styles and colours) are dropped; replies to queries are not sent;
+* an APC string (``ESC _ ... ST``) does not set the title (tmux 3.3a takes it
+  as the pane title; like xterm we ignore it: kitty graphics use APC);
+* there is no scrollback: the reference is a tmux pane with
+  ``history-limit 0`` (a taller window gets blank rows instead of lines
+  pulled back from history; a one-row screen does not scroll);
+* cells cut off by shrinking the window while the alternate screen is shown
+  are dropped; tmux keeps them and shows them again if the window grows back
+  before the application redraws;
+* tmux leaves an unterminated string sequence after 5 seconds; a replay has
+  no wall clock, so the terminator is waited for;
+* a ZWJ followed by a DEC graphics character: whether the joined character
+  shows as a glyph is guessed from the cell it joins.
 
 Performance: ``draw`` writes runs of printable ASCII with one slice assignment
-of cached ``Char`` instances; complete CSI sequences are recognised by one
-regular expression; only unusual input goes through the per-character state
+of cached ``Char`` instances; one regular expression splits the input into
+text, complete CSI sequences and controls; SGR transitions are cached per
+attribute set; only unusual input goes through the per-character state
 machine. ``Terminal.snapshot``/``restore`` copy the whole state (both screens,
-cursor, modes, charsets, saved cursors, tab stops, title, parser state).
+cursor, modes, charsets, saved cursors, tab stops, title stack, parser state).
 """
 
 from __future__ import annotations
 
+import logging
 import pickle
 import re
 import zlib
@@ -48,7 +71,9 @@ from pyte.screens import Char, Cursor, Margins
 
 from .widths import char_width
 
-__all__ = ["Terminal", "TermScreen", "TermStream", "ACS_MAP", "BLANK"]
+__all__ = ["Terminal", "TermScreen", "TermStream", "ACS_MAP", "BLANK", "SNAPSHOT_VERSION"]
+
+_log = logging.getLogger(__name__)
 
 #: The empty cell: a space with default colours and no attributes.
 BLANK = Char(" ")
@@ -67,6 +92,7 @@ ACS_MAP: dict[str, str] = {
     "~": "\u00b7",
 }
 _ACS_TABLE = str.maketrans(ACS_MAP)
+_ACS_GLYPHS = frozenset(ACS_MAP.values())
 
 _COLOUR_NAMES = ("black", "red", "green", "brown", "blue", "magenta", "cyan", "white")
 _BRIGHT_NAMES = tuple("bright" + n for n in _COLOUR_NAMES)
@@ -75,8 +101,9 @@ _COLOUR_256: tuple[str, ...] = _COLOUR_NAMES + _BRIGHT_NAMES + tuple(FG_BG_256[1
 _ZWJ = "\u200d"
 _UTF8_CELL_LIMIT = 21  # tmux's UTF8_SIZE: bytes one cell can hold
 _INT_MAX = 2147483647
+_UINT = 1 << 32  # tmux's u_int arithmetic wraps around
 _TITLE_STACK_LIMIT = 64
-_STRING_LIMIT = 1 << 20  # tmux's input buffer limit for OSC/APC payloads
+_STRING_LIMIT = 1 << 20  # tmux's input buffer limit: a longer OSC is discarded
 
 # pyte-style mode numbers (private modes are shifted left by 5).
 _DECAWM = mo.DECAWM
@@ -92,18 +119,19 @@ _KNOWN_PRIVATE_MODES = frozenset({1, 6, 7, 12, 25, 1000, 1002, 1003, 1004, 1005,
 _MOUSE_MODES = frozenset({1000 << 5, 1001 << 5, 1002 << 5, 1003 << 5})
 
 
-def _colour(n: int) -> str:
-    return _COLOUR_256[n]
-
-
 class _CellCache(dict):
-    """Maps one-character strings to Char instances with fixed attributes."""
+    """Maps one-character strings to Char instances with fixed attributes.
 
-    __slots__ = ("attrs",)
+    ``sgr`` maps an SGR parameter string to the cache of the attributes that
+    SGR leads to from these ones.
+    """
+
+    __slots__ = ("attrs", "sgr")
 
     def __init__(self, attrs: Char) -> None:
         super().__init__()
         self.attrs = attrs
+        self.sgr: dict[str, _CellCache] = {}
 
     def __missing__(self, data: str) -> Char:
         cell = Char._make((data,) + tuple(self.attrs[1:]))
@@ -129,6 +157,12 @@ class TermScreen(pyte.Screen):
     arguments are already decoded the way tmux decodes parameters.
     """
 
+    #: Hook for castview.transcript (None: no cost but one test per scroll). Called with
+    #: a row (its list of Char) and its wrapped flag just before the row leaves the top of
+    #: the screen by scrolling (main or alternate screen: see ``alt_saved``), so lines that
+    #: scroll past within a single feed() are not lost to a transcript.
+    on_scroll_off: Optional[Callable[[list[Char], bool], None]] = None
+
     def __init__(self, columns: int, lines: int) -> None:  # noqa: D107
         # pyte.Screen.__init__ builds a dict-based buffer we do not use.
         self.columns = max(1, int(columns))
@@ -153,12 +187,10 @@ class TermScreen(pyte.Screen):
         self._set_attrs(DEFAULT_ATTRS)
         self.margins = Margins(0, rows - 1)
         self.mode: set[int] = {_DECAWM, _DECTCEM}
-        self._autowrap = True
-        self._insert = False
-        self._origin = False
         self.charset = 0  # 0: G0 is active (SI), 1: G1 (SO)
         self.g0_acs = False  # G0 designated as DEC special graphics
         self.g1_acs = False
+        self._sync_modes()
         self.saved_cursor: tuple = (0, 0, DEFAULT_ATTRS, 0, False, False, False)
         self.alt_saved: Optional[tuple] = None  # main screen while the alternate one is shown
         self.alt_cursor: Optional[tuple[int, int]] = None
@@ -177,6 +209,7 @@ class TermScreen(pyte.Screen):
         self._set_attrs(DEFAULT_ATTRS)
         self.charset = 0
         self.g0_acs = self.g1_acs = False
+        self._sync_charset()
         self.saved_cursor = (0, 0, DEFAULT_ATTRS, 0, False, False, False)
         self.tabstops = set(range(8, self.columns, 8))
         self.set_scroll_region(0, self.lines - 1)
@@ -195,6 +228,12 @@ class TermScreen(pyte.Screen):
         self._insert = _IRM in mode
         self._origin = _DECOM in mode
         self.cursor.hidden = _DECTCEM not in mode
+        self._sync_charset()
+
+    def _sync_charset(self) -> None:
+        """Recompute whether printable ASCII can take the fast path."""
+        acs = self.g1_acs if self.charset else self.g0_acs
+        self.fast_ascii = self._autowrap and not self._insert and not acs
 
     def _set_attrs(self, attrs: Char) -> None:
         self.cursor.attrs = attrs
@@ -222,56 +261,73 @@ class TermScreen(pyte.Screen):
 
     # ----------------------------------------------------------- row helpers
 
-    def _new_row(self, blank: Char) -> list[Char]:
-        return [blank] * self.columns
+    # Row operations mirror tmux's grid_move_lines/grid_clear_lines exactly,
+    # including how they drop the "wrapped" flag of neighbouring rows (which
+    # matters to backspace at column 0 and to reflow on resize). Row -1 is the
+    # last row pushed above the screen by a reflow, if any.
+
+    def _unwrap_above(self, y: int) -> None:
+        if y > 0:
+            self.wrapped[y - 1] = False
+        elif self.hidden_rows:
+            row, _, used = self.hidden_rows[-1]
+            self.hidden_rows[-1] = (row, False, used)
+
+    def _clear_lines(self, py: int, ny: int, blank: Char) -> None:
+        """tmux grid_clear_lines on visible rows py..py+ny-1 (ny < 0: wrapped count)."""
+        cols = self.columns
+        buf, wr, used = self.buffer, self.wrapped, self.used
+        for y in range(py, py + ny):
+            buf[y] = [blank] * cols
+            wr[y] = False
+            used[y] = 0
+        if ny > 0:
+            self.dirty.update(range(py, py + ny))
+        self._unwrap_above(py)
 
     def _clear_rows(self, top: int, end: int, blank: Char) -> None:
-        """Clear rows top..end-1 entirely (tmux grid_clear_lines)."""
-        cols = self.columns
-        buf = self.buffer
-        for y in range(top, end):
-            buf[y] = [blank] * cols
-            self.wrapped[y] = False
-            self.used[y] = 0
-        self.dirty.update(range(top, end))
+        """tmux grid_view_clear of whole rows top..end-1 (nothing if empty)."""
+        if end > top:
+            self._clear_lines(top, end - top, blank)
 
-    def _scroll_up(self, top: int, bottom: int, n: int, blank: Char) -> None:
-        """Move rows top..bottom up by n; new rows at the bottom are *blank*."""
-        height = bottom - top + 1
-        if n > height:
-            n = height
-        if n <= 0:
+    def _move_lines(self, dy: int, py: int, ny: int, blank: Char) -> None:
+        """tmux grid_move_lines: rows py..py+ny-1 to dy..dy+ny-1, vacated rows emptied."""
+        if ny <= 0 or py == dy:
             return
-        cols = self.columns
         buf, wr, used = self.buffer, self.wrapped, self.used
-        if n == 1 and top == 0 and bottom == len(buf) - 1:
+        self._unwrap_above(dy)
+        rows, flags, counts = buf[py:py + ny], wr[py:py + ny], used[py:py + ny]
+        buf[dy:dy + ny], wr[dy:dy + ny], used[dy:dy + ny] = rows, flags, counts
+        cols = self.columns
+        for y in range(py, py + ny):
+            if y < dy or y >= dy + ny:
+                buf[y] = [blank] * cols
+                wr[y] = False
+                used[y] = 0
+        if py < dy or py >= dy + ny:
+            self._unwrap_above(py)
+        lo, hi = min(dy, py), max(dy, py) + ny
+        self.dirty.update(range(lo, hi))
+
+    def _scroll_up(self, top: int, bottom: int, blank: Char) -> None:
+        """tmux grid_view_scroll_region_up (no history): one row."""
+        buf = self.buffer
+        if top == 0 and self.on_scroll_off is not None:  # transcript hook, see on_scroll_off
+            self.on_scroll_off(buf[0], self.wrapped[0])
+        if top == 0 and bottom == len(buf) - 1 and bottom > 1 and not self.hidden_rows:
+            # the common case, done in place (same result as _move_lines)
+            wr, used = self.wrapped, self.used
             del buf[0], wr[0], used[0]
-            buf.append([blank] * cols)
+            buf.append([blank] * self.columns)
             wr.append(False)
             used.append(0)
-        else:
-            del buf[top:top + n], wr[top:top + n], used[top:top + n]
-            at = bottom - n + 1
-            buf[at:at] = [[blank] * cols for _ in range(n)]
-            wr[at:at] = [False] * n
-            used[at:at] = [0] * n
-        self.dirty.update(range(top, bottom + 1))
-
-    def _scroll_down(self, top: int, bottom: int, n: int, blank: Char) -> None:
-        """Move rows top..bottom down by n; new rows at the top are *blank*."""
-        height = bottom - top + 1
-        if n > height:
-            n = height
-        if n <= 0:
+            self.dirty.update(range(bottom + 1))
             return
-        cols = self.columns
-        buf, wr, used = self.buffer, self.wrapped, self.used
-        at = bottom - n + 1
-        del buf[at:bottom + 1], wr[at:bottom + 1], used[at:bottom + 1]
-        buf[top:top] = [[blank] * cols for _ in range(n)]
-        wr[top:top] = [False] * n
-        used[top:top] = [0] * n
-        self.dirty.update(range(top, bottom + 1))
+        self._move_lines(top, top + 1, bottom - top, blank)
+
+    def _scroll_down(self, top: int, bottom: int, blank: Char) -> None:
+        """tmux grid_view_scroll_region_down: one row."""
+        self._move_lines(top + 1, top, bottom - top, blank)
 
     def _clear_cells(self, y: int, x0: int, x1: int, blank: Char) -> None:
         """Erase cells x0..x1-1 of row y (tmux grid_clear)."""
@@ -286,15 +342,29 @@ class TermScreen(pyte.Screen):
 
     def draw(self, data: str) -> None:
         """Print *data*, which holds no C0 control characters and no DEL."""
+        if not data:
+            return
         if data.isascii():
-            acs = self.g1_acs if self.charset else self.g0_acs
-            if self._autowrap and not self._insert and not acs:
+            if self.fast_ascii:
                 self._draw_ascii(data)
                 self.last_char = data[-1]
                 return
-            for ch in data:
-                self._put(ch.translate(_ACS_TABLE) if acs else ch, 1)
             self.last_char = data[-1]
+            if self.zwj:
+                # tmux's per-cell path joins a character after a ZWJ to the previous cell
+                self.zwj = False
+                self._combine(_ZWJ)
+                self._combine(data[0], ascii_joined=True)
+                data = data[1:]
+                if not data:
+                    return
+            if self._autowrap and not self._insert:
+                # DEC graphics: tmux writes these one cell at a time
+                self._draw_ascii(data.translate(_ACS_TABLE), cell_path=True)
+            else:
+                acs = self.g1_acs if self.charset else self.g0_acs
+                for ch in data:
+                    self._put(ch.translate(_ACS_TABLE) if acs else ch, 1)
             return
         for run in _ASCII_OR_ONE.findall(data):
             if run[0] < "\x80":
@@ -305,10 +375,9 @@ class TermScreen(pyte.Screen):
     def draw_unicode(self, ch: str) -> None:
         """Print one non-ASCII character (tmux input_top_bit_set + screen_write_cell)."""
         w = char_width(ch)
+        self.last_char = None  # REP repeats only ASCII in tmux 3.3a
         if w < 0:
-            self.last_char = None
             return
-        self.last_char = ch
         if ch == _ZWJ:
             self.zwj = True
             return
@@ -320,17 +389,39 @@ class TermScreen(pyte.Screen):
             return
         self._put(ch, w)
 
-    def _draw_ascii(self, text: str) -> None:
-        """tmux's collect path: printable ASCII, autowrap on, no insert mode."""
+    def _draw_ascii(self, text: str, cell_path: bool = False) -> None:
+        """Write single-width characters, autowrap on, no insert mode.
+
+        This is tmux's collect path for printable ASCII; with *cell_path* the
+        overwrite rules of its per-cell path (used for DEC graphics) apply.
+        """
         cur = self.cursor
         cols = self.columns
+        x = cur.x
+        n = len(text)
+        end = x + n
+        if end <= cols:  # fits on this row: the usual case
+            y = cur.y
+            row = self.buffer[y]
+            if x and not row[x][0]:
+                self._fix_left(row, x, cell_path)
+            if n == 1:
+                row[x] = self._cells[text]
+            else:
+                row[x:end] = map(self._cells.__getitem__, text)
+            if end < cols and not row[end][0]:
+                self._fix_right(row, end)
+            used = self.used
+            if end > used[y]:
+                used[y] = end
+            self.dirty.add(y)
+            cur.x = end
+            return
         cells = self._cells
         buf = self.buffer
         used = self.used
-        x = cur.x
         y = cur.y
         pos = 0
-        n = len(text)
         while pos < n:
             if x >= cols:
                 self._wrap_line()
@@ -342,7 +433,7 @@ class TermScreen(pyte.Screen):
                 k = n - pos
             end = x + k
             if x and not row[x][0]:
-                self._fix_left(row, x)
+                self._fix_left(row, x, cell_path)
             if k == 1:
                 row[x] = cells[text[pos]]
             else:
@@ -356,13 +447,18 @@ class TermScreen(pyte.Screen):
             x = end
         cur.x = x
 
-    def _fix_left(self, row: list[Char], x: int) -> None:
-        """Writing over the second half of a wide character: erase the first half."""
+    def _fix_left(self, row: list[Char], x: int, cell_path: bool = False) -> None:
+        """Writing over the second half of a wide character: erase the first half.
+
+        tmux 3.3a's collect path erases the padding cells back to column 1 and
+        the wide character they belong to unless it is in column 0; its
+        per-cell path always erases the character.
+        """
         xx = x
         while xx > 0 and not row[xx][0]:
             row[xx] = BLANK
             xx -= 1
-        if _cell_width(row[xx]) > 1:
+        if cell_path or (xx > 0 and _cell_width(row[xx]) > 1):
             row[xx] = BLANK
 
     def _fix_right(self, row: list[Char], x: int) -> None:
@@ -380,21 +476,45 @@ class TermScreen(pyte.Screen):
         cur.x = 0
 
     def _put(self, data: str, width: int) -> None:
-        """Write one cell of *width* (1 or 2) at the cursor (tmux screen_write_cell)."""
+        """Write one cell of *width* (1 or 2) at the cursor (tmux screen_write_cell).
+
+        tmux compares with unsigned arithmetic: ``cols - width`` wraps around
+        when a wide character is wider than the screen, which a screen of one
+        or two columns shows.
+        """
         cur = self.cursor
         cols = self.columns
         wrap = self._autowrap
         x = cur.x
-        if not wrap and width > 1 and (width > cols or (x != cols and x > cols - width)):
+        room = cols - width
+        if room < 0:
+            room += _UINT
+        if not wrap and width > 1 and (width > cols or (x != cols and x > room)):
             return
         if self._insert:
             self._insert_cells(cur.y, x, width, BLANK)
-        if wrap and x > cols - width:
+        if wrap and x > room:
             self._wrap_line()
             x = 0
-        if x > cols - width:
+        if x > room:
             return
         y = cur.y
+        if x < cols:
+            self._write_cell(x, y, data, width)
+        end = x + width
+        not_wrap = 0 if wrap else 1
+        limit = cols - not_wrap - width
+        if limit < 0:
+            limit += _UINT
+        if x <= limit:
+            cur.x = end if end <= cols else cols - 1
+        else:
+            cur.x = cols - not_wrap
+
+    def _write_cell(self, x: int, y: int, data: str, width: int) -> None:
+        """Set the cell at x, y, clearing the wide characters it breaks (tmux
+        screen_write_overwrite)."""
+        cols = self.columns
         row = self.buffer[y]
         now = row[x]
         if not now[0]:
@@ -414,23 +534,22 @@ class TermScreen(pyte.Screen):
                 xx += 1
         cells = self._cells
         row[x] = cells[data]
-        if width == 2:
-            row[x + 1] = cells[""]
         end = x + width
+        if width == 2 and x + 1 < cols:
+            row[x + 1] = cells[""]
         if end > self.used[y]:
-            self.used[y] = end
+            self.used[y] = min(end, cols)
         self.dirty.add(y)
-        not_wrap = 0 if wrap else 1
-        if x <= cols - not_wrap - width:
-            cur.x = end
-        else:
-            cur.x = cols - not_wrap
 
-    def _combine(self, data: str) -> None:
-        """Append a zero-width character to the cell left of the cursor."""
+    def _combine(self, data: str, ascii_joined: bool = False) -> None:
+        """Append a zero-width character to the cell left of the cursor.
+
+        With *ascii_joined* (an ASCII character joined by a ZWJ) the character is
+        shown as DEC graphics if the cell it joins is, as tmux displays it.
+        """
         cur = self.cursor
         x = cur.x
-        if x == 0:
+        if x == 0 or x > self.columns:
             return
         row = self.buffer[cur.y]
         n = 1
@@ -440,6 +559,8 @@ class TermScreen(pyte.Screen):
             return
         xx = x - n
         cell = row[xx]
+        if ascii_joined and cell[0][0] in _ACS_GLYPHS:
+            data = data.translate(_ACS_TABLE)
         combined = cell[0] + data
         if len(combined.encode("utf-8", "surrogatepass")) > _UTF8_CELL_LIMIT:
             return
@@ -449,18 +570,15 @@ class TermScreen(pyte.Screen):
         self.dirty.add(cur.y)
 
     def repeat_last(self, count: int) -> None:
-        """REP (``CSI n b``): print the last printed character again."""
+        """REP (``CSI n b``): print the last character again if it was printable ASCII."""
         ch = self.last_char
         if ch is None:
             return
         room = self.columns - self.cursor.x
         if count > room:
             count = room
-        for _ in range(count):
-            if ch < "\x80":
-                self.draw(ch)
-            else:
-                self.draw_unicode(ch)
+        if count > 0:
+            self.draw(ch * count)
 
     # ------------------------------------------------------- cursor motion
 
@@ -474,7 +592,7 @@ class TermScreen(pyte.Screen):
             if cur.y < self.lines - 1:
                 cur.y += 1
             return
-        self._scroll_up(top, bottom, 1, blank)
+        self._scroll_up(top, bottom, blank)
 
     def linefeed(self) -> None:
         """LF, VT, FF, IND: down one row, scrolling the region at its bottom."""
@@ -495,7 +613,7 @@ class TermScreen(pyte.Screen):
             if cur.y > 0:
                 cur.y -= 1
             return
-        self._scroll_down(top, bottom, 1, self._blank(cur.attrs[2]))
+        self._scroll_down(top, bottom, self._blank(cur.attrs[2]))
 
     def backspace(self) -> None:
         cur = self.cursor
@@ -620,6 +738,8 @@ class TermScreen(pyte.Screen):
         if n > cur.x:
             n = cur.x
         cur.x -= n
+        if cur.x > self.columns:  # only after a shrink left it off screen
+            cur.x = self.columns - 1
 
     def cursor_to_column(self, column: Optional[int] = None) -> None:
         self.cursor_move((column or 1) - 1, -1)
@@ -630,16 +750,23 @@ class TermScreen(pyte.Screen):
     # ------------------------------------------------------------- editing
 
     def _insert_cells(self, y: int, x: int, n: int, blank: Char) -> None:
-        """tmux grid_view_insert_cells."""
+        """tmux grid_view_insert_cells, including its quirk: the cells moved are
+        the ``cols - x - n`` after the cursor; if that is less than *n*, the
+        cells between are left as they were (and nothing happens if it is 0)."""
         cols = self.columns
         row = self.buffer[y]
         if x >= cols - 1:
             if x < cols:
                 row[x] = blank
-        else:
-            row[x:x] = [blank] * n
-            del row[cols:]
-            self.used[y] = cols
+                self.dirty.add(y)
+            return
+        count = cols - x - n
+        if count <= 0:
+            return
+        row[x + n:x + n + count] = row[x:x + count]
+        end = min(x + count, x + n)
+        row[x:end] = [blank] * (end - x)
+        self.used[y] = cols
         self.dirty.add(y)
 
     def insert_characters(self, count: Optional[int] = None) -> None:
@@ -654,20 +781,23 @@ class TermScreen(pyte.Screen):
         self._insert_cells(cur.y, cur.x, n, self._blank(cur.attrs[2]))
 
     def delete_characters(self, count: Optional[int] = None) -> None:
-        """DCH (``CSI n P``)."""
+        """DCH (``CSI n P``): tmux grid_view_delete_cells."""
         cur = self.cursor
         n = count or 1
         cols = self.columns
-        if n > cols - cur.x:
-            n = cols - cur.x
-        if n <= 0 or cur.x > cols - 1:
+        x = cur.x
+        if n > cols - x:
+            n = cols - x
+        if n <= 0 or x > cols - 1:
             return
         y = cur.y
         row = self.buffer[y]
-        del row[cur.x:cur.x + n]
-        row.extend([self._blank(cur.attrs[2])] * n)
-        if cols - n > self.used[y]:
-            self.used[y] = cols - n
+        moved = cols - x - n
+        if moved > 0:
+            row[x:x + moved] = row[x + n:cols]
+            if cols - n > self.used[y]:
+                self.used[y] = cols - n
+        self._clear_cells(y, cols - n, cols, self._blank(cur.attrs[2]))
         self.dirty.add(y)
 
     def erase_characters(self, count: Optional[int] = None) -> None:
@@ -727,9 +857,13 @@ class TermScreen(pyte.Screen):
         y = cur.y
         blank = self._blank(cur.attrs[2])
         if y < top or y > bottom:
-            self._scroll_down(y, self.lines - 1, n, blank)
+            n = min(n, self.lines - y)
+            self._move_lines(y + n, y, self.lines - y - n, blank)
         else:
-            self._scroll_down(y, bottom, n, blank)
+            n = min(n, bottom + 1 - y)
+            n2 = bottom + 1 - y - n
+            self._move_lines(bottom + 1 - n2, y, n2, blank)
+            self._grid_clear_lines(y + n2, n - n2, blank)
 
     def delete_lines(self, count: Optional[int] = None) -> None:
         """DL (``CSI n M``): the cursor does not move (tmux)."""
@@ -739,19 +873,34 @@ class TermScreen(pyte.Screen):
         y = cur.y
         blank = self._blank(cur.attrs[2])
         if y < top or y > bottom:
-            self._scroll_up(y, self.lines - 1, n, blank)
+            n = min(n, self.lines - y)
+            self._move_lines(y, y + n, self.lines - y - n, blank)
+            self._grid_clear_lines(self.lines - n, n, blank)
         else:
-            self._scroll_up(y, bottom, n, blank)
+            n = min(n, bottom + 1 - y)
+            n2 = bottom + 1 - y - n
+            self._move_lines(y, y + n, n2, blank)
+            self._grid_clear_lines(y + n2, n - n2, blank)
+
+    def _grid_clear_lines(self, py: int, ny: int, blank: Char) -> None:
+        """tmux grid_clear(0, py, sx, ny): with a "negative" (wrapped) ny it
+        clears nothing but still drops the wrapped flag above *py*."""
+        if ny != 0:
+            self._clear_lines(py, max(ny, 0), blank)
 
     def scroll_up(self, count: int = 1) -> None:
         """SU (``CSI n S``)."""
         top, bottom = self.margins
-        self._scroll_up(top, bottom, count or 1, self._blank(self.cursor.attrs[2]))
+        blank = self._blank(self.cursor.attrs[2])
+        for _ in range(min(count or 1, bottom - top + 1)):
+            self._scroll_up(top, bottom, blank)
 
     def scroll_down(self, count: int = 1) -> None:
         """SD (``CSI n T``)."""
         top, bottom = self.margins
-        self._scroll_down(top, bottom, count or 1, self._blank(self.cursor.attrs[2]))
+        blank = self._blank(self.cursor.attrs[2])
+        for _ in range(min(count or 1, bottom - top + 1)):
+            self._scroll_down(top, bottom, blank)
 
     def set_scroll_region(self, top: int, bottom: int) -> None:
         """DECSTBM with 0-based rows; homes the cursor (absolute) if valid."""
@@ -839,6 +988,7 @@ class TermScreen(pyte.Screen):
             self.alt_cursor = (self.cursor.x, self.cursor.y)
         self.alt_attrs = self.cursor.attrs
         rows = self.lines
+        self._unwrap_above(0)  # grid_view_clear of the whole screen
         self.buffer = [[BLANK] * self.columns for _ in range(rows)]
         self.wrapped = [False] * rows
         self.used = [0] * rows
@@ -846,36 +996,38 @@ class TermScreen(pyte.Screen):
         self.dirty.update(range(rows))
 
     def alternate_off(self, restore_cursor: bool) -> None:
-        """``CSI ? 47/1047/1049 l``: back to the main screen."""
+        """``CSI ? 47/1047/1049 l``: back to the main screen.
+
+        If the window was resized meanwhile, tmux 3.3a goes back to the size
+        the main screen was saved at, restores it (and, for 1049, the cursor)
+        and then resizes again, reflowing the main screen.
+        """
         cur = self.cursor
-        if restore_cursor and self.alt_cursor is not None:
-            x, y = self.alt_cursor
-            cur.x = min(x, self.columns - 1)
-            cur.y = min(y, self.lines - 1)
-            self._set_attrs(self.alt_attrs)
         if self.alt_saved is None:
+            # tmux restores (1049) and clamps the cursor even then: no pending wrap
+            if restore_cursor and self.alt_cursor is not None:
+                cur.x, cur.y = self.alt_cursor
+                self._set_attrs(self.alt_attrs)
+            cur.x = min(cur.x, self.columns - 1)
+            cur.y = min(cur.y, self.lines - 1)
             return
         buffer, wrapped, used = self.alt_saved
         self.alt_saved = None
         self.mode.discard(_ALTBUF)
         cols, rows = self.columns, self.lines
         saved_rows = len(buffer)
-        if saved_rows == rows and all(len(r) == cols for r in buffer):
-            self.buffer, self.wrapped, self.used = buffer, wrapped, used
-        else:
-            # Resized while the alternate screen was shown. tmux shrinks to the
-            # saved height, copies the rows that fit (not reflowed, cut to the
-            # width) and grows back with blank rows.
-            if rows > saved_rows:
-                cur.y = self._resize_y(saved_rows, cur.y)
-            k = self.lines
-            self.buffer = [r[:] for r in buffer[:k]]
-            for r in self.buffer:
-                _fit_row(r, cols)
-            self.wrapped = wrapped[:k]
-            self.used = [min(u, cols) for u in used[:k]]
-            if k < rows:
-                self._resize_y(rows, cur.y)
+        saved_cols = len(buffer[0])
+        resized = saved_rows != rows or saved_cols != cols
+        if resized:
+            self._resize(saved_cols, saved_rows, reflow=False)
+        self.buffer, self.wrapped, self.used = buffer, wrapped, used
+        if restore_cursor and self.alt_cursor is not None:
+            cur.x, cur.y = self.alt_cursor
+            self._set_attrs(self.alt_attrs)
+        cur.x = min(cur.x, self.columns - 1)
+        cur.y = min(cur.y, self.lines - 1)
+        if resized:
+            self._resize(cols, rows, reflow=True)
         self.dirty.update(range(self.lines))
 
     def save_cursor(self) -> None:
@@ -905,12 +1057,15 @@ class TermScreen(pyte.Screen):
             self.g0_acs = acs
         elif mode == ")":
             self.g1_acs = acs
+        self._sync_charset()
 
     def shift_in(self) -> None:
         self.charset = 0
+        self._sync_charset()
 
     def shift_out(self) -> None:
         self.charset = 1
+        self._sync_charset()
 
     def set_title(self, param: str) -> None:
         self.title = param
@@ -984,40 +1139,38 @@ class TermScreen(pyte.Screen):
             cur.x, cur.y = cx, cy - hsize
         else:
             cur.x = cur.y = 0
-        if cur.x > cols:
-            cur.x = cols
         if cur.y > self.lines - 1:
             cur.y = self.lines - 1
 
     def _resize_y(self, rows: int, cy: int) -> int:
-        """tmux screen_resize_y without history (eat empty rows, then the top)."""
+        """tmux screen_resize_y without history: to shrink, delete the rows
+        below the cursor, then rows from the top; to grow, add blank rows."""
         old = self.lines
         y = self.cursor.y
-        buf, wr, used = self.buffer, self.wrapped, self.used
         if rows < old:
             needed = old - rows
             available = old - 1 - y
             if available > 0:
-                if available > needed:
-                    available = needed
-                del buf[old - available:], wr[old - available:], used[old - available:]
+                available = min(available, needed)
+                # grid_view_delete_lines(old - available, available)
+                self._grid_clear_lines(old - available, available, BLANK)
             else:
                 available = 0
             needed -= available
             available = y
             if needed > 0 and available > 0:
-                if available > needed:
-                    available = needed
-                del buf[:available], wr[:available], used[:available]
+                available = min(available, needed)
+                # grid_view_delete_lines(0, available)
+                self._move_lines(0, available, old - available, BLANK)
+                self._grid_clear_lines(old - available, available, BLANK)
                 cy -= available
-            # anything still too many is cut from the bottom
-            del buf[rows:], wr[rows:], used[rows:]
+            del self.buffer[rows:], self.wrapped[rows:], self.used[rows:]
         else:
-            cols = len(buf[0]) if buf else self.columns
+            cols = len(self.buffer[0]) if self.buffer else self.columns
             for _ in range(rows - old):
-                buf.append([BLANK] * cols)
-                wr.append(False)
-                used.append(0)
+                self.buffer.append([BLANK] * cols)
+                self.wrapped.append(False)
+                self.used.append(0)
         self.lines = rows
         self.margins = Margins(0, rows - 1)
         return cy
@@ -1066,6 +1219,9 @@ class TermScreen(pyte.Screen):
                 yy += 1
         for row in rows:
             _fit_row(row, cols)
+        # A wide character wider than the screen can leave more cells than
+        # columns (tmux keeps them off screen; castview drops them).
+        used = [u if u <= cols else cols for u in used]
         hsize = total - sy
         self.hidden_rows = list(zip(rows[:hsize], wrapped[:hsize], used[:hsize]))
         self.buffer = rows[hsize:]
@@ -1085,67 +1241,73 @@ def _fit_row(row: list[Char], cols: int) -> None:
 
 def _reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],
                  sx: int) -> tuple[list[list[Char]], list[bool], list[int]]:
-    """tmux grid_reflow over rows given as cell lists (only the used part matters)."""
-    lines = [row[:u] for row, u in zip(rows, used)]
+    """tmux grid_reflow: re-wrap *rows* (full cell lists) to width *sx*.
+
+    A row's content is its first ``used`` cells (tmux's cellused); rows moved
+    across unchanged keep their other cells too, as tmux moves whole lines.
+    """
+    src = list(rows)
+    src_used = list(used)
     flags = list(wrapped)
-    dead = [False] * len(lines)
+    total = len(src)
+    dead = [False] * total
     out_rows: list[list[Char]] = []
     out_wrapped: list[bool] = []
     out_used: list[int] = []
-    total = len(lines)
 
-    def widths(cells: list[Char]) -> list[int]:
-        return [_cell_width(c) for c in cells]
+    def move(yy: int) -> None:
+        out_rows.append(list(src[yy]))
+        out_wrapped.append(flags[yy])
+        out_used.append(src_used[yy])
+        dead[yy] = True
 
     def join(yy: int, width: int, already: bool) -> None:
         if not already:
-            out_rows.append(lines[yy])
-            out_wrapped.append(flags[yy])
-            out_used.append(len(lines[yy]))
-            dead[yy] = True
+            move(yy)
         to = len(out_rows) - 1
-        target = out_rows[to] = list(out_rows[to])
+        target = out_rows[to]
+        at = out_used[to]
         n_lines = 0
         is_wrapped = True
         want = 0
         from_idx = -1
-        while True:
-            if yy + 1 + n_lines == total:
-                break
+        while yy + 1 + n_lines != total:
             line = yy + 1 + n_lines
             if not flags[line]:
                 is_wrapped = False
-            if len(lines[line]) == 0:
+            if src_used[line] == 0:
                 if not is_wrapped:
                     break
                 n_lines += 1
                 continue
-            src = lines[line]
-            w = widths(src)
-            if width + w[0] > sx:
+            cells = src[line]
+            cw = _cell_width(cells[0])
+            if width + cw > sx:
                 break
-            width += w[0]
-            target.append(src[0])
+            width += cw
+            _set_cell(target, at, cells[0])
+            at += 1
             from_idx = line
             want = 1
-            while want < len(src):
-                if width + w[want] > sx:
+            while want < src_used[line]:
+                cw = _cell_width(cells[want])
+                if width + cw > sx:
                     break
-                width += w[want]
-                target.append(src[want])
+                width += cw
+                _set_cell(target, at, cells[want])
+                at += 1
                 want += 1
             n_lines += 1
-            if not is_wrapped or want != len(src) or width == sx:
+            if not is_wrapped or want != src_used[line] or width == sx:
                 break
-        out_used[to] = len(target)
+        if at > out_used[to]:
+            out_used[to] = at
         if n_lines == 0:
             return
-        if from_idx >= 0:
-            left = len(lines[from_idx]) - want
-        else:
-            left = 0
+        left = src_used[from_idx] - want if from_idx >= 0 else 0
         if left != 0:
-            lines[from_idx] = lines[from_idx][want:]
+            src[from_idx] = src[from_idx][want:want + left]
+            src_used[from_idx] = left
             n_lines -= 1
         elif not is_wrapped:
             out_wrapped[to] = False
@@ -1153,59 +1315,58 @@ def _reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],
             dead[i] = True
 
     def split(yy: int, at: int) -> None:
-        src = lines[yy]
+        cells = src[yy]
+        u = src_used[yy]
         flag = flags[yy]
-        w = widths(src)
-        first = len(out_rows)
-        out_rows.append(src[:at])
+        out_rows.append(cells[:at])
         out_wrapped.append(True)
         out_used.append(at)
         cur: list[Char] = []
         width = 0
-        for i in range(at, len(src)):
-            if width + w[i] > sx:
+        for i in range(at, u):
+            cw = _cell_width(cells[i])
+            if width + cw > sx:
                 out_rows.append(cur)
                 out_wrapped.append(True)
                 out_used.append(len(cur))
                 cur = []
                 width = 0
-            width += w[i]
-            cur.append(src[i])
+            width += cw
+            cur.append(cells[i])
         out_rows.append(cur)
         out_wrapped.append(flag)
         out_used.append(len(cur))
         dead[yy] = True
-        del first
         if width < sx and flag:
             join(yy, width, True)
 
     for yy in range(total):
         if dead[yy]:
             continue
-        src = lines[yy]
-        w = widths(src)
+        cells = src[yy]
         at = width = 0
-        for i, cw in enumerate(w):
+        for i in range(src_used[yy]):
+            cw = _cell_width(cells[i])
             if at == 0 and width + cw > sx:
                 at = i
             width += cw
         if width == sx:
-            out_rows.append(src)
-            out_wrapped.append(flags[yy])
-            out_used.append(len(src))
-            dead[yy] = True
-            continue
-        if width > sx:
+            move(yy)
+        elif width > sx:
             split(yy, at)
-            continue
-        if flags[yy]:
+        elif flags[yy]:
             join(yy, width, False)
         else:
-            out_rows.append(src)
-            out_wrapped.append(flags[yy])
-            out_used.append(len(src))
-            dead[yy] = True
-    return [list(r) for r in out_rows], out_wrapped, out_used
+            move(yy)
+    return out_rows, out_wrapped, out_used
+
+
+def _set_cell(row: list[Char], x: int, cell: Char) -> None:
+    if x < len(row):
+        row[x] = cell
+    else:
+        row.extend([BLANK] * (x - len(row)))
+        row.append(cell)
 
 
 # ------------------------------------------------------------------ SGR
@@ -1316,6 +1477,22 @@ def _apply_sgr(attrs: Char, params: tuple) -> Char:
     return Char(" ", fg, bg, bold, italics, under, strike, reverse, blink)
 
 
+def _compile_sgr(params: tuple) -> tuple[Optional[Char], tuple[tuple[int, Any], ...]]:
+    """Reduce an SGR to its effect: ``(attrs, ())`` or ``(None, field changes)``.
+
+    An SGR is a left-to-right list of field assignments, so what it does
+    depends on its parameters only. Applied to placeholder attributes, the
+    fields still holding a placeholder are the ones it leaves alone; if there
+    are none (a reset, or every field set) the result is the same whatever the
+    current attributes are.
+    """
+    probe = Char._make([" "] + [object() for _ in range(8)])
+    after = _apply_sgr(probe, params)
+    if all(after[i] is not probe[i] for i in range(1, 9)):
+        return _apply_sgr(DEFAULT_ATTRS, params), ()
+    return None, tuple((i, after[i]) for i in range(1, 9) if after[i] is not probe[i])
+
+
 def _sgr_colon(s: str) -> Optional[tuple[Any, Any]]:
     """One colon-separated SGR parameter: ``4:n``, ``38:2::r:g:b``, ``38:5:n``..."""
     p: list[int] = []
@@ -1382,9 +1559,12 @@ APC_STRING = 14
 RENAME_STRING = 15
 CONSUME_ST = 16
 
-_TEXT = re.compile(r"[^\x00-\x1f\x7f]+")
+_TOKEN = re.compile(
+    r"([^\x00-\x1f\x7f]+)"  # 1: printable text
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 2-5: a complete, plain CSI sequence
+    r"|([\x00-\x1f\x7f])"  # 6: a control character (ESC starts the slow path)
+)
 _ASCII_OR_ONE = re.compile(r"[\x20-\x7e]+|[^\x20-\x7e]")
-_CSI = re.compile(r"\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])")
 _STRING_STOP = re.compile(r"[\x00-\x1f]")
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")
 
@@ -1419,6 +1599,17 @@ class _ParamCache(dict):
         return value
 
 
+def _valid_title(title: str) -> bool:
+    """tmux utf8_isvalid: printable ASCII, or characters with a width (no C1, DEL...)."""
+    for ch in title:
+        if ch < "\x80":
+            if not " " <= ch <= "~":
+                return False
+        elif char_width(ch) < 0:
+            return False
+    return True
+
+
 def _get(params: tuple, i: int, minval: int, default: int) -> int:
     """tmux input_get: default if missing, -1 for a colon string, at least minval."""
     if i >= len(params):
@@ -1447,7 +1638,9 @@ class TermStream(pyte.Stream):
         self.string: list[str] = []
         self.string_len = 0
         self._param_cache = _ParamCache()
-        self._sgr_cache: dict[tuple[Char, str], Char] = {}
+        self.errors = 0  # internal errors survived by feed() (tests assert none)
+        self.last_error: Optional[BaseException] = None
+        self._sgr_cache: dict[str, tuple[Optional[Char], tuple]] = {}
         s = screen
         self._c0: dict[str, Callable[[], None]] = {
             "\x08": s.backspace,
@@ -1469,7 +1662,7 @@ class TermStream(pyte.Stream):
             ("`", ""): self._hpa, ("b", ""): self._rep, ("c", ""): _noop,
             ("c", ">"): _noop, ("d", ""): self._vpa, ("f", ""): self._cup,
             ("g", ""): self._tbc, ("h", ""): self._sm, ("h", "?"): self._sm_private,
-            ("l", ""): self._rm, ("l", "?"): self._rm_private, ("m", ""): self._sgr,
+            ("l", ""): self._rm, ("l", "?"): self._rm_private,
             ("m", ">"): _noop, ("n", ""): _noop, ("n", ">"): _noop, ("n", "?"): _noop,
             ("p", "$"): _noop, ("p", "?$"): _noop, ("q", " "): self._decscusr,
             ("q", ">"): _noop, ("r", ""): self._decstbm, ("s", ""): self._scp,
@@ -1483,58 +1676,60 @@ class TermStream(pyte.Stream):
         return self.state == GROUND
 
     def feed(self, data: str) -> None:  # type: ignore[override]
-        """Parse *data*; an internal error skips the offending sequence, never the rest."""
+        """Parse *data*; an internal error skips the offending token, never the rest."""
         i = 0
         n = len(data)
         while i < n:
-            try:
-                i = self._feed(data, i)
-            except Exception:  # pragma: no cover - defensive, see tests/test_term_fuzz.py
-                self.state = GROUND
-                i = self._error_pos + 1
+            i = self._feed(data, i)
 
     def _feed(self, data: str, i: int) -> int:
+        """Parse from *i*; return where parsing stopped (len(data), or after a failed token)."""
         n = len(data)
         screen = self._screen
         draw = screen.draw
-        text_match = _TEXT.match
-        csi_match = _CSI.match
+        draw_ascii = screen._draw_ascii
         c0 = self._c0
         csi = self._csi_dispatch
-        if self.state != GROUND:
-            self._error_pos = i
-            i = self._slow(data, i)
-        while i < n:
-            self._error_pos = i
-            m = text_match(data, i)
-            if m is not None:
-                i = m.end()
-                draw(m.group())
-                continue
-            ch = data[i]
-            if ch == "\x1b":
-                if i + 1 < n and data[i + 1] == "[":
-                    m = csi_match(data, i)
-                    if m is not None:
-                        i = m.end()
-                        pre, params, inter, final = m.groups()
+        finditer = _TOKEN.finditer
+        pos = i + 1
+        try:
+            if self.state != GROUND:
+                i = self._slow(data, i)
+            while i < n:
+                for m in finditer(data, i):
+                    pos = m.end()
+                    k = m.lastindex
+                    if k == 1:
+                        text = m.group(1)
+                        if screen.fast_ascii and text.isascii():
+                            draw_ascii(text)
+                            screen.last_char = text[-1]
+                        else:
+                            draw(text)
+                    elif k == 5:
+                        pre, params, inter, final = m.group(2, 3, 4, 5)
                         csi(pre + inter if inter else pre, params, final)
-                        continue
-                self.state = ESC_ENTER
-                self.interm = self.params = ""
-                self.discard = False
-                i = self._slow(data, i + 1)
-            elif ch == "\x7f":
-                i += 1
-            else:
-                i += 1
-                screen.last_char = None
-                f = c0.get(ch)
-                if f is not None:
-                    f()
-                elif ch == "\x18" or ch == "\x1a":
-                    pass
-        return i
+                    else:
+                        ch = m.group(6)
+                        if ch == "\x1b":
+                            self._enter_esc()
+                            i = self._slow(data, pos)
+                            break
+                        if ch != "\x7f":
+                            screen.last_char = None
+                            f = c0.get(ch)
+                            if f is not None:
+                                f()
+                else:
+                    return n
+            return i
+        except Exception as exc:  # pragma: no cover - defensive, see tests/test_term_fuzz.py
+            # A bug here must not lose the rest of the recording: skip the token.
+            self.errors += 1
+            self.last_error = exc
+            _log.debug("terminal parser error at %d, token skipped", pos, exc_info=True)
+            self.state = GROUND
+            return pos
 
     def _slow(self, data: str, i: int) -> int:
         """tmux's state machine, one character at a time, until back in ground state."""
@@ -1544,7 +1739,6 @@ class TermStream(pyte.Stream):
             st = self.state
             if st == GROUND:
                 return i
-            self._error_pos = i
             if st == OSC_STRING or st == APC_STRING or st == RENAME_STRING:
                 m = _STRING_STOP.search(data, i)
                 end = m.start() if m is not None else n
@@ -1695,6 +1889,8 @@ class TermStream(pyte.Stream):
         self.state = ESC_ENTER
         self.interm = self.params = ""
         self.discard = False
+        self.string = []
+        self.string_len = 0
 
     def _enter_string(self, state: int) -> None:
         self.state = state
@@ -1705,11 +1901,11 @@ class TermStream(pyte.Stream):
 
     def _exit_string(self) -> None:
         """Leaving an OSC string applies it (tmux input_exit_osc)."""
-        if self.state != OSC_STRING:
-            self.string = []
-            return
         payload = "".join(self.string)
         self.string = []
+        self.string_len = 0
+        if self.state != OSC_STRING:
+            return
         if self.discard or not payload or not ("0" <= payload[0] <= "9"):
             return
         j = 0
@@ -1719,11 +1915,7 @@ class TermStream(pyte.Stream):
         rest = payload[j:]
         if rest.startswith(";"):
             rest = rest[1:]
-        if option in (0, 2):
-            try:
-                rest.encode("utf-8")
-            except UnicodeEncodeError:
-                return
+        if option in (0, 2) and _valid_title(rest):
             self._screen.set_title(rest)
 
     def _add_interm(self, ch: str) -> None:
@@ -1777,16 +1969,13 @@ class TermStream(pyte.Stream):
             return
         if final == "m" and not interm:
             s = self._screen
-            key = (s.cursor.attrs, params)
-            attrs = self._sgr_cache.get(key)
-            if attrs is None:
-                args = self._param_cache[params] if params else ()
-                if args is None:
+            nxt = s._cells.sgr.get(params)
+            if nxt is None:
+                nxt = self._sgr_transition(params)
+                if nxt is None:
                     return
-                if len(self._sgr_cache) > 8192:
-                    self._sgr_cache.clear()
-                attrs = self._sgr_cache[key] = _apply_sgr(s.cursor.attrs, args)
-            s._set_attrs(attrs)
+            s._cells = nxt
+            s.cursor.attrs = nxt.attrs
             s.last_char = None
             return
         handler = self._csi_table.get((final, interm))
@@ -1797,6 +1986,30 @@ class TermStream(pyte.Stream):
             return
         handler(args)
         self._screen.last_char = None
+
+    def _sgr_transition(self, params: str) -> Optional[_CellCache]:
+        """Apply an SGR the slow way and remember the transition."""
+        prog = self._sgr_cache.get(params)
+        if prog is None:
+            args = self._param_cache[params] if params else ()
+            if args is None:
+                return None
+            if len(self._sgr_cache) > 4096:
+                self._sgr_cache.clear()
+            prog = self._sgr_cache[params] = _compile_sgr(args)
+        s = self._screen
+        cells = s._cells
+        attrs, changes = prog
+        if attrs is None:
+            values = list(cells.attrs)
+            for i, v in changes:
+                values[i] = v
+            attrs = Char._make(values)
+        s._set_attrs(attrs)
+        if len(cells.sgr) > 256:
+            cells.sgr.clear()
+        cells.sgr[params] = s._cells
+        return s._cells
 
     # CSI handlers: *p* is the tuple of decoded parameters.
 
@@ -1980,10 +2193,6 @@ class TermStream(pyte.Stream):
                         s.pop_title()
             m += 1
 
-    def _sgr(self, p: tuple) -> None:
-        s = self._screen
-        s._set_attrs(_apply_sgr(s.cursor.attrs, p))
-
 
 def _noop(p: tuple) -> None:
     pass
@@ -1991,7 +2200,10 @@ def _noop(p: tuple) -> None:
 
 # ------------------------------------------------------------- Terminal
 
-_SNAPSHOT_VERSION = 1
+#: Shape of ``Terminal.snapshot`` data; restore() refuses other versions.
+#: Caches of snapshots should include it in their own format key.
+SNAPSHOT_VERSION = 2
+_SNAPSHOT_VERSION = SNAPSHOT_VERSION
 
 
 class Terminal:
@@ -2077,7 +2289,9 @@ class Terminal:
             alt, s.alt_cursor, s.alt_attrs,
             frozenset(s.tabstops), s.title, s.icon_name, s.title_stack[:], s.cursor_style,
             s.last_char, s.zwj,
-            st.state, st.interm, st.params, st.discard, st.string[:], st.string_len,
+            st.state,
+            *((st.interm, st.params, st.discard, st.string[:], st.string_len)
+              if st.state != GROUND else ("", "", False, [], 0)),
         )
 
     def snapshot(self) -> bytes:
@@ -2105,6 +2319,7 @@ class Terminal:
         s._sync_modes()
         s.cursor.hidden = hidden_cursor
         s.charset, s.g0_acs, s.g1_acs = charset, g0, g1
+        s._sync_charset()
         s.saved_cursor = saved_cursor
         s.alt_saved = alt
         s.alt_cursor = alt_cursor
