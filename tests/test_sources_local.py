@@ -108,3 +108,11 @@ def test_fresh_copy_of_an_old_session_is_not_live(tmp_path):
     write(tmp_path / "n1234567CNTRL" / "2026-11-20T10:00:00Z.cast", header(timestamp=int(time.time()) - 5), '[1,"o","a"]', age=0)
     statuses = {r.ref.name: r.status for r in build_catalog([LocalSource(tmp_path)]).recordings}
     assert statuses == {"2026-11-20T09:00:00Z.cast": OK, "2026-11-20T10:00:00Z.cast": LIVE}
+
+
+def test_different_files_with_identical_headers_are_not_merged(tmp_path):
+    # A fresh clone gives every file the same mtime; headers without a timestamp can match.
+    a = write(tmp_path / "a.cast", '{"version": 2, "width": 80, "height": 24}', '[1,"o","a"]')
+    b = write(tmp_path / "b.cast", '{"version": 2, "width": 80, "height": 24}', '[1,"o","b"]')
+    os.utime(b, (a.stat().st_mtime,) * 2)
+    assert len(build_catalog([LocalSource(tmp_path)]).recordings) == 2

@@ -54,7 +54,9 @@ class RecordingSummary:
     def identity(self) -> tuple:
         if self.header is None:
             return ("path", self.ref.location)
-        return (self.node_id, self.start_ns, self.header.raw_text)
+        # Failover recorders store one session under the same node folder and file name,
+        # with the same header; two different files never share all three.
+        return (self.node_id, self.ref.name, self.start_ns, self.header.raw_text)
 
 
 @dataclass
