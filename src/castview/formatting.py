@@ -46,8 +46,11 @@ def parse_clock(text: str) -> float:
         raise ValueError(f"not a time: {text!r} (use mm:ss, hh:mm:ss or seconds)")
     total = 0.0
     for part in parts:
-        number = float(part)
-        if number < 0:
+        try:
+            number = float(part)
+        except ValueError:
+            raise ValueError(f"not a time: {text!r} (use mm:ss, hh:mm:ss or seconds)") from None
+        if number < 0 or number != number or number == float("inf"):
             raise ValueError(f"not a time: {text!r}")
         total = total * 60 + number
     return total

@@ -40,7 +40,7 @@ from ...cast.reader import EventScanner
 from ...sanitize import printable
 from ...sources.base import SourceError
 from ...sources.catalog import RecordingSummary
-from .. import playback
+from ...cast import timeline as playback
 from ..messages import (
     EngineFailed,
     FactsGathered,

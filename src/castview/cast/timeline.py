@@ -1,7 +1,6 @@
 """Pure playback timing: speed steps, the idle-time cap, and where the wall clock is.
 
-No Textual here, so it is unit-tested on its own (it belongs in `cast/timeline.py`; it
-lives in ui/ until that module exists).
+Pure functions of the format layer, so they are unit-tested without the app.
 
 Two timelines:
 

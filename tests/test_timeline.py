@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from castview.ui import playback as pb
+from castview.cast import timeline as pb
 
 
 @pytest.mark.parametrize(
@@ -130,6 +130,6 @@ def test_percent(digit, t):
 
 
 def test_playback_module_does_not_import_textual():
-    code = "import sys, castview.ui.playback; print('textual' in sys.modules)"
+    code = "import sys, castview.cast.timeline; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
