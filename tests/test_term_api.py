@@ -108,3 +108,19 @@ def test_term_layer_does_not_import_textual() -> None:
     code = ("import sys, castview.term.screen as s; t = s.Terminal(10, 2); t.feed('x');"
             "assert not any(m.startswith('textual') for m in sys.modules), 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_internal_error_skips_only_the_token(monkeypatch) -> None:
+    """feed() never raises: a failing handler costs its own sequence, not the rest."""
+    t = Terminal(20, 2)
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(t._stream, "_c0", {**t._stream._c0, "\t": boom})
+    monkeypatch.setattr(t._stream, "_cup", boom)
+    t._stream._csi_table[("H", "")] = boom
+    t.feed("a\tb\x1b[2;2Hc\x1b]2;ok\x07d")
+    assert t.text().split("\n")[0] == "abcd"
+    assert t.title == "ok"
+    assert t._stream.errors == 2

@@ -17,7 +17,11 @@ Usage::
 
     with TmuxOracle() as tmux:
         cap = tmux.capture(b"hello\\r\\n\\x1b[31mred", 80, 24)
-        cap.text, cap.cells, cap.cursor
+        cap.lines, cap.rows, cap.cursor    # text, styled code points, (x, y, hidden)
+        tmux.capture([b"abc", (40, 10), b"def"], 80, 24)   # resize between chunks
+
+A resize step must come where the output is between escape sequences (the
+pause marker would otherwise be swallowed and the render time out).
 
 ``render_in_tmux(data, cols, rows, escapes=False)`` is the one-call form; it
 returns what ``capture-pane -p`` (or ``-p -e -N``) prints.
@@ -268,6 +272,11 @@ class TmuxOracle:
         subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True,
                        env=self._env)
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+        socket_dir = os.path.join(os.environ.get("TMUX_TMPDIR") or "/tmp", f"tmux-{os.getuid()}")
+        try:
+            os.unlink(os.path.join(socket_dir, self.socket))
+        except OSError:
+            pass
 
     def __enter__(self) -> "TmuxOracle":
         return self

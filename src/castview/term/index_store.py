@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .keyframes import KeyframeIndex, Opener, Replay
+from .screen import SNAPSHOT_VERSION
 
-FORMAT = 2  # bump when KeyframeIndex or the terminal snapshot changes shape
+# The terminal's snapshot version is part of the format: an index whose keyframes an
+# older engine wrote is rebuilt, not restored.
+FORMAT = (3, SNAPSHOT_VERSION)  # bump the first part when KeyframeIndex changes shape
 HEAD_BYTES = 64 << 10
 
 

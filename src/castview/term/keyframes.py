@@ -60,6 +60,10 @@ class KeyframeIndex:
     incomplete_tail: bool = False
     complete: bool = False
     scanned_bytes: int = 0
+    # Set while the last keyframe was taken at the end of a build (not for its cost): the
+    # replay cost since the keyframe before it. The next build that reaches a new end
+    # replaces such a keyframe, so a followed file does not gain one per growth.
+    tail_cost: int | None = None
 
     @property
     def duration(self) -> float:
@@ -146,10 +150,11 @@ class Replay:
                 size = f.tell()
             index.rewind_to_last_keyframe()
             start_line = index.state.line
-            term = self._restore(index.keyframes[-1])
+            resumed = index.keyframes[-1]
+            term = self._restore(resumed)
             scanner = EventScanner(f, self.head, start=index.state)
             try:
-                finished = self._scan(index, term, scanner, size, progress, cancelled)
+                finished, cost = self._scan(index, term, scanner, size, progress, cancelled, index.tail_cost or 0)
             finally:
                 index.problems = [p for p in index.problems if (p.line or 0) < start_line] + scanner.problems
                 index.scanned_bytes = index.state.offset
@@ -157,7 +162,13 @@ class Replay:
                 index.incomplete_tail = scanner.incomplete_tail
                 if term.at_boundary and len(index.times) > index.keyframes[-1].count:
                     # A keyframe at the end makes seeking to the end and extending cheap.
-                    index.keyframes.append(Keyframe(len(index.times), index.duration, index.state, term.snapshot()))
+                    end = Keyframe(len(index.times), index.duration, index.state, term.snapshot())
+                    if index.tail_cost is not None and index.keyframes[-1] is resumed:
+                        # A new list, not an edit: a seek in another thread keeps a consistent one.
+                        index.keyframes = [*index.keyframes[:-1], end]
+                    else:
+                        index.keyframes.append(end)
+                    index.tail_cost = cost
                 index.complete = True
                 if progress:
                     progress(size, size)
@@ -165,8 +176,9 @@ class Replay:
 
     @staticmethod
     def _scan(index: KeyframeIndex, term: Terminal, scanner: EventScanner, size: int,
-              progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> bool:
-        cost = 0
+              progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+              cost: int = 0) -> tuple[bool, int]:
+        """Returns whether the scan reached the end, and the cost since the last keyframe."""
         for located in scanner:
             event = located.event
             apply(term, event)
@@ -177,14 +189,15 @@ class Replay:
             cost += EVENT_COST + (len(event.data) if event.code == OUTPUT else 0)
             if cost >= KEYFRAME_COST and term.at_boundary:
                 index.keyframes.append(Keyframe(len(index.times), event.time, scanner.state, term.snapshot()))
+                index.tail_cost = None
                 cost = 0
             if len(index.times) % PROGRESS_EVERY == 0:
                 index.scanned_bytes = scanner.state.offset
                 if progress:
                     progress(scanner.state.offset, size)
                 if cancelled and cancelled():
-                    return False
-        return True
+                    return False, cost
+        return True, cost
 
     @property
     def problems(self) -> list[Problem]:

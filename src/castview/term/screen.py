@@ -1691,13 +1691,12 @@ class TermStream(pyte.Stream):
         c0 = self._c0
         csi = self._csi_dispatch
         finditer = _TOKEN.finditer
-        pos = i + 1
+        m = None
         try:
             if self.state != GROUND:
                 i = self._slow(data, i)
             while i < n:
                 for m in finditer(data, i):
-                    pos = m.end()
                     k = m.lastindex
                     if k == 1:
                         text = m.group(1)
@@ -1713,7 +1712,9 @@ class TermStream(pyte.Stream):
                         ch = m.group(6)
                         if ch == "\x1b":
                             self._enter_esc()
-                            i = self._slow(data, pos)
+                            i = m.end()
+                            m = None
+                            i = self._slow(data, i)
                             break
                         if ch != "\x7f":
                             screen.last_char = None
@@ -1725,6 +1726,7 @@ class TermStream(pyte.Stream):
             return i
         except Exception as exc:  # pragma: no cover - defensive, see tests/test_term_fuzz.py
             # A bug here must not lose the rest of the recording: skip the token.
+            pos = m.end() if m is not None else i + 1
             self.errors += 1
             self.last_error = exc
             _log.debug("terminal parser error at %d, token skipped", pos, exc_info=True)
