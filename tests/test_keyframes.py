@@ -25,7 +25,7 @@ def straight(path: Path, t: float) -> list[str]:
     for event in events:
         if event.time > t:
             break
-        apply(term, event)
+        apply(term, event, header.no_pty)
     return term.lines()
 
 
@@ -128,3 +128,14 @@ def test_cache_lives_in_cache_dir_and_recording_is_untouched(tmp_path):
     assert (src.stat().st_mtime, src.read_bytes()) == before
     assert list((tmp_path / "cache" / "keyframes").glob("*.idx"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "rec.cast"]
+
+
+def test_session_without_pty_shows_lines_not_a_staircase():
+    # tsrecorder writes width/height 0 and bare LF for `ssh host make`; the client's
+    # terminal returned the carriage on each line feed.
+    path = SAMPLES / "nBq9Zs5CNTRL" / "2026-11-21T02:00:00.48Z.cast"
+    replay = replay_of(path)
+    replay.build()
+    lines = [line.rstrip() for line in replay.seek(replay.duration).term.lines() if line.strip()]
+    assert lines[:3] == ["cc -Wall -O2 -o hello hello.c", "hello.c: In function ‘main’:",
+                         "hello.c:4:9: warning: unused variable ‘unused’ [-Wunused-variable]"]

@@ -16,7 +16,7 @@ from rich.text import Text
 from . import formatting as fmt
 from .cast.model import CastError
 from .config import bundled_samples
-from .sanitize import printable
+from .sanitize import printable, strip_controls
 from .sources.base import Source, SourceError
 from .sources.catalog import DAMAGED, LIVE, OK, Catalog, RecordingSummary, build_catalog
 from .sources.local import LocalSource
@@ -207,22 +207,60 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
         out.print()
 
 
+# -- filters shared by ls and grep (logic in castview.filters) ----------------------------
+NodeOpt = typer.Option(None, "--node", rich_help_panel="Filters",
+                       help="Server's stable node ID (tsrecorder folder) or name; substring or glob.")
+UserOpt = typer.Option(None, "--user", rich_help_panel="Filters",
+                       help="Tailscale user (alice@example.com), SSH or local user, or tag; substring or glob.")
+HostOpt = typer.Option(None, "--host", rich_help_panel="Filters",
+                       help="Client host (srcNode), server name (dstNode) or Kubernetes pod; substring or glob.")
+CommandOpt = typer.Option(None, "--command", rich_help_panel="Filters",
+                          help="Command of a non-interactive session; substring or glob.")
+SinceOpt = typer.Option(None, "--since", rich_help_panel="Filters",
+                        help="Sessions running at or after: YYYY-MM-DD, RFC 3339, today, yesterday, a weekday, or 7d/24h ago.")
+UntilOpt = typer.Option(None, "--until", rich_help_panel="Filters",
+                        help="Sessions started before (a day means its end); same forms as --since.")
+
+
+def make_filter(node: str | None, user: str | None, host: str | None, command: str | None,
+                since: str | None, until: str | None) -> Any:
+    from .filters import RecordingFilter
+
+    try:
+        return RecordingFilter.from_options(node, user, host, command, since, until)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since/--until") from None
+
+
 @app.command("ls")
 @s3_options
 def ls_command(
     sources: Optional[list[str]] = SourcesArg,
     as_json: bool = JsonOpt,
     paths: bool = typer.Option(False, "--paths", "-p", help="Show each recording's path."),
+    node: Optional[str] = NodeOpt,
+    user: Optional[str] = UserOpt,
+    host: Optional[str] = HostOpt,
+    command: Optional[str] = CommandOpt,
+    since: Optional[str] = SinceOpt,
+    until: Optional[str] = UntilOpt,
+    live: bool = typer.Option(False, "--live", help="Only recordings still being written (grew within the last minute)."),
 ) -> None:
     """List recordings grouped by stable node ID, newest first."""
-    catalog = build_catalog(make_sources(sources))
+    selection = make_filter(node, user, host, command, since, until)
+    catalog = selection.apply(build_catalog(make_sources(sources)))
+    if live:
+        from .follow import live_only
+
+        catalog = live_only(catalog)
     for message in catalog.errors:
         err.print(Text(f"castview: {printable(message)}", style="red"))
     if as_json:
         for rec in catalog.recordings:
             out.print(json.dumps(summary_json(rec), ensure_ascii=True), markup=False, highlight=False, soft_wrap=True)
     elif not catalog.groups:
-        out.print("No recordings found" + (" (see the errors above)." if catalog.errors else "."))
+        out.print("No recordings found" + (" (see the errors above)." if catalog.errors else
+                                           " that match the filters." if selection.active else "."))
     else:
         print_catalog(catalog, paths)
     if catalog.errors and not catalog.groups:
@@ -348,6 +386,245 @@ def index_command(recordings: list[str] = typer.Argument(..., help="One or more 
             ))
             for problem in replay.problems:
                 progress.console.print(Text(printable(problem.describe(str(recording))), style="yellow"))
+    raise typer.Exit(status)
+
+
+def _summary_of(recording: str) -> RecordingSummary | None:
+    """A listing entry for one recording named on the command line (node, user...)."""
+    from .sources.catalog import summarize
+    from .sources.s3_url import is_s3_url
+
+    try:
+        if is_s3_url(recording):
+            from .sources.s3 import open_url
+
+            source, ref = open_url(recording, current_s3_options())
+            return summarize(source, ref)
+        local = LocalSource(recording)
+        return next((summarize(local, ref) for ref in local.refs()), None)
+    except (SourceError, OSError):
+        return None
+
+
+def _progress_bar(label: str) -> Any:
+    """A transient progress bar on stderr, or None when stderr is not a terminal."""
+    if not err.is_terminal:
+        return None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
+                    console=err, transient=True)
+
+
+@app.command("cat")
+@s3_options
+def cat_command(
+    recording: str = typer.Argument(..., help="A .cast file or s3://bucket/key."),
+    format: str = typer.Option("text", "--format", "-f", help="text, or jsonl (one object per line with the session's metadata)."),
+    times: bool = typer.Option(False, "--times", "-t", help="text: start each line with its time in the recording."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of stdout."),
+) -> None:
+    """The session as a person saw it: every line shown on the screen, in its final form,
+    and full-screen apps as their screens; no escape sequences."""
+    from .config import load_settings
+    from .search import SearchCancelled, open_index
+    from .sources.targets import resolve_target
+    from .transcript import Metadata, render_jsonl, render_text
+
+    if format not in ("text", "jsonl"):
+        raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
+    try:
+        target = resolve_target(recording, current_s3_options())
+    except SourceError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    bar = _progress_bar("transcript") if target.size > (4 << 20) else None
+    try:
+        if bar is not None:
+            with bar:
+                task = bar.add_task("", total=target.size)
+                index = open_index(target, cache_dir=load_settings().cache_dir,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+        else:
+            index = open_index(target, cache_dir=load_settings().cache_dir)
+    except CastError as exc:
+        fail(str(exc))
+    except (SourceError, SearchCancelled) as exc:
+        fail(str(exc) or "cancelled")
+    except OSError as exc:
+        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    with index:
+        if format == "jsonl":
+            rec = _summary_of(recording)
+            meta = Metadata.from_header(rec.header if rec else target_header(target), rec.node_id if rec else None,
+                                        target.location, rec.start_ns if rec else None)
+            lines = render_jsonl(index.transcript(), meta)
+        else:
+            lines = (strip_controls(line) for line in render_text(index.transcript(), times))
+        try:
+            if output is None:
+                for line in lines:
+                    sys.stdout.write(line + "\n")
+                sys.stdout.flush()
+            else:
+                with open(output, "w", encoding="utf-8") as f:
+                    for line in lines:
+                        f.write(line + "\n")
+        except BrokenPipeError:
+            sys.stderr.close()  # `castview cat x | head`: the reader left; say nothing
+            raise typer.Exit(0)
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+def target_header(target: Any) -> Any:
+    from .cast.reader import read_head
+
+    try:
+        with target.opener() as f:
+            return read_head(f, target.location).header
+    except (CastError, OSError, SourceError):
+        return None
+
+
+def match_json(rec: RecordingSummary, m: Any) -> dict[str, Any]:
+    """One grep match for machines: where, who, when, and the line."""
+    h = rec.header
+    return {
+        "node_id": rec.node_id,
+        "path": rec.ref.location,
+        "source": rec.ref.source,
+        "start": fmt_iso(rec.start_ns),
+        "time": round(m.time, 6),
+        "timestamp": fmt_iso(rec.start_ns + round(m.time * 1e9)),
+        "screen": m.screen,
+        "row": m.row,
+        "col_start": m.col_start,
+        "col_end": m.col_end,
+        "line": m.line_text,
+        "match": m.text,
+        "shown": m.shown,
+        "user": h.src_node_user if h else None,
+        "ssh_user": h.ssh_user if h else None,
+        "local_user": h.local_user if h else None,
+        "host": h.src_node if h else None,
+        "connection_id": h.connection_id if h else None,
+    }
+
+
+@app.command("grep")
+@s3_options
+def grep_command(
+    pattern: str = typer.Argument(..., help="Text to find (a regular expression with --regex)."),
+    sources: Optional[list[str]] = SourcesArg,
+    as_json: bool = JsonOpt,
+    regex: bool = typer.Option(False, "--regex", "-E", help="PATTERN is a Python regular expression."),
+    ignore_case: bool = typer.Option(False, "--ignore-case", "-i", help="Ignore case."),
+    node: Optional[str] = NodeOpt,
+    user: Optional[str] = UserOpt,
+    host: Optional[str] = HostOpt,
+    command: Optional[str] = CommandOpt,
+    since: Optional[str] = SinceOpt,
+    until: Optional[str] = UntilOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."),
+) -> None:
+    """Find text in what the sessions showed (typed commands as finally shown, output,
+    full-screen apps), across all recordings: node, recording, time and line per match."""
+    import time
+
+    from .config import load_settings
+    from .search import Query, search_recordings
+    from .transcript import clock
+
+    query = Query(pattern, regex=regex, ignore_case=ignore_case)
+    try:
+        query.compile()
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PATTERN") from None
+    selection = make_filter(node, user, host, command, since, until)
+    started = time.perf_counter()
+    searched = make_sources(sources)
+    catalog = selection.apply(build_catalog(searched))
+    for message in catalog.errors:
+        err.print(Text(f"castview: {printable(message)}", style="red"))
+    recordings = catalog.recordings
+    n_matches = n_with = n_built = n_errors = 0
+    highlight = out.is_terminal and not as_json
+    bar = _progress_bar("searching") if recordings else None
+    task = bar.add_task("", total=len(recordings)) if bar is not None else None
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        if bar is not None:
+            bar.start()
+        for result in search_recordings(searched, recordings, query, cache_dir=load_settings().cache_dir, jobs=jobs,
+                                        progress=progress):
+            rec = result.recording
+            if result.error:
+                n_errors += 1
+                (bar.console if bar is not None else err).print(Text(f"castview: {printable(result.error)}", style="red"))
+            n_built += result.built
+            if result.matches:
+                n_with += 1
+            for m in result.matches:
+                n_matches += 1
+                if as_json:
+                    out.print(json.dumps(match_json(rec, m), ensure_ascii=True), markup=False, highlight=False, soft_wrap=True)
+                    continue
+                line = Text()
+                line.append(printable(rec.node_id), style="magenta" if highlight else "")
+                line.append("  ")
+                line.append(printable(rec.ref.name), style="cyan" if highlight else "")
+                line.append("  ")
+                line.append(clock(m.time), style="green" if highlight else "")
+                line.append("  ")
+                if m.screen != "main":
+                    line.append("▣ ", style="dim" if highlight else "")
+                line.append(printable(m.line_text[:m.start]))
+                line.append(printable(m.text), style="bold red" if highlight else "")
+                line.append(printable(m.line_text[m.end:]))
+                out.print(line, soft_wrap=True)
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(0)
+    finally:
+        if bar is not None:
+            bar.stop()
+    elapsed = time.perf_counter() - started
+    err.print(Text(
+        f"castview grep: {n_matches} match{'es' if n_matches != 1 else ''} in {n_with} of {len(recordings)} "
+        f"recording{'s' if len(recordings) != 1 else ''} ({n_built} indexed now, {len(recordings) - n_built - n_errors} "
+        f"from the cache{f', {n_errors} unreadable' if n_errors else ''}) in {elapsed:.2f} s", style="dim"),
+        soft_wrap=True)
+    raise typer.Exit(0 if n_matches else (2 if n_errors and not n_with else 1))
+
+
+@app.command("follow")
+def follow_command(
+    recording: str = typer.Argument(..., help="A local .cast file, typically one the recorder is still writing."),
+    transcript: bool = typer.Option(False, "--transcript", help="Print text lines as they become final (append-only) instead of redrawing the screen."),
+    exit_when_finished: Optional[float] = typer.Option(None, "--exit-when-finished", min=0.0, metavar="SECONDS",
+                                                       help="Exit once the file has not grown for SECONDS (default: run until Ctrl-C)."),
+    interval: float = typer.Option(0.25, "--interval", min=0.02, max=10.0, help="Seconds between looks at the file."),
+) -> None:
+    """Show a recording as it is written, like tail -f: its screen, or --transcript lines."""
+    from .follow import follow_stream
+    from .sources.s3_url import is_s3_url
+
+    if is_s3_url(recording):
+        fail("S3 shows a recording only once it is complete: there is nothing to follow (try `castview export --at end`)")
+    if not os.path.isfile(recording):
+        fail(f"{recording}: no such file")
+    try:
+        status = follow_stream(recording, sys.stdout, lambda text: err.print(Text(f"castview: {printable(text)}", style="yellow")),
+                               transcript=transcript, exit_after=exit_when_finished, interval=interval,
+                               tty=sys.stdout.isatty())
+    except OSError as exc:
+        fail(f"{recording}: cannot read ({exc.strerror or exc})")
     raise typer.Exit(status)
 
 

@@ -114,6 +114,13 @@ class Header:
         return _int(self.raw.get("width")), _int(self.raw.get("height"))
 
     @property
+    def no_pty(self) -> bool:
+        """tsrecorder writes width and height 0 for a session without a PTY. Its output has
+        bare LF line ends, which the client's terminal (ONLCR) showed as new lines."""
+        cols, rows = self.declared_size
+        return self.version != 1 and not cols and not rows
+
+    @property
     def size(self) -> Size:
         """The terminal size to replay at; a PTY-less session (0x0) or an absurd size
         falls back to 80x24."""

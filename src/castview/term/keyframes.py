@@ -28,10 +28,16 @@ PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 Opener = Callable[[], ContextManager[BinaryIO]]
 
 
-def apply(term: Terminal, event: Event) -> None:
-    """Apply one event to a terminal: output is fed, resizes resize, the rest is ignored."""
+def onlcr(data: str) -> str:
+    """What a terminal with ONLCR shows for output with bare LF line ends."""
+    return data.replace("\n", "\r\n")
+
+
+def apply(term: Terminal, event: Event, no_pty: bool = False) -> None:
+    """Apply one event to a terminal: output is fed, resizes resize, the rest is ignored.
+    `no_pty`: the session had no PTY (Header.no_pty), so line feeds also return the carriage."""
     if event.code == OUTPUT:
-        term.feed(event.data)
+        term.feed(onlcr(event.data) if no_pty else event.data)
     elif event.code == RESIZE:
         size = parse_size(event.data)
         if size is not None:
@@ -61,8 +67,8 @@ class KeyframeIndex:
     complete: bool = False
     scanned_bytes: int = 0
     # Set while the last keyframe was taken at the end of a build (not for its cost): the
-    # replay cost since the keyframe before it. The next build that reaches a new end
-    # replaces such a keyframe, so a followed file does not gain one per growth.
+    # replay cost since the keyframe before it. The next build that gets further drops
+    # such a keyframe, so a followed file does not gain one per growth.
     tail_cost: int | None = None
 
     @property
@@ -151,6 +157,7 @@ class Replay:
             index.rewind_to_last_keyframe()
             start_line = index.state.line
             resumed = index.keyframes[-1]
+            resumed_tail = index.tail_cost is not None
             term = self._restore(resumed)
             scanner = EventScanner(f, self.head, start=index.state)
             try:
@@ -162,26 +169,25 @@ class Replay:
                 index.incomplete_tail = scanner.incomplete_tail
                 if term.at_boundary and len(index.times) > index.keyframes[-1].count:
                     # A keyframe at the end makes seeking to the end and extending cheap.
-                    end = Keyframe(len(index.times), index.duration, index.state, term.snapshot())
-                    if index.tail_cost is not None and index.keyframes[-1] is resumed:
-                        # A new list, not an edit: a seek in another thread keeps a consistent one.
-                        index.keyframes = [*index.keyframes[:-1], end]
-                    else:
-                        index.keyframes.append(end)
+                    index.keyframes.append(Keyframe(len(index.times), index.duration, index.state, term.snapshot()))
                     index.tail_cost = cost
+                if resumed_tail and index.keyframes[-1] is not resumed:
+                    # The last build's end keyframe only served to resume from: later ones
+                    # replace it. A new list, so a seek in another thread sees a whole one.
+                    index.keyframes = [kf for kf in index.keyframes if kf is not resumed]
                 index.complete = True
                 if progress:
                     progress(size, size)
             return finished
 
-    @staticmethod
-    def _scan(index: KeyframeIndex, term: Terminal, scanner: EventScanner, size: int,
+    def _scan(self, index: KeyframeIndex, term: Terminal, scanner: EventScanner, size: int,
               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
               cost: int = 0) -> tuple[bool, int]:
         """Returns whether the scan reached the end, and the cost since the last keyframe."""
+        no_pty = self.header.no_pty
         for located in scanner:
             event = located.event
-            apply(term, event)
+            apply(term, event, no_pty)
             index.times.append(event.time)
             index.state = scanner.state
             if event.code == MARKER:
@@ -238,7 +244,7 @@ class Replay:
         applied = 0
         with self._opener() as f:
             for event in self._events_from(f, playhead, t, limit):
-                apply(playhead.term, event)
+                apply(playhead.term, event, self.header.no_pty)
                 applied += 1
         return applied
 

@@ -1,0 +1,419 @@
+"""Text search within a recording and across many, on the text a person saw.
+
+Search runs over every form every screen line took during the recording (see
+``transcript``), not over the raw bytes: text typed with backspace corrections is found
+as it was shown, text inside full-screen apps is found, escape sequences never match.
+A match is reported once per occurrence: the first time it appeared at its place on the
+screen, and kept as one match while it stays there (while the line is typed on, or
+scrolls up). Its time is one that ``Replay.seek(time)`` shows it at (unless ``shown`` is
+False: a line that scrolled past inside a single event was never on screen between two
+events).
+
+The work happens in the search index (``search_index``), built on first use and cached.
+Everything here is blocking and meant for a thread worker: long work reports
+``progress(done, total)`` and stops soon after ``cancelled()`` returns True, raising
+:class:`SearchCancelled`.
+
+For the player::
+
+    matches = search_recording(replay, "sudo", progress=cb, cancelled=cb)   # list[Match]
+
+For a fleet (the `grep` command, or a search screen)::
+
+    for result in search_recordings(sources, catalog.recordings, Query("sudo")):
+        ...  # RecordingMatches, in the order of the recordings given
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time as _time
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
+
+from .cast.model import CastError
+from .search_index import IndexCancelled, SearchIndexStore, TextIndex
+from .sources.base import RecordingRef, Source, SourceError
+from .sources.catalog import RecordingSummary
+from .term.keyframes import Opener
+from .transcript import MAIN, LineVersion
+
+__all__ = [
+    "Query", "Match", "SearchCancelled", "RecordingMatches", "search_recording", "search_index",
+    "open_index", "search_recordings", "ref_cache_key",
+]
+
+
+class SearchCancelled(Exception):
+    """The search was cancelled before it finished."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for. A plain pattern is a literal substring; `regex` makes it a
+    Python regular expression. Matching ignores case by default."""
+
+    pattern: str
+    regex: bool = False
+    ignore_case: bool = True
+    only_shown: bool = False
+    """Leave out matches that were never on screen between two events."""
+
+    def compile(self) -> re.Pattern[str]:
+        """Raises ValueError for an empty pattern or a bad regular expression."""
+        if not self.pattern:
+            raise ValueError("empty search pattern")
+        flags = re.IGNORECASE if self.ignore_case else 0
+        try:
+            return re.compile(self.pattern if self.regex else re.escape(self.pattern), flags)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {self.pattern!r}: {exc}") from None
+
+    @property
+    def needle(self) -> str | None:
+        """A substring every match contains (any case), for the index to narrow the
+        search: the pattern itself, or the longest literal a regular expression requires."""
+        return _required_literal(self.pattern) if self.regex else self.pattern
+
+
+def _required_literal(pattern: str) -> str | None:
+    """The longest run of plain characters at the top level of a regular expression
+    (every match contains it), if it has at least 3; None when unsure."""
+    try:
+        try:
+            from re import _constants as constants, _parser as parser  # type: ignore[attr-defined]
+        except ImportError:  # pragma: no cover - Python < 3.11
+            import sre_constants as constants  # type: ignore[no-redef]
+            import sre_parse as parser  # type: ignore[no-redef]
+        items = list(parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - any doubt: no narrowing, a full scan is still right
+        return None
+    best, run = "", []
+    for op, arg in items + [(None, None)]:
+        if op is constants.LITERAL:
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best if len(best) >= 3 else None
+
+
+class Match(NamedTuple):
+    """One occurrence of the pattern on the screen."""
+
+    time: float
+    """When it appeared: the screen after every event with time <= `time` shows it."""
+    line_text: str
+    """The screen line holding it, in the fullest form it took while holding it."""
+    row: int
+    """Screen row (0-based) of the line at `time`."""
+    col_start: int
+    col_end: int
+    """Screen columns [col_start, col_end) of the match (wide characters count 2)."""
+    screen: str
+    """"main", or "alternate" for a full-screen app's screen."""
+    until: float | None = None
+    """When it left the screen (None: still there at the end of the recording)."""
+    shown: bool = True
+    """False if it was only on screen inside one event (a long output scrolling past)."""
+    start: int = 0
+    end: int = 0
+    """The match's character offsets in `line_text` (for highlighting)."""
+
+    @property
+    def text(self) -> str:
+        return self.line_text[self.start:self.end]
+
+
+def search_index(index: TextIndex, query: Query, cancelled: Callable[[], bool] | None = None,
+                 limit: int | None = None) -> list[Match]:
+    """The matches of a query in one recording's index, by time then row."""
+    pattern = query.compile()
+    found: dict[tuple, Match] = {}
+    for n, version in enumerate(index.candidates(query.needle, pattern.search)):
+        if cancelled and n % 4096 == 4095 and cancelled():
+            raise SearchCancelled()
+        for m in pattern.finditer(version.text):
+            start, end = m.span()
+            if start == end:
+                continue
+            _add(found, version, start, end)
+    matches = sorted(found.values(), key=lambda m: (m.time, m.screen != MAIN, m.row, m.col_start))
+    if query.only_shown:
+        matches = [m for m in matches if m.shown]
+    return matches[:limit] if limit is not None else matches
+
+
+def _add(found: dict[tuple, Match], v: LineVersion, start: int, end: int) -> None:
+    t = v.char_time(start, end)
+    col = v.col(start)
+    key = (v.line, col, v.text[start:end], t)
+    shown = v.shown or v.until is None or t < v.until  # its characters were there between events
+    old = found.get(key)
+    if old is None:
+        found[key] = Match(t, v.text, v.row_at(t), col, v.col_end(end), v.screen, v.until, shown, start, end)
+    else:  # the same occurrence in a later form of its line
+        found[key] = old._replace(line_text=v.text, until=v.until, shown=old.shown or shown, start=start, end=end)
+
+
+# --------------------------------------------------------------------------- one recording
+
+@dataclass(frozen=True)
+class _Recording:
+    opener: Opener
+    key: str
+    size: int
+    mtime: float | None  # None: unknown (a remote Replay); the size alone must match
+    name: str
+
+
+def ref_cache_key(ref: RecordingRef) -> str:
+    """The cache key of a listed recording: the real path of a local file (as the keyframe
+    cache and `sources.targets` key it), the s3:// URL of an object."""
+    from .sources.s3_url import is_s3_url
+
+    return ref.location if is_s3_url(ref.location) else os.path.realpath(ref.location)
+
+
+def _resolve(recording: Any, size: int | None, mtime: float | None) -> _Recording:
+    """A Replay, a Target (sources.targets), or a path: what the index needs to know."""
+    from .term.keyframes import Replay
+
+    if isinstance(recording, Replay):
+        opener = recording._opener  # noqa: SLF001 - the Replay's own way to its bytes
+        key = recording.name
+        if (size is None or mtime is None) and os.path.isfile(key):
+            st = os.stat(key)
+            size = st.st_size if size is None else size
+            mtime = st.st_mtime if mtime is None else mtime
+        if size is None:
+            with opener() as f:
+                f.seek(0, 2)
+                size = f.tell()
+        return _Recording(opener, key, size, mtime, key)
+    if hasattr(recording, "opener") and hasattr(recording, "cache_key"):
+        return _Recording(recording.opener, recording.cache_key, recording.size, recording.mtime, recording.location)
+    path = os.fspath(recording)
+    st = os.stat(path)
+    return _Recording(lambda: open(path, "rb"), os.path.realpath(path), st.st_size, st.st_mtime, path)
+
+
+def open_index(recording: Any, *, cache_dir: str | os.PathLike[str] | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None,
+               size: int | None = None, mtime: float | None = None) -> TextIndex:
+    """The search index of one recording (a Replay, a sources.targets.Target, or a path),
+    from the cache or built now. Close it when done. Raises SearchCancelled, CastError,
+    OSError, SourceError."""
+    rec = _resolve(recording, size, mtime)
+    store = SearchIndexStore(cache_dir if cache_dir is not None else _default_cache_dir())
+    try:
+        index = store.open(rec.key, rec.size, rec.mtime, rec.opener, rec.name, progress, cancelled)
+    except IndexCancelled:
+        raise SearchCancelled() from None
+    if index.built:
+        store.prune(keep=index.path)
+    return index
+
+
+def search_recording(recording: Any, pattern: str, regex: bool = False, ignore_case: bool = True, *,
+                     progress: Callable[[int, int], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None,
+                     cache_dir: str | os.PathLike[str] | None = None,
+                     only_shown: bool = False, limit: int | None = None,
+                     size: int | None = None, mtime: float | None = None) -> list[Match]:
+    """Every match of `pattern` over the whole timeline of one recording, by time.
+
+    `recording` is a Replay (its file is indexed through its own opener; pass `size` and
+    `mtime` for a remote one), a sources.targets.Target, or a path. Blocking: call it from
+    a thread worker. Raises ValueError (bad pattern), SearchCancelled, CastError, OSError,
+    SourceError."""
+    query = Query(pattern, regex, ignore_case, only_shown)
+    query.compile()
+    with open_index(recording, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                    size=size, mtime=mtime) as index:
+        return search_index(index, query, cancelled, limit)
+
+
+def _default_cache_dir() -> Path:
+    from .config import load_settings
+
+    return load_settings().cache_dir
+
+
+# --------------------------------------------------------------------------- many recordings
+
+@dataclass
+class RecordingMatches:
+    """The outcome for one recording of a fleet search."""
+
+    recording: RecordingSummary
+    matches: list[Match] = field(default_factory=list)
+    built: bool = False
+    """The search index was built by this search (False: it came from the cache)."""
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Task:
+    source: Any
+    ref: RecordingRef
+    key: str
+    cache_dir: str
+    query: Query
+
+
+def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
+    """Index (if needed) and search one recording: runs in a worker process or thread."""
+    started = _time.perf_counter()
+    store = SearchIndexStore(task.cache_dir)
+    ref = task.ref
+    try:
+        with store.open(task.key, ref.size, ref.mtime, lambda: task.source.open(ref), ref.location) as index:
+            matches = search_index(index, task.query)
+            built = index.built
+    except CastError as exc:
+        return [], False, str(exc), _time.perf_counter() - started
+    except (OSError, SourceError, sqlite3.Error) as exc:
+        return [], False, f"{ref.location}: cannot read ({exc})", _time.perf_counter() - started
+    return matches, built, None, _time.perf_counter() - started
+
+
+def _picklable(source: Any) -> bool:
+    from .sources.local import LocalSource
+
+    return isinstance(source, LocalSource)
+
+
+def _process_pool(jobs: int) -> Executor:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["castview.search"])
+    else:  # pragma: no cover - not on Linux
+        ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def search_recordings(
+    sources: Sequence[Source],
+    recordings: Sequence[RecordingSummary],
+    query: Query,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    processes: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Iterator[RecordingMatches]:
+    """Search every recording, yielding one RecordingMatches per recording in the order
+    given (recordings without a match too, so a caller can count them).
+
+    Recordings whose index is cached are searched at once in this thread; the others are
+    indexed by `jobs` workers: processes for local files (replaying is CPU-bound Python),
+    threads for remote ones (`processes` forces one or the other). `progress(done, total)`
+    counts recordings. Stops (raising SearchCancelled) soon after `cancelled()` is True.
+    Raises ValueError for a bad pattern."""
+    query.compile()
+    cache = str(cache_dir if cache_dir is not None else _default_cache_dir())
+    store = SearchIndexStore(cache)
+    by_label = {source.label: source for source in sources}
+    jobs = jobs or default_jobs()
+    total = len(recordings)
+    results: dict[int, RecordingMatches] = {}
+    pending: list[tuple[int, _Task]] = []
+    for i, rec in enumerate(recordings):
+        source = by_label.get(rec.ref.source)
+        if rec.header is None or source is None:
+            results[i] = RecordingMatches(rec, error=rec.error or f"{rec.ref.location}: not a readable recording")
+            continue
+        pending.append((i, _Task(source, rec.ref, ref_cache_key(rec.ref), cache, query)))
+
+    ordered = _InOrder(results)
+    done = len(results)
+    if progress and done:
+        progress(done, total)
+    use_processes = processes if processes is not None else all(_picklable(t.source) for _, t in pending)
+    pool: Executor | None = None
+    stopped = False
+    try:
+        stale: list[tuple[int, _Task]] = []
+        for i, task in pending:
+            if cancelled and cancelled():
+                raise SearchCancelled()
+            started = _time.perf_counter()
+            index = store.lookup(task.key, task.ref.size, task.ref.mtime)
+            if index is None:
+                stale.append((i, task))
+                continue
+            with index:
+                try:
+                    matches = search_index(index, query, cancelled)
+                except sqlite3.Error as exc:
+                    results[i] = RecordingMatches(recordings[i], error=f"{task.ref.location}: search index: {exc}")
+                else:
+                    results[i] = RecordingMatches(recordings[i], matches, False, None, _time.perf_counter() - started)
+            done += 1
+            if progress:
+                progress(done, total)
+            yield from ordered.ready()
+        if stale:
+            if len(stale) == 1 or jobs == 1:
+                pool = ThreadPoolExecutor(max_workers=1)
+            elif use_processes:
+                pool = _process_pool(min(jobs, len(stale)))
+            else:
+                pool = ThreadPoolExecutor(max_workers=min(jobs, len(stale)))
+            futures = {pool.submit(_run_task, task): i for i, task in stale}
+            waiting = set(futures)
+            while waiting:
+                finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+                if cancelled and cancelled():
+                    stopped = True
+                    raise SearchCancelled()
+                for future in finished:
+                    i = futures[future]
+                    try:
+                        matches, built, error, seconds = future.result()
+                    except Exception as exc:  # a worker that died (out of memory, killed)
+                        matches, built, error, seconds = [], False, f"{recordings[i].ref.location}: {exc!r}", 0.0
+                    results[i] = RecordingMatches(recordings[i], matches, built, error, seconds)
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                yield from ordered.ready()
+    except GeneratorExit:
+        stopped = True
+        raise
+    finally:
+        if pool is not None:
+            # Cancelled: do not wait for the builds running (they finish into the cache).
+            pool.shutdown(wait=not stopped, cancel_futures=True)
+            if not stopped:
+                store.prune()
+    yield from ordered.ready()
+
+
+class _InOrder:
+    """Hands out results by their position, as soon as all before them are in."""
+
+    def __init__(self, results: dict[int, RecordingMatches]) -> None:
+        self.results = results
+        self.next = 0
+
+    def ready(self) -> Iterator[RecordingMatches]:
+        while self.next in self.results:
+            yield self.results.pop(self.next)
+            self.next += 1

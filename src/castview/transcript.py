@@ -1,0 +1,852 @@
+"""What a person saw: the rendered text of a whole recording, line by line.
+
+A recording is fed through the virtual terminal once while a :class:`TextTracker` follows
+every screen line. A *line* is a row of cells with an identity: it keeps it while it
+scrolls up, while it is typed on, backspaced over, or redrawn after ``\\r``; it ends when
+it scrolls off the top of the screen, is cleared by an erase-in-display (``clear``), is
+deleted, or when the recording ends. The tracker reports three things:
+
+* **transcript lines** (:class:`TranscriptLine`): every main-screen line once, in its final
+  form, in the order lines leave the screen, then the final screen top to bottom.
+  Soft-wrapped rows are joined into one line. A command typed with corrections appears as
+  it was finally shown; a ``\\r`` progress bar once, as it last read. The time of a line is
+  when it reached its final form (its last character changed).
+* **alternate-screen frames**: a full-screen app (vim, less, htop...) is summarised by its
+  screen each time it changed substantially (at least half of its text differs from the
+  frame before, judged only where the screen rested for ``SETTLE`` seconds) and by its
+  last screen before it exited. The main screen lines up to the cursor are written out
+  when the app starts, so `vim notes.txt` comes before vim's screens.
+* **line versions** (:class:`LineVersion`) for search: every form of a line that was
+  destroyed (a typo erased, a progress bar or a vim row redrawn) and every final form,
+  with the time each character got its value, so a search reports when an occurrence
+  first appeared, and keeps it as one match while it stays on screen.
+
+The commit rule for main-screen lines, precisely: a line is committed when it leaves the
+screen -- by scrolling off the top (seen through ``TermScreen.on_scroll_off``, so lines
+that scroll past inside one event are not lost), by an erase-in-display that clears it
+(ED 2 clears the cursor's line too; ED 0/1 only the lines below/above it), or by being
+deleted -- or at the end. Until then every change to it (typing, backspace, ``\\r``,
+erase-in-line, cursor-up redraws) revises it in place. The trailing blank lines of a
+cleared or final screen are not written. A line written out when a full-screen app
+started is not written again unless it changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from bisect import bisect_right
+import math
+import re
+from dataclasses import dataclass
+from itertools import compress, zip_longest
+from operator import ne
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
+
+from .cast.model import OUTPUT, Event, Header, Problem
+from .cast.reader import CastHead, EventScanner, read_head
+from .term.keyframes import Opener, apply, onlcr
+from .term.render import clean_cell
+from .term.screen import Char, Terminal
+
+MAIN = "main"
+ALTERNATE = "alternate"
+
+SETTLE = 0.05
+"""Seconds without output after which a full-screen app's screen counts as shown."""
+FRAME_CHANGE = 0.5
+"""Fraction of a full-screen app's text that must change for a new frame."""
+PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
+# sequences that can move the cursor up (onto a wrapped row, before a line feed)
+_UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
+
+
+class TranscriptLine(NamedTuple):
+    """One line of a transcript."""
+
+    time: float
+    """Seconds into the recording when the line reached this form."""
+    text: str
+    """The rendered text: no control characters, trailing spaces removed."""
+    screen: str = MAIN
+    """MAIN, or ALTERNATE for a row of a full-screen app's frame."""
+    frame: int = -1
+    """For ALTERNATE rows: the frame's number (0, 1, ... in the recording)."""
+    row: int = -1
+    """For ALTERNATE rows: the row in the frame."""
+
+
+class LineVersion(NamedTuple):
+    """One form of one screen line, as the search index stores it."""
+
+    line: int
+    """The line's identity (unique in the recording)."""
+    screen: str
+    row: int
+    """The screen row the line was on when it last changed."""
+    time: float
+    """When it reached this form: the time of its latest character."""
+    until: float | None
+    """When this form was replaced or left the screen; None if still shown at the end."""
+    shown: bool
+    """Whether this exact form was on screen between two events (else it flashed by
+    inside one event, e.g. a line of a long `cat` scrolled past)."""
+    text: str
+    runs: tuple[tuple[int, float], ...] | None
+    """(first character index, time) for each run of characters that appeared at one
+    time; None when every character has `time`."""
+    cols: tuple[int, ...] | None
+    """Screen column of each character, plus the column after the last one; None when
+    the text is one column per character."""
+    rows: tuple[tuple[float, int], ...] | None = None
+    """(time, row) for each move of the line while its characters appeared (it scrolled);
+    None when it stayed on `row`."""
+
+    def row_at(self, t: float) -> int:
+        """The screen row the line was on after the events up to time t."""
+        if self.rows is None:
+            return self.row
+        k = bisect_right(self.rows, t, key=lambda m: m[0]) - 1
+        return self.rows[max(k, 0)][1]
+
+    def char_time(self, start: int, end: int) -> float:
+        """When characters start..end-1 had all appeared."""
+        if self.runs is None:
+            return self.time
+        best = 0.0
+        runs = self.runs
+        for k, (i, t) in enumerate(runs):
+            nxt = runs[k + 1][0] if k + 1 < len(runs) else len(self.text)
+            if nxt > start and i < end and t > best:
+                best = t
+        return best
+
+    def col(self, index: int) -> int:
+        """Screen column of character `index` (len(text): the column after the text)."""
+        if self.cols is None:
+            return index
+        return self.cols[min(index, len(self.cols) - 1)]
+
+    def col_end(self, end: int) -> int:
+        """The column after a match ending before character `end`."""
+        if self.cols is None or end <= 0:
+            return end
+        cols = self.cols
+        last = cols[end - 1]
+        k = end
+        while k < len(cols) - 1 and cols[k] == last:
+            k += 1
+        return cols[k] if cols[k] > last else last + 1
+
+
+class Metadata(NamedTuple):
+    """Who and where, attached to every jsonl record."""
+
+    node: str | None = None
+    recording: str | None = None
+    user: str | None = None
+    ssh_user: str | None = None
+    local_user: str | None = None
+    host: str | None = None
+    connection_id: str | None = None
+    start: int | None = None
+    """Start of the session, in nanoseconds since the epoch."""
+
+    @classmethod
+    def from_header(cls, header: Header | None, node: str | None = None, recording: str | None = None,
+                    start_ns: int | None = None) -> "Metadata":
+        if header is None:
+            return cls(node, recording, start=start_ns)
+        if start_ns is None and header.timestamp is not None:
+            start_ns = header.timestamp * 1_000_000_000
+        return cls(node, recording, header.src_node_user or None, header.ssh_user or None, header.local_user or None,
+                   header.src_node or None, header.connection_id or None, start_ns)
+
+
+# --------------------------------------------------------------------------- text of rows
+
+def _end(cells: list[str]) -> int:
+    """Index after the last cell that is not blank (a space or a wide char's padding)."""
+    joined = "".join(cells)
+    if len(joined) == len(cells):  # one character per cell (the usual case)
+        return len(joined.rstrip(" "))
+    x = len(cells)
+    while x and cells[x - 1] in (" ", ""):
+        x -= 1
+    return x
+
+
+def _row_text(cells: list[str], end: int, full: bool = False) -> tuple[str, list[int] | None]:
+    """The cleaned text of cells[:end] (all cells if `full`) and the column of each
+    character plus the column after the text (None when characters are columns)."""
+    if full:
+        end = len(cells)
+    part = cells[:end]
+    text = "".join(part)
+    if len(text) == end and text.isascii() and (end == len(cells) or cells[end] != ""):
+        return text, None
+    out: list[str] = []
+    cols: list[int] = []
+    identity = True
+    for x, data in enumerate(part):
+        if not data:
+            identity = False
+            continue
+        if len(data) != 1 or not data.isascii():
+            data = clean_cell(data)
+            if len(data) != 1:
+                identity = False
+        out.append(data)
+        cols.extend([x] * len(data))
+    if identity and (end == len(cells) or cells[end] != ""):
+        return "".join(out), None  # e.g. box drawing: one character per column
+    if full or not cols:
+        cols.append(end)
+    else:
+        x = cols[-1]
+        cols.append(x + 2 if x + 1 < len(cells) and cells[x + 1] == "" else x + 1)
+    return "".join(out), cols
+
+
+def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | None]:
+    if not times:
+        return 0.0, None
+    first = times[0]
+    latest = max(times)
+    if latest == first and times.count(first) == len(times):
+        return first, None
+    runs = []
+    prev = None
+    for i, t in enumerate(times):
+        if t != prev:
+            runs.append((i, t))
+            prev = t
+    return latest, tuple(runs)
+
+
+# --------------------------------------------------------------------------- the tracker
+
+class _Line:
+    __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
+                 "emitted", "last_text", "last_times", "uniform", "row0")
+
+    def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float) -> None:
+        self.obj = obj
+        self.copy = obj[:]
+        self.data = [c[0] for c in obj]
+        self.times = [now] * len(obj)
+        self.end = _end(self.data)
+        self.lid = lid
+        self.alt = alt
+        self.row = row
+        self.moves: list[tuple[float, int]] = [(now, row)]  # (time, row it is on from then)
+        self.row0 = row
+        self.uniform = True  # every cell still has the time the line was created
+        self.wrapped = False
+        self.seen = False
+        self.emitted: str | None = None  # text written out when a full-screen app started
+        self.last_text: str | None = None  # the last version stored, to skip redundant ones
+        self.last_times: list[float] | None = None
+
+
+class TextTracker:
+    """Follows the lines of one Terminal while events are fed through :meth:`feed`.
+
+    `on_line` receives transcript lines, `on_version` line versions (either may be None).
+    Call :meth:`finish` after the last event. The tracker installs hooks on the
+    terminal's screen: use a Terminal of its own.
+    """
+
+    def __init__(self, term: Terminal, on_line: Callable[[TranscriptLine], None] | None = None,
+                 on_version: Callable[[LineVersion], None] | None = None, *, onlcr: bool = False,
+                 settle: float = SETTLE) -> None:
+        self.term = term
+        self._on_line = on_line
+        self._on_version = on_version
+        self._onlcr = onlcr
+        self.settle = settle
+        self.now = 0.0
+        self._ids = itertools.count()
+        self._main: dict[int, _Line] = {}
+        self._alt: dict[int, _Line] = {}
+        self._stash: TranscriptLine | None = None  # a wrapped row waiting for its continuation
+        self._last_time = 0.0
+        # rows left by an explicit line feed: their wrapped flag no longer joins them to the
+        # next row (readline moves back up onto a wrapped row and then feeds a line)
+        self._hard: dict[int, list[Char]] = {}
+        # full-screen frames
+        self.frames = 0
+        self._alt_text: list[str] = []
+        self._alt_changed = 0.0
+        self._settled: tuple[tuple[str, ...], float] | None = None
+        self._frame_ref: tuple[str, ...] | None = None
+        self._last_frame: tuple[str, ...] | None = None
+        s = term.screen
+        s.on_scroll_off = self._scrolled_off
+        # pyte's API names, called by the stream through the screen object: wrapped here.
+        self._ed, self._el = s.erase_in_display, s.erase_in_line
+        self._alt_on, self._alt_off = s.alternate_on, s.alternate_off
+        s.erase_in_display = self._erase_in_display  # type: ignore[method-assign]
+        s.erase_in_line = self._erase_in_line  # type: ignore[method-assign]
+        s.alternate_on = self._alternate_on  # type: ignore[method-assign]
+        s.alternate_off = self._alternate_off  # type: ignore[method-assign]
+        if s.alt_saved is not None:
+            self._enter_alt()
+        self._sync(boundary=True)
+
+    # -- feeding --------------------------------------------------------------------------
+    def feed(self, event: Event) -> None:
+        """Apply one event to the terminal and note what changed."""
+        if self._alt_text and event.time - self.now >= self.settle:
+            self._settle()
+        self.now = event.time
+        if event.code == OUTPUT:
+            data = onlcr(event.data) if self._onlcr else event.data
+            s = self.term.screen
+            if "\n" in data and s.alt_saved is None and (s.wrapped[s.cursor.y] or _UPWARD.search(data)):
+                self._feed_lines(data)
+            else:
+                self.term.feed(data)
+        else:
+            apply(self.term, event)
+        self._sync(boundary=True)
+
+    def _feed_lines(self, data: str) -> None:
+        """Feed line by line, noting line feeds made on a wrapped row."""
+        s = self.term.screen
+        term = self.term
+        parts = data.split("\n")
+        for part in parts[:-1]:
+            if part:
+                term.feed(part)
+            y = s.cursor.y
+            obj = s.buffer[y]
+            was = s.wrapped[y]
+            term.feed("\n")
+            if was and (s.cursor.y != y or s.buffer[y] is not obj):
+                self._hard[id(obj)] = obj
+        if parts[-1]:
+            term.feed(parts[-1])
+
+    def finish(self) -> None:
+        """The recording ended: write out the final screen and the last versions."""
+        s = self.term.screen
+        self._sync(boundary=True)
+        if s.alt_saved is not None:
+            self._leave_alt(tuple(self._alt_text), final=True)
+            main_rows = s.alt_saved[0]
+        else:
+            main_rows = s.buffer
+        lines = [self._main.pop(id(obj)) for obj in main_rows if id(obj) in self._main]
+        for ln in self._main.values():  # not on screen any more (cannot happen, but never lose one)
+            lines.append(ln)
+        self._main.clear()
+        self._retire_all(lines, commit=True, until=None)
+        self._flush()
+
+    # -- observing ------------------------------------------------------------------------
+    def _lines(self) -> dict[int, _Line]:
+        return self._alt if self.term.screen.alt_saved is not None else self._main
+
+    def _sync(self, boundary: bool) -> None:
+        """Compare the changed rows of the shown screen with the lines tracked."""
+        s = self.term.screen
+        dirty = s.dirty
+        if not dirty:
+            return
+        alt = s.alt_saved is not None
+        lines = self._alt if alt else self._main
+        buf, wrapped = s.buffer, s.wrapped
+        rows = len(buf)
+        present = {id(obj) for obj in buf}
+        vanished = [ln for key, ln in lines.items() if key not in present]
+        for ln in vanished:
+            del lines[id(ln.obj)]
+        fresh: list[tuple[int, list[Char]]] = []
+        for y in sorted(dirty):
+            if y >= rows:
+                continue
+            obj = buf[y]
+            ln = lines.get(id(obj))
+            if ln is None:
+                fresh.append((y, obj))
+            else:
+                self._observe(ln, obj, y, wrapped[y])
+                if boundary:
+                    ln.seen = True
+        if vanished:
+            vanished.sort(key=lambda ln: ln.row)
+            if fresh:
+                # a resize reflowed rows into new objects: same text, same line
+                by_text: dict[tuple[str, ...], list[_Line]] = {}
+                for ln in vanished:
+                    by_text.setdefault(tuple(ln.data[:ln.end]), []).append(ln)
+                unmatched = []
+                kept: set[int] = set()
+                for y, obj in fresh:
+                    cells = [c[0] for c in obj]
+                    end = _end(cells)
+                    same = by_text.get(tuple(cells[:end])) if end else None
+                    if same:
+                        ln = same.pop(0)
+                        kept.add(ln.lid)
+                        ln.obj, ln.copy, ln.wrapped = obj, obj[:], wrapped[y]
+                        self._move(ln, y)
+                        n = len(cells)
+                        ln.times = (ln.times + [self.now] * n)[:n]
+                        ln.uniform = False
+                        ln.data, ln.end = cells, end
+                        ln.seen = ln.seen and boundary
+                        lines[id(obj)] = ln
+                    else:
+                        unmatched.append((y, obj))
+                fresh = unmatched
+                vanished = [ln for ln in vanished if ln.lid not in kept]
+            self._retire_all(vanished, commit=not alt, until=self.now)
+        for y, obj in fresh:
+            ln = _Line(obj, next(self._ids), alt, y, self.now)
+            ln.wrapped = wrapped[y]
+            ln.seen = boundary
+            lines[id(obj)] = ln
+        if alt:
+            texts = self._alt_text
+            if len(texts) != rows:
+                del texts[rows:]
+                texts.extend([""] * (rows - len(texts)))
+            changed = False
+            for y in dirty:
+                if y < rows:
+                    ln = lines.get(id(buf[y]))
+                    text = _row_text(ln.data, ln.end)[0] if ln is not None else ""
+                    if texts[y] != text:
+                        texts[y] = text
+                        changed = True
+            if changed:
+                self._alt_changed = self.now
+        dirty.clear()
+
+    def _observe(self, ln: _Line, obj: list[Char], y: int, wrapped: bool) -> None:
+        """Bring a line up to date with its row's cells; keep a destroyed form."""
+        if y != ln.row:
+            self._move(ln, y)
+        ln.wrapped = wrapped
+        if obj == ln.copy:
+            return
+        ln.copy = obj[:]
+        new = [c[0] for c in obj]
+        old = ln.data
+        if new == old:
+            return
+        n = len(new)
+        if len(old) != n:  # the screen was resized
+            if ln.end > n:
+                self._store(ln, self.now)
+            old = (old + [" "] * n)[:n]
+            ln.times = (ln.times + [self.now] * n)[:n]
+            ln.uniform = False
+            ln.end = _end(old)
+        changed = list(compress(range(n), map(ne, old, new)))
+        if changed:
+            if changed[0] < ln.end:
+                self._store(ln, self.now)
+            now = self.now
+            times = ln.times
+            for x in changed:
+                times[x] = now
+            ln.seen = False
+            ln.uniform = False
+        ln.data = new
+        ln.end = _end(new)
+
+    def _move(self, ln: _Line, y: int) -> None:
+        ln.row = y
+        moves = ln.moves
+        if moves[-1][0] == self.now:
+            moves[-1] = (self.now, y)
+        else:
+            moves.append((self.now, y))
+        if len(moves) > 64:  # only moves after its oldest character can matter
+            oldest = min(ln.times)
+            keep = max(0, bisect_right(moves, oldest, key=lambda m: m[0]) - 1)
+            del moves[:keep]
+
+    # -- versions and commits ---------------------------------------------------------------
+    def _store(self, ln: _Line, until: float | None) -> str | None:
+        """Hand the line's current form to on_version (unless it adds nothing); return
+        its text."""
+        if self._on_version is None or not ln.end:
+            return None
+        text, cols = _row_text(ln.data, ln.end)
+        if ln.uniform and ln.last_text is None:  # fast path: written at once, never changed
+            ln.last_text, ln.last_times = text, None
+            self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
+                                         ln.seen, text, None, tuple(cols) if cols is not None else None))
+            return text
+        if cols is None:
+            ctimes = ln.times[:ln.end]
+        else:
+            ctimes = [ln.times[c] for c in cols[:-1]]
+        last = ln.last_text
+        if last is not None and last.startswith(text) and ln.last_times is not None \
+                and ln.last_times[:len(ctimes)] == ctimes:
+            return text
+        ln.last_text, ln.last_times = text, ctimes
+        time, runs = _runs(ctimes)
+        # where the line was while its characters appeared (it may have scrolled meanwhile)
+        moves = ln.moves
+        first = bisect_right(moves, min(ctimes), key=lambda m: m[0]) - 1
+        last = bisect_right(moves, time, key=lambda m: m[0])
+        rows = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
+        row = rows[-1][1]
+        self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
+                                     text, runs, tuple(cols) if cols is not None else None,
+                                     rows if len({r for _, r in rows}) > 1 else None))
+        return text
+
+    def _retire_all(self, lines: list[_Line], commit: bool, until: float | None) -> None:
+        """Lines leaving the screen, top to bottom: store them, and commit the main ones up
+        to the last one that is not blank."""
+        last = -1
+        if commit:
+            for i, ln in enumerate(lines):
+                if ln.end:
+                    last = i
+        for i, ln in enumerate(lines):
+            text = self._store(ln, until)
+            if commit and not ln.alt and i <= last:
+                self._commit(ln, text)
+            if self._hard:
+                self._hard.pop(id(ln.obj), None)
+
+    def _commit(self, ln: _Line, text: str | None = None) -> None:
+        """Write a main-screen line out (`text`: its text if already known)."""
+        wrapped = ln.wrapped and id(ln.obj) not in self._hard
+        if text is None or wrapped:
+            text = _row_text(ln.data, ln.end, full=wrapped)[0] if (ln.end or wrapped) else ""
+        if ln.emitted is not None and ln.emitted == text:
+            return
+        time = max(ln.times[:ln.end]) if ln.end else max(self._last_time, max(ln.times, default=0.0))
+        self._commit_text(text, time, wrapped)
+
+    def _commit_text(self, text: str, time: float, wrapped: bool) -> None:
+        if self._stash is not None:
+            text = self._stash.text + text
+            time = max(time, self._stash.time)
+            self._stash = None
+        if wrapped:
+            self._stash = TranscriptLine(time, text)
+            return
+        self._emit(TranscriptLine(time, text.rstrip(" ")))
+
+    def _emit(self, line: TranscriptLine) -> None:
+        self._last_time = line.time
+        if self._on_line is not None:
+            self._on_line(line)
+
+    def _flush(self) -> None:
+        if self._stash is not None:
+            stash, self._stash = self._stash, None
+            self._emit(stash._replace(text=stash.text.rstrip(" ")))
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
+        alt = self.term.screen.alt_saved is not None
+        lines = self._alt if alt else self._main
+        ln = lines.pop(id(obj), None)
+        if ln is None:
+            self._retire_fresh(obj, wrapped, alt)
+            return
+        self._observe(ln, obj, 0, wrapped)
+        ln.wrapped = wrapped
+        text = self._store(ln, self.now)
+        if not alt:
+            self._commit(ln, text)
+        if self._hard:
+            self._hard.pop(id(obj), None)
+
+    def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
+        """A row written and scrolled off within one event (the bulk of a long output)."""
+        cells = [c[0] for c in obj]
+        end = _end(cells)
+        now = self.now
+        if end and self._on_version is not None:
+            text, cols = _row_text(cells, end)
+            self._on_version(LineVersion(next(self._ids), ALTERNATE if alt else MAIN, 0, now, now, False, text,
+                                         None, tuple(cols) if cols is not None else None))
+        if not alt:
+            if self._hard and self._hard.pop(id(obj), None) is not None:
+                wrapped = False
+            text = _row_text(cells, end, full=wrapped)[0] if (end or wrapped) else ""
+            self._commit_text(text, now, wrapped)
+
+    def _lose(self, rows: range) -> None:
+        """Rows about to be cleared by an erase-in-display."""
+        s = self.term.screen
+        alt = s.alt_saved is not None
+        lines = self._alt if alt else self._main
+        buf, wrapped = s.buffer, s.wrapped
+        gone = []
+        for y in rows:
+            obj = buf[y]
+            ln = lines.pop(id(obj), None)
+            if ln is None:
+                ln = _Line(obj, next(self._ids), alt, y, self.now)
+            else:
+                self._observe(ln, obj, y, wrapped[y])
+            gone.append(ln)
+        self._retire_all(gone, commit=not alt, until=self.now)
+
+    def _rename(self, before: list[Char], after: list[Char]) -> None:
+        """The cursor's row was cleared into a new object: the same line goes on."""
+        lines = self._lines()
+        ln = lines.pop(id(before), None)
+        if ln is not None:
+            ln.obj = after
+            lines[id(after)] = ln
+
+    def _erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
+        s = self.term.screen
+        y = s.cursor.y
+        rows = {0: range(y + 1, s.lines), 1: range(0, y), 2: range(0, s.lines)}.get(how, range(0))
+        if rows:
+            self._lose(rows)
+        before = s.buffer[y] if y < len(s.buffer) else None
+        self._ed(how, *args, **kwargs)
+        if how != 2 and before is not None and y < len(s.buffer) and s.buffer[y] is not before:
+            self._rename(before, s.buffer[y])
+
+    def _erase_in_line(self, how: int = 0, private: bool = False) -> None:
+        s = self.term.screen
+        y = s.cursor.y
+        before = s.buffer[y]
+        self._el(how, private)
+        if s.buffer[y] is not before:
+            self._rename(before, s.buffer[y])
+
+    def _alternate_on(self, save_cursor: bool) -> None:
+        s = self.term.screen
+        if s.alt_saved is not None:
+            self._alt_on(save_cursor)
+            return
+        self._sync(boundary=False)
+        # Write out the main screen down to the cursor: the command that started the app
+        # comes before the app's frames.
+        rows = [self._main.get(id(obj)) for obj in s.buffer[:s.cursor.y + 1]]
+        shown = [ln for ln in rows if ln is not None]
+        last = max((i for i, ln in enumerate(shown) if ln.end), default=-1)
+        for ln in shown[:last + 1]:
+            self._commit(ln)
+            ln.emitted = _row_text(ln.data, ln.end, full=ln.wrapped and id(ln.obj) not in self._hard)[0]
+        self._flush()
+        self._alt_on(save_cursor)
+        if s.alt_saved is not None:
+            self._enter_alt()
+
+    def _alternate_off(self, restore_cursor: bool) -> None:
+        s = self.term.screen
+        if s.alt_saved is not None:
+            shown = tuple(self._alt_text)  # as of the last event: what was seen
+            self._sync(boundary=False)
+            self._leave_alt(shown)
+        self._alt_off(restore_cursor)
+
+    # -- full-screen frames -------------------------------------------------------------------
+    def _enter_alt(self) -> None:
+        self._alt_text = [""] * self.term.screen.lines
+        self._alt_changed = self.now
+        self._settled = None
+        self._frame_ref = None
+        self._last_frame = None
+
+    def _settle(self) -> None:
+        state = tuple(self._alt_text)
+        if self._settled is not None and self._settled[0] == state:
+            return
+        self._consider(state, self._alt_changed)
+
+    def _consider(self, state: tuple[str, ...], time: float) -> None:
+        """A screen that rested: a new frame if it differs enough from the current one."""
+        if self._frame_ref is None or _changed_fraction(self._frame_ref, state) >= FRAME_CHANGE:
+            if self._settled is not None:
+                self._emit_frame(*self._settled)
+            self._frame_ref = state
+        self._settled = (state, time)
+
+    def _leave_alt(self, state: tuple[str, ...], final: bool = False) -> None:
+        """The app exits (or the recording ends): its last screen shown is its last frame.
+        A screen the app wiped before leaving gives way to the last one that rested."""
+        time = self._alt_changed
+        rested = self._settled
+        if rested is None or state != rested[0]:
+            self._consider(state, time)
+        last = (state, time)
+        if rested is not None and _weight(state) * 2 < _weight(rested[0]):
+            last = rested
+        self._emit_frame(*last)
+        lines = sorted(self._alt.values(), key=lambda ln: ln.row)
+        self._alt.clear()
+        self._retire_all(lines, commit=False, until=None if final else self.now)
+        self._alt_text = []
+        self._settled = self._frame_ref = self._last_frame = None
+
+    def _emit_frame(self, state: tuple[str, ...], time: float) -> None:
+        if state == self._last_frame:
+            return
+        last = max((y for y, text in enumerate(state) if text.strip()), default=-1)
+        if last < 0:
+            return
+        self._flush()
+        self._last_frame = state
+        frame = self.frames
+        self.frames += 1
+        for y in range(last + 1):
+            self._emit(TranscriptLine(time, state[y], ALTERNATE, frame, y))
+
+
+def _weight(state: Iterable[str]) -> int:
+    return sum(len(text) - text.count(" ") for text in state)
+
+
+def _changed_fraction(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """How much of two screens' text differs: rows found anywhere in the other screen
+    (scrolled) count as unchanged, others by the characters that differ."""
+    others = set(b)
+    total = changed = 0
+    for ra, rb in zip_longest(a, b, fillvalue=""):
+        weight = max(len(ra) - ra.count(" "), len(rb) - rb.count(" "))
+        if not weight:
+            continue
+        total += weight
+        if ra == rb or (ra and ra in others):
+            continue
+        diff = sum(1 for ca, cb in zip_longest(ra, rb, fillvalue=" ") if ca != cb)
+        changed += min(diff, weight)
+    return changed / total if total else 0.0
+
+
+# --------------------------------------------------------------------------- reading a recording
+
+@dataclass
+class TextScan:
+    """What one pass over a recording found besides its text."""
+
+    head: CastHead
+    events: int = 0
+    duration: float = 0.0
+    frames: int = 0
+    complete: bool = True
+    problems: list[Problem] | None = None
+
+
+def scan_text(
+    f: BinaryIO,
+    name: str,
+    on_line: Callable[[TranscriptLine], None] | None = None,
+    on_version: Callable[[LineVersion], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    size: int | None = None,
+) -> TextScan:
+    """Feed a whole recording through a fresh terminal, reporting its text.
+
+    Raises CastError if the file is not a recording. With `cancelled` returning True the
+    scan stops early and the result has complete=False."""
+    head = read_head(f, name)
+    if size is None:
+        f.seek(0, 2)
+        size = f.tell()
+    term = Terminal(head.header.size.cols, head.header.size.rows)
+    tracker = TextTracker(term, on_line, on_version, onlcr=head.header.no_pty)
+    scan = TextScan(head)
+    scanner = EventScanner(f, head)
+    n = 0
+    for located in scanner:
+        tracker.feed(located.event)
+        n += 1
+        if n % PROGRESS_EVERY == 0:
+            if progress:
+                progress(scanner.state.offset, size)
+            if cancelled and cancelled():
+                scan.complete = False
+                break
+    tracker.finish()
+    scan.events = n
+    scan.duration = tracker.now
+    scan.frames = tracker.frames
+    scan.problems = list(head.problems) + scanner.problems
+    if progress and scan.complete:
+        progress(size, size)
+    return scan
+
+
+def transcript(source: str | Any, opener: Opener | None = None) -> list[TranscriptLine]:
+    """The transcript of a recording file (or of what `opener` opens), computed now."""
+    lines: list[TranscriptLine] = []
+    if opener is None:
+        with open(source, "rb") as f:
+            scan_text(f, str(source), lines.append)
+    else:
+        with opener() as f:
+            scan_text(f, str(source), lines.append)
+    return lines
+
+
+# --------------------------------------------------------------------------- output
+
+def clock(t: float) -> str:
+    """m:ss.ss or h:mm:ss.ss on the recording's timeline."""
+    if not math.isfinite(t):
+        return "end"
+    t = max(t, 0.0)
+    h, rest = divmod(t, 3600)
+    m, s = divmod(rest, 60)
+    return f"{int(h)}:{int(m):02d}:{s:05.2f}" if h else f"{int(m)}:{s:05.2f}"
+
+
+def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterator[str]:
+    """The transcript as plain text lines (no newline at their ends): main-screen lines as
+    they are, each full-screen frame as a block of rows under a header."""
+    frame = None
+    for line in lines:
+        if line.screen == ALTERNATE:
+            if line.frame != frame:
+                if frame is not None:
+                    yield "╰─"
+                frame = line.frame
+                yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
+            yield "│ " + line.text
+            continue
+        if frame is not None:
+            yield "╰─"
+            frame = None
+        yield f"[{clock(line.time)}] {line.text}" if times else line.text
+    if frame is not None:
+        yield "╰─"
+
+
+def jsonl_record(line: TranscriptLine, meta: Metadata) -> dict[str, Any]:
+    """One transcript line as a flat object for log pipelines (Splunk, Logstash)."""
+    from .sources.layout import format_ns
+
+    record: dict[str, Any] = {
+        "node": meta.node,
+        "recording": meta.recording,
+        "user": meta.user,
+        "ssh_user": meta.ssh_user,
+        "local_user": meta.local_user,
+        "host": meta.host,
+        "connection_id": meta.connection_id,
+        "time": round(line.time, 6),
+        "timestamp": format_ns(meta.start + round(line.time * 1e9)) if meta.start is not None else None,
+        "screen": line.screen,
+        "text": line.text,
+    }
+    if line.screen == ALTERNATE:
+        record["frame"] = line.frame
+        record["row"] = line.row
+    return record
+
+
+def render_jsonl(lines: Iterable[TranscriptLine], meta: Metadata) -> Iterator[str]:
+    for line in lines:
+        yield json.dumps(jsonl_record(line, meta), ensure_ascii=True)
