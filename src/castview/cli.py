@@ -135,14 +135,16 @@ def _users(rec: RecordingSummary) -> str:
 STATUS_MARK = {OK: "", LIVE: "● live", "truncated": "⚠ truncated", DAMAGED: "⚠ damaged"}
 
 
+def _where(rec: RecordingSummary) -> dict[str, Any]:
+    """The keys that say which recording a JSON object is about, in every command."""
+    return {"node_id": rec.node_id, "path": rec.ref.location, "source": rec.ref.source, "start": fmt_iso(rec.start_ns)}
+
+
 def summary_json(rec: RecordingSummary) -> dict[str, Any]:
     h = rec.header
     size = h.size if h else None
     return {
-        "node_id": rec.node_id,
-        "path": rec.ref.location,
-        "source": rec.ref.source,
-        "start": fmt_iso(rec.start_ns),
+        **_where(rec),
         "start_ns": rec.start_ns,
         "duration": rec.duration,
         "size": rec.ref.size,
@@ -492,10 +494,7 @@ def match_json(rec: RecordingSummary, m: Any) -> dict[str, Any]:
     """One grep match for machines: where, who, when, and the line."""
     h = rec.header
     return {
-        "node_id": rec.node_id,
-        "path": rec.ref.location,
-        "source": rec.ref.source,
-        "start": fmt_iso(rec.start_ns),
+        **_where(rec),
         "time": round(m.time, 6),
         "timestamp": fmt_iso(rec.start_ns + round(m.time * 1e9)),
         "screen": m.screen,
