@@ -14,8 +14,7 @@ def main() -> int:
     failed = 0
     for name in BENCHMARKS:
         print(f"\n== bench/{name} ==", flush=True)
-        failed |= subprocess.call([sys.executable, str(HERE / name), *sys.argv[1:2]] if name == "engine.py" else
-                                  [sys.executable, str(HERE / name)])
+        failed |= subprocess.call([sys.executable, str(HERE / name)])
     return failed
 
 

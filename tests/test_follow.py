@@ -108,7 +108,7 @@ def test_follower_tracks_the_writer_screen_by_screen(tmp_path, recording):
     assert OPENED in kinds and RELOADED not in kinds and FINISHED not in kinds
     # Seeking the index the follower extended gives the straight replay's screens too.
     rng = random.Random(3)
-    for n in rng.sample(range(writer.total), 12):
+    for n in rng.sample(range(writer.total), min(12, writer.total)):
         assert follower.replay.seek_event(n).term.lines() == straight.lines_after(n)
 
 
@@ -350,3 +350,12 @@ def test_a_follower_reads_the_new_bytes_not_the_file(tmp_path):
         new = target.stat().st_size - before
         assert CountingFile.total <= 2 * new + 3 * io.DEFAULT_BUFFER_SIZE
     assert follower.edge.count == len(lines) - 1
+
+
+def test_follow_and_watch_run_without_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, castview.follow, castview.sources.watch; "
+            "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if m.startswith('textual'))")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -26,6 +26,7 @@ from castview.sources.watch import (
     SourceWatcher,
     classify,
     diff_listings,
+    summarize_changes,
     watch_sources,
 )
 from live_writer import SAMPLES, LiveWriter
@@ -388,3 +389,36 @@ def test_refresh_lists_local_sources_again_without_repeating_what_was_reported(t
     time.sleep(0.3)
     w.wait_seen(lambda c: c.ref.location == str(second))
     assert [c.ref.location for _, c in w.seen].count(str(first)) == 1
+
+
+def test_summarize_changes_reads_each_changed_file_once(tmp_path):
+    node = copy_node(tmp_path)
+    source = LocalSource(tmp_path)
+    a, b = sorted(source.refs(), key=lambda r: r.location)[:2]
+    changes = [Change(GROWN, a, source, a), Change(REPLACED, a, source, a), Change(REMOVED, b, source, b)]
+    summaries, removed = summarize_changes(changes)
+    assert [s.ref for s in summaries] == [a] and summaries[0].header is not None and removed == [b]
+    assert node.exists()
+
+
+def test_directories_that_cannot_be_watched_are_polled(tmp_path, watching, monkeypatch):
+    """When no watch can be set up (the inotify limit), watchfiles' polling takes over."""
+    import watchfiles
+
+    real = watchfiles.watch
+
+    def limited(*paths, force_polling=None, **kwargs):  # type: ignore[no-untyped-def]
+        if not force_polling:
+            raise OSError(28, "OS file watch limit reached")
+        return real(*paths, force_polling=True, **{**kwargs, "poll_delay_ms": 100})
+
+    monkeypatch.setattr(watchfiles, "watch", limited)
+    copy_node(tmp_path)
+    source = LocalSource(tmp_path)
+    errors: list[str] = []
+    w = watching([source], list(source.refs()), on_error=errors.append)
+    assert len(errors) == 1 and "watch limit" in errors[0]
+    target = tmp_path / NODE / "2026-11-25T16:00:00Z.cast"
+    place(RECORDING_SMALL, target)
+    _, change = w.wait_for(lambda c: c.ref.location == str(target))
+    assert change.kind == ADDED

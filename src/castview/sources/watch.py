@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import watchfiles
 
 from .base import RecordingRef, Source, SourceError
-from .catalog import LIVE_SECONDS
+from .catalog import LIVE_SECONDS, RecordingSummary, summarize
 from .layout import is_candidate
 from .local import LocalSource
 
@@ -44,6 +44,8 @@ STEP_MS = 50
 """A batch is reported once no change came for this long."""
 TICK = 0.5
 """Seconds between checks of named files, remote listings due and recordings gone quiet."""
+POLL_DELAY_MS = 1000
+"""Between two scans of the directories when they cannot be watched (no inotify...)."""
 REMOTE_INTERVAL = 300.0
 """Default seconds between two listings of a remote (S3) source; None: only on request."""
 
@@ -163,19 +165,33 @@ class SourceWatcher:
     def changes(self, stop_event: threading.Event) -> Iterator[list[Change]]:
         """Batches of changes until `stop_event` is set (blocking)."""
         roots = [root for _, root in self._dirs if os.path.isdir(root)]
-        if roots:
-            stream: Iterable[set[tuple[watchfiles.Change, str]]] = watchfiles.watch(
-                *roots, watch_filter=None, debounce=self.debounce_ms, step=self.step_ms,
-                stop_event=stop_event, rust_timeout=int(self.tick * 1000), yield_on_timeout=True,
-                raise_interrupt=False, force_polling=self.force_polling, ignore_permission_denied=True,
-            )
-        else:
-            stream = self._ticks(stop_event)
-        first = True
+        if not roots:
+            yield from self._batches(self._ticks(stop_event), stop_event)
+            return
+        try:
+            yield from self._batches(self._watch(roots, stop_event, self.force_polling), stop_event)
+        except OSError as exc:
+            if self.ready.is_set() or self.force_polling:
+                raise
+            # No watch could be set up (e.g. the inotify watch limit): poll instead.
+            self._error(f"cannot watch {', '.join(roots)} ({exc}); looking for changes every "
+                        f"{POLL_DELAY_MS / 1000:g} s instead")
+            yield from self._batches(self._watch(roots, stop_event, True), stop_event)
+
+    def _watch(self, roots: list[str], stop_event: threading.Event,
+               force_polling: bool | None) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+        return watchfiles.watch(
+            *roots, watch_filter=None, debounce=self.debounce_ms, step=self.step_ms,
+            stop_event=stop_event, rust_timeout=int(self.tick * 1000), yield_on_timeout=True,
+            raise_interrupt=False, force_polling=force_polling, poll_delay_ms=POLL_DELAY_MS,
+            ignore_permission_denied=True,
+        )
+
+    def _batches(self, stream: Iterable[set[tuple[watchfiles.Change, str]]],
+                 stop_event: threading.Event) -> Iterator[list[Change]]:
         for raw in stream:
             batch: list[Change] = []
-            if first:  # the watch is in place: what changed before it is in this listing
-                first = False
+            if not self.ready.is_set():  # the watch is in place: what changed before it is in this listing
                 batch += self._baseline()
                 self.ready.set()
             if raw:
@@ -280,9 +296,8 @@ class SourceWatcher:
         else:
             previous = entry.ref
             moved = entry.ident is not None and entry.ident != ident
+            # Created again or renamed over: other bytes, whatever the sizes say.
             kind = REPLACED if (recreated or moved) and ref != previous else classify(previous, ref)
-            if (recreated or moved) and kind == GROWN:
-                kind = REPLACED
         self._entries[path] = _Entry(source, ref, ident)
         if kind is None:
             return []
@@ -291,8 +306,11 @@ class SourceWatcher:
 
     def _gone(self, path: str) -> list[Change]:
         """A path that no longer exists: a recording, or a folder of them."""
-        prefix = path.rstrip(os.sep) + os.sep
-        gone = [key for key in self._entries if key == path or key.startswith(prefix)]
+        if path in self._entries:
+            gone = [path]
+        else:  # a folder: everything under it (rare enough for a scan)
+            prefix = path.rstrip(os.sep) + os.sep
+            gone = [key for key in self._entries if key.startswith(prefix)]
         changes = []
         for key in sorted(gone):
             entry = self._entries.pop(key)
@@ -411,6 +429,17 @@ class SourceWatcher:
     def _error(self, message: str) -> None:
         if self.on_error is not None:
             self.on_error(message)
+
+
+def summarize_changes(changes: Iterable[Change], now: float | None = None) -> tuple[list[RecordingSummary], list[RecordingRef]]:
+    """What the browser needs from a batch: a fresh summary of every recording added or
+    changed (a header and a tail read each), and the refs of those removed."""
+    latest: dict[str, Change] = {}
+    for change in changes:
+        latest[change.location] = change  # a batch may hold several changes of one file
+    summaries = [summarize(c.source, c.ref, now) for c in latest.values() if c.kind != REMOVED]
+    removed = [c.ref for c in latest.values() if c.kind == REMOVED]
+    return summaries, removed
 
 
 def watch_sources(
