@@ -83,3 +83,22 @@ def test_help_screen(snap_compare, samples, ui_env):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_player_search_results(snap_compare, samples, ui_env):
+    """`/notes`, then the second match: the results panel, the highlight, "match 2/6"
+    in the status and the matches on the scrub bar."""
+    app = make_app(f"samples/{samples}", tmp_path=ui_env)
+
+    async def before(pilot):
+        player = await _nano_at(pilot)
+        await pilot.press("slash", *"notes", "enter")
+        await wait_for(pilot, lambda: player.search_query is not None and not player.searching and player.matches,
+                       what="the search")
+        await pilot.pause()
+        await pilot.press("home", "down", "enter")  # the list's first result, then the next
+        await settle(pilot, player)
+        assert player.match_index == 1
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)

@@ -86,7 +86,7 @@ class CastviewApp(App[None]):
     def on_recording_open_requested(self, message: RecordingOpenRequested) -> None:
         from .screens.player import PlayerScreen
 
-        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay))
+        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay, query=message.query, match=message.match))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -15,6 +15,7 @@ from ..sources.base import RecordingRef
 from ..sources.catalog import RecordingSummary
 
 if TYPE_CHECKING:
+    from ..search import Match, Query, RecordingMatches
     from ..term.index_store import Fingerprint
     from ..term.keyframes import Replay
 
@@ -41,11 +42,14 @@ class RecordingsSummarized(Message):
 
 
 class RecordingOpenRequested(Message):
-    """The user chose a recording to play."""
+    """The user chose a recording to play; from a search, at a match (highlighted, and
+    the player searches the recording for the same query so n/N step on)."""
 
-    def __init__(self, summary: RecordingSummary) -> None:
+    def __init__(self, summary: RecordingSummary, match: Match | None = None, query: Query | None = None) -> None:
         super().__init__()
         self.summary = summary
+        self.match = match
+        self.query = query
 
 
 # -- player ------------------------------------------------------------------------------
@@ -136,3 +140,52 @@ class EngineFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()
         self.error = error
+
+
+# -- search (the player's `/` and the fleet search screen); only for the screen that ran it
+class SearchProgressed(Message, bubble=False):
+    """A search moved on: `done` of `total` (bytes indexed in the player, recordings
+    searched in the fleet search). `seq` names the search it belongs to."""
+
+    def __init__(self, done: int, total: int, seq: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.seq = seq
+
+
+class RecordingSearched(Message, bubble=False):
+    """The player's search finished: every match, by time (`limited`: more were left out)."""
+
+    def __init__(self, matches: list[Match], limited: bool, seq: int) -> None:
+        super().__init__()
+        self.matches = matches
+        self.limited = limited
+        self.seq = seq
+
+
+class RecordingMatchesFound(Message, bubble=False):
+    """The fleet search finished one recording (with or without matches, or an error)."""
+
+    def __init__(self, result: RecordingMatches, seq: int) -> None:
+        super().__init__()
+        self.result = result
+        self.seq = seq
+
+
+class SearchFinished(Message, bubble=False):
+    """The fleet search went through every recording."""
+
+    def __init__(self, seq: int, seconds: float) -> None:
+        super().__init__()
+        self.seq = seq
+        self.seconds = seconds
+
+
+class SearchFailed(Message, bubble=False):
+    """A search could not run (a bad pattern, an unreadable recording)."""
+
+    def __init__(self, error: str, seq: int) -> None:
+        super().__init__()
+        self.error = error
+        self.seq = seq

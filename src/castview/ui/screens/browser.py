@@ -38,6 +38,7 @@ class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True, priority=False),
         Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("s", "fleet_search", "Search text"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -52,6 +53,7 @@ class BrowserScreen(Screen[None]):
         self._errors: list[str] = []
         self._progress = (0, 0)
         self._placed_cursor = False
+        self._fleet_form: dict[str, str] = {}  # the last fleet search's boxes
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -184,7 +186,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(data, RecordingSummary):
             pane.update(detail(data))
         else:
-            pane.update(Text("enter: open  ·  /: filter  ·  ?: help", style="dim"))
+            pane.update(Text("enter: open  ·  /: filter  ·  s: search text  ·  ?: help", style="dim"))
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:
@@ -233,6 +235,18 @@ class BrowserScreen(Screen[None]):
             tree.put_cursor(first)
         if not event.value.strip():
             self.query_one("#filter", Input).remove_class("-shown")
+
+    def action_fleet_search(self) -> None:
+        """`s`: search the text of every recording listed (with filters)."""
+        from .fleet_search import FleetSearchScreen
+
+        tree = self.query_one(RecordingTree)
+        screen = FleetSearchScreen(self.sources, tree.summaries, self._fleet_form)
+
+        def closed(_result: None = None) -> None:
+            self._fleet_form = screen.form
+
+        self.app.push_screen(screen, closed)
 
     def action_reload(self) -> None:
         tree = self.query_one(RecordingTree)

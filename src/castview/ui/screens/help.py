@@ -25,6 +25,16 @@ NOTES = (
     "A recording larger than the view is panned, not wrapped: the view follows the cursor; "
     "ctrl+arrows or the mouse wheel pan it by hand. Click or drag on the scrub bar to seek; "
     "its dotted part is not indexed yet (seeks there still work, a little slower).",
+    "Search (/ in the player, s in the recordings) finds text as it was shown on the screen at "
+    "any moment, full-screen apps included, not the raw bytes. Plain text matches as typed, "
+    "case ignored; start with re: for a Python regular expression (re:sudo\\s+\\w+). In the "
+    "player, enter on a result goes there with the match highlighted; n / N step through the "
+    "matches (wrapping around); the scrub bar marks them with ┃. The first search of a "
+    "recording indexes its text (cached for the next time).",
+    "The search across recordings takes optional filters: node, user and host are "
+    "substrings or globs (*, ?); since and until take a date (2026-11-20), today, yesterday, "
+    "a weekday or an age (24h, 7d). With filters and no text it lists the recordings that "
+    "meet them. Enter opens the player at a match (or at the start of a recording).",
     "ctrl+p opens the command palette: every action, and the themes.",
 )
 
@@ -63,6 +73,11 @@ HELP_TEXT = {
     "copy": "Copy the screen text to the clipboard",
     "toggle_metadata": "Show / hide the metadata pane",
     "pan(-8, 0)": "Pan left", "pan(8, 0)": "Pan right", "pan(0, -4)": "Pan up", "pan(0, 4)": "Pan down",
+    "search": "Search the recording's text (re:… for a regular expression)",
+    "next_match(1)": "Next match (wraps around)", "next_match(-1)": "Previous match (wraps around)",
+    "escape": "Close the search panel; again: forget the search; else back",
+    "fleet_search": "Search the text of all recordings (with filters)",
+    "focus_results": "From the boxes to the results",
     "help": "This help", "back": "Back to the recordings",
     "open": "Open the recording (or fold a node)", "filter": "Filter by node, user, host, command or date",
     "clear_filter": "Clear the filter", "reload": "Read the sources again", "quit": "Quit",
@@ -85,6 +100,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from .browser import BrowserScreen
+        from .fleet_search import FleetSearchScreen
         from .player import PlayerScreen
 
         with VerticalScroll(id="help-box"):
@@ -93,6 +109,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(bindings_table(described(list(PlayerScreen.BINDINGS))))
             yield Static(Text("\nRecordings", style="bold underline"))
             yield Static(bindings_table(described(list(BrowserScreen.BINDINGS))))
+            yield Static(Text("\nSearch recordings (s)", style="bold underline"))
+            yield Static(bindings_table(described(list(FleetSearchScreen.BINDINGS))))
             yield Static(Text("\nNotes", style="bold underline"))
             for note in NOTES:
                 yield Static(Text(note + "\n"))

@@ -12,11 +12,18 @@ Threads and ownership:
 - Playback never falls behind the wall clock: each step applies every event due by now
   and renders once (intermediate frames are skipped), and a new frame is only rendered
   once the UI has taken the previous one (dirty rows accumulate meanwhile).
+- `/` searches the rendered text of the whole timeline (`castview.search`) in a `_search`
+  thread worker of its own exclusive group: a new search or leaving the player cancels
+  it; it reads the file on its own, so it runs while the keyframe index is still being
+  built. A jump to a match is an engine seek that carries the match's cells; the view
+  highlights them when that seek's frame arrives, until the next search, `esc`, or any
+  other move of the playhead.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -27,10 +34,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ... import formatting as fmt
@@ -38,6 +46,7 @@ from ...cast.index import RecordingFacts
 from ...cast.model import CastError, Problem
 from ...cast.reader import EventScanner
 from ...sanitize import printable
+from ...search import Match, Query, SearchCancelled
 from ...sources.base import SourceError
 from ...sources.catalog import RecordingSummary
 from ...cast import timeline as playback
@@ -49,14 +58,18 @@ from ..messages import (
     FrameRendered,
     IndexBuilt,
     IndexProgressed,
+    RecordingSearched,
     ReplayFailed,
     ReplayOpened,
     ScreenTextCopied,
+    SearchFailed,
+    SearchProgressed,
     SeekRequested,
 )
+from ..search_view import describe, match_row, nearest, parse_query, query_text, step
 from ..widgets.metadata_pane import MetadataPane
 from ..widgets.scrub_bar import ScrubBar
-from ..widgets.terminal_view import TerminalView
+from ..widgets.terminal_view import Highlight, TerminalView
 
 FRAME_MIN = 1 / 60  # playback renders at most this often
 POSITION_EVERY = 0.1  # the position is reported at least this often while playing
@@ -64,6 +77,8 @@ PROGRESS_EVERY = 0.2
 METADATA_WIDTH = 36
 METADATA_WIDTH_MAX = 60
 EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
+MATCH_LIMIT = 1000  # matches listed by one search (more: refine the pattern)
+SEARCH_HINT = "enter: search  ·  re:… a regular expression  ·  case ignored  ·  esc: close"
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,8 @@ class EngineOp:
 
 class PlayerScreen(Screen[None]):
     """Plays one recording."""
+
+    AUTO_FOCUS = ""  # nothing: keys go to the player; the search box takes focus on `/` only
 
     BINDINGS = [
         Binding("space", "toggle_play", "Play"),
@@ -96,6 +113,9 @@ class PlayerScreen(Screen[None]):
         Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
         Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
         Binding("i", "toggle_idle", "Idle cap", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "next_match(1)", "Next match", show=False),
+        Binding("N", "next_match(-1)", "Previous match", show=False),
         Binding("g", "goto", "Go to"),
         Binding("e", "export", "Export"),
         Binding("c", "copy", "Copy", show=False),
@@ -105,14 +125,19 @@ class PlayerScreen(Screen[None]):
         Binding("ctrl+up", "pan(0, -4)", "Pan up", show=False),
         Binding("ctrl+down", "pan(0, 4)", "Pan down", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q,escape", "back", "Back"),
+        Binding("q", "back", "Back"),
+        Binding("escape", "escape", "Close search / back", key_display="esc", show=False),
     ]
 
-    def __init__(self, summary: RecordingSummary, *, autoplay: bool = True, start: float | None = None) -> None:
+    def __init__(self, summary: RecordingSummary, *, autoplay: bool = True, start: float | None = None,
+                 query: Query | None = None, match: Match | None = None) -> None:
+        """`match` (with the `query` that found it): open at the match, highlighted, and
+        search the recording for `query` so n/N step through its other matches."""
         super().__init__()
         self.summary = summary
-        self.autoplay = autoplay
-        self.start_at = start
+        self.autoplay = autoplay and match is None
+        self.start_at = match.time if match is not None else start
+        self.start_match = match
         settings = self.app_settings()
         self.speed = playback.clamp_speed(settings.speed)
         header_limit = summary.header.idle_time_limit if summary.header else None
@@ -142,6 +167,19 @@ class PlayerScreen(Screen[None]):
         self._opener = None  # opens the recording's file (set by _open)
         self._cache_key = ""
         self.last_export: str | None = None
+        # search (UI thread only)
+        self.search_query: Query | None = query
+        """The last search run (or the one the player was opened with)."""
+        self.matches: list[Match] = []
+        self.match_index: int | None = None
+        """The match last jumped to (what "match 3/17" counts)."""
+        self.searching = False
+        self.search_error: str | None = None
+        self._search_seq = 0
+        self._search_progress: tuple[int, int] = (0, 0)
+        self._search_limited = False
+        self._match_times: tuple[list[Match], tuple[float, ...]] = (self.matches, ())  # for the scrub bar
+        self._highlight: tuple[int, Highlight] | None = None  # (engine seq, cells) to show with that frame
 
     @staticmethod
     def _theme_of(summary: RecordingSummary):  # type: ignore[no-untyped-def]
@@ -162,6 +200,11 @@ class PlayerScreen(Screen[None]):
             with Container(id="term-box"):
                 yield TerminalView(id="terminal")
             yield MetadataPane(id="metadata")
+        with Vertical(id="search-panel"):
+            yield Input(placeholder="search the whole recording (re:… for a regular expression)",
+                        id="search-box", compact=True)
+            yield Static(id="search-info")
+            yield OptionList(id="search-results")
         yield Static(id="player-status")
         yield Static(id="player-problem")
         yield ScrubBar(id="scrub")
@@ -245,7 +288,11 @@ class PlayerScreen(Screen[None]):
         self._auto_metadata()
         self._refresh_facts()
         start = self.start_at if self.start_at is not None else 0.0
-        self._request(EngineOp("seek", time=start, play=self.autoplay))
+        m = self.start_match
+        self._request(EngineOp("seek", time=start, play=self.autoplay),
+                      Highlight(m.row, m.col_start, m.col_end) if m is not None else None)
+        if self.search_query is not None:
+            self._start_search(self.search_query)
         self._build_index()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
@@ -338,10 +385,16 @@ class PlayerScreen(Screen[None]):
         line.add_class("-shown")
 
     # -- the engine (thread workers) -----------------------------------------------------
-    def _request(self, op: EngineOp) -> None:
+    def _request(self, op: EngineOp, highlight: Highlight | None = None) -> None:
+        """Run an engine worker; `highlight`: the cells to highlight once its frame is
+        on view. Any other move of the playhead clears the highlight (a redraw keeps it)."""
         if self.replay is None:
             return
         self._seq += 1
+        if highlight is not None:
+            self._highlight = (self._seq, highlight)
+        elif op.kind != "resume" or op.play:
+            self._clear_highlight()
         self.playing = op.play
         self._engine(replace(op, seq=self._seq))
         self._wake.set()
@@ -463,6 +516,9 @@ class PlayerScreen(Screen[None]):
             return
         view = self.query_one(TerminalView)
         resized = (frame.cols, frame.rows) != (view.cols, view.rows)
+        if self._highlight is not None and self._highlight[0] == frame.seq:
+            view.highlight = None  # drawn with the new frame; show() pans to it
+            view.set_highlight(self._highlight[1])
         view.show(frame)
         self._frame_taken.set()
         self.position = frame.position
@@ -484,6 +540,9 @@ class PlayerScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
+            if event.worker.group == "search":
+                self._search_failed(f"the search failed: {type(error).__name__}: {error}")
+                return
             self.playing = False
             self._show_problem(printable(f"{self.summary.ref.location}: {type(error).__name__}: {error}"))
             self.notify(printable(f"{type(error).__name__}: {error}"), title="Internal error", severity="error", timeout=10)
@@ -508,11 +567,16 @@ class PlayerScreen(Screen[None]):
             markers = tuple(self.replay.markers)
             if markers != bar.markers:
                 bar.markers = markers
+        if self._match_times[0] is not self.matches:
+            self._match_times = (self.matches, tuple(sorted({m.time for m in self.matches})))
+        if self._match_times[1] != bar.matches:
+            bar.matches = self._match_times[1]
 
     def _update_status(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(playback.speed_label(self.speed), style="bold")
         text.append(f"  idle≤{self.idle_cap:g}s" if self.idle_on else "  idle: real")
+        text.append_text(self._search_status())
         if self.replay is not None:
             text.append(f"  ev {self.count}/{self.replay.event_count}", style="dim")
             if not self.index_complete:
@@ -723,8 +787,246 @@ class PlayerScreen(Screen[None]):
     def action_back(self) -> None:
         self.workers.cancel_group(self, "engine")
         self.workers.cancel_group(self, "index")
+        self.workers.cancel_group(self, "search")
         self._wake.set()
         self.app.pop_screen()
+
+    def action_escape(self) -> None:
+        """esc: close the search panel (and clear the highlight); again: forget the
+        search; else back to the recordings."""
+        panel = self.query_one("#search-panel")
+        if panel.has_class("-shown"):
+            panel.remove_class("-shown")
+            self.set_focus(None)
+            self._clear_highlight()
+            self._update_status()
+        elif self.matches or self.searching or self.search_query is not None or self._highlight is not None:
+            self._forget_search()
+        else:
+            self.action_back()
+
+    # -- search --------------------------------------------------------------------------
+    def action_search(self) -> None:
+        """`/`: show the search panel, the cursor in the box (the last search in it)."""
+        panel = self.query_one("#search-panel")
+        panel.add_class("-shown")
+        box = self.query_one("#search-box", Input)
+        if not box.value and self.search_query is not None:
+            box.value = query_text(self.search_query)
+        self._update_search_info()
+        box.focus()
+
+    @on(Input.Submitted, "#search-box")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            query = parse_query(event.value)
+        except ValueError as exc:
+            self._search_failed(str(exc))
+            return
+        self._clear_highlight()
+        self.start_match = None
+        self._start_search(query)
+
+    def _start_search(self, query: Query) -> None:
+        if self.replay is None:
+            self._search_failed("the recording is not open: nothing to search")
+            return
+        self.search_query = query
+        self.matches, self.match_index = [], None
+        self.search_error = None
+        self.searching = True
+        self._search_seq += 1
+        self._search_progress = (0, 0)
+        self._search_limited = False
+        self._fill_results()
+        self._update_search_info()
+        self._update_scrub()
+        self._update_status()
+        self._search(query, self._search_seq)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: Query, seq: int) -> None:
+        from ...search import search_recording
+
+        worker = get_current_worker()
+        replay = self.replay
+        if replay is None:
+            return
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY:
+                last = now
+                self.post_message(SearchProgressed(done, total, seq))
+
+        ref = self.summary.ref
+        # A local file is looked at now (it may have grown); a remote one is as listed.
+        known = {} if os.path.isfile(replay.name) else {"size": ref.size, "mtime": ref.mtime}
+        try:
+            matches = search_recording(
+                replay, query.pattern, query.regex, query.ignore_case, progress=progress,
+                cancelled=lambda: worker.is_cancelled, cache_dir=self.app_settings().cache_dir,
+                only_shown=True, limit=MATCH_LIMIT + 1, **known)
+        except SearchCancelled:
+            return
+        except ValueError as exc:
+            self.post_message(SearchFailed(str(exc), seq))
+            return
+        except CastError as exc:
+            where = Path(exc.path).name + (f":{exc.line}" if exc.line is not None else "")
+            self.post_message(SearchFailed(f"{where}: {exc.message}", seq))
+            return
+        except (OSError, SourceError) as exc:
+            self.post_message(SearchFailed(f"{replay.name}: cannot read ({getattr(exc, 'strerror', None) or exc})", seq))
+            return
+        except sqlite3.Error as exc:
+            self.post_message(SearchFailed(f"the search index of {replay.name}: {exc}", seq))
+            return
+        self.post_message(RecordingSearched(matches[:MATCH_LIMIT], len(matches) > MATCH_LIMIT, seq))
+
+    def on_search_progressed(self, message: SearchProgressed) -> None:
+        if message.seq == self._search_seq and self.searching:
+            self._search_progress = (message.done, message.total)
+            self._update_search_info()
+            self._update_status()
+
+    def on_recording_searched(self, message: RecordingSearched) -> None:
+        if message.seq != self._search_seq:
+            return  # overtaken by a newer search
+        self.searching = False
+        self.matches = message.matches
+        self._search_limited = message.limited
+        start = self.start_match
+        if start is not None:
+            # Opened at a match of a fleet search: count it among this recording's.
+            key = (start.time, start.row, start.col_start, start.screen)
+            self.match_index = next((i for i, m in enumerate(self.matches)
+                                     if (m.time, m.row, m.col_start, m.screen) == key), None)
+            self.start_match = None
+        self._fill_results()
+        self._update_search_info()
+        self._update_scrub()
+        self._update_status()
+        results = self.query_one("#search-results", OptionList)
+        if self.matches and self.query_one("#search-box", Input).has_focus:
+            results.focus()
+
+    def on_search_failed(self, message: SearchFailed) -> None:
+        if message.seq == self._search_seq:
+            self._search_failed(message.error)
+
+    def _search_failed(self, error: str) -> None:
+        self.searching = False
+        self.search_error = error
+        self.query_one("#search-panel").add_class("-shown")
+        self._update_search_info()
+        self._update_status()
+
+    def _fill_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options([Option(match_row(m)) for m in self.matches])
+        results.set_class(bool(self.matches), "-shown")
+        if self.matches:
+            current = self.match_index if self.match_index is not None else nearest(self.matches, self.position)
+            results.highlighted = current
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _result_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._goto_match(event.option_index)
+
+    def action_next_match(self, direction: int) -> None:
+        """n / N: the next / previous match, wrapping around."""
+        if not self.matches:
+            self.notify("Nothing to step through: search first (/)" if not self.searching
+                        else "Still searching…", timeout=2)
+            return
+        target, wrapped = step(self.matches, self.match_index, self.position, direction)
+        if wrapped:
+            self.notify("Search wrapped to the " + ("first" if direction > 0 else "last") + " match", timeout=2)
+        self._goto_match(target)
+
+    def _goto_match(self, index: int) -> None:
+        if self.replay is None or not 0 <= index < len(self.matches):
+            return
+        m = self.matches[index]
+        self.match_index = index
+        self.position = m.time
+        self._request(EngineOp("seek", time=m.time, play=False), Highlight(m.row, m.col_start, m.col_end))
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count == len(self.matches):
+            results.highlighted = index
+        self._update_search_info()
+        self._update_scrub()
+        self._update_status()
+
+    def _clear_highlight(self) -> None:
+        self._highlight = None
+        self.query_one(TerminalView).set_highlight(None)
+
+    def _forget_search(self) -> None:
+        """esc with the panel closed: drop the results, their markers and the status."""
+        self.workers.cancel_group(self, "search")
+        self._search_seq += 1
+        self.search_query = None
+        self.matches, self.match_index = [], None
+        self.searching = False
+        self.search_error = None
+        self.start_match = None
+        self.query_one("#search-box", Input).value = ""
+        self._clear_highlight()
+        self._fill_results()
+        self._update_scrub()
+        self._update_status()
+
+    def _progress_text(self) -> str:
+        done, total = self._search_progress
+        return f"searching… indexing the text {done / total:.0%}" if total else "searching…"
+
+    def _update_search_info(self) -> None:
+        info = self.query_one("#search-info", Static)
+        info.set_class(self.search_error is not None, "-error")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.search_error is not None:
+            text.append("⚠ " + printable(self.search_error))
+        elif self.searching:
+            text.append(self._progress_text())
+        elif self.search_query is not None and not self.matches:
+            text.append("no match for ")
+            text.append_text(describe(self.search_query))
+        elif self.matches:
+            n = len(self.matches)
+            if self.match_index is not None:
+                text.append(f"match {self.match_index + 1}/{n}", style="bold")
+            else:
+                text.append(f"{n}{'+' if self._search_limited else ''} match{'es' if n != 1 else ''}", style="bold")
+            text.append(" for ")
+            text.append_text(describe(self.search_query) if self.search_query is not None else Text())
+            if self._search_limited:
+                text.append(f" (the first {n})")
+            text.append("  ·  enter: go · n/N: next/prev · esc: close")
+        else:
+            text.append(SEARCH_HINT)
+        info.update(text)
+
+    def _search_status(self) -> Text:
+        """The status line's part about the search: "match 3/17", progress, or none."""
+        text = Text()
+        if self.searching:
+            text.append("  " + self._progress_text(), style="italic")
+        elif self.matches:
+            n = len(self.matches)
+            count = f"{n}+" if self._search_limited else str(n)
+            on_view = self._highlight is not None and self.match_index is not None
+            label = f"match {self.match_index + 1}/{count}" if on_view else f"{count} match{'es' if n != 1 else ''}"
+            text.append("  " + label, style="bold")
+        elif self.search_query is not None and self.search_error is None:
+            text.append("  no match", style="bold")
+        return text
 
     def on_unmount(self) -> None:
         self.workers.cancel_node(self)

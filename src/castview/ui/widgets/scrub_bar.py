@@ -1,4 +1,5 @@
-"""One line: play state, position, a bar with markers and the indexed part, duration.
+"""One line: play state, position, a bar with markers, search matches and the indexed
+part, duration.
 
 The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
 time on the recording's own timeline.
@@ -21,6 +22,7 @@ class ScrubBar(Widget, can_focus=False):
         "scrub-bar--indexed",
         "scrub-bar--unindexed",
         "scrub-bar--marker",
+        "scrub-bar--match",
         "scrub-bar--head",
         "scrub-bar--time",
     }
@@ -36,6 +38,8 @@ class ScrubBar(Widget, can_focus=False):
     complete: reactive[bool] = reactive(False)
     playing: reactive[bool] = reactive(False)
     markers: reactive[tuple[tuple[float, str], ...]] = reactive(())
+    matches: reactive[tuple[float, ...]] = reactive(())
+    """Times of the search matches (drawn under markers and the head)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -72,6 +76,7 @@ class ScrubBar(Widget, can_focus=False):
         head_cell = self._cell(self.position, width)
         indexed_cells = width if self.complete or self.duration <= 0 else self._cell(self.indexed, width) + 1
         marker_cells = {self._cell(t, width) for t, _ in self.markers}
+        match_cells = {self._cell(t, width) for t in self.matches}
         text = Text(no_wrap=True, overflow="crop")
         text.append(left, style("scrub-bar--time"))
         for x in range(width):
@@ -79,6 +84,8 @@ class ScrubBar(Widget, can_focus=False):
                 text.append("●", style("scrub-bar--head"))
             elif x in marker_cells:
                 text.append("◆", style("scrub-bar--marker"))
+            elif x in match_cells:
+                text.append("┃", style("scrub-bar--match"))
             elif x < head_cell:
                 text.append("━", played)
             elif x < indexed_cells:

@@ -4,9 +4,15 @@ Rows arrive already rendered (thread workers turn the engine's screen into Strip
 the view keeps them and repaints only the rows a frame changed. A recording larger
 than the view is panned, never wrapped: the view follows the cursor, and the user can
 pan with ctrl+arrows or the mouse wheel.
+
+A search match can be highlighted: a span of cells on one row, drawn in the
+`terminal-view--match` style over whatever the recording drew there, and kept on view
+(the view pans to it instead of following the cursor) until it is cleared.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,9 +24,19 @@ from textual.widget import Widget
 
 from ..messages import Frame
 
+HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
+
+
+class Highlight(NamedTuple):
+    """Cells [col_start, col_end) of `row` (the recording's row, 0-based)."""
+
+    row: int
+    col_start: int
+    col_end: int
+
 
 class TerminalView(Widget, can_focus=False):
-    COMPONENT_CLASSES = {"terminal-view--outside"}
+    COMPONENT_CLASSES = {"terminal-view--outside", "terminal-view--match"}
 
     DEFAULT_CSS = """
     TerminalView {
@@ -41,6 +57,7 @@ class TerminalView(Widget, can_focus=False):
         self._background = Style()
         self.follow_cursor = True
         self.cursor: tuple[int, int, bool] = (0, 0, True)
+        self.highlight: Highlight | None = None
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -63,6 +80,35 @@ class TerminalView(Widget, can_focus=False):
         """The terminal theme's background, for rows not drawn yet."""
         self._background = Style(bgcolor=colour)
         self.refresh()
+
+    # -- search highlight ----------------------------------------------------------------
+    def set_highlight(self, highlight: Highlight | None) -> None:
+        """Highlight a match (None: clear); the view pans to show it."""
+        if highlight == self.highlight:
+            return
+        old = self.highlight
+        self.highlight = highlight
+        if highlight is not None:
+            self._reveal(highlight)
+        for h in (old, highlight):
+            if h is not None:
+                self._refresh_row(h.row)
+
+    def _reveal(self, h: Highlight) -> None:
+        if not self.panned or not self.size:
+            return
+        px, py = self.pan
+        w, height = self.size.width, self.size.height
+        if h.row < py or h.row >= py + height:
+            py = h.row - min(HIGHLIGHT_CONTEXT, height - 1)
+        if h.col_start < px or h.col_end > px + w:
+            px = h.col_start - max(0, min(8, w - (h.col_end - h.col_start)))
+        self.pan = self._clamped(px, py)
+
+    def _refresh_row(self, row: int) -> None:
+        py = self.pan[1]
+        if py <= row < py + self.size.height:
+            self.refresh(Region(0, row - py, self.size.width, 1))
 
     # -- frames --------------------------------------------------------------------------
     def show(self, frame: Frame) -> None:
@@ -92,7 +138,11 @@ class TerminalView(Widget, can_focus=False):
                 self.refresh(Region(0, y - py, width, 1))
 
     def _follow(self) -> None:
-        """Pan so the cursor is on view (only when the recording does not fit)."""
+        """Pan so the cursor (or the highlighted match) is on view (only when the
+        recording does not fit)."""
+        if self.highlight is not None:
+            self._reveal(self.highlight)
+            return
         if not self.follow_cursor or not self.panned or not self.size:
             return
         x, y, hidden = self.cursor
@@ -153,12 +203,33 @@ class TerminalView(Widget, can_focus=False):
         outside = self.get_component_rich_style("terminal-view--outside")
         if 0 <= row < len(self._lines):
             strip = self._lines[row]
+            h = self.highlight
+            if h is not None and h.row == row:
+                strip = self._marked(strip, h)
             if px or strip.cell_length > width:
                 strip = strip.crop(px, px + width)
             if strip.cell_length < width:
                 strip = strip.extend_cell_length(width, outside)
             return strip
         return Strip([Segment(" " * width, outside)], width)
+
+    def _marked(self, strip: Strip, h: Highlight) -> Strip:
+        """The row with the match's cells in the match style (over the recording's own)."""
+        end = min(h.col_end, strip.cell_length)
+        start = max(0, h.col_start)
+        if start >= end:
+            return strip
+        style = self.get_component_rich_style("terminal-view--match")
+        before, match, after = strip.divide([start, end, strip.cell_length])
+        match = Strip(Segment.apply_style(list(match), post_style=style), match.cell_length)
+        return Strip.join([before, match, after])
+
+    def highlighted_text(self) -> str | None:
+        """The text of the highlighted cells (for tests), None without a highlight."""
+        h = self.highlight
+        if h is None or not 0 <= h.row < len(self._lines):
+            return None
+        return self._lines[h.row].crop(h.col_start, h.col_end).text
 
     def screen_text(self) -> list[str]:
         """The rows as plain text (what is shown, for tests)."""

@@ -1,0 +1,121 @@
+"""How searches are typed and their matches shown, for the player's `/` and the fleet search.
+
+Rich text only (no Textual). What the user types becomes a `Query`: plain text, case
+ignored, or a Python regular expression after a ``re:`` prefix. Every string from a
+recording goes through `printable` into `Text` objects, never markup.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Sequence
+
+from rich.text import Text
+
+from .. import formatting as fmt
+from ..sanitize import printable
+from ..search import Match, Query
+from ..sources.catalog import RecordingSummary
+from .catalog_view import who
+
+REGEX_PREFIX = "re:"
+CONTEXT = 40
+"""Characters of the line kept before a match that starts further in (the rest is `…`)."""
+MATCH_STYLE = "bold reverse"
+_BLANKS = re.compile(r"\s{3,}")
+
+
+def parse_query(text: str) -> Query:
+    """The query typed in a search box: ``re:PATTERN`` is a regular expression, anything
+    else a literal; case is ignored. Raises ValueError (empty, or a bad expression) with
+    a message to show."""
+    regex = text.startswith(REGEX_PREFIX)
+    pattern = text[len(REGEX_PREFIX):] if regex else text
+    if not pattern.strip():
+        raise ValueError("type the text to find (or re: and a regular expression)")
+    query = Query(pattern, regex=regex, ignore_case=True, only_shown=True)
+    query.compile()
+    return query
+
+
+def query_text(query: Query) -> str:
+    """A query as it would be typed back into the box."""
+    return (REGEX_PREFIX if query.regex else "") + query.pattern
+
+
+def describe(query: Query) -> Text:
+    """`"text"` or `/regex/`, safe to show."""
+    quote = "/" if query.regex else '"'
+    return Text(quote + printable(query.pattern) + quote, style="italic")
+
+
+def match_line(m: Match, context: int = CONTEXT) -> Text:
+    """The line a match was on, the match highlighted. For a short row: leading blanks
+    dropped, runs of blanks (a full-screen app's layout) shortened to two, and a line
+    whose match starts far in cut to `…` and the `context` characters before it."""
+    line = m.line_text
+    before = _squeeze(line[:m.start].lstrip())
+    prefix = ""
+    if len(before) > context:
+        before = before[-context:].lstrip()
+        prefix = "…"
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if prefix:
+        text.append(prefix, style="dim")
+    text.append(printable(before))
+    text.append(printable(line[m.start:m.end]), style=MATCH_STYLE)
+    text.append(printable(_squeeze(line[m.end:].rstrip())))
+    return text
+
+
+def _squeeze(text: str) -> str:
+    return _BLANKS.sub("  ", text)
+
+
+def match_row(m: Match, indent: int = 0) -> Text:
+    """`  m:ss.t  ▣ line`: the time, a mark for a full-screen app's screen, the line."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(" " * indent)
+    text.append(f"{fmt.clock(m.time):>7}", style="bold")
+    text.append("  ")
+    if m.screen != "main":
+        text.append("▣ ", style="dim")
+    text.append_text(match_line(m))
+    return text
+
+
+def step(matches: Sequence[Match], current: int | None, position: float, direction: int) -> tuple[int, bool]:
+    """The match `n` (direction 1) or `N` (-1) goes to, and whether it wrapped around.
+
+    From the match on view (`current`, while the position is still its time) the next
+    one in the list, else the first after (or last before) the position."""
+    count = len(matches)
+    if current is not None and 0 <= current < count and matches[current].time == position:
+        target = current + direction
+    else:
+        times = [m.time for m in matches]
+        target = bisect_right(times, position) if direction > 0 else bisect_left(times, position) - 1
+    wrapped = not 0 <= target < count
+    return target % count, wrapped
+
+
+def nearest(matches: Sequence[Match], position: float) -> int:
+    """The first match at or after `position`, else the last one."""
+    times = [m.time for m in matches]
+    return min(bisect_left(times, position), len(matches) - 1)
+
+
+def recording_heading(rec: RecordingSummary, count: int | None = None) -> Text:
+    """`nodeID  start  who  (N matches)`: a recording in the fleet search's list."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(printable(rec.node_id), style="bold")
+    text.append("  ")
+    text.append(fmt.local_time(rec.start_ns))
+    name = who(rec)
+    if name:
+        text.append("  ")
+        text.append(printable(name))
+    if count is not None:
+        text.append(f"  ({count} match{'es' if count != 1 else ''})", style="dim")
+    return text
