@@ -38,6 +38,9 @@ class Settings:
     """Playback speed multiplier, 0.25 to 16."""
     idle_limit: float | None = None
     """Cap on idle time between events in seconds; None uses the recording's own, else 2 s."""
+    remote_refresh: float = 300.0
+    """Seconds between two listings of a remote (S3) source while the app runs, to find
+    new recordings; 0: only when asked (`r`). Local folders are watched instead."""
     cache_dir: Path = field(default_factory=cache_dir)
     """Where keyframe indexes, search indexes and downloaded S3 objects are kept."""
     problems: tuple[str, ...] = ()
@@ -56,13 +59,13 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             problems.append(f"{path}: ignored ({exc})")
-    for key in ("theme", "speed", "idle_limit"):
+    for key in ("theme", "speed", "idle_limit", "remote_refresh"):
         if f"CASTVIEW_{key.upper()}" in env:
             values[key] = env[f"CASTVIEW_{key.upper()}"]
     changes: dict[str, object] = {}
     if "theme" in values:
         changes["theme"] = str(values["theme"])
-    for key, low, high in (("speed", 0.25, 16.0), ("idle_limit", 0.0, 3600.0)):
+    for key, low, high in (("speed", 0.25, 16.0), ("idle_limit", 0.0, 3600.0), ("remote_refresh", 0.0, 86400.0)):
         if key in values:
             try:
                 number = float(values[key])  # type: ignore[arg-type]
