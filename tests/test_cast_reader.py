@@ -196,3 +196,31 @@ def test_cast_layer_imports_no_ui_or_io_libraries():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+from hypothesis import given, settings, strategies as st
+
+_HEADERS = st.sampled_from([b'{"version":2,"width":80,"height":24}\n', b'{"version":3,"term":{"cols":80,"rows":24}}\n',
+                            b'{"version":1,"width":80,"height":24,"stdout":[[0.1,"a"]]}', b"", b"\xef\xbb\xbf"])
+_LINES = st.lists(st.one_of(
+    st.binary(max_size=40),
+    st.builds(lambda t, c, d: json.dumps([t, c, d]).encode(), st.floats(allow_nan=True, allow_infinity=True),
+              st.sampled_from(["o", "i", "m", "r", "x", "?"]), st.text(max_size=20)),
+), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HEADERS, _LINES, st.booleans())
+def test_reader_never_raises_anything_but_cast_error(head, lines, cut):
+    data = head + b"\n".join(lines)
+    if cut and data:
+        data = data[: len(data) // 2]
+    f = io.BytesIO(data)
+    try:
+        parsed = read_head(f, "fuzz.cast")
+    except CastError:
+        return
+    result = scan(f, parsed)
+    times = list(result.index.times)
+    assert times == sorted(times)
+    read_tail(f, parsed, len(data))
