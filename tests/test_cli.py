@@ -134,3 +134,18 @@ def test_index_builds_cache_with_progress(tmp_path):
     assert result.returncode == 0
     assert "786 events" in result.stderr
     assert list((tmp_path / "keyframes").glob("*.idx"))
+
+
+def test_ls_of_ten_thousand_recordings_prints_every_row(tmp_path):
+    # Many recordings: a hand-made table, every row printed, aligned columns.
+    src = sorted(SAMPLES.glob("nHx4Tb1CNTRL/*.cast"))[0].read_bytes()
+    for n in range(20):
+        node = tmp_path / f"n{n:06d}xCNTRL"
+        node.mkdir()
+        for i in range(100):
+            (node / f"2026-11-{1 + i % 28:02d}T{i % 24:02d}:00:{i % 60:02d}.{n + 1}Z.cast").write_bytes(src)
+    result = run("ls", str(tmp_path))
+    assert result.returncode == 0
+    rows = [line for line in result.stdout.splitlines() if line.startswith("2026-")]
+    assert len(rows) == 2000
+    assert len({line.index("KB") for line in rows}) == 1  # the SIZE column lines up
