@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import watchfiles
 
+from . import catalog
 from .base import RecordingRef, Source, SourceError
 from .catalog import LIVE_SECONDS, RecordingSummary, summarize
 from .layout import is_candidate
@@ -437,7 +438,11 @@ def summarize_changes(changes: Iterable[Change], now: float | None = None) -> tu
     latest: dict[str, Change] = {}
     for change in changes:
         latest[change.location] = change  # a batch may hold several changes of one file
-    summaries = [summarize(c.source, c.ref, now) for c in latest.values() if c.kind != REMOVED]
+    now = time.time() if now is None else now
+    # QUIET says the recording stopped growing, whatever the watcher's live_seconds and
+    # the catalog's own idea of recent: read it as of a time it no longer counts as live.
+    summaries = [summarize(c.source, c.ref, max(now, c.ref.mtime + catalog.LIVE_SECONDS) if c.kind == QUIET else now)
+                 for c in latest.values() if c.kind != REMOVED]
     removed = [c.ref for c in latest.values() if c.kind == REMOVED]
     return summaries, removed
 

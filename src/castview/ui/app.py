@@ -12,6 +12,7 @@ from textual.binding import Binding
 from ..config import Settings, load_settings
 from ..sanitize import printable
 from ..sources.base import Source
+from ..sources.catalog import LIVE_SECONDS
 from .commands import CastviewCommands
 from .messages import RecordingOpenRequested
 from .screens.browser import BrowserScreen
@@ -35,7 +36,10 @@ class CastviewApp(App[None]):
         open_single: bool = True,
         theme_dirs: list[Path] | None = None,
         export_dir: str | os.PathLike[str] | None = None,
+        live_seconds: float = LIVE_SECONDS,
     ) -> None:
+        """`live_seconds`: a recording that has not grown for this long is taken as
+        finished (its live mark goes in the browser; the player stops following it)."""
         super().__init__()
         self.sources = list(sources)
         self.settings = settings or load_settings()
@@ -43,6 +47,7 @@ class CastviewApp(App[None]):
         self.open_single = open_single
         self.theme_dirs = theme_dirs
         self.export_dir = export_dir
+        self.live_seconds = live_seconds
         self.loaded_themes: dict[str, LoadedTheme] = {}
         self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
 
@@ -81,12 +86,15 @@ class CastviewApp(App[None]):
         self._setup_themes()
         for problem in self.settings.problems:
             self.notify(printable(problem), title="Settings", severity="warning", timeout=10)
-        self.push_screen(BrowserScreen(self.sources, open_single=self.open_single))
+        remote = self.settings.remote_refresh
+        self.push_screen(BrowserScreen(self.sources, open_single=self.open_single, live_seconds=self.live_seconds,
+                                       remote_interval=remote if remote > 0 else None))
 
     def on_recording_open_requested(self, message: RecordingOpenRequested) -> None:
         from .screens.player import PlayerScreen
 
-        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay, query=message.query, match=message.match))
+        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay, query=message.query, match=message.match,
+                                      finished_after=self.live_seconds))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -15,6 +15,7 @@ from ..sources.base import RecordingRef
 from ..sources.catalog import RecordingSummary
 
 if TYPE_CHECKING:
+    from ..follow import FollowUpdate
     from ..search import Match, Query, RecordingMatches
     from ..term.index_store import Fingerprint
     from ..term.keyframes import Replay
@@ -39,6 +40,32 @@ class RecordingsSummarized(Message):
         self.summaries = summaries
         self.done = done
         self.total = total
+
+
+class SourcesListed(Message):
+    """Every source was listed once (the refs the watch compares its first look with)."""
+
+    def __init__(self, refs: list[RecordingRef]) -> None:
+        super().__init__()
+        self.refs = refs
+
+
+class RecordingsChanged(Message):
+    """The watch saw recordings appear, grow, change or stop growing (`summaries`, read
+    again) and others go away (`removed`)."""
+
+    def __init__(self, summaries: list[RecordingSummary], removed: list[RecordingRef]) -> None:
+        super().__init__()
+        self.summaries = summaries
+        self.removed = removed
+
+
+class WatchFailed(Message):
+    """Watching or listing a source again went wrong (the watch goes on where it can)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
 
 
 class RecordingOpenRequested(Message):
@@ -82,6 +109,15 @@ class IndexBuilt(Message):
         self.duration = duration
 
 
+class RecordingFollowed(Message):
+    """The recording on view grew, was reloaded, finished, resumed or vanished while the
+    player followed it (`update.kind`, see castview.follow)."""
+
+    def __init__(self, update: FollowUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+
 class FactsGathered(Message):
     """A full scan counted what the metadata pane reports beyond the header."""
 
@@ -104,6 +140,8 @@ class Frame:
     title: str = ""
     playing: bool = False
     ended: bool = False
+    following: bool = False
+    """Drawn by the follow loop: the playhead is at the live edge."""
     seq: int = 0
 
 

@@ -3,10 +3,18 @@
 Listing (cheap: directory walks) and summarising (a header and a tail read each) run in
 one thread worker that posts batches; the tree shows refs immediately and updates
 labels as summaries arrive, so input never waits on disk.
+
+Once every source is listed, a `_watch` thread worker keeps the tree current
+(castview.sources.watch): local folders are watched (a recording created, grown or
+deleted shows within a second, new node folders as new nodes), remote sources are listed
+again every `remote_interval` seconds and on `r`. Only the recordings that changed are
+read again. Cancelling a worker does not interrupt watchfiles: the watch stops when its
+stop event is set (on unmount and before a full reload).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -22,9 +30,17 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...sanitize import printable
 from ...sources.base import RecordingRef, Source, SourceError
-from ...sources.catalog import RecordingSummary, summarize
+from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
+from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ..catalog_view import detail
-from ..messages import RecordingOpenRequested, RecordingsListed, RecordingsSummarized
+from ..messages import (
+    RecordingOpenRequested,
+    RecordingsChanged,
+    RecordingsListed,
+    RecordingsSummarized,
+    SourcesListed,
+    WatchFailed,
+)
 from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
@@ -45,15 +61,26 @@ class BrowserScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, sources: Sequence[Source], *, open_single: bool = False) -> None:
+    def __init__(self, sources: Sequence[Source], *, open_single: bool = False,
+                 live_seconds: float = LIVE_SECONDS, remote_interval: float | None = REMOTE_INTERVAL) -> None:
+        """`live_seconds`: a recording that has not grown for this long loses its live
+        mark; `remote_interval`: seconds between two listings of a remote source (None:
+        only on `r`)."""
         super().__init__()
         self.sources = list(sources)
+        self.live_seconds = live_seconds
+        self.remote_interval = remote_interval
         # `castview FILE.cast` opens the file at once (q still comes back here).
         self._auto_open = open_single and len(self.sources) == 1 and _is_file(self.sources[0])
         self._errors: list[str] = []
         self._progress = (0, 0)
         self._placed_cursor = False
         self._fleet_form: dict[str, str] = {}  # the last fleet search's boxes
+        self._watcher: SourceWatcher | None = None
+        self._watch_stop = threading.Event()
+        # Recordings the watch reported since the load began: a summary the load read
+        # earlier (posted later) must not undo what the watch found.
+        self._watched: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -94,6 +121,7 @@ class BrowserScreen(Screen[None]):
                 errors.append(f"{source.label}: cannot list ({exc})")
             jobs.extend((source, r) for r in batch)
             self.post_message(RecordingsListed(source.label, batch, errors))
+        self.post_message(SourcesListed([ref for _, ref in jobs]))
         self._summarize(jobs, worker)
 
     def _summarize(self, jobs: list[tuple[Source, RecordingRef]], worker) -> None:  # type: ignore[no-untyped-def]
@@ -131,21 +159,61 @@ class BrowserScreen(Screen[None]):
 
     def on_recordings_summarized(self, message: RecordingsSummarized) -> None:
         self._progress = (message.done, message.total)
-        if message.summaries:
-            self.query_one(RecordingTree).update_summaries(message.summaries)
-            if self._auto_open:
-                self._auto_open = False
-                self.post_message(RecordingOpenRequested(message.summaries[0]))
+        summaries = [rec for rec in message.summaries if rec.ref.location not in self._watched]
+        if summaries:
+            self.query_one(RecordingTree).update_summaries(summaries)
+        if message.summaries and self._auto_open:
+            self._auto_open = False
+            self.post_message(RecordingOpenRequested(message.summaries[0]))
         self._update_status()
         self._update_detail()
+
+    # -- watching ------------------------------------------------------------------------
+    def on_sources_listed(self, message: SourcesListed) -> None:
+        """Every source listed: watch them from here on (what changed since the listing
+        is reported by the watch's first look)."""
+        self._watch_stop.set()  # a watch of an earlier load, if any
+        self._watch_stop = threading.Event()
+        self._watcher = SourceWatcher(
+            self.sources, message.refs, remote_interval=self.remote_interval, live_seconds=self.live_seconds,
+            on_error=lambda error: self.post_message(WatchFailed(error)))
+        self._watch(self._watcher, self._watch_stop)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch(self, watcher: SourceWatcher, stop: threading.Event) -> None:
+        """Post every batch of changes, each recording that changed summarised again."""
+        for batch in watcher.changes(stop):
+            if stop.is_set():
+                return
+            summaries, removed = summarize_changes(batch)
+            self.post_message(RecordingsChanged(summaries, removed))
+
+    def on_recordings_changed(self, message: RecordingsChanged) -> None:
+        tree = self.query_one(RecordingTree)
+        self._watched.update(ref.location for ref in message.removed)
+        self._watched.update(rec.ref.location for rec in message.summaries)
+        if message.removed:
+            tree.remove_locations(message.removed)
+        if message.summaries:
+            tree.update_summaries(message.summaries)
+        self._update_status()
+        self._update_detail()
+        self._select_first()
+
+    def on_watch_failed(self, message: WatchFailed) -> None:
+        self.notify(printable(message.error), title="Watching the sources", severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        self._watch_stop.set()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self._errors.append(f"{type(error).__name__}: {error}")
-            self.notify(printable(f"{type(error).__name__}: {error}"), title="Reading the sources failed",
-                        severity="error", timeout=10)
+            title = "Watching the sources failed (r: read them again)" if event.worker.group == "watch" \
+                else "Reading the sources failed"
+            self.notify(printable(f"{type(error).__name__}: {error}"), title=title, severity="error", timeout=10)
             self._update_status()
 
     def _select_first(self) -> None:
@@ -249,6 +317,15 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(screen, closed)
 
     def action_reload(self) -> None:
+        """`r`: list every source again and apply the differences (the tree and the
+        cursor stay); after errors, or without a watch running, read everything again."""
+        if self._watcher is not None and not self._errors and self._watch_running():
+            self._watcher.refresh()
+            self.notify("Listing the sources again…", timeout=2)
+            return
+        self._watch_stop.set()
+        self._watcher = None
+        self._watched.clear()
         tree = self.query_one(RecordingTree)
         tree.reset()
         for source in self.sources:
@@ -257,6 +334,10 @@ class BrowserScreen(Screen[None]):
         self._progress = (0, 0)
         self._update_status()
         self._load()
+
+    def _watch_running(self) -> bool:
+        return any(w.group == "watch" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in self.workers if w.node is self)
 
     def action_help(self) -> None:
         self.app.action_help()  # type: ignore[attr-defined]

@@ -35,6 +35,11 @@ NOTES = (
     "substrings or globs (*, ?); since and until take a date (2026-11-20), today, yesterday, "
     "a weekday or an age (24h, 7d). With filters and no text it lists the recordings that "
     "meet them. Enter opens the player at a match (or at the start of a recording).",
+    "Recordings being written show up by themselves, marked ● live: local folders are "
+    "watched, S3 buckets listed again every few minutes (remote_refresh) and on r. Opening a "
+    "live recording follows it at its live edge (● LIVE following), showing the output as it "
+    "is written; seeking back leaves follow mode, end or f comes back. A recording that stops "
+    "growing is shown as finished; one truncated or replaced is reloaded, with a notice.",
     "ctrl+p opens the command palette: every action, and the themes.",
 )
 
@@ -64,7 +69,8 @@ HELP_TEXT = {
     "toggle_play": "Play / pause",
     "skip(-5)": "Back 5 s", "skip(5)": "Forward 5 s", "skip(-30)": "Back 30 s", "skip(30)": "Forward 30 s",
     "marker(-1)": "Previous marker", "marker(1)": "Next marker",
-    "seek_start": "Start", "seek_end": "End",
+    "seek_start": "Start", "seek_end": "End (a live recording: follow it)",
+    "follow": "Follow a live recording at its live edge; again: stop",
     "step(-1)": "One event back", "step(1)": "One event forward",
     "speed(1)": "Faster (up to 16×)", "speed(-1)": "Slower (down to 0.25×)",
     "toggle_idle": "Idle-time cap on/off (the header's idle_time_limit, else 2 s)",
@@ -80,7 +86,8 @@ HELP_TEXT = {
     "focus_results": "From the boxes to the results",
     "help": "This help", "back": "Back to the recordings",
     "open": "Open the recording (or fold a node)", "filter": "Filter by node, user, host, command or date",
-    "clear_filter": "Clear the filter", "reload": "Read the sources again", "quit": "Quit",
+    "clear_filter": "Clear the filter",
+    "reload": "List the sources again now (S3; local folders are watched)", "quit": "Quit",
 }
 
 

@@ -18,6 +18,18 @@ Threads and ownership:
   built. A jump to a match is an engine seek that carries the match's cells; the view
   highlights them when that seek's frame arrives, until the next search, `esc`, or any
   other move of the playhead.
+- A local file is watched once indexed: a `_follow_worker` thread runs castview.follow's
+  Follower, which reads only the appended bytes into the same Replay (its keyframe index
+  extended) and posts what it found (RecordingFollowed); it stops when its stop event is
+  set (leaving the player), not when cancelled. A recording being written (the catalog's
+  LIVE status, or it grew while open) opens in follow mode: the playhead stays at the
+  live edge and applies new events as the index gains them, like `tail -f`. Each growth
+  runs a short `_edge_tick` worker in the engine group (not exclusive: ticks queue on the
+  engine lock and belong to the request that started follow mode, whose frames they
+  extend; any new request cancels them). Any other move of the playhead leaves follow
+  mode; `end` or `f` comes back, and playing up to the live edge joins it. A truncated or
+  replaced file is reloaded (a new Replay, with a notice); after `finished_after` seconds
+  without growth the recording is shown as finished.
 """
 
 from __future__ import annotations
@@ -48,7 +60,7 @@ from ...cast.reader import EventScanner
 from ...sanitize import printable
 from ...search import Match, Query, SearchCancelled
 from ...sources.base import SourceError
-from ...sources.catalog import RecordingSummary
+from ...sources.catalog import LIVE, LIVE_SECONDS, RecordingSummary
 from ...cast import timeline as playback
 from ..messages import (
     EngineFailed,
@@ -58,6 +70,7 @@ from ..messages import (
     FrameRendered,
     IndexBuilt,
     IndexProgressed,
+    RecordingFollowed,
     RecordingSearched,
     ReplayFailed,
     ReplayOpened,
@@ -79,13 +92,15 @@ METADATA_WIDTH_MAX = 60
 EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
 MATCH_LIMIT = 1000  # matches listed by one search (more: refine the pattern)
 SEARCH_HINT = "enter: search  ·  re:… a regular expression  ·  case ignored  ·  esc: close"
+FOLLOW_RESEEK = 5000  # events: further behind than this, following seeks from a keyframe
 
 
 @dataclass(frozen=True)
 class EngineOp:
     """What an engine worker does: move the playhead, then maybe play on."""
 
-    kind: str  # "seek" (to time), "event" (to event count), "resume" (stay)
+    kind: str  # "seek" (to time), "event" (to event count), "resume" (stay), "follow" (the live
+    # edge, and stay there), "edge" (the end of what is written, once)
     time: float = 0.0
     count: int = 0
     play: bool = False
@@ -126,13 +141,19 @@ class PlayerScreen(Screen[None]):
         Binding("ctrl+down", "pan(0, 4)", "Pan down", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "back", "Back"),
+        # Shown only for a live recording, after q so that q stays on view at 80 columns
+        # (the status line says "f: follow" there too).
+        Binding("f", "follow", "Follow"),
         Binding("escape", "escape", "Close search / back", key_display="esc", show=False),
     ]
 
     def __init__(self, summary: RecordingSummary, *, autoplay: bool = True, start: float | None = None,
-                 query: Query | None = None, match: Match | None = None) -> None:
+                 query: Query | None = None, match: Match | None = None,
+                 finished_after: float = LIVE_SECONDS) -> None:
         """`match` (with the `query` that found it): open at the match, highlighted, and
-        search the recording for `query` so n/N step through its other matches."""
+        search the recording for `query` so n/N step through its other matches.
+        `finished_after`: a live recording that has not grown for this many seconds is
+        taken as finished."""
         super().__init__()
         self.summary = summary
         self.autoplay = autoplay and match is None
@@ -152,12 +173,28 @@ class PlayerScreen(Screen[None]):
         self.indexed_duration = 0.0
         self.index_fraction = 0.0
         self.error: str | None = None
+        # live recordings (UI thread; the engine's threads only read `live`)
+        self.live = summary.status == LIVE
+        """The file is still being written (the catalog said so, or it grew while open)."""
+        self.following = False
+        """Follow mode: the view stays at the live edge, showing output as it is appended."""
+        self.finished = False
+        """It was live and stopped growing (shown as finished until it grows again)."""
+        self.vanished = False
+        """The file was deleted while open (what was read stays on view)."""
+        self.finished_after = finished_after
+        self._follow_stop = threading.Event()
+        self._follow_started = False
+        self._refollow = False  # following when it finished: follow again if it resumes
+        self._local_path: str | None = None  # the recording's file, when it is local
+        self._problem_kind: str | None = None  # what the problem line shows: "index" or other
         self.facts = MetadataPane.facts_for(summary)
         self.metadata_auto = True
         self._recording_theme = self._theme_of(summary)
         # engine state shared with workers
         self._engine_lock = threading.Lock()
         self._playhead = None
+        self._playhead_of = None  # the Replay the playhead belongs to (another after a reload)
         self._wake = threading.Event()
         self._frame_taken = threading.Event()
         self._frame_taken.set()
@@ -249,6 +286,8 @@ class PlayerScreen(Screen[None]):
                 location = ref.location
                 st = os.stat(location)
                 opener, key, size, mtime = (lambda: open(location, "rb")), cache_key(location), st.st_size, st.st_mtime
+                if ref.may_grow:
+                    self._local_path = location
             else:
                 source = getattr(self.app, "source_for", lambda _label: None)(ref.source)
                 if source is None:
@@ -274,6 +313,8 @@ class PlayerScreen(Screen[None]):
         self.facts.problems = [Problem(None, message.error)]
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
         self._update_status()
+        if self.live and self._local_path is not None:
+            self._start_follower(None)  # its header may still be being written: opened once readable
 
     def on_replay_opened(self, message: ReplayOpened) -> None:
         replay = message.replay
@@ -289,8 +330,11 @@ class PlayerScreen(Screen[None]):
         self._refresh_facts()
         start = self.start_at if self.start_at is not None else 0.0
         m = self.start_match
-        self._request(EngineOp("seek", time=start, play=self.autoplay),
-                      Highlight(m.row, m.col_start, m.col_end) if m is not None else None)
+        if self.live and self.start_at is None:
+            self._start_following()  # a live recording opens at its live edge
+        else:
+            self._request(EngineOp("seek", time=start, play=self.autoplay),
+                          Highlight(m.row, m.col_start, m.col_end) if m is not None else None)
         if self.search_query is not None:
             self._start_search(self.search_query)
         self._build_index()
@@ -343,6 +387,7 @@ class PlayerScreen(Screen[None]):
         self.index_fraction = message.scanned / message.total if message.total else 0.0
         self._update_scrub()
         self._update_status()
+        self._follow_tick()
 
     def on_index_built(self, message: IndexBuilt) -> None:
         self.index_complete = True
@@ -351,6 +396,133 @@ class PlayerScreen(Screen[None]):
         self._refresh_facts()
         self._update_scrub()
         self._update_status()
+        self._follow_tick()
+        if self._local_path is not None and self.replay is not None:
+            self._start_follower(self.replay)
+
+    # -- following a recording being written ---------------------------------------------
+    def _start_follower(self, replay) -> None:  # type: ignore[no-untyped-def]
+        """Watch the file for growth, replacement and the end (once per player)."""
+        if self._follow_started or self._local_path is None:
+            return
+        self._follow_started = True
+        self._follow_worker(replay, self._local_path, self._follow_stop)
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow_worker(self, replay, path: str, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+        from ...follow import FINISHED, GROWN, OPENED, RELOADED, Follower, stat_file
+
+        opener = self._opener
+        follower = Follower(opener, replay.name if replay is not None else path, probe=stat_file(path),
+                            replay=replay, track_edge=False, finished_after=self.finished_after)
+        grew = False  # since the last FINISHED: the index and the facts are worth another look
+        try:
+            for update in follower.follow(stop):
+                if stop.is_set():
+                    return
+                done = update.kind == FINISHED and grew and update.replay is not None
+                if done:
+                    self._save_index(follower, update.replay)
+                grew = update.kind in (GROWN, RELOADED, OPENED) or (grew and update.kind != FINISHED)
+                self.post_message(RecordingFollowed(update))
+                if (done or update.kind == RELOADED) and update.replay is not None:
+                    self._gather_facts(update.replay, get_current_worker())
+        except OSError as exc:
+            self.post_message(EngineFailed(f"{path}: cannot follow ({exc.strerror or exc})"))
+
+    def _save_index(self, follower, replay) -> None:  # type: ignore[no-untyped-def]
+        """The index as the follower extended it, for the next open (thread worker)."""
+        from ...term.index_store import IndexStore
+
+        fp = follower.fingerprint()
+        if fp is not None and self._cache_key:
+            IndexStore(self.app_settings().cache_dir).save(self._cache_key, fp, replay.index)
+
+    def on_recording_followed(self, message: RecordingFollowed) -> None:
+        from ...follow import FINISHED, GROWN, OPENED, RELOADED, RESUMED, VANISHED, WAITING
+
+        u = message.update
+        if u.kind == GROWN:
+            self._grown(u)
+        elif u.kind in (OPENED, RELOADED) and u.replay is not None:
+            self._reloaded(u, notice=u.kind == RELOADED or self.replay is not None)
+        elif u.kind == FINISHED:
+            self._finished(u)
+        elif u.kind == RESUMED:
+            self.live, self.finished, self.vanished = True, False, False
+            self.notify(printable(u.message or "the recording is growing again"), title="Live again", timeout=4)
+            if self._refollow:
+                self._start_following()
+            self.refresh_bindings()
+        elif u.kind == VANISHED:
+            self.vanished = True
+            self.notify(printable(f"{Path(self.summary.ref.location).name}: {u.message}; what was read stays on view"),
+                        title="Recording deleted", severity="warning", timeout=8)
+        elif u.kind == WAITING:
+            self.notify(printable(f"{Path(self.summary.ref.location).name}: {u.message}"),
+                        title="Waiting for the recording", timeout=4)
+        self._update_scrub()
+        self._update_status()
+
+    def _grown(self, u) -> None:  # type: ignore[no-untyped-def]
+        """New events indexed: the duration and facts move on; the engine plays them
+        (follow mode: at once)."""
+        if u.replay is not self.replay:
+            return
+        if not self.live:
+            self.live = True  # grew after all (RESUMED says so when it had finished)
+            self.refresh_bindings()
+        self.indexed_duration = u.duration
+        self.facts.file_size = u.size
+        self._refresh_facts()
+        self._wake.set()  # playback waiting at the end plays on
+        self._follow_tick()
+
+    def _reloaded(self, u, notice: bool) -> None:  # type: ignore[no-untyped-def]
+        """Another file (truncated, replaced) or one readable at last: play it instead."""
+        replay = u.replay
+        self.replay = replay
+        self.error = None
+        self.vanished = False
+        self.index_complete = True  # the follower indexed all of it
+        self.indexed_duration = u.duration
+        self.index_fraction = 1.0
+        self.facts.file_size = u.size
+        self.facts.output_bytes = self.facts.resizes = None
+        if self._problem_kind != "index":
+            self._hide_problem()
+        view = self.query_one(TerminalView)
+        size = replay.header.size
+        view.cols, view.rows = size.cols, size.rows
+        view.refresh(layout=True)
+        self._auto_metadata()
+        self._refresh_facts()
+        if notice:
+            self.notify(printable(f"{Path(self.summary.ref.location).name}: {u.message or 'reloaded'}"),
+                        title="Recording reloaded", severity="warning", timeout=8)
+        if self.following or (self.live and self.count == 0 and not self.playing):
+            self._start_following()
+        else:
+            self._request(EngineOp("seek", time=min(self.position, replay.duration), play=self.playing))
+        if self.search_query is not None and not self.searching:
+            self._start_search(self.search_query)
+
+    def _finished(self, u) -> None:  # type: ignore[no-untyped-def]
+        """No growth for `finished_after` seconds: no longer live; show the end."""
+        was_live = self.live or self.following
+        self.live = False
+        self.refresh_bindings()
+        if self.replay is not None:
+            self.indexed_duration = self.replay.duration
+            self._refresh_facts()
+        if not was_live:
+            return  # an old recording: nothing to announce
+        self.finished = True
+        if self.following:
+            self._request(EngineOp("edge"))  # the last events, then stay at the end
+            self._refollow = True
+        name = Path(self.summary.ref.location).name
+        self.notify(printable(f"{name}: {u.message}"), title="Recording finished", timeout=8)
 
     def on_facts_gathered(self, message: FactsGathered) -> None:
         facts = message.facts
@@ -364,25 +536,33 @@ class PlayerScreen(Screen[None]):
         if replay is None:
             return
         self.facts.duration = replay.duration if self.index_complete else max(replay.duration, self.summary.duration or 0.0)
-        self.facts.duration_final = self.index_complete
+        self.facts.duration_final = self.index_complete and not self.live
         self.facts.events = replay.event_count
         self.facts.markers = replay.markers
         self.facts.problems = replay.problems
         self.query_one(MetadataPane).show(replay.header, self.facts)
         problems = list(self.facts.problems)
-        if self.index_complete and replay.index.incomplete_tail and replay.index.state is not None:
+        if self.index_complete and replay.index.incomplete_tail and replay.index.state is not None and not self.live:
+            # While live, half a line at the end is the recorder caught mid-write: no problem.
             problems.append(Problem(replay.index.state.line, "the last line is incomplete (cut off, or still being written)"))
         if problems:
             first = problems[0]
             name = Path(replay.name).name  # the full path is in the metadata pane
             where = f"{name}:{first.line}" if first.line is not None else name
             more = len(problems) - 1
-            self._show_problem(printable(f"{where}: {first.message}") + (f"  (+{more} more: m)" if more else ""))
+            self._show_problem(printable(f"{where}: {first.message}") + (f"  (+{more} more: m)" if more else ""), "index")
+        elif self._problem_kind == "index":
+            self._hide_problem()
 
-    def _show_problem(self, text: str) -> None:
+    def _show_problem(self, text: str, kind: str = "error") -> None:
         line = self.query_one("#player-problem", Static)
         line.update(Text("⚠ " + text, no_wrap=True, overflow="ellipsis"))
         line.add_class("-shown")
+        self._problem_kind = kind
+
+    def _hide_problem(self) -> None:
+        self.query_one("#player-problem", Static).remove_class("-shown")
+        self._problem_kind = None
 
     # -- the engine (thread workers) -----------------------------------------------------
     def _request(self, op: EngineOp, highlight: Highlight | None = None) -> None:
@@ -396,6 +576,9 @@ class PlayerScreen(Screen[None]):
         elif op.kind != "resume" or op.play:
             self._clear_highlight()
         self.playing = op.play
+        self.following = op.kind == "follow"
+        if not self.following:
+            self._refollow = False
         self._engine(replace(op, seq=self._seq))
         self._wake.set()
 
@@ -407,19 +590,26 @@ class PlayerScreen(Screen[None]):
             if worker.is_cancelled or replay is None:
                 return
             try:
-                if op.kind == "seek" or self._playhead is None:
+                current = self._playhead if self._playhead_of is replay else None
+                if op.kind in ("follow", "edge"):
+                    playhead = self._to_edge(replay, current)
+                    position = playhead.time
+                elif op.kind == "seek" or current is None:
                     playhead = replay.seek(max(0.0, op.time))
                     position = max(0.0, op.time)
                 elif op.kind == "event":
                     playhead = replay.seek_event(op.count)
                     position = playhead.time
                 else:
-                    playhead = self._playhead
+                    playhead = current
                     position = op.time
-                self._playhead = playhead
+                self._playhead, self._playhead_of = playhead, replay
                 if worker.is_cancelled:
                     return
-                ended = op.play and self._at_end(playhead)
+                if op.kind == "follow":
+                    self._post_frame(playhead, position, op.seq, full=True, following=True)
+                    return
+                ended = op.kind == "edge" or (op.play and self._at_end(playhead))
                 self._post_frame(playhead, position, op.seq, full=True, playing=op.play and not ended, ended=ended)
                 if op.play and not ended:
                     self._play(playhead, position, op.seq, worker)
@@ -427,8 +617,42 @@ class PlayerScreen(Screen[None]):
                 self.post_message(EngineFailed(f"{replay.name}: cannot read ({getattr(exc, 'strerror', None) or exc})"))
 
     def _at_end(self, playhead) -> bool:  # type: ignore[no-untyped-def]
+        """At the end of a finished recording (a live one has no end yet)."""
         replay = self.replay
-        return replay is not None and replay.index.complete and playhead.count >= replay.event_count
+        return replay is not None and not self.live and replay.index.complete and playhead.count >= replay.event_count
+
+    def _to_edge(self, replay, playhead):  # type: ignore[no-untyped-def]
+        """A playhead after every event indexed so far: `playhead` moved on (reading only
+        what it has not applied yet), or a fresh one from a keyframe when that is shorter."""
+        n = replay.event_count
+        if playhead is None or replay.index.keyframes[-1].count - playhead.count > FOLLOW_RESEEK:
+            return replay.seek_event(n)
+        if playhead.count < n:
+            replay.advance(playhead, float("inf"), limit=n)
+        return playhead
+
+    def _follow_tick(self) -> None:
+        """Follow mode: show what the index gained since the last frame."""
+        if self.following and self.replay is not None:
+            self._edge_tick(self.replay, self._seq)
+
+    @work(thread=True, group="engine", exit_on_error=False)
+    def _edge_tick(self, replay, seq: int) -> None:  # type: ignore[no-untyped-def]
+        """Move the follow request's playhead to the live edge; post the rows that changed
+        (frames of one request are all taken, so none is lost)."""
+        worker = get_current_worker()
+        with self._engine_lock:
+            if worker.is_cancelled or seq != self._seq or self._playhead_of is not replay or self._playhead is None:
+                return
+            try:
+                before = self._playhead
+                count = before.count
+                playhead = self._to_edge(replay, before)
+                self._playhead = playhead
+                if playhead is not before or playhead.count != count:
+                    self._post_frame(playhead, playhead.time, seq, full=playhead is not before, following=True)
+            except (OSError, SourceError) as exc:
+                self.post_message(EngineFailed(f"{replay.name}: cannot read ({getattr(exc, 'strerror', None) or exc})"))
 
     def _play(self, playhead, position: float, seq: int, worker) -> None:  # type: ignore[no-untyped-def]
         replay = self.replay
@@ -461,8 +685,12 @@ class PlayerScreen(Screen[None]):
                 position = playback.position(times, cursor, played, cap)
             except IndexError:
                 position = cursor.time
-            ended = replay.index.complete and playhead.count >= len(times)
-            if ended:
+            at_edge = replay.index.complete and playhead.count >= len(times)
+            if at_edge and self.live and self.index_complete:
+                # Played up to the live edge: follow it from here.
+                self._post_frame(playhead, playhead.time, seq, following=True)
+                return
+            if at_edge and not self.live:
                 position = max(position, replay.duration)
                 self._post_frame(playhead, position, seq, playing=False, ended=True)
                 return
@@ -478,7 +706,7 @@ class PlayerScreen(Screen[None]):
             self._wake.clear()
 
     def _post_frame(self, playhead, position: float, seq: int, *, full: bool = False,  # type: ignore[no-untyped-def]
-                    playing: bool = False, ended: bool = False) -> None:
+                    playing: bool = False, ended: bool = False, following: bool = False) -> None:
         term = playhead.term
         size = (term.cols, term.rows)
         if size != self._term_size:
@@ -499,7 +727,8 @@ class PlayerScreen(Screen[None]):
         self._last_cursor_row = cursor[1]
         self._frame_taken.clear()
         frame = Frame(term.cols, term.rows, lines, full, cursor, position, playhead.count,
-                      title=getattr(term, "title", "") or "", playing=playing, ended=ended, seq=seq)
+                      title=getattr(term, "title", "") or "", playing=playing, ended=ended, following=following,
+                      seq=seq)
         self.post_message(FrameRendered(frame))
 
     def _render_rows(self, term, rows: Iterable[int]) -> dict[int, Strip]:  # type: ignore[no-untyped-def]
@@ -525,6 +754,9 @@ class PlayerScreen(Screen[None]):
         self.count = frame.count
         if frame.ended:
             self.playing = False
+        if frame.following and not self.following:
+            self.following, self.playing = True, False  # playback reached the live edge
+            self._follow_tick()  # what was written meanwhile
         if resized:
             self._auto_metadata()
         self._update_scrub()
@@ -563,6 +795,8 @@ class PlayerScreen(Screen[None]):
         bar.indexed = self.indexed_duration
         bar.complete = self.index_complete
         bar.playing = self.playing
+        bar.live = self.live
+        bar.following = self.following
         if self.replay is not None:
             markers = tuple(self.replay.markers)
             if markers != bar.markers:
@@ -574,8 +808,11 @@ class PlayerScreen(Screen[None]):
 
     def _update_status(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(playback.speed_label(self.speed), style="bold")
-        text.append(f"  idle≤{self.idle_cap:g}s" if self.idle_on else "  idle: real")
+        text.append_text(self._live_status())
+        if not self.following:  # speed and the idle cap do not apply at the live edge
+            text.append("  " if text.plain else "")
+            text.append(playback.speed_label(self.speed), style="bold")
+            text.append(f"  idle≤{self.idle_cap:g}s" if self.idle_on else "  idle: real")
         text.append_text(self._search_status())
         if self.replay is not None:
             text.append(f"  ev {self.count}/{self.replay.event_count}", style="dim")
@@ -597,6 +834,23 @@ class PlayerScreen(Screen[None]):
             text.append(f" {printable(who)}", style="dim")
         self.query_one("#player-status", Static).update(text)
 
+    def _live_status(self) -> Text:
+        """"● LIVE following", "● LIVE" (f: follow), "■ finished", "file deleted"."""
+        text = Text()
+        colours = self.app.current_theme
+        live = colours.success or "green"
+        if self.vanished:
+            text.append("⚠ file deleted  ", style=f"bold {colours.warning or 'yellow'}")
+        if self.live and self.following:
+            text.append("● LIVE", style=f"bold {live}")
+            text.append(" following", style=live)
+        elif self.live:
+            text.append("● LIVE", style=f"bold {live}")
+            text.append(" (f: follow)", style="dim")
+        elif self.finished:
+            text.append("■ finished", style="bold")
+        return text
+
     # -- themes --------------------------------------------------------------------------
     @property
     def _terminal_theme(self):  # type: ignore[no-untyped-def]
@@ -617,7 +871,9 @@ class PlayerScreen(Screen[None]):
 
     def _theme_changed(self, _theme: object = None) -> None:
         self._apply_terminal_theme()
-        if self.replay is not None:
+        if self.following:
+            self._start_following()
+        elif self.replay is not None:
             self._request(EngineOp("resume", time=self.position, play=self.playing))
 
     # -- actions -------------------------------------------------------------------------
@@ -636,11 +892,13 @@ class PlayerScreen(Screen[None]):
     def action_toggle_play(self) -> None:
         if self.replay is None:
             return
-        if self.playing:
+        if self.playing or self.following:
             self._request(EngineOp("resume", time=self.position, play=False))
         else:
             at_end = self.index_complete and self.count >= self.replay.event_count
-            if at_end:
+            if at_end and self.live:
+                self._start_following()
+            elif at_end:
                 self._request(EngineOp("seek", time=0.0, play=True))
             else:
                 self._request(EngineOp("resume", time=self.position, play=True))
@@ -666,7 +924,34 @@ class PlayerScreen(Screen[None]):
         self._seek(0.0)
 
     def action_seek_end(self) -> None:
-        self._seek(self.duration)
+        if self.live:
+            self._start_following()
+        else:
+            self._seek(self.duration)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`f` (and its footer entry) only while there is something to follow."""
+        if action == "follow":
+            return self.live or self.following
+        return True
+
+    def action_follow(self) -> None:
+        """`f`: follow the live edge; again: stop there (paused)."""
+        if self.replay is None:
+            return
+        if self.following:
+            self._request(EngineOp("resume", time=self.position, play=False))
+            self._update_scrub()
+            self._update_status()
+        elif self.live:
+            self._start_following()
+
+    def _start_following(self) -> None:
+        if self.replay is None:
+            return
+        self._request(EngineOp("follow"))
+        self._update_scrub()
+        self._update_status()
 
     def action_step(self, delta: int) -> None:
         if self.replay is None:
@@ -785,6 +1070,7 @@ class PlayerScreen(Screen[None]):
         self.app.action_help()  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
+        self._follow_stop.set()
         self.workers.cancel_group(self, "engine")
         self.workers.cancel_group(self, "index")
         self.workers.cancel_group(self, "search")
@@ -1029,5 +1315,6 @@ class PlayerScreen(Screen[None]):
         return text
 
     def on_unmount(self) -> None:
+        self._follow_stop.set()
         self.workers.cancel_node(self)
         self._wake.set()

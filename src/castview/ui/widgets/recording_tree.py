@@ -92,6 +92,16 @@ class RecordingTree(Tree[NodeData]):
                 known.pop(rec.ref.location, None)
         self.sync()
 
+    def remove_locations(self, refs: list[RecordingRef]) -> None:
+        """Forget recordings that went away (a node left empty goes too)."""
+        changed = False
+        for ref in refs:
+            known = self._sources.get(ref.source)
+            if known is not None and known.pop(ref.location, None) is not None:
+                changed = True
+        if changed:
+            self.sync()
+
     def reset(self) -> None:
         """Forget every source and recording (before reading the sources again)."""
         self.clear()

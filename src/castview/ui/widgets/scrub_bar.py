@@ -1,5 +1,6 @@
 """One line: play state, position, a bar with markers, search matches and the indexed
-part, duration.
+part, duration. A recording being written has its end (the live edge) marked; in
+follow mode the head sits there, in the live style.
 
 The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
 time on the recording's own timeline.
@@ -25,6 +26,8 @@ class ScrubBar(Widget, can_focus=False):
         "scrub-bar--match",
         "scrub-bar--head",
         "scrub-bar--time",
+        "scrub-bar--live",
+        "scrub-bar--edge",
     }
 
     DEFAULT_CSS = """
@@ -40,6 +43,10 @@ class ScrubBar(Widget, can_focus=False):
     markers: reactive[tuple[tuple[float, str], ...]] = reactive(())
     matches: reactive[tuple[float, ...]] = reactive(())
     """Times of the search matches (drawn under markers and the head)."""
+    live: reactive[bool] = reactive(False)
+    """The recording is still being written: its end is the live edge."""
+    following: reactive[bool] = reactive(False)
+    """Follow mode: the head stays at the live edge."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -47,7 +54,8 @@ class ScrubBar(Widget, can_focus=False):
 
     # -- geometry ------------------------------------------------------------------------
     def _labels(self) -> tuple[str, str]:
-        left = f"{'▶' if self.playing else '⏸'} {fmt.clock(self.position)} "
+        icon = "●" if self.following else "▶" if self.playing else "⏸"
+        left = f"{icon} {fmt.clock(self.position)} "
         right = f" {fmt.clock(self.duration)}"
         return left, right
 
@@ -78,10 +86,16 @@ class ScrubBar(Widget, can_focus=False):
         marker_cells = {self._cell(t, width) for t, _ in self.markers}
         match_cells = {self._cell(t, width) for t in self.matches}
         text = Text(no_wrap=True, overflow="crop")
-        text.append(left, style("scrub-bar--time"))
+        if self.following:
+            text.append(left[0], style("scrub-bar--live"))
+            text.append(left[1:], style("scrub-bar--time"))
+        else:
+            text.append(left, style("scrub-bar--time"))
         for x in range(width):
             if x == head_cell:
-                text.append("●", style("scrub-bar--head"))
+                text.append("●", style("scrub-bar--live" if self.following else "scrub-bar--head"))
+            elif self.live and x == width - 1:
+                text.append("▐", style("scrub-bar--edge"))
             elif x in marker_cells:
                 text.append("◆", style("scrub-bar--marker"))
             elif x in match_cells:
