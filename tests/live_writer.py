@@ -78,7 +78,7 @@ class LiveWriter(threading.Thread):
         self.done = threading.Event()
         self.error: BaseException | None = None
         self._cond = threading.Condition()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._release = threading.Event()
 
     # -- the expected result ------------------------------------------------------------
@@ -111,7 +111,7 @@ class LiveWriter(threading.Thread):
             for n, (line, t) in enumerate(zip(self.lines, self.times), 1):
                 self._pause(min(max(0.0, t - previous), self.max_gap) / self.speed)
                 previous = t
-                if self._stop.is_set():
+                if self._halt.is_set():
                     return
                 if self.split_every and n % self.split_every == 0 and len(line) > 4:
                     cut = len(line) // 2
@@ -129,7 +129,7 @@ class LiveWriter(threading.Thread):
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:
-            self._stop.wait(seconds)
+            self._halt.wait(seconds)
 
     def _set(self, partial: bool, complete: int | None = None) -> None:
         with self._cond:
@@ -146,7 +146,7 @@ class LiveWriter(threading.Thread):
         self._release.set()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self._release.set()
 
     def wait_for(self, predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
