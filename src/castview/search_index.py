@@ -142,8 +142,8 @@ class TextIndex:
 
     def transcript(self) -> Iterator[TranscriptLine]:
         for (data,) in self.conn.execute("SELECT data FROM transcript ORDER BY chunk"):
-            for time, alt, frame, row, text in json.loads(zlib.decompress(data)):
-                yield TranscriptLine(time, text, ALTERNATE if alt else MAIN, frame, row)
+            for at, alt, frame, row, text in json.loads(zlib.decompress(data)):
+                yield TranscriptLine(at, text, ALTERNATE if alt else MAIN, frame, row)
 
     def candidates(self, needle: str | None, check: Callable[[str], bool] | None = None) -> Iterator[LineVersion]:
         """Line versions that may contain `needle` (any case) and whose text passes

@@ -10,7 +10,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from .model import MARKER, OUTPUT, RESIZE, Event, Problem, Size, parse_size
 from .reader import CastHead, EventScanner, Located, ScanState
@@ -92,19 +92,3 @@ def scan(f: BinaryIO, head: CastHead) -> ScanResult:
         index.add(located)
         facts.add(located.event)
     return ScanResult(index, facts, list(head.problems) + scanner.problems, scanner.incomplete_tail, scanner.state)
-
-
-def read_events(f: BinaryIO, head: CastHead, index: EventIndex, start: int, stop: int) -> Iterator[Event]:
-    """Events start..stop-1 of an indexed recording, read from their byte offsets."""
-    stop = min(stop, len(index))
-    if start >= stop:
-        return
-    if head.v1_events is not None:
-        yield from head.v1_events[start:stop]
-        return
-    resume = ScanState(index.offsets[start], 0, index.times[start - 1] if start else 0.0)
-    scanner = EventScanner(f, head, start=resume)
-    for n, located in enumerate(scanner, start):
-        if n >= stop:
-            return
-        yield located.event

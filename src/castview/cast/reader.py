@@ -267,10 +267,6 @@ def load_events(path: str | os.PathLike[str]) -> tuple[Header, list[Event]]:
         return head.header, [loc.event for loc in EventScanner(f, head)]
 
 
-def read_header(path: str | os.PathLike[str]) -> CastHead:
-    with open(path, "rb") as f:
-        return read_head(f, os.fspath(path))
-
 
 class Tail(NamedTuple):
     """What the end of a file says without reading the rest of it."""
