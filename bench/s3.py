@@ -29,7 +29,7 @@ from gen_hour import generate  # noqa: E402
 
 from castview.sources.catalog import build_catalog  # noqa: E402
 from castview.sources.s3 import S3Options, S3Source  # noqa: E402
-from castview.sources.targets import resolve_target  # noqa: E402
+from castview.recording import Recording  # noqa: E402
 from castview.term.index_store import open_cached, open_with_cache  # noqa: E402
 from castview.term.render import row_segments  # noqa: E402
 
@@ -144,7 +144,7 @@ def run(tmp: Path, endpoint: str, hour: Path, expected: int) -> None:
 
     options = S3Options(endpoint_url=endpoint, cache_dir=tmp / "cache-hour")
     started = time.perf_counter()
-    target = resolve_target(f"s3://{BUCKET}/{HOUR_KEY}", options)
+    target = Recording.from_spec(f"s3://{BUCKET}/{HOUR_KEY}", options)
     remote = time.perf_counter() - started
     remote += first_frame(target.opener, target.cache_key, target.size, target.mtime)
     source = S3Source(f"s3://{BUCKET}", options)
@@ -166,7 +166,7 @@ def run(tmp: Path, endpoint: str, hour: Path, expected: int) -> None:
 
     options = S3Options(endpoint_url=endpoint, cache_dir=tmp / "cache-hour", max_attempts=4)  # a new connection
     started = time.perf_counter()
-    target = resolve_target(f"s3://{BUCKET}/{HOUR_KEY}", options)
+    target = Recording.from_spec(f"s3://{BUCKET}/{HOUR_KEY}", options)
     warm = time.perf_counter() - started + first_frame(target.opener, target.cache_key, target.size, target.mtime)
     requests, _ = S3Source(f"s3://{BUCKET}", options).stats.snapshot()
     print(f"first frame again, warm cache: {warm * 1000:.0f} ms ({requests.get('get_object', 0)} GETs)")
@@ -176,7 +176,7 @@ def run(tmp: Path, endpoint: str, hour: Path, expected: int) -> None:
     replay.build()
     local_build = time.perf_counter() - started
     options = S3Options(endpoint_url=endpoint, cache_dir=tmp / "cache-build")
-    target = resolve_target(f"s3://{BUCKET}/{HOUR_KEY}", options)
+    target = Recording.from_spec(f"s3://{BUCKET}/{HOUR_KEY}", options)
     started = time.perf_counter()
     replay, _ = open_with_cache(target.opener, target.cache_key, target.size, target.mtime, None)
     replay.build()

@@ -27,7 +27,7 @@ from castview.sources.base import SourceError  # noqa: E402
 from castview.sources.catalog import build_catalog, summarize  # noqa: E402
 from castview.sources.local import LocalSource  # noqa: E402
 from castview.sources.s3 import S3Error, S3Options, S3Source, local_copy  # noqa: E402
-from castview.sources.targets import resolve_target  # noqa: E402
+from castview.recording import Recording  # noqa: E402
 from castview.term.keyframes import Replay  # noqa: E402
 from castview.term.render import export  # noqa: E402
 
@@ -238,8 +238,8 @@ def test_first_frame_before_the_object_is_downloaded_then_cache_fills(world, tmp
 def test_every_sample_exports_the_same_screen_from_s3_as_from_disk(world, tmp_path):
     o = options(world, tmp_path)
     for key in world["sample_keys"]:
-        remote = resolve_target(f"s3://tsrec/{key}", o)
-        local = resolve_target(world["samples"] / key)
+        remote = Recording.from_spec(f"s3://tsrec/{key}", o)
+        local = Recording.from_spec(world["samples"] / key)
         assert (remote.size, remote.name) == (local.size, local.name)
         try:
             expected = screen_at(local.opener, key, 5.0)

@@ -304,10 +304,10 @@ def ls_command(
 def info_command(recording: str = typer.Argument(..., help="A .cast file or s3://bucket/key."), as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
     from .info import describe, print_description
-    from .sources.targets import resolve_target
+    from .recording import Recording
 
     try:
-        target = resolve_target(recording, current_s3_options())
+        target = Recording.from_spec(recording, current_s3_options())
         description = describe(target.local_path()) | target.facts()
     except SourceError as exc:
         fail(str(exc))
@@ -324,13 +324,13 @@ def info_command(recording: str = typer.Argument(..., help="A .cast file or s3:/
 def _open_replay(recording: str):
     """A Replay of a local file or an s3://bucket/key object, with its cached index."""
     from .config import load_settings
-    from .sources.targets import resolve_target
-    from .term.index_store import IndexStore, open_with_cache
+    from .recording import Recording
+    from .term.index_store import IndexStore
 
     store = IndexStore(load_settings().cache_dir)
     try:
-        target = resolve_target(recording, current_s3_options())
-        replay, fp = open_with_cache(target.opener, target.cache_key, target.size, target.mtime, store)
+        target = Recording.from_spec(recording, current_s3_options())
+        replay, fp = target.open_replay(store)
     except SourceError as exc:
         fail(str(exc))
     except CastError as exc:
@@ -460,13 +460,13 @@ def cat_command(
     and full-screen apps as their screens; no escape sequences."""
     from .config import load_settings
     from .search import SearchCancelled, open_index
-    from .sources.targets import resolve_target
+    from .recording import Recording
     from .transcript import Metadata, render_jsonl, render_text
 
     if format not in ("text", "jsonl"):
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
     try:
-        target = resolve_target(recording, current_s3_options())
+        target = Recording.from_spec(recording, current_s3_options())
     except SourceError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -174,14 +174,14 @@ class _Recording:
 
 def ref_cache_key(ref: RecordingRef) -> str:
     """The cache key of a listed recording: the real path of a local file (as the keyframe
-    cache and `sources.targets` key it), the s3:// URL of an object."""
+    cache and `recording.Recording` keys it), the s3:// URL of an object."""
     from .sources.s3_url import is_s3_url
 
     return ref.location if is_s3_url(ref.location) else os.path.realpath(ref.location)
 
 
 def _resolve(recording: Any, size: int | None, mtime: float | None) -> _Recording:
-    """A Replay, a Target (sources.targets), or a path: what the index needs to know."""
+    """A Replay, a recording.Recording, or a path: what the index needs to know."""
     from .term.keyframes import Replay
 
     if isinstance(recording, Replay):
@@ -207,7 +207,7 @@ def open_index(recording: Any, *, cache_dir: str | os.PathLike[str] | None = Non
                progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
                size: int | None = None, mtime: float | None = None) -> TextIndex:
-    """The search index of one recording (a Replay, a sources.targets.Target, or a path),
+    """The search index of one recording (a Replay, a recording.Recording, or a path),
     from the cache or built now. Close it when done. Raises SearchCancelled, CastError,
     OSError, SourceError."""
     rec = _resolve(recording, size, mtime)
@@ -230,7 +230,7 @@ def search_recording(recording: Any, pattern: str, regex: bool = False, ignore_c
     """Every match of `pattern` over the whole timeline of one recording, by time.
 
     `recording` is a Replay (its file is indexed through its own opener; pass `size` and
-    `mtime` for a remote one), a sources.targets.Target, or a path. Blocking: call it from
+    `mtime` for a remote one), a recording.Recording, or a path. Blocking: call it from
     a thread worker. Raises ValueError (bad pattern), SearchCancelled, CastError, OSError,
     SourceError."""
     query = Query(pattern, regex, ignore_case, only_shown)

@@ -277,33 +277,23 @@ class PlayerScreen(Screen[None]):
     # -- opening and indexing ------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self) -> None:
-        from ...term.index_store import IndexStore, cache_key, open_with_cache
+        from ...recording import Recording, error_message
+        from ...term.index_store import IndexStore
 
         ref = self.summary.ref
         store = IndexStore(self.app_settings().cache_dir)
         try:
-            if os.path.isfile(ref.location):
-                location = ref.location
-                st = os.stat(location)
-                opener, key, size, mtime = (lambda: open(location, "rb")), cache_key(location), st.st_size, st.st_mtime
-                if ref.may_grow:
-                    self._local_path = location
-            else:
-                source = getattr(self.app, "source_for", lambda _label: None)(ref.source)
-                if source is None:
-                    raise OSError(f"{ref.location}: no source can open it")
-                opener, key, size, mtime = (lambda: source.open(ref)), ref.location, ref.size, ref.mtime
-            self._opener, self._cache_key = opener, key
-            replay, fp = open_with_cache(opener, key, size, mtime, store)
+            recording = Recording.from_ref(ref, getattr(self.app, "source_for", lambda _label: None)(ref.source))
+            if recording.local_file is not None and ref.may_grow:
+                self._local_path = recording.local_file
+            self._opener, self._cache_key = recording.opener, recording.cache_key
+            replay, fp = recording.open_replay(store)
         except CastError as exc:
             where = Path(exc.path).name + (f":{exc.line}" if exc.line is not None else "")
             self.post_message(ReplayFailed(f"{where}: {exc.message}"))
             return
-        except OSError as exc:
-            self.post_message(ReplayFailed(f"{ref.location}: cannot read ({exc.strerror or exc})"))
-            return
-        except SourceError as exc:
-            self.post_message(ReplayFailed(str(exc)))
+        except (OSError, SourceError) as exc:
+            self.post_message(ReplayFailed(error_message(exc, ref.location)))
             return
         self.post_message(ReplayOpened(replay, fp))
 

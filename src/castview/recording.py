@@ -1,0 +1,117 @@
+"""One recording, wherever its bytes live: the handle the player, the CLI and search open it by.
+
+A `Recording` is built from what the user named on the command line (`from_spec`: a path or
+`s3://bucket/key`) or from a listed `RecordingRef` and its source (`from_ref`). Everything
+downstream (the keyframe index, the search index, follow, export) asks it for fresh file
+handles, its cache key and its version, and never cares where the bytes are.
+
+`error_message` is the one place an exception met while reading a recording becomes the
+line the user sees.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+
+from .cast.model import CastError
+from .sources.base import RecordingRef, Source, SourceError
+from .sources.layout import format_ns, name_time_ns
+from .sources.s3_url import is_s3_url
+
+if TYPE_CHECKING:
+    from .sources.s3 import S3Options
+    from .term.index_store import Fingerprint, IndexStore
+    from .term.keyframes import Replay
+
+
+@dataclass(frozen=True)
+class Recording:
+    location: str
+    """What the user named or the listing found: a path or s3://bucket/key (for messages)."""
+    name: str
+    cache_key: str
+    """The key of its caches: the real path of a local file, the s3:// URL of an object."""
+    size: int
+    mtime: float
+    opener: Callable[[], BinaryIO] = field(repr=False)
+    """A fresh seekable binary file per call."""
+    local_file: str | None = None
+    """The local file, when the bytes are one (it may grow: follow it by this path)."""
+    etag: str | None = None
+    _local_path: Callable[[], Path] | None = field(default=None, repr=False)
+
+    @property
+    def remote(self) -> bool:
+        return is_s3_url(self.location)
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str]) -> Recording:
+        """A local file. Raises OSError."""
+        path = os.fspath(path)
+        st = os.stat(path)
+        return cls(location=path, name=Path(path).name, cache_key=os.path.realpath(path),
+                   size=st.st_size, mtime=st.st_mtime, opener=lambda: open(path, "rb"), local_file=path)
+
+    @classmethod
+    def from_spec(cls, spec: str | os.PathLike[str], s3: S3Options | None = None) -> Recording:
+        """What a command line names. Raises SourceError for S3 failures and bad URLs,
+        OSError for local ones."""
+        if is_s3_url(spec):
+            from .sources.s3 import local_copy, open_url
+
+            source, ref = open_url(str(spec), s3)
+            return cls._remote(source, ref, lambda: local_copy(source, ref))
+        return cls.from_path(spec)
+
+    @classmethod
+    def from_ref(cls, ref: RecordingRef, source: Source | None) -> Recording:
+        """A listed recording. A local file is stat'ed again (it may have grown since
+        the listing); anything else is read through its source."""
+        if not is_s3_url(ref.location) and os.path.isfile(ref.location):
+            return cls.from_path(ref.location)
+        if source is None:
+            raise SourceError(f"{ref.location}: no source can open it")
+        return cls._remote(source, ref, None)
+
+    @classmethod
+    def _remote(cls, source: Source, ref: RecordingRef, local_path: Callable[[], Path] | None) -> Recording:
+        return cls(location=ref.location, name=ref.name, cache_key=ref.location, size=ref.size,
+                   mtime=ref.mtime, opener=lambda: source.open(ref), etag=ref.etag, _local_path=local_path)
+
+    def local_path(self) -> Path:
+        """A local file with the recording's bytes: the file itself, or the S3 object
+        downloaded whole into the cache (for code that needs a real file)."""
+        if self.local_file is not None:
+            return Path(self.local_file)
+        if self._local_path is None:
+            raise SourceError(f"{self.location}: not available as a local file")
+        return self._local_path()
+
+    def facts(self) -> dict[str, Any]:
+        """The fields of `info.describe` that come from where the file is, not what it holds."""
+        ns = name_time_ns(self.name)
+        return {
+            "path": self.location,
+            "size": self.size,
+            "mtime": self.mtime,
+            "name_time": format_ns(ns) if ns is not None else None,
+        }
+
+    def open_replay(self, store: IndexStore | None) -> tuple[Replay, Fingerprint]:
+        """A Replay with its cached keyframe index, if the cache still describes the file.
+        Raises CastError, OSError, SourceError."""
+        from .term.index_store import open_with_cache
+
+        return open_with_cache(self.opener, self.cache_key, self.size, self.mtime, store)
+
+
+def error_message(exc: BaseException, where: str) -> str:
+    """The one line a user sees for a failure reading the recording at `where`."""
+    if isinstance(exc, (CastError, SourceError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{where}: cannot read ({exc.strerror or exc})"
+    return f"{where}: {exc}"
