@@ -88,7 +88,10 @@ def test_follow_an_old_recording_prints_its_last_screen_and_exits(tmp_path):
 def test_follow_refuses_what_it_cannot_follow(tmp_path):
     proc = start("follow", str(tmp_path / "missing.cast"))
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1 and "no such file" in err
+    assert proc.returncode == 1 and "missing.cast: cannot read (No such file or directory)" in err
+    proc = start("follow", str(tmp_path))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and "cannot read (Is a directory)" in err
     junk = tmp_path / "junk.cast"
     junk.write_text("hello\n")
     os.utime(junk, (time.time() - 3600, time.time() - 3600))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from castview.recording import Recording
 from castview.search import Query, SearchCancelled, open_index, search_index, search_recording
 from castview.search_index import SearchIndexStore
 from castview.term.index_store import open_cached
@@ -121,10 +122,9 @@ def test_short_and_wide_patterns(cache):
     assert shown_at(BASH, wide[0]) == "テキスト"
 
 
-def test_search_a_replay_and_reuse_the_index(tmp_path):
-    replay, _ = open_cached(BASH, None)
+def test_search_a_recording_handle_and_reuse_the_index(tmp_path):
     store = SearchIndexStore(tmp_path)
-    first = find(replay, "restart", tmp_path)
+    first = find(Recording.from_path(BASH), "restart", tmp_path)
     index = store.lookup(os.path.realpath(BASH), BASH.stat().st_size, BASH.stat().st_mtime)
     assert index is not None  # built by the first search and kept
     mtime = index.path.stat().st_mtime_ns

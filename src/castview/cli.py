@@ -308,7 +308,8 @@ def info_command(recording: str = typer.Argument(..., help="A .cast file or s3:/
 
     try:
         target = Recording.from_spec(recording, current_s3_options())
-        description = describe(target.local_path()) | target.facts()
+        with target.open_whole() as f:
+            description = target.facts() | describe(f, target.location)
     except SourceError as exc:
         fail(str(exc))
     except CastError as exc:
@@ -421,23 +422,6 @@ def index_command(recordings: list[str] = typer.Argument(..., help="One or more 
     raise typer.Exit(status)
 
 
-def _summary_of(recording: str) -> RecordingSummary | None:
-    """A listing entry for one recording named on the command line (node, user...)."""
-    from .sources.catalog import summarize
-    from .sources.s3_url import is_s3_url
-
-    try:
-        if is_s3_url(recording):
-            from .sources.s3 import open_url
-
-            source, ref = open_url(recording, current_s3_options())
-            return summarize(source, ref)
-        local = LocalSource(recording)
-        return next((summarize(local, ref) for ref in local.refs()), None)
-    except (SourceError, OSError):
-        return None
-
-
 def _progress_bar(label: str) -> Any:
     """A transient progress bar on stderr, or None when stderr is not a terminal."""
     if not err.is_terminal:
@@ -488,9 +472,11 @@ def cat_command(
         fail(f"{recording}: cannot read ({exc.strerror or exc})")
     with index:
         if format == "jsonl":
-            rec = _summary_of(recording)
-            meta = Metadata.from_header(rec.header if rec else target_header(target), rec.node_id if rec else None,
-                                        target.location, rec.start_ns if rec else None)
+            try:
+                rec = target.summary()
+            except SourceError as exc:
+                fail(str(exc))
+            meta = Metadata.from_header(rec.header, rec.node_id, target.location, rec.start_ns)
             lines = render_jsonl(index.transcript(), meta)
         else:
             lines = (strip_controls(line) for line in render_text(index.transcript(), times))
@@ -508,16 +494,6 @@ def cat_command(
             raise typer.Exit(0)
         except OSError as exc:
             fail(f"{output}: cannot write ({exc.strerror or exc})")
-
-
-def target_header(target: Any) -> Any:
-    from .cast.reader import read_head
-
-    try:
-        with target.opener() as f:
-            return read_head(f, target.location).header
-    except (CastError, OSError, SourceError):
-        return None
 
 
 def match_json(rec: RecordingSummary, m: Any) -> dict[str, Any]:
@@ -642,14 +618,17 @@ def follow_command(
 ) -> None:
     """Show a recording as it is written, like tail -f: its screen, or --transcript lines."""
     from .follow import follow_stream
+    from .recording import Recording, error_message
     from .sources.s3_url import is_s3_url
 
     if is_s3_url(recording):
         fail("S3 shows a recording only once it is complete: there is nothing to follow (try `castview export --at end`)")
-    if not os.path.isfile(recording):
-        fail(f"{recording}: no such file")
     try:
-        status = follow_stream(recording, sys.stdout, lambda text: err.print(Text(f"castview: {printable(text)}", style="yellow")),
+        target = Recording.from_path(recording)
+    except OSError as exc:
+        fail(error_message(exc, recording))
+    try:
+        status = follow_stream(target.location, sys.stdout, lambda text: err.print(Text(f"castview: {printable(text)}", style="yellow")),
                                transcript=transcript, exit_after=exit_when_finished, interval=interval,
                                tty=sys.stdout.isatty())
     except OSError as exc:

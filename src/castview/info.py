@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rich.console import Console
 from rich.table import Table
@@ -15,7 +13,6 @@ from .cast.index import scan
 from .cast.model import Header
 from .cast.reader import read_head
 from .sanitize import printable
-from .sources.layout import format_ns, name_time_ns
 
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
 
@@ -48,18 +45,13 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in rows if v not in (None, "")]
 
 
-def describe(path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
-        head = read_head(f, str(path))
-        result = scan(f, head)
+def describe(f: BinaryIO, location: str) -> dict[str, Any]:
+    """What the recording holds (header, a full scan's findings) read from `f`, a file at
+    its start; where it is (path, size) is the caller's."""
+    head = read_head(f, location)
+    result = scan(f, head)
     h, facts = head.header, result.facts
-    name_ns = name_time_ns(path.name)
     return {
-        "path": str(path),
-        "size": st.st_size,
-        "mtime": st.st_mtime,
-        "name_time": format_ns(name_ns) if name_ns is not None else None,
         "version": h.version,
         "header": dict(h.raw),
         "header_raw": h.raw_text,

@@ -11,7 +11,9 @@ line the user sees.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
@@ -22,6 +24,7 @@ from .sources.layout import format_ns, name_time_ns
 from .sources.s3_url import is_s3_url
 
 if TYPE_CHECKING:
+    from .sources.catalog import RecordingSummary
     from .sources.s3 import S3Options
     from .term.index_store import Fingerprint, IndexStore
     from .term.keyframes import Replay
@@ -41,7 +44,9 @@ class Recording:
     local_file: str | None = None
     """The local file, when the bytes are one (it may grow: follow it by this path)."""
     etag: str | None = None
-    _local_path: Callable[[], Path] | None = field(default=None, repr=False)
+    _local_copy: Callable[[], Path] | None = field(default=None, repr=False)
+    _listed: tuple[Source, RecordingRef] | None = field(default=None, repr=False)
+    """The source and listing entry of a remote recording (a local one is listed again)."""
 
     @property
     def remote(self) -> bool:
@@ -49,10 +54,12 @@ class Recording:
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Recording:
-        """A local file. Raises OSError."""
+        """A local file. Raises OSError (IsADirectoryError for a directory)."""
         path = os.fspath(path)
         st = os.stat(path)
-        return cls(location=path, name=Path(path).name, cache_key=os.path.realpath(path),
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        return cls(location=path, name=Path(path).name, cache_key=cache_key(path),
                    size=st.st_size, mtime=st.st_mtime, opener=lambda: open(path, "rb"), local_file=path)
 
     @classmethod
@@ -67,6 +74,11 @@ class Recording:
         return cls.from_path(spec)
 
     @classmethod
+    def of(cls, recording: Recording | str | os.PathLike[str]) -> Recording:
+        """A Recording as it is, or the local file at a path. Raises OSError."""
+        return recording if isinstance(recording, Recording) else cls.from_path(recording)
+
+    @classmethod
     def from_ref(cls, ref: RecordingRef, source: Source | None) -> Recording:
         """A listed recording. A local file is stat'ed again (it may have grown since
         the listing); anything else is read through its source."""
@@ -77,18 +89,28 @@ class Recording:
         return cls._remote(source, ref, None)
 
     @classmethod
-    def _remote(cls, source: Source, ref: RecordingRef, local_path: Callable[[], Path] | None) -> Recording:
-        return cls(location=ref.location, name=ref.name, cache_key=ref.location, size=ref.size,
-                   mtime=ref.mtime, opener=lambda: source.open(ref), etag=ref.etag, _local_path=local_path)
+    def _remote(cls, source: Source, ref: RecordingRef, local_copy: Callable[[], Path] | None) -> Recording:
+        return cls(location=ref.location, name=ref.name, cache_key=cache_key(ref.location), size=ref.size,
+                   mtime=ref.mtime, opener=lambda: source.open(ref), etag=ref.etag, _local_copy=local_copy,
+                   _listed=(source, ref))
 
-    def local_path(self) -> Path:
-        """A local file with the recording's bytes: the file itself, or the S3 object
-        downloaded whole into the cache (for code that needs a real file)."""
-        if self.local_file is not None:
-            return Path(self.local_file)
-        if self._local_path is None:
-            raise SourceError(f"{self.location}: not available as a local file")
-        return self._local_path()
+    def open_whole(self) -> BinaryIO:
+        """A file for reading the recording from start to end: the local file, or an S3
+        object downloaded whole into the cache first (one GET, not a run of ranged reads)."""
+        if self._local_copy is not None:
+            return open(self._local_copy(), "rb")
+        return self.opener()
+
+    def summary(self) -> RecordingSummary:
+        """What a listing says of it (node, status, duration, header): a header read and a
+        tail read. Raises SourceError when a local file is gone."""
+        from .sources.catalog import summarize
+        from .sources.local import LocalSource
+
+        if self._listed is not None:
+            return summarize(*self._listed)
+        source = LocalSource(self.location)
+        return summarize(source, next(iter(source.refs())))
 
     def facts(self) -> dict[str, Any]:
         """The fields of `info.describe` that come from where the file is, not what it holds."""
@@ -108,10 +130,16 @@ class Recording:
         return open_with_cache(self.opener, self.cache_key, self.size, self.mtime, store)
 
 
-def error_message(exc: BaseException, where: str) -> str:
-    """The one line a user sees for a failure reading the recording at `where`."""
+def cache_key(location: str) -> str:
+    """The key a recording's caches (keyframes, search) are filed under: the real path of
+    a local file, so two names of one file share them; the s3:// URL of an object."""
+    return location if is_s3_url(location) else os.path.realpath(location)
+
+
+def error_message(exc: BaseException, where: str | os.PathLike[str], action: str = "read") -> str:
+    """The one line a user sees for a failure to `action` the file at `where`: a format
+    or source error says where itself; anything else is "WHERE: cannot read (why)"."""
     if isinstance(exc, (CastError, SourceError)):
         return str(exc)
-    if isinstance(exc, OSError):
-        return f"{where}: cannot read ({exc.strerror or exc})"
-    return f"{where}: {exc}"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    return f"{os.fspath(where)}: cannot {action} ({reason})"

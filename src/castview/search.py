@@ -16,7 +16,7 @@ Everything here is blocking and meant for a thread worker: long work reports
 
 For the player::
 
-    matches = search_recording(replay, "sudo", progress=cb, cancelled=cb)   # list[Match]
+    matches = search_recording(recording, "sudo", progress=cb, cancelled=cb)   # list[Match]
 
 For a fleet (the `grep` command, or a search screen)::
 
@@ -36,15 +36,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from .cast.model import CastError
+from .recording import Recording, cache_key, error_message
 from .search_index import IndexCancelled, SearchIndexStore, TextIndex
 from .sources.base import RecordingRef, Source, SourceError
 from .sources.catalog import RecordingSummary
-from .term.keyframes import Opener
 from .transcript import MAIN, LineVersion
 
 __all__ = [
     "Query", "Match", "SearchCancelled", "RecordingMatches", "search_recording", "search_index",
-    "open_index", "search_recordings", "ref_cache_key",
+    "open_index", "search_recordings",
 ]
 
 
@@ -163,57 +163,16 @@ def _add(found: dict[tuple, Match], v: LineVersion, start: int, end: int) -> Non
 
 # --------------------------------------------------------------------------- one recording
 
-@dataclass(frozen=True)
-class _Recording:
-    opener: Opener
-    key: str
-    size: int
-    mtime: float | None  # None: unknown (a remote Replay); the size alone must match
-    name: str
-
-
-def ref_cache_key(ref: RecordingRef) -> str:
-    """The cache key of a listed recording: the real path of a local file (as the keyframe
-    cache and `recording.Recording` keys it), the s3:// URL of an object."""
-    from .sources.s3_url import is_s3_url
-
-    return ref.location if is_s3_url(ref.location) else os.path.realpath(ref.location)
-
-
-def _resolve(recording: Any, size: int | None, mtime: float | None) -> _Recording:
-    """A Replay, a recording.Recording, or a path: what the index needs to know."""
-    from .term.keyframes import Replay
-
-    if isinstance(recording, Replay):
-        opener = recording._opener  # noqa: SLF001 - the Replay's own way to its bytes
-        key = recording.name
-        if (size is None or mtime is None) and os.path.isfile(key):
-            st = os.stat(key)
-            size = st.st_size if size is None else size
-            mtime = st.st_mtime if mtime is None else mtime
-        if size is None:
-            with opener() as f:
-                f.seek(0, 2)
-                size = f.tell()
-        return _Recording(opener, key, size, mtime, key)
-    if hasattr(recording, "opener") and hasattr(recording, "cache_key"):
-        return _Recording(recording.opener, recording.cache_key, recording.size, recording.mtime, recording.location)
-    path = os.fspath(recording)
-    st = os.stat(path)
-    return _Recording(lambda: open(path, "rb"), os.path.realpath(path), st.st_size, st.st_mtime, path)
-
-
-def open_index(recording: Any, *, cache_dir: str | os.PathLike[str] | None = None,
+def open_index(recording: Recording | str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None,
                progress: Callable[[int, int], None] | None = None,
-               cancelled: Callable[[], bool] | None = None,
-               size: int | None = None, mtime: float | None = None) -> TextIndex:
-    """The search index of one recording (a Replay, a recording.Recording, or a path),
-    from the cache or built now. Close it when done. Raises SearchCancelled, CastError,
-    OSError, SourceError."""
-    rec = _resolve(recording, size, mtime)
+               cancelled: Callable[[], bool] | None = None) -> TextIndex:
+    """The search index of one recording (a `recording.Recording`, or the path of a local
+    file), from the cache or built now. Close it when done. Raises SearchCancelled,
+    CastError, OSError, SourceError."""
+    rec = Recording.of(recording)
     store = SearchIndexStore(cache_dir if cache_dir is not None else _default_cache_dir())
     try:
-        index = store.open(rec.key, rec.size, rec.mtime, rec.opener, rec.name, progress, cancelled)
+        index = store.open(rec.cache_key, rec.size, rec.mtime, rec.opener, rec.location, progress, cancelled)
     except IndexCancelled:
         raise SearchCancelled() from None
     if index.built:
@@ -221,22 +180,20 @@ def open_index(recording: Any, *, cache_dir: str | os.PathLike[str] | None = Non
     return index
 
 
-def search_recording(recording: Any, pattern: str, regex: bool = False, ignore_case: bool = True, *,
+def search_recording(recording: Recording | str | os.PathLike[str], pattern: str, regex: bool = False,
+                     ignore_case: bool = True, *,
                      progress: Callable[[int, int], None] | None = None,
                      cancelled: Callable[[], bool] | None = None,
                      cache_dir: str | os.PathLike[str] | None = None,
-                     only_shown: bool = False, limit: int | None = None,
-                     size: int | None = None, mtime: float | None = None) -> list[Match]:
+                     only_shown: bool = False, limit: int | None = None) -> list[Match]:
     """Every match of `pattern` over the whole timeline of one recording, by time.
 
-    `recording` is a Replay (its file is indexed through its own opener; pass `size` and
-    `mtime` for a remote one), a recording.Recording, or a path. Blocking: call it from
-    a thread worker. Raises ValueError (bad pattern), SearchCancelled, CastError, OSError,
-    SourceError."""
+    `recording` is a `recording.Recording` (local or remote: its bytes are read through
+    its opener) or the path of a local file. Blocking: call it from a thread worker.
+    Raises ValueError (bad pattern), SearchCancelled, CastError, OSError, SourceError."""
     query = Query(pattern, regex, ignore_case, only_shown)
     query.compile()
-    with open_index(recording, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
-                    size=size, mtime=mtime) as index:
+    with open_index(recording, cache_dir=cache_dir, progress=progress, cancelled=cancelled) as index:
         return search_index(index, query, cancelled, limit)
 
 
@@ -278,10 +235,8 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
         with store.open(task.key, ref.size, ref.mtime, lambda: task.source.open(ref), ref.location) as index:
             matches = search_index(index, task.query)
             built = index.built
-    except CastError as exc:
-        return [], False, str(exc), _time.perf_counter() - started
-    except (OSError, SourceError, sqlite3.Error) as exc:
-        return [], False, f"{ref.location}: cannot read ({exc})", _time.perf_counter() - started
+    except (CastError, OSError, SourceError, sqlite3.Error) as exc:
+        return [], False, error_message(exc, ref.location), _time.perf_counter() - started
     return matches, built, None, _time.perf_counter() - started
 
 
@@ -339,7 +294,7 @@ def search_recordings(
         if rec.header is None or source is None:
             results[i] = RecordingMatches(rec, error=rec.error or f"{rec.ref.location}: not a readable recording")
             continue
-        pending.append((i, _Task(source, rec.ref, ref_cache_key(rec.ref), cache, query)))
+        pending.append((i, _Task(source, rec.ref, cache_key(rec.ref.location), cache, query)))
 
     ordered = _InOrder(results)
     done = len(results)

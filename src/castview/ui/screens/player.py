@@ -1123,6 +1123,7 @@ class PlayerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: Query, seq: int) -> None:
+        from ...recording import Recording
         from ...search import search_recording
 
         worker = get_current_worker()
@@ -1139,13 +1140,13 @@ class PlayerScreen(Screen[None]):
                 self.post_message(SearchProgressed(done, total, seq))
 
         ref = self.summary.ref
-        # A local file is looked at now (it may have grown); a remote one is as listed.
-        known = {} if os.path.isfile(replay.name) else {"size": ref.size, "mtime": ref.mtime}
         try:
+            # A local file is looked at now (it may have grown); a remote one is as listed.
+            recording = Recording.from_ref(ref, getattr(self.app, "source_for", lambda _label: None)(ref.source))
             matches = search_recording(
-                replay, query.pattern, query.regex, query.ignore_case, progress=progress,
+                recording, query.pattern, query.regex, query.ignore_case, progress=progress,
                 cancelled=lambda: worker.is_cancelled, cache_dir=self.app_settings().cache_dir,
-                only_shown=True, limit=MATCH_LIMIT + 1, **known)
+                only_shown=True, limit=MATCH_LIMIT + 1)
         except SearchCancelled:
             return
         except ValueError as exc:
