@@ -20,6 +20,9 @@ from .sanitize import printable, strip_controls
 from .sources.base import Source, SourceError
 from .sources.catalog import DAMAGED, LIVE, OK, Catalog, RecordingSummary, build_catalog
 from .sources.local import LocalSource
+from .recording import error_message
+
+READ_ERRORS = (CastError, OSError, SourceError)
 
 app = typer.Typer(
     add_completion=False,
@@ -310,12 +313,8 @@ def info_command(recording: str = typer.Argument(..., help="A .cast file or s3:/
         target = Recording.from_spec(recording, current_s3_options())
         with target.open_whole() as f:
             description = target.facts() | describe(f, target.location)
-    except SourceError as exc:
-        fail(str(exc))
-    except CastError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
     if as_json:
         out.print(json.dumps(description, ensure_ascii=True, indent=2), markup=False, highlight=False, soft_wrap=True)
     else:
@@ -332,12 +331,8 @@ def _open_replay(recording: str):
     try:
         target = Recording.from_spec(recording, current_s3_options())
         replay, fp = target.open_replay(store)
-    except SourceError as exc:
-        fail(str(exc))
-    except CastError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
     return replay, fp, store, target
 
 
@@ -370,8 +365,8 @@ def export_command(
     replay, _, _, _ = _open_replay(recording)
     try:
         playhead = replay.seek(t)
-    except SourceError as exc:
-        fail(str(exc))
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
     theme = Theme.from_asciicast(replay.header.theme) if replay.header.theme else None
     document = export(playhead.term, format, theme)
     if output is None:
@@ -381,7 +376,7 @@ def export_command(
         try:
             output.write_text(document, encoding="utf-8")
         except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror or exc})")
+            fail(error_message(exc, output, "write"))
         err.print(Text(f"castview: wrote {output} ({format}, screen at {fmt.clock(playhead.time)}, event {playhead.count})"))
 
 
@@ -406,8 +401,8 @@ def index_command(recordings: list[str] = typer.Argument(..., help="One or more 
             started = time.perf_counter()
             try:
                 replay.build(progress=lambda done, total: progress.update(task, completed=done, total=total), size=fp.size)
-            except SourceError as exc:
-                progress.console.print(Text(f"castview: {printable(str(exc))}", style="red"))
+            except READ_ERRORS as exc:
+                progress.console.print(Text(f"castview: {printable(error_message(exc, recording))}", style="red"))
                 status = 1
                 continue
             store.save(target.cache_key, fp, replay.index)
@@ -451,10 +446,8 @@ def cat_command(
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
     try:
         target = Recording.from_spec(recording, current_s3_options())
-    except SourceError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
     bar = _progress_bar("transcript") if target.size > (4 << 20) else None
     try:
         if bar is not None:
@@ -464,18 +457,16 @@ def cat_command(
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
         else:
             index = open_index(target, cache_dir=load_settings().cache_dir)
-    except CastError as exc:
-        fail(str(exc))
-    except (SourceError, SearchCancelled) as exc:
-        fail(str(exc) or "cancelled")
-    except OSError as exc:
-        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+    except SearchCancelled:
+        fail("cancelled")
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
     with index:
         if format == "jsonl":
             try:
                 rec = target.summary()
             except SourceError as exc:
-                fail(str(exc))
+                fail(error_message(exc, recording))
             meta = Metadata.from_header(rec.header, rec.node_id, target.location, rec.start_ns)
             lines = render_jsonl(index.transcript(), meta)
         else:
@@ -493,7 +484,7 @@ def cat_command(
             sys.stderr.close()  # `castview cat x | head`: the reader left; say nothing
             raise typer.Exit(0)
         except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror or exc})")
+            fail(error_message(exc, output, "write"))
 
 
 def match_json(rec: RecordingSummary, m: Any) -> dict[str, Any]:
@@ -632,7 +623,7 @@ def follow_command(
                                transcript=transcript, exit_after=exit_when_finished, interval=interval,
                                tty=sys.stdout.isatty())
     except OSError as exc:
-        fail(f"{recording}: cannot read ({exc.strerror or exc})")
+        fail(error_message(exc, recording))
     raise typer.Exit(status)
 
 
