@@ -68,7 +68,7 @@ def test_grep_json_lines(cache):
         assert r["node_id"] == "nHx4Tb1CNTRL"
         assert r["path"].endswith("2026-11-20T09:15:02.5Z.cast")
         assert r["user"] == "alice@example.com" and r["connection_id"]
-        assert r["match"] == "deploy notes" and "deploy notes" in r["line"]
+        assert r["match"] == "deploy notes" and "deploy notes" in r["text"]
         assert r["col_end"] - r["col_start"] == len("deploy notes")
         assert r["timestamp"].startswith("2026-11-20T09:15:")
 

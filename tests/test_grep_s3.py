@@ -46,7 +46,7 @@ def test_grep_a_bucket_then_again_from_the_cache(bucket):
     first = cli(bucket, "grep", "sudo", "s3://rec", "--json")
     assert first.returncode == 0, first.stderr
     records = [json.loads(line) for line in first.stdout.splitlines()]
-    assert [(r["node_id"], r["line"]) for r in records] == [
+    assert [(r["node_id"], r["text"]) for r in records] == [
         ("nHx4Tb1CNTRL", "alice@prod-db:~$ echo 'sudo systemctl restart nginx'"),
         ("nHx4Tb1CNTRL", "sudo systemctl restart nginx"),
     ]
@@ -61,6 +61,6 @@ def test_cat_an_object(bucket):
     result = cli(bucket, "cat", "s3://rec/nHx4Tb1CNTRL/2026-11-20T09:15:02.5Z.cast", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert records[0]["node"] == "nHx4Tb1CNTRL"
-    assert records[0]["recording"] == "s3://rec/nHx4Tb1CNTRL/2026-11-20T09:15:02.5Z.cast"
+    assert records[0]["node_id"] == "nHx4Tb1CNTRL"
+    assert records[0]["path"] == "s3://rec/nHx4Tb1CNTRL/2026-11-20T09:15:02.5Z.cast"
     assert any("deploy notes" in r["text"] and r["screen"] == "alternate" for r in records)

@@ -212,10 +212,10 @@ def test_cat_jsonl_lines_parse_and_carry_metadata(cache):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records and result.stdout.isascii()
     for record in records:
-        assert record["node"] == "nHx4Tb1CNTRL"
+        assert record["node_id"] == "nHx4Tb1CNTRL"
         assert record["user"] == "alice@example.com"
         assert record["ssh_user"] == "alice"
-        assert record["host"] == "alice-mbp.tail7f3e2.ts.net"
+        assert record["src_node"] == "alice-mbp.tail7f3e2.ts.net"
         assert record["connection_id"] == "ssh-conn-20261120T091501-8c1f2e4a7b"
         assert record["screen"] in ("main", "alternate")
         assert record["timestamp"].startswith("2026-11-20T09:15:")

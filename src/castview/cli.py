@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,9 +17,11 @@ from .cast.model import CastError
 from .config import bundled_samples
 from .sanitize import printable, strip_controls
 from .sources.base import Source, SourceError
-from .sources.catalog import DAMAGED, LIVE, OK, Catalog, RecordingSummary, build_catalog
+from .sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
 from .sources.local import LocalSource
 from .recording import error_message
+from .records import dumps, line_record, match_record, recording_record, who
+from .ui.catalog_view import DEFAULT_COLOURS, MARKS
 
 READ_ERRORS = (CastError, OSError, SourceError)
 
@@ -124,55 +125,11 @@ def make_sources(specs: list[str] | None) -> list[Source]:
     return sources
 
 
-def _who(rec: RecordingSummary) -> str:
-    return rec.header.who if rec.header else ""
-
-
 def _users(rec: RecordingSummary) -> str:
     if rec.header is None:
         return ""
     ssh, local = rec.header.ssh_user or "", rec.header.local_user or ""
     return ssh if ssh == local or not local else f"{ssh}→{local}"
-
-
-STATUS_MARK = {OK: "", LIVE: "● live", "truncated": "⚠ truncated", DAMAGED: "⚠ damaged"}
-
-
-def _where(rec: RecordingSummary) -> dict[str, Any]:
-    """The keys that say which recording a JSON object is about, in every command."""
-    return {"node_id": rec.node_id, "path": rec.ref.location, "source": rec.ref.source, "start": fmt_iso(rec.start_ns)}
-
-
-def summary_json(rec: RecordingSummary) -> dict[str, Any]:
-    h = rec.header
-    size = h.size if h else None
-    return {
-        **_where(rec),
-        "start_ns": rec.start_ns,
-        "duration": rec.duration,
-        "size": rec.ref.size,
-        "status": rec.status,
-        "error": rec.error,
-        "version": h.version if h else None,
-        "width": size.cols if size else None,
-        "height": size.rows if size else None,
-        "src_node": h.src_node if h else None,
-        "src_node_id": h.src_node_id if h else None,
-        "src_node_user": h.src_node_user if h else None,
-        "src_node_user_id": h.src_node_user_id if h else None,
-        "src_node_tags": h.src_node_tags if h else [],
-        "ssh_user": h.ssh_user if h else None,
-        "local_user": h.local_user if h else None,
-        "command": h.command if h else None,
-        "connection_id": h.connection_id if h else None,
-        "also_at": list(rec.also_at),
-    }
-
-
-def fmt_iso(ns: int) -> str:
-    from .sources.layout import format_ns
-
-    return format_ns(ns)
 
 
 def _fit(text: str, width: int) -> str:
@@ -217,11 +174,11 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
                 *([printable(rec.ref.location)] if paths else []),
                 fmt.duration(rec.duration),
                 fmt.size(rec.ref.size),
-                printable(_who(rec)),
+                printable(who(rec.header)),
                 printable((h.src_node or "").split(".")[0]) if h else "",
                 printable(_users(rec)),
                 printable(h.command or "") if h else printable(rec.error or ""),
-                STATUS_MARK.get(rec.status, rec.status),
+                MARKS[rec.status][0] if rec.status in MARKS else "",
             ])
         marked = any(row[-1] for row in rows[1:])
         # The status column only takes room in a group that has a mark.
@@ -233,10 +190,11 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
             cells = [cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
                      for i, (cell, w) in enumerate(zip(row, widths))]
             line = "  ".join(cells[:-1])
-            style = "bold" if r == 0 else ("red" if rows[r][-1] == STATUS_MARK[DAMAGED] else "")
+            status = group.recordings[r - 1].status if r else None
+            style = "bold" if r == 0 else ("red" if status == DAMAGED else "")
             body.append(line if row[-1] and r else line.rstrip(), style=style)
             if row[-1] and r:
-                body.append("  " + row[-1], style="green" if row[-1] == STATUS_MARK[LIVE] else "yellow")
+                body.append("  " + row[-1], style=DEFAULT_COLOURS[MARKS[status][1]])
             body.append("\n")
         out.print(body, soft_wrap=True, end="")
         out.print()
@@ -292,7 +250,7 @@ def ls_command(
         err.print(Text(f"castview: {printable(message)}", style="red"))
     if as_json:
         for rec in catalog.recordings:
-            out.print(json.dumps(summary_json(rec), ensure_ascii=True), markup=False, highlight=False, soft_wrap=True)
+            out.print(dumps(recording_record(rec)), markup=False, highlight=False, soft_wrap=True)
     elif not catalog.groups:
         out.print("No recordings found" + (" (see the errors above)." if catalog.errors else
                                            " that match the filters." if selection.active else "."))
@@ -312,11 +270,12 @@ def info_command(recording: str = typer.Argument(..., help="A .cast file or s3:/
     try:
         target = Recording.from_spec(recording, current_s3_options())
         with target.open_whole() as f:
-            description = target.facts() | describe(f, target.location)
+            found = describe(f, target.location)
+        description = recording_record(target.summary()) | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:
-        out.print(json.dumps(description, ensure_ascii=True, indent=2), markup=False, highlight=False, soft_wrap=True)
+        out.print(dumps(description, indent=2), markup=False, highlight=False, soft_wrap=True)
     else:
         print_description(out, description)
 
@@ -440,7 +399,7 @@ def cat_command(
     from .config import load_settings
     from .search import SearchCancelled, open_index
     from .recording import Recording
-    from .transcript import Metadata, render_jsonl, render_text
+    from .transcript import render_text
 
     if format not in ("text", "jsonl"):
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
@@ -464,11 +423,10 @@ def cat_command(
     with index:
         if format == "jsonl":
             try:
-                rec = target.summary()
+                about = recording_record(target.summary())
             except SourceError as exc:
                 fail(error_message(exc, recording))
-            meta = Metadata.from_header(rec.header, rec.node_id, target.location, rec.start_ns)
-            lines = render_jsonl(index.transcript(), meta)
+            lines = (dumps(line_record(about, line)) for line in index.transcript())
         else:
             lines = (strip_controls(line) for line in render_text(index.transcript(), times))
         try:
@@ -485,28 +443,6 @@ def cat_command(
             raise typer.Exit(0)
         except OSError as exc:
             fail(error_message(exc, output, "write"))
-
-
-def match_json(rec: RecordingSummary, m: Any) -> dict[str, Any]:
-    """One grep match for machines: where, who, when, and the line."""
-    h = rec.header
-    return {
-        **_where(rec),
-        "time": round(m.time, 6),
-        "timestamp": fmt_iso(rec.start_ns + round(m.time * 1e9)),
-        "screen": m.screen,
-        "row": m.row,
-        "col_start": m.col_start,
-        "col_end": m.col_end,
-        "line": m.line_text,
-        "match": m.text,
-        "shown": m.shown,
-        "user": h.src_node_user if h else None,
-        "ssh_user": h.ssh_user if h else None,
-        "local_user": h.local_user if h else None,
-        "host": h.src_node if h else None,
-        "connection_id": h.connection_id if h else None,
-    }
 
 
 @app.command("grep")
@@ -566,10 +502,11 @@ def grep_command(
             n_built += result.built
             if result.matches:
                 n_with += 1
+            about = recording_record(rec) if as_json and result.matches else None
             for m in result.matches:
                 n_matches += 1
-                if as_json:
-                    out.print(json.dumps(match_json(rec, m), ensure_ascii=True), markup=False, highlight=False, soft_wrap=True)
+                if about is not None:
+                    out.print(dumps(match_record(about, m)), markup=False, highlight=False, soft_wrap=True)
                     continue
                 line = Text()
                 line.append(printable(rec.node_id), style="magenta" if highlight else "")

@@ -52,7 +52,6 @@ def describe(f: BinaryIO, location: str) -> dict[str, Any]:
     result = scan(f, head)
     h, facts = head.header, result.facts
     return {
-        "version": h.version,
         "header": dict(h.raw),
         "header_raw": h.raw_text,
         "fields": {k: v for k, v in header_fields(h)},

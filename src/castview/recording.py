@@ -113,14 +113,10 @@ class Recording:
         return summarize(source, next(iter(source.refs())))
 
     def facts(self) -> dict[str, Any]:
-        """The fields of `info.describe` that come from where the file is, not what it holds."""
+        """What `info --json` says of the file besides the recording record: its mtime
+        and the start time its name carries (tsrecorder names files by it)."""
         ns = name_time_ns(self.name)
-        return {
-            "path": self.location,
-            "size": self.size,
-            "mtime": self.mtime,
-            "name_time": format_ns(ns) if ns is not None else None,
-        }
+        return {"mtime": self.mtime, "name_time": format_ns(ns) if ns is not None else None}
 
     def open_replay(self, store: IndexStore | None) -> tuple[Replay, Fingerprint]:
         """A Replay with its cached keyframe index, if the cache still describes the file.

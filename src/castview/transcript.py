@@ -34,7 +34,6 @@ started is not written again unless it changed.
 from __future__ import annotations
 
 import itertools
-import json
 from bisect import bisect_right
 import math
 import re
@@ -43,7 +42,7 @@ from itertools import compress, zip_longest
 from operator import ne
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 
-from .cast.model import OUTPUT, Event, Header, Problem
+from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
 from .term.keyframes import Opener, apply, onlcr
 from .term.render import clean_cell
@@ -137,30 +136,6 @@ class LineVersion(NamedTuple):
         while k < len(cols) - 1 and cols[k] == last:
             k += 1
         return cols[k] if cols[k] > last else last + 1
-
-
-class Metadata(NamedTuple):
-    """Who and where, attached to every jsonl record."""
-
-    node: str | None = None
-    recording: str | None = None
-    user: str | None = None
-    ssh_user: str | None = None
-    local_user: str | None = None
-    host: str | None = None
-    connection_id: str | None = None
-    start: int | None = None
-    """Start of the session, in nanoseconds since the epoch."""
-
-    @classmethod
-    def from_header(cls, header: Header | None, node: str | None = None, recording: str | None = None,
-                    start_ns: int | None = None) -> "Metadata":
-        if header is None:
-            return cls(node, recording, start=start_ns)
-        if start_ns is None and header.timestamp is not None:
-            start_ns = header.timestamp * 1_000_000_000
-        return cls(node, recording, header.src_node_user or None, header.ssh_user or None, header.local_user or None,
-                   header.src_node or None, header.connection_id or None, start_ns)
 
 
 # --------------------------------------------------------------------------- text of rows
@@ -822,31 +797,3 @@ def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterato
         yield f"[{clock(line.time)}] {line.text}" if times else line.text
     if frame is not None:
         yield "╰─"
-
-
-def jsonl_record(line: TranscriptLine, meta: Metadata) -> dict[str, Any]:
-    """One transcript line as a flat object for log pipelines (Splunk, Logstash)."""
-    from .sources.layout import format_ns
-
-    record: dict[str, Any] = {
-        "node": meta.node,
-        "recording": meta.recording,
-        "user": meta.user,
-        "ssh_user": meta.ssh_user,
-        "local_user": meta.local_user,
-        "host": meta.host,
-        "connection_id": meta.connection_id,
-        "time": round(line.time, 6),
-        "timestamp": format_ns(meta.start + round(line.time * 1e9)) if meta.start is not None else None,
-        "screen": line.screen,
-        "text": line.text,
-    }
-    if line.screen == ALTERNATE:
-        record["frame"] = line.frame
-        record["row"] = line.row
-    return record
-
-
-def render_jsonl(lines: Iterable[TranscriptLine], meta: Metadata) -> Iterator[str]:
-    for line in lines:
-        yield json.dumps(jsonl_record(line, meta), ensure_ascii=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from rich.text import Text
 
 from .. import formatting as fmt
+from ..records import who
 from ..sanitize import printable
 from ..sources.base import RecordingRef
 from ..sources.catalog import DAMAGED, LIVE, TRUNCATED, NodeGroup, RecordingSummary
 
 PENDING = "pending"
 
-MARKS = {
+MARKS = {  # status: (mark, the colour role it is drawn in); `castview ls` draws the same
     LIVE: ("● live", "success"),
     TRUNCATED: ("⚠ truncated", "warning"),
     DAMAGED: ("⚠ damaged", "error"),
@@ -65,12 +66,6 @@ def group_label(group: NodeGroup, total: int | None = None) -> Text:
     return text
 
 
-def who(rec: RecordingSummary) -> str:
-    if rec.header is None:
-        return ""
-    return rec.header.who or rec.header.ssh_user or ""
-
-
 def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None) -> Text:
     """`start  duration  size  [mark]  who`, columns aligned; the mark (damaged,
     truncated, live) comes before the name so a narrow screen still shows it. `colours`
@@ -91,7 +86,7 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
     if rec.status == PENDING:
         text.append("…", style="dim")
     else:
-        name = who(rec)
+        name = who(rec.header)
         text.append(printable(name) if name else printable(rec.ref.name), style="" if name else "dim")
         h = rec.header
         if h is not None and h.ssh_user and h.ssh_user != name:

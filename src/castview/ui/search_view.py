@@ -14,10 +14,10 @@ from typing import Sequence
 from rich.text import Text
 
 from .. import formatting as fmt
+from ..records import who
 from ..sanitize import printable
 from ..search import Match, Query
 from ..sources.catalog import RecordingSummary
-from .catalog_view import who
 
 REGEX_PREFIX = "re:"
 CONTEXT = 40
@@ -112,7 +112,7 @@ def recording_heading(rec: RecordingSummary, count: int | None = None) -> Text:
     text.append(printable(rec.node_id), style="bold")
     text.append("  ")
     text.append(fmt.local_time(rec.start_ns))
-    name = who(rec)
+    name = who(rec.header)
     if name:
         text.append("  ")
         text.append(printable(name))
