@@ -126,6 +126,10 @@ class Recording:
         return open_with_cache(self.opener, self.cache_key, self.size, self.mtime, store)
 
 
+READ_ERRORS = (CastError, OSError, SourceError)
+"""What opening or reading a recording raises; `error_message` words each for the user."""
+
+
 def cache_key(location: str) -> str:
     """The key a recording's caches (keyframes, search) are filed under: the real path of
     a local file, so two names of one file share them; the s3:// URL of an object."""

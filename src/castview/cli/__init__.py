@@ -1,0 +1,67 @@
+"""The `castview` command line: builds sources and hands them to a printer or the app.
+
+One module per command group; this one assembles them into the typer app. `main` is the
+`castview` entry point: a first argument that is not a command opens the app on it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .browse import open_command
+from .export import export_command, index_command
+from .follow import follow_command
+from .info import info_command
+from .listing import ls_command
+from .output import out
+from .transcript import cat_command, grep_command
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="Browse, replay, search and export SSH session recordings (asciicast, Tailscale tsrecorder).",
+)
+app.command("ls")(ls_command)
+app.command("info")(info_command)
+app.command("export")(export_command)
+app.command("index")(index_command)
+app.command("cat")(cat_command)
+app.command("grep")(grep_command)
+app.command("follow")(follow_command)
+app.command("open")(open_command)
+
+
+def version() -> str:
+    """The installed distribution's version (the package's own when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version as dist_version
+
+    try:
+        return dist_version("castview")
+    except PackageNotFoundError:
+        from .. import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"castview {version()}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                      help="Print castview's version and exit."),
+) -> None:
+    pass
+
+
+def main() -> None:
+    commands = {command.name for command in app.registered_commands}
+    args = sys.argv[1:]
+    if not args or (args[0] not in commands and args[0] not in ("--help", "-h", "--version")):
+        sys.argv.insert(1, "open")
+    app()

@@ -1,0 +1,33 @@
+"""`castview open` (and `castview`, `castview SOURCE...`): the app."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+
+from .options import SourcesArg, make_sources, s3_options
+
+
+@s3_options
+def open_command(
+    sources: Optional[list[str]] = SourcesArg,
+    theme: Optional[str] = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."),
+    speed: Optional[float] = typer.Option(None, "--speed", min=0.25, max=16.0, help="Playback speed, 0.25 to 16."),
+    idle_limit: Optional[float] = typer.Option(None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."),
+) -> None:
+    """Browse and play recordings in the terminal (the default command)."""
+    from dataclasses import replace
+
+    from ..config import load_settings
+    from ..ui.app import CastviewApp
+
+    settings = load_settings()
+    changes: dict[str, Any] = {}
+    if theme is not None:
+        changes["theme"] = theme
+    if speed is not None:
+        changes["speed"] = speed
+    if idle_limit is not None:
+        changes["idle_limit"] = idle_limit or None
+    CastviewApp(make_sources(sources), replace(settings, **changes)).run()

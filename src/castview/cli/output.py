@@ -1,0 +1,64 @@
+"""What the commands print: the two consoles, messages on stderr, JSON records, files.
+
+Text from a recording is only ever printed as `Text` objects or with `markup=False`:
+a user name like `[link=https://evil]x[/link]` must reach the terminal as those characters.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterable, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from ..records import dumps
+from ..recording import error_message
+from ..sanitize import printable
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def say(message: str, style: str = "red", console: Console | None = None) -> None:
+    """One `castview: ...` line on stderr (or on a progress bar's console, above the bar)."""
+    (console or err).print(Text(f"castview: {printable(message)}", style=style), soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    say(message)
+    raise typer.Exit(code)
+
+
+def print_record(record: dict[str, Any], indent: int | None = None) -> None:
+    out.print(dumps(record, indent), markup=False, highlight=False, soft_wrap=True)
+
+
+def write_out(chunks: Iterable[str], output: Path | None) -> None:
+    """Write text to stdout, or to the file `output`; a reader that leaves early
+    (`castview cat x | head`) ends the command quietly."""
+    try:
+        if output is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            with open(output, "w", encoding="utf-8") as f:
+                f.writelines(chunks)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader left: say nothing
+        raise typer.Exit(0)
+    except OSError as exc:
+        fail(error_message(exc, output or "stdout", "write"))
+
+
+def progress_bar(label: str) -> Any:
+    """A transient progress bar on stderr, or None when stderr is not a terminal."""
+    if not err.is_terminal:
+        return None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
+                    console=err, transient=True)
