@@ -1,44 +1,14 @@
-"""Byte offsets and times of a recording's events, and the facts a full scan learns.
-
-Built incrementally from an EventScanner so a growing recording extends its index
-instead of rebuilding it; `events_until(t)` is a bisect, never a scan.
-"""
+"""The facts a full scan of a recording learns (`castview info`, the player's details):
+events by code, markers, resizes, output bytes, and every problem line."""
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from .model import MARKER, OUTPUT, RESIZE, Event, Problem, Size, parse_size
-from .reader import CastHead, EventScanner, Located, ScanState
-
-
-@dataclass
-class EventIndex:
-    """Parallel arrays, one entry per event: file offset, absolute time, code."""
-
-    offsets: array = field(default_factory=lambda: array("q"))
-    times: array = field(default_factory=lambda: array("d"))
-    codes: list[str] = field(default_factory=list)
-
-    def add(self, located: Located) -> None:
-        self.offsets.append(located.offset)
-        self.times.append(located.event.time)
-        self.codes.append(located.event.code)
-
-    def __len__(self) -> int:
-        return len(self.times)
-
-    @property
-    def duration(self) -> float:
-        return self.times[-1] if self.times else 0.0
-
-    def count_at(self, t: float) -> int:
-        """How many events have time <= t: the screen at t is those events applied."""
-        return bisect_right(self.times, t)
+from .reader import CastHead, EventScanner
 
 
 @dataclass
@@ -77,18 +47,15 @@ class RecordingFacts:
 
 @dataclass
 class ScanResult:
-    index: EventIndex
     facts: RecordingFacts
     problems: list[Problem]
     incomplete_tail: bool
-    state: ScanState
 
 
 def scan(f: BinaryIO, head: CastHead) -> ScanResult:
-    """Scan a whole recording once, building its index and facts."""
+    """Scan a whole recording once for its facts."""
     scanner = EventScanner(f, head)
-    index, facts = EventIndex(), RecordingFacts()
+    facts = RecordingFacts()
     for located in scanner:
-        index.add(located)
         facts.add(located.event)
-    return ScanResult(index, facts, list(head.problems) + scanner.problems, scanner.incomplete_tail, scanner.state)
+    return ScanResult(facts, list(head.problems) + scanner.problems, scanner.incomplete_tail)

@@ -102,6 +102,3 @@ class CastviewApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-
-def run(sources: Sequence[Source], settings: Settings | None = None) -> None:
-    CastviewApp(sources, settings).run()
