@@ -76,7 +76,7 @@ def _kv_table(rows: list[tuple[str, Any]]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(printable(str(key)), printable(str(value)))
+        table.add_row(Text(printable(str(key))), Text(printable(str(value))))  # a str cell would be read as markup
     return table
 
 
