@@ -1,0 +1,61 @@
+"""Exports never write through a planted symlink or over an existing file."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from castview.safe_write import replace_file, write_new
+
+
+def test_a_free_name_is_used_as_is(tmp_path: Path) -> None:
+    path = write_new(tmp_path, "rec-0m00.6s", ".txt", b"screen")
+    assert path == tmp_path / "rec-0m00.6s.txt"
+    assert path.read_bytes() == b"screen"
+
+
+def test_a_planted_dangling_symlink_is_not_written_through(tmp_path: Path) -> None:
+    victim = tmp_path / "elsewhere" / "victim"
+    victim.parent.mkdir()
+    (tmp_path / "rec-0m00.6s.txt").symlink_to(victim)
+    path = write_new(tmp_path, "rec-0m00.6s", ".txt", b"screen")
+    assert path == tmp_path / "rec-0m00.6s-1.txt"
+    assert not victim.exists()
+    assert path.read_bytes() == b"screen"
+
+
+def test_a_symlink_to_an_existing_file_leaves_it_untouched(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "x.txt").symlink_to(victim)
+    (tmp_path / "x-1.txt").write_bytes(b"older export")
+    path = write_new(tmp_path, "x", ".txt", b"screen")
+    assert path.name == "x-2.txt"
+    assert victim.read_bytes() == b"precious"
+    assert (tmp_path / "x-1.txt").read_bytes() == b"older export"
+
+
+def test_replace_file_replaces_a_symlink_instead_of_following_it(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    out = tmp_path / "out.svg"
+    out.symlink_to(victim)
+    replace_file(out, b"<svg/>")
+    assert victim.read_bytes() == b"precious"
+    assert not out.is_symlink()
+    assert out.read_bytes() == b"<svg/>"
+
+
+def test_replace_file_leaves_no_temporary_file_behind_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "a-directory"
+    target.mkdir()
+    with pytest.raises(OSError):
+        replace_file(target, b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]
+
+
+def test_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    replace_file(tmp_path / "a", b"1")
+    assert (tmp_path / "a").stat().st_mode & 0o777 == 0o666 & ~mask
