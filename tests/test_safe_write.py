@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from castview.safe_write import replace_file, write_new
+from castview.safe_write import replacing, write_new
 
 
 def test_a_free_name_is_used_as_is(tmp_path: Path) -> None:
@@ -35,27 +35,46 @@ def test_a_symlink_to_an_existing_file_leaves_it_untouched(tmp_path: Path) -> No
     assert (tmp_path / "x-1.txt").read_bytes() == b"older export"
 
 
-def test_replace_file_replaces_a_symlink_instead_of_following_it(tmp_path: Path) -> None:
+def test_replacing_replaces_a_symlink_instead_of_following_it(tmp_path: Path) -> None:
     victim = tmp_path / "victim"
     victim.write_bytes(b"precious")
     out = tmp_path / "out.svg"
     out.symlink_to(victim)
-    replace_file(out, b"<svg/>")
+    with replacing(out) as f:
+        f.write("<svg/>")
     assert victim.read_bytes() == b"precious"
     assert not out.is_symlink()
-    assert out.read_bytes() == b"<svg/>"
+    assert out.read_text() == "<svg/>"
 
 
-def test_replace_file_leaves_no_temporary_file_behind_on_failure(tmp_path: Path) -> None:
+def test_replacing_leaves_no_temporary_file_behind_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "a-directory"
     target.mkdir()
     with pytest.raises(OSError):
-        replace_file(target, b"data")
+        with replacing(target) as f:
+            f.write("data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]
 
 
 def test_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0o022)
     os.umask(mask)
-    replace_file(tmp_path / "a", b"1")
+    with replacing(tmp_path / "a") as f:
+        f.write("1")
     assert (tmp_path / "a").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_export_to_a_planted_symlink_replaces_the_link(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    sample = next((Path(__file__).parent.parent / "sample_casts").rglob("*.cast"))
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    out = tmp_path / "frame.txt"
+    out.symlink_to(victim)
+    done = subprocess.run([sys.executable, "-c", "from castview.cli import main; main()", "export", str(sample),
+                           "--at", "end", "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text() == "precious"
+    assert not out.is_symlink() and out.read_text().strip()

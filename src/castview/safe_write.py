@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, TextIO
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 MAX_TRIES = 10_000
@@ -43,15 +45,16 @@ def write_new(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
     raise FileExistsError(f"{directory / stem}{suffix}: {MAX_TRIES} files of that name already exist")
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `data` as the file `path` names, atomically: a temporary file in the same
-    directory renamed over it, so a symlink at `path` is replaced, not written through.
-    Raises OSError."""
+@contextmanager
+def replacing(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text file that becomes `path` when the block ends without an error: a temporary
+    file in the same directory renamed over it, so a symlink at `path` is replaced, not
+    written through, and a failed write leaves `path` as it was. Raises OSError."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with os.fdopen(fd, "w", encoding=encoding) as f:
+            yield f
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:

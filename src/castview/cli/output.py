@@ -14,8 +14,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from ..records import dumps
 from ..recording import error_message
+from ..records import dumps
+from ..safe_write import replacing
 from ..sanitize import printable
 
 out = Console(highlight=False, soft_wrap=False)
@@ -45,7 +46,7 @@ def write_out(chunks: Iterable[str], output: Path | None) -> None:
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         else:
-            with open(output, "w", encoding="utf-8") as f:
+            with replacing(output) as f:
                 f.writelines(chunks)
     except BrokenPipeError:
         sys.stderr.close()  # the reader left: say nothing
