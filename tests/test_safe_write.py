@@ -68,7 +68,7 @@ def test_export_to_a_planted_symlink_replaces_the_link(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    sample = next((Path(__file__).parent.parent / "sample_casts").rglob("*.cast"))
+    sample = Path(__file__).parent.parent / "sample_casts" / "nHx4Tb1CNTRL" / "2026-11-20T09:15:02Z.cast"
     victim = tmp_path / "victim"
     victim.write_text("precious")
     out = tmp_path / "frame.txt"
