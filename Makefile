@@ -24,7 +24,7 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 samples: install
-	$(BIN)/python scripts/record_samples.py --out sample_casts
+	$(BIN)/python scripts/record_samples.py --out src/castview/data/sample_casts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis src/*.egg-info

@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from test_ui_helpers import PUBLIC
+from tmux_app import TmuxApp
 
 pytestmark = pytest.mark.tmux
 
 CASTVIEW = Path(sys.executable).parent / "castview"
-
-
-class Tmux:
-    def __init__(self, tmp_path: Path, width: int = 80, height: int = 24) -> None:
-        self.socket = f"castview-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.tmp = tmp_path
-        self.width, self.height = width, height
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
-
-    def start(self, command: str) -> None:
-        # COLUMNS/LINES (set under pytest) would pin Textual's idea of the terminal size.
-        env = (f"env -u COLUMNS -u LINES TZ=UTC CASTVIEW_CACHE_DIR={self.tmp / 'cache'} CASTVIEW_CONFIG_DIR={self.tmp / 'config'} "
-               f"TERM=xterm-256color")
-        subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y",
-             str(self.height), f"cd {self.tmp} && {env} {command}; echo CASTVIEW-EXITED-$?; sleep 30"],
-            check=True,
-        )
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", key)
-            time.sleep(0.15)
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if needle in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared; the screen:\n{screen}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -66,7 +23,7 @@ def tmux(tmp_path):
         pytest.skip("tmux is not installed")
     if not CASTVIEW.exists():
         pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = Tmux(tmp_path)
+    session = TmuxApp(tmp_path)
     yield session
     session.close()
 

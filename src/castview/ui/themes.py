@@ -3,8 +3,9 @@
 A theme is a TOML file (see themes/castview-dark.toml, meant to be copied and edited):
 `name`, `dark`, a `[colors]` table of Textual theme colours, an optional `[variables]`
 table, and a `[terminal]` table (foreground, background, cursor, 16-colour palette).
-Bundled themes live in the top-level `themes/` folder; a user's own in
-`config_dir()/themes/`, which win over bundled ones of the same name.
+Bundled themes are package data (src/castview/data/themes/, which a checkout's `themes/`
+links to); a user's own live in `config_dir()/themes/` and win over bundled ones of the
+same name.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme as TextualTheme
 
+from ..bundled import THEMES, bundled_dir
 from ..config import config_dir
 from ..sanitize import printable
 from ..term.render import Theme as TerminalTheme
@@ -44,14 +46,8 @@ class LoadedTheme:
 
 
 def bundled_themes_dir() -> Path:
-    """The top-level themes/ folder, found by walking up from the package (a checkout or
-    an editable install), else a themes/ folder inside the package."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "themes"
-        if candidate.is_dir() and any(candidate.glob("castview-*.toml")):
-            return candidate
-    return here.parent / "themes"
+    """The theme files shipped in the package (a checkout's themes/ links to them)."""
+    return bundled_dir(THEMES)
 
 
 def user_themes_dir() -> Path:
