@@ -17,7 +17,9 @@ install: $(BIN)/castview
 run: install
 	$(BIN)/castview $(ARGS)
 
+# Lint first: a style or layering error fails in seconds, before the suite's minutes.
 test: install
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install

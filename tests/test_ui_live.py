@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from live_writer import RECORDING, SAMPLES, LiveWriter, StraightReplay
-from test_ui_helpers import anyio_backend, settle, ui_env, view_text, wait_for  # noqa: F401
+from test_ui_helpers import settle, view_text, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -320,7 +320,8 @@ async def test_replaced_and_truncated_files_are_reloaded_with_a_notice(ui_env, t
         shutil.copy(OTHER, staging)
         os.replace(staging, target)
         other = StraightReplay(OTHER)
-        await wait_for(pilot, lambda: notified(app, "Recording reloaded", "replaced"), timeout=APPEAR, what="the notice")
+        await wait_for(pilot, lambda: notified(app, "Recording reloaded", "replaced"), timeout=APPEAR,
+                       what="the notice")
         await wait_for(pilot, lambda: player.replay is not first and player.count == len(other.events),
                        timeout=10, what="the new recording")
         await settle(pilot, player)
@@ -336,7 +337,8 @@ async def test_replaced_and_truncated_files_are_reloaded_with_a_notice(ui_env, t
         second = player.replay
         with open(target, "r+b") as f:
             f.truncate(len(half))
-        await wait_for(pilot, lambda: notified(app, "Recording reloaded", "truncated"), timeout=APPEAR, what="the notice")
+        await wait_for(pilot, lambda: notified(app, "Recording reloaded", "truncated"), timeout=APPEAR,
+                       what="the notice")
         await wait_for(pilot, lambda: player.replay is not second, what="the reload")
         await settle(pilot, player)
         assert player.replay.event_count == 29
@@ -395,11 +397,10 @@ async def test_recording_opened_before_its_header_is_complete(ui_env, tmp_path):
 # -- S3: listed again on r and on an interval ------------------------------------------
 async def test_s3_new_objects_show_on_r_and_on_the_refresh_interval(ui_env, tmp_path, monkeypatch):
     pytest.importorskip("moto")
-    from s3_server import ADMIN_KEY, ADMIN_SECRET, MotoS3
-
     from castview.config import load_settings
     from castview.sources.s3 import S3Options, S3Source
     from castview.ui.app import CastviewApp
+    from s3_server import ADMIN_KEY, ADMIN_SECRET, MotoS3
 
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(key)

@@ -7,9 +7,10 @@ for an opener, a cache key, a size and an mtime, and never care where the bytes 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .layout import format_ns, name_time_ns
 from .s3_url import is_s3_url
@@ -52,7 +53,7 @@ class Target:
         }
 
 
-def resolve_target(spec: str | os.PathLike[str], s3: "S3Options | None" = None) -> Target:
+def resolve_target(spec: str | os.PathLike[str], s3: S3Options | None = None) -> Target:
     """Raises SourceError for S3 failures and bad URLs, OSError for local ones."""
     if is_s3_url(spec):
         from .s3 import local_copy, open_url
