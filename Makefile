@@ -20,6 +20,7 @@ run: install
 # Lint first: a style or layering error fails in seconds, before the suite's minutes.
 test: install
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -193,16 +191,6 @@ def test_read_tail_of_truncated_v2():
 ])
 def test_parse_size(text, rows_first, expected):
     assert parse_size(text, rows_first) == (tuple(expected) if expected else None)
-
-
-def test_cast_layer_imports_no_ui_or_io_libraries():
-    code = (
-        "import sys, castview.cast.reader, castview.cast.index, castview.cast.model;"
-        "bad = [m for m in ('textual', 'boto3', 'watchfiles', 'botocore') if m in sys.modules];"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 _HEADERS = st.sampled_from([b'{"version":2,"width":80,"height":24}\n', b'{"version":3,"term":{"cols":80,"rows":24}}\n',
