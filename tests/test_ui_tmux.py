@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -18,6 +19,18 @@ CASTVIEW = Path(sys.executable).parent / "castview"
 
 
 @pytest.fixture
+def recordings(tmp_path) -> Path:
+    """The public recordings under a long path (the metadata pane must wrap it well, wherever
+    the checkout lives), an hour old (a file modified within a minute would be live)."""
+    copy = tmp_path / "a-directory-name-long-enough-that-the-metadata-pane-has-to-wrap-it" / "public"
+    shutil.copytree(PUBLIC, copy)
+    an_hour_ago = time.time() - 3600
+    for path in copy.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return copy
+
+
+@pytest.fixture
 def tmux(tmp_path):
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
@@ -28,10 +41,10 @@ def tmux(tmp_path):
     session.close()
 
 
-def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path):
+def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path, recordings):
     from castview.term.keyframes import Replay
 
-    recording = PUBLIC / "termtosvg-htop.cast"
+    recording = recordings / "termtosvg-htop.cast"
     tmux.start(f"{CASTVIEW} {recording}")
     tmux.wait_for("idle≤2s")  # the player is up (the file was opened directly)
     # pause: whatever the state, get to a paused player
@@ -67,8 +80,8 @@ def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path):
     tmux.wait_for("CASTVIEW-EXITED-0")
 
 
-def test_the_browser_at_80x24_then_a_resize(tmux, tmp_path):
-    tmux.start(f"{CASTVIEW} {PUBLIC}")
+def test_the_browser_at_80x24_then_a_resize(tmux, recordings):
+    tmux.start(f"{CASTVIEW} {recordings}")
     screen = tmux.wait_for("11 recordings")
     assert "termtosvg-htop.cast" in screen
     assert all(len(line) <= 80 for line in screen.split("\n"))
