@@ -23,10 +23,19 @@ from ..sanitize import printable
 from ..term.render import Theme as TerminalTheme
 
 DEFAULT_THEME = "castview-dark"
-LIGHT_THEME = "castview-light"
 COLOR_KEYS = (
     "primary", "secondary", "accent", "foreground", "background", "surface", "panel",
     "boost", "warning", "error", "success",
+)
+# The palette of a light theme file without a [terminal] table, and of Textual's light themes.
+_LIGHT = TerminalTheme(
+    fg="#2e3436",
+    bg="#fdfdfd",
+    cursor="#2e3436",
+    palette=(
+        "#2e3436", "#c01c28", "#26a269", "#a2734c", "#12488b", "#a347ba", "#2aa1b3", "#d0cfcc",
+        "#5e5c64", "#f66151", "#33d17a", "#c88800", "#2a7bde", "#c061cb", "#33c7de", "#ffffff",
+    ),
 )
 
 
@@ -90,7 +99,7 @@ def parse_theme(path: Path, text: str) -> LoadedTheme:
         raise ThemeError(f"{path}: dark must be true or false")
     terminal = data.get("terminal")
     if terminal is None:
-        terminal_theme = TerminalTheme.default() if dark else _light_terminal()
+        terminal_theme = TerminalTheme.default() if dark else _LIGHT
     else:
         if not isinstance(terminal, dict):
             raise ThemeError(f"{path}: [terminal] must be a table")
@@ -137,21 +146,6 @@ def discover(dirs: list[Path] | None = None) -> tuple[dict[str, LoadedTheme], li
                 continue
             themes[loaded.name] = loaded
     return themes, errors
-
-
-_LIGHT = TerminalTheme(
-    fg="#2e3436",
-    bg="#fdfdfd",
-    cursor="#2e3436",
-    palette=(
-        "#2e3436", "#c01c28", "#26a269", "#a2734c", "#12488b", "#a347ba", "#2aa1b3", "#d0cfcc",
-        "#5e5c64", "#f66151", "#33d17a", "#c88800", "#2a7bde", "#c061cb", "#33c7de", "#ffffff",
-    ),
-)
-
-
-def _light_terminal() -> TerminalTheme:
-    return _LIGHT
 
 
 def terminal_theme_for(name: str, themes: dict[str, LoadedTheme], dark: bool) -> TerminalTheme:
