@@ -17,14 +17,17 @@ install: $(BIN)/castview
 run: install
 	$(BIN)/castview $(ARGS)
 
+# Lint first: a style or layering error fails in seconds, before the suite's minutes.
 test: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run_all.py
 
 samples: install
-	$(BIN)/python scripts/record_samples.py --out sample_casts
+	$(BIN)/python scripts/record_samples.py --out src/castview/data/sample_casts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis src/*.egg-info

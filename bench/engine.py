@@ -9,6 +9,7 @@ same output: what a player without castview's engine would have to do to reach a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import resource
 import statistics
@@ -22,11 +23,10 @@ import pyte
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_hour import generate  # noqa: E402
-
 from castview.cast.reader import EventScanner, read_head  # noqa: E402
 from castview.term.index_store import IndexStore, cache_key, open_cached  # noqa: E402
 from castview.term.render import row_segments  # noqa: E402
+from gen_hour import generate  # noqa: E402
 
 BASELINE_MB = 8.0  # stock pyte is slow: it replays this much output, and is extrapolated
 
@@ -42,10 +42,9 @@ def stock_pyte_rate(path: Path, limit_bytes: float) -> tuple[float, float]:
         for located in EventScanner(f, head):
             event = located.event
             if event.code == "o":
-                try:
+                # stock pyte raises on some private CSI; the baseline goes on
+                with contextlib.suppress(Exception):
                     stream.feed(event.data)
-                except Exception:  # stock pyte raises on some private CSI; the baseline goes on
-                    pass
                 fed += len(event.data)
             elif event.code == "r":
                 cols, rows = (int(v) for v in event.data.split("x"))

@@ -21,7 +21,10 @@ HEADER = {
     "srcNodeUserID": 30585448562688899, "srcNodeUser": "bench@example.com", "sshUser": "root",
     "localUser": "root", "connectionID": "bench-connection",
 }
-WORDS = "error warn info debug request response cache miss hit user alice bob nginx sshd kernel disk".split()
+WORDS = [
+    "error", "warn", "info", "debug", "request", "response", "cache", "miss", "hit", "user", "alice", "bob", "nginx",
+    "sshd", "kernel", "disk",
+]
 
 
 def log_lines(rng: random.Random, n: int) -> str:

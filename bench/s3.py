@@ -25,13 +25,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from gen_hour import generate  # noqa: E402
-
+from castview.recording import Recording  # noqa: E402
 from castview.sources.catalog import build_catalog  # noqa: E402
 from castview.sources.s3 import S3Options, S3Source  # noqa: E402
-from castview.recording import Recording  # noqa: E402
 from castview.term.index_store import open_cached, open_with_cache  # noqa: E402
 from castview.term.render import row_segments  # noqa: E402
+from gen_hour import generate  # noqa: E402
 
 BUCKET = "bench"
 HOUR_KEY = "nHOURxCNTRL/2026-01-01T00:00:00Z.cast"

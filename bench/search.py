@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ CASTVIEW = Path(sys.executable).parent / "castview"
 def make_fleet(root: Path, count: int) -> int:
     """Copies of the samples in a tsrecorder layout: 20 nodes, one file per session."""
     casts = sorted(SAMPLES.glob("*/*.cast"))
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     size = 0
     for i in range(count):
         node = root / f"n{i % 20:02d}Fleet{i % 7}CNTRL"
@@ -51,7 +51,9 @@ def grep(pattern: str, tree: Path, cache: Path, *extra: str) -> tuple[float, str
     env = {**os.environ, "CASTVIEW_CACHE_DIR": str(cache)}
     env.pop("TSRECORDER_DST", None)
     started = time.perf_counter()
-    result = subprocess.run([str(CASTVIEW), "grep", pattern, str(tree), *extra], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [str(CASTVIEW), "grep", pattern, str(tree), *extra], capture_output=True, text=True, env=env
+    )
     elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1):
         raise SystemExit(f"castview grep failed: {result.stderr}")
@@ -92,7 +94,8 @@ def fleet(count: int) -> None:
         regex, out, _ = grep(r"ERROR web\[\d+\]", tree, cache, "--regex")
         print(f"  castview grep --regex (cached):           {regex:6.2f} s   ({len(out.splitlines())} matches)")
         filtered, out, _ = grep("exit", tree, cache, "--user", "bob", "--since", "2026-11-10")
-        print(f"  castview grep exit --user bob --since (cached): {filtered:6.2f} s   ({len(out.splitlines())} matches)")
+        print(f"  castview grep exit --user bob --since (cached): {filtered:6.2f} s   "
+              f"({len(out.splitlines())} matches)")
         index_mb = sum(f.stat().st_size for f in (cache / "search").glob("*.sqlite")) / 1e6
         print(f"  search indexes: {index_mb:.1f} MB")
         print("  first search through the API (index build dominates):")
@@ -103,7 +106,7 @@ def fleet(count: int) -> None:
 
 
 def hour(path: Path) -> None:
-    from castview.search import open_index, search_index, Query, search_recording
+    from castview.search import Query, open_index, search_index, search_recording
 
     if not path.exists():
         subprocess.run([sys.executable, str(ROOT / "bench" / "gen_hour.py"), str(path)], check=True)

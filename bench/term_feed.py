@@ -20,6 +20,7 @@ Each figure is the median of ``--runs`` runs. Prints MB/s and the ratio.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -33,9 +34,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from castview.term.screen import Terminal  # noqa: E402
 
-WORDS = ("the quick brown fox jumps over lazy dog lorem ipsum dolor sit amet "
-         "consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
-         "et dolore magna aliqua /usr/lib/python3 README.md config.yaml 2024-11-25").split()
+WORDS = [
+    "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "lorem", "ipsum", "dolor", "sit", "amet",
+    "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore",
+    "magna", "aliqua", "/usr/lib/python3", "README.md", "config.yaml", "2024-11-25",
+]
 
 
 def gen_plain(n: int, rng: random.Random) -> str:
@@ -117,10 +120,8 @@ def run_pyte(chunks: list[str], cols: int, rows: int) -> float:
     stream = pyte.Stream(screen)
     t0 = time.perf_counter()
     for c in chunks:
-        try:
+        with contextlib.suppress(Exception):
             stream.feed(c)
-        except Exception:
-            pass
     return time.perf_counter() - t0
 
 

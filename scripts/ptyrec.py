@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import errno
 import fcntl
 import json
@@ -215,10 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             except InterruptedError:
                 ready = []
             if sig_r in ready:
-                try:
+                with contextlib.suppress(BlockingIOError):
                     os.read(sig_r, 512)
-                except BlockingIOError:
-                    pass
             while pending:
                 s = pending.pop(0)
                 if s == signal.SIGWINCH and not args.no_pty:

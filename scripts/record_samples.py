@@ -40,12 +40,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from gojson import go_json  # noqa: E402
+
 PTYREC = HERE / "ptyrec.py"
 CASTCAT = HERE / "castcat.py"
 SOCKET = "castview-rec"
@@ -363,9 +364,11 @@ def drive_bash_unicode(p: Pane) -> None:
     p.settle(1.0)
     p.line("ls -F --color=always demo/")
     p.line("echo 日本語のテキスト ok")
-    p.line(r"printf 'beer \U1F37A  thumbs \U1F44D\U1F3FD  family \U1F468\u200d\U1F469\u200d\U1F467\u200d\U1F466\n'", fast=True)
+    p.line(r"printf 'beer \U1F37A  thumbs \U1F44D\U1F3FD  family \U1F468\u200d\U1F469\u200d\U1F467\u200d\U1F466\n'",
+           fast=True)
     p.line(r"printf 'combining: cafe\u0301  precomposed: caf\u00e9\n'", fast=True)
-    p.line(r"""bar=''; for i in $(seq 0 5 100); do printf '\rprogress %3d%% [%-20s]' $i "$bar"; bar="$bar#"; sleep 0.05; done; echo""",
+    p.line(r"""bar=''; for i in $(seq 0 5 100); do printf '\rprogress %3d%% [%-20s]' $i "$bar"; """
+           r"""bar="$bar#"; sleep 0.05; done; echo""",
            fast=True, wait=1.5)
     p.sleep(0.8)
     p.snapshot()
@@ -585,8 +588,9 @@ def sessions() -> list[Session]:
         "invalid UTF-8 bytes (written as `\\ufffd` escapes, as Go does), "
         "a `\\r` progress bar, `clear`, a command typed with backspace corrections, sudo-looking text",
         ssh_header("2026-11-20T09:15:02Z", ALICE, "alice", "alice", cid_a),
-        drive_bash_unicode, expect=("日本語のテキスト", "🍺", "\ufffd\ufffd, lone", "progress 100% [####################]",
-                                    "sudo systemctl restart nginx")))
+        drive_bash_unicode,
+        expect=("日本語のテキスト", "🍺", "\ufffd\ufffd, lone", "progress 100% [####################]",
+                "sudo systemctl restart nginx")))
     S.append(Session(
         "nano", PROD_DB, "2026-11-20T09:15:02.5Z", "nano",
         "edit notes.txt in nano (type lines incl. 完了 ✓, move, ^O save, ^X exit), then `cat` it. "

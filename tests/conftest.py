@@ -1,8 +1,10 @@
-"""Shared fixtures."""
+"""Fixtures shared by the test modules (helpers that are not fixtures live in their own
+modules: test_ui_helpers, live_writer, s3_server, tmux_oracle, tmux_app)."""
 
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -19,3 +21,23 @@ def tmux_oracle():
         yield oracle
     finally:
         oracle.close()
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+def ui_env(tmp_path, monkeypatch):
+    """UTC, an empty config dir, a temporary cache dir and export dir."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setenv("CASTVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CASTVIEW_CONFIG_DIR", str(tmp_path / "config"))
+    for key in ("CASTVIEW_THEME", "CASTVIEW_SPEED", "CASTVIEW_IDLE_LIMIT"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / "exports").mkdir()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()

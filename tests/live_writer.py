@@ -108,7 +108,7 @@ class LiveWriter(threading.Thread):
             self._pause(self.partial_pause)
             f.write(self.header_line[half:])
             previous = 0.0
-            for n, (line, t) in enumerate(zip(self.lines, self.times), 1):
+            for n, (line, t) in enumerate(zip(self.lines, self.times, strict=True), 1):
                 self._pause(min(max(0.0, t - previous), self.max_gap) / self.speed)
                 previous = t
                 if self._halt.is_set():

@@ -18,13 +18,15 @@ import random
 import sys
 import threading
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
 ADMIN_KEY, ADMIN_SECRET = "testing", "testing"
+# Headers of the upstream response that the proxy sets itself.
+HOP_BY_HOP = ("connection", "keep-alive", "transfer-encoding", "content-length", "server", "date")
 
 
 def _server_class() -> type:
@@ -62,7 +64,7 @@ class MotoS3:
         self._server = _server_class()(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint = ""
 
-    def start(self) -> "MotoS3":
+    def start(self) -> MotoS3:
         import logging
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
@@ -101,7 +103,7 @@ class MotoS3:
         optionally back-dated to `mtime` (S3 keeps whole seconds)."""
         stored = self.backend().put_object(bucket, key, data)
         if mtime is not None:
-            stored.last_modified = datetime.fromtimestamp(int(mtime), timezone.utc).replace(tzinfo=None)
+            stored.last_modified = datetime.fromtimestamp(int(mtime), UTC).replace(tzinfo=None)
 
     def put_tree(self, bucket: str, root: Path, prefix: str = "") -> list[str]:
         """Every file under root, keyed by its relative path, with the file's mtime."""
@@ -216,7 +218,7 @@ class FaultProxy:
             conn.close()
         h.send_response(response.status)
         for name, value in response.getheaders():
-            if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"):
+            if name.lower() not in HOP_BY_HOP:
                 h.send_header(name, value)
         if h.command == "HEAD":
             h.send_header("Content-Length", response.getheader("Content-Length") or "0")
@@ -268,7 +270,7 @@ def main(argv: list[str]) -> None:
         bucket, n, nodes = argv[1], int(argv[2]), int(argv[3])
         seed_bench(server, bucket, n, nodes)
         rest = argv[4:]
-        for path, key in zip(rest[::2], rest[1::2]):
+        for path, key in zip(rest[::2], rest[1::2], strict=True):
             server.put(bucket, key, Path(path).read_bytes())
     print(server.endpoint, flush=True)
     sys.stdin.read()

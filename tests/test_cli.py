@@ -110,8 +110,8 @@ def test_not_a_recording_is_one_line_naming_the_file(tmp_path):
 
 def test_export_text_has_no_escape_sequences_whatever_the_recording_held(tmp_path):
     hostile = tmp_path / "hostile.cast"
-    hostile.write_text('{"version":2,"width":40,"height":5}\n'
-                       + json.dumps([0.1, "o", "\x1b]52;c;ZXZpbA==\x07\x1b]0;pwned\x07\x1b[31mred\x9b2J\x1bPqpayload\x1b\\ok\r\n"]) + "\n")
+    payload = "\x1b]52;c;ZXZpbA==\x07\x1b]0;pwned\x07\x1b[31mred\x9b2J\x1bPqpayload\x1b\\ok\r\n"
+    hostile.write_text('{"version":2,"width":40,"height":5}\n' + json.dumps([0.1, "o", payload]) + "\n")
     result = run("export", str(hostile), "--at", "end")
     assert result.returncode == 0
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.stdout)

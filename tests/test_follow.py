@@ -350,12 +350,3 @@ def test_a_follower_reads_the_new_bytes_not_the_file(tmp_path):
         new = target.stat().st_size - before
         assert CountingFile.total <= 2 * new + 3 * io.DEFAULT_BUFFER_SIZE
     assert follower.edge.count == len(lines) - 1
-
-
-def test_follow_and_watch_run_without_textual():
-    import subprocess
-    import sys
-
-    code = ("import sys, castview.follow, castview.sources.watch; "
-            "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if m.startswith('textual'))")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

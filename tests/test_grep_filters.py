@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from castview.filters import RecordingFilter, parse_when
 from castview.sources.base import RecordingRef
 from castview.sources.catalog import OK, RecordingSummary
 
-UTC = timezone.utc
+UTC = UTC
 # A Wednesday.
 NOW = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from castview.cast.model import Header
-from castview.records import SESSION_KEYS, line_record, match_record, recording_record, who
 from castview.recording import Recording
+from castview.records import SESSION_KEYS, line_record, match_record, recording_record, who
 from castview.search import Match
 from castview.transcript import TranscriptLine
 

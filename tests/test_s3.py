@@ -21,15 +21,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from s3_server import ADMIN_KEY, ADMIN_SECRET, FaultProxy, MotoS3, cast_bytes  # noqa: E402
-
+from castview.recording import Recording  # noqa: E402
 from castview.sources.base import SourceError  # noqa: E402
 from castview.sources.catalog import build_catalog, summarize  # noqa: E402
 from castview.sources.local import LocalSource  # noqa: E402
 from castview.sources.s3 import S3Error, S3Options, S3Source, local_copy  # noqa: E402
-from castview.recording import Recording  # noqa: E402
 from castview.term.keyframes import Replay  # noqa: E402
 from castview.term.render import export  # noqa: E402
+from s3_server import ADMIN_KEY, ADMIN_SECRET, FaultProxy, MotoS3, cast_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CASTVIEW = [sys.executable, "-m", "castview"] if not (Path(sys.executable).parent / "castview").exists() \
@@ -74,7 +73,8 @@ def world(tmp_path_factory):
     for junk in ("check-write-access", ".events-exist", "nBIGxCNTRL/events/0001.event",
                  "nBIGxCNTRL/events/nested/0002.event", "nBIGxCNTRL/notes.txt", "nBIGxCNTRL/.events-exist"):
         server.put("tsrec", junk, b"{}")
-    server.put("tsrec", PUBLIC_KEY, (ROOT / "tests/data/public/termtosvg-htop.cast").read_bytes(), mtime=time.time() - 86400)
+    htop = (ROOT / "tests/data/public/termtosvg-htop.cast").read_bytes()
+    server.put("tsrec", PUBLIC_KEY, htop, mtime=time.time() - 86400)
     server.create_bucket("paged")
     tiny = cast_bytes(3, seed=1)
     old = time.time() - 86400
@@ -313,7 +313,8 @@ def test_bad_keys_and_denied_access_are_reported_and_secrets_never_shown(world):
         bad = cli(world, "ls", "s3://tsrec", "--access-key", good_key, "--secret-key", wrong_secret)
         assert bad.returncode == 1
         assert "secret key does not match" in bad.stderr and "--secret-key" in bad.stderr
-        from_env = cli(world, "ls", "s3://tsrec", env={"AWS_ACCESS_KEY_ID": good_key, "AWS_SECRET_ACCESS_KEY": wrong_secret})
+        wrong = {"AWS_ACCESS_KEY_ID": good_key, "AWS_SECRET_ACCESS_KEY": wrong_secret}
+        from_env = cli(world, "ls", "s3://tsrec", env=wrong)
         assert from_env.returncode == 1 and "secret key does not match" in from_env.stderr
         unknown = cli(world, "ls", "s3://tsrec", env={"AWS_ACCESS_KEY_ID": "AKIAUNKNOWNKEY000000"})
         assert unknown.returncode == 1 and "access key ID is not known" in unknown.stderr
@@ -376,7 +377,8 @@ def test_the_endpoint_going_away_mid_read_is_an_error_not_a_hang(world, tmp_path
 def test_throttling_is_retried_then_reported(world, tmp_path):
     proxy = FaultProxy(world["server"].endpoint)
     try:
-        source = S3Source("s3://paged/nPAGE1xCNTRL/", options(world, tmp_path, endpoint_url=proxy.endpoint, max_attempts=3))
+        retrying = options(world, tmp_path, endpoint_url=proxy.endpoint, max_attempts=3)
+        source = S3Source("s3://paged/nPAGE1xCNTRL/", retrying)
         proxy.fail_next(2, 503, "SlowDown")
         assert len(list(source.refs())) == 50  # two SlowDowns, then the retry went through
         deadline = time.monotonic() + 5  # the proxy logs a request after answering it
@@ -385,7 +387,8 @@ def test_throttling_is_retried_then_reported(world, tmp_path):
         assert [status for _, _, status, _ in proxy.requests[:3]] == [503, 503, 200]
         proxy.reset()
         proxy.fail_always(500, "InternalError")
-        with pytest.raises(S3Error, match=r"s3://paged/nPAGE1xCNTRL/: S3 is failing or throttling \(InternalError 500\) after 3 attempts"):
+        failing = r"s3://paged/nPAGE1xCNTRL/: S3 is failing or throttling \(InternalError 500\) after 3 attempts"
+        with pytest.raises(S3Error, match=failing):
             list(source.refs())
         time.sleep(0.1)
         assert len(proxy.requests) == 3
@@ -430,11 +433,10 @@ def test_local_copy_of_a_whole_object(world, tmp_path):
 
 @pytest.mark.anyio
 async def test_the_player_plays_a_recording_straight_from_the_bucket(world, tmp_path, monkeypatch):
-    from test_ui_helpers import open_player, settle, term_text, view_text, wait_for
-
     from castview.config import load_settings
     from castview.ui.app import CastviewApp
     from castview.ui.widgets.recording_tree import RecordingTree
+    from test_ui_helpers import listed, open_player, settle, term_text, view_text, wait_for
 
     monkeypatch.setenv("CASTVIEW_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CASTVIEW_CONFIG_DIR", str(tmp_path / "config"))
@@ -442,7 +444,7 @@ async def test_the_player_plays_a_recording_straight_from_the_bucket(world, tmp_
     local = Replay(lambda: open(ROOT / "tests/data/public/termtosvg-htop.cast", "rb"), "local")
     app = CastviewApp([source], load_settings(), autoplay=False, open_single=True, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == 1)
+        await wait_for(pilot, lambda: listed(app) == 1, what="the recording")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: tree.cursor_node is not None and hasattr(tree.cursor_node.data, "ref"))
         assert tree.cursor_node.data.ref.location == f"s3://tsrec/{PUBLIC_KEY}"
@@ -453,7 +455,3 @@ async def test_the_player_plays_a_recording_straight_from_the_bucket(world, tmp_
         await settle(pilot, player)
         assert view_text(player) == term_text(local.seek(5.0).term)
 
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"

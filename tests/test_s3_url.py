@@ -18,7 +18,8 @@ from castview.sources.s3_url import S3Url, endpoint_from_dst, is_s3_url, is_url,
         ("s3://recordings", "recordings", ""),
         ("s3://recordings/", "recordings", ""),
         ("s3://recordings/nBq9Zs5CNTRL/", "recordings", "nBq9Zs5CNTRL/"),
-        ("s3://recordings/nBq9Zs5CNTRL/2026-11-21T02:00:00.48Z.cast", "recordings", "nBq9Zs5CNTRL/2026-11-21T02:00:00.48Z.cast"),
+        ("s3://recordings/nBq9Zs5CNTRL/2026-11-21T02:00:00.48Z.cast", "recordings",
+         "nBq9Zs5CNTRL/2026-11-21T02:00:00.48Z.cast"),
         ("S3://Legacy_Bucket/a b/c.cast", "Legacy_Bucket", "a b/c.cast"),
         ("s3://my.bucket.example//double", "my.bucket.example", "double"),
     ],
@@ -95,7 +96,9 @@ def test_s3_dst_without_bucket_says_what_is_missing():
     assert is_url("https://x") and is_url("s3://b") and not is_url("/srv/recordings")
 
 
-@pytest.mark.parametrize("text, n", [("2G", 2 << 30), ("500M", 500 << 20), ("1.5GiB", 3 << 29), ("1048576", 1 << 20), ("64kb", 64 << 10)])
+@pytest.mark.parametrize(
+    "text, n", [("2G", 2 << 30), ("500M", 500 << 20), ("1.5GiB", 3 << 29), ("1048576", 1 << 20), ("64kb", 64 << 10)]
+)
 def test_cache_sizes_parse(text, n):
     assert parse_size(text) == n
 

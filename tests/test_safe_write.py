@@ -50,9 +50,8 @@ def test_replacing_replaces_a_symlink_instead_of_following_it(tmp_path: Path) ->
 def test_replacing_leaves_no_temporary_file_behind_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "a-directory"
     target.mkdir()
-    with pytest.raises(OSError):
-        with replacing(target) as f:
-            f.write("data")
+    with pytest.raises(OSError), replacing(target) as f:
+        f.write("data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]
 
 

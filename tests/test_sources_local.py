@@ -27,9 +27,11 @@ def write(path, *lines, end="\n", age=3600):
 
 
 def test_names_with_any_number_of_fraction_digits_sort_by_time():
-    names = ["2026-11-20T09:15:02.5Z", "2026-11-20T09:15:02Z", "2026-11-20T09:15:02.033425744Z", "2026-11-20T09:15:02.05Z"]
+    names = ["2026-11-20T09:15:02.5Z", "2026-11-20T09:15:02Z", "2026-11-20T09:15:02.033425744Z",
+             "2026-11-20T09:15:02.05Z"]
     ordered = sorted(names, key=parse_rfc3339nano)
-    assert ordered == ["2026-11-20T09:15:02Z", "2026-11-20T09:15:02.033425744Z", "2026-11-20T09:15:02.05Z", "2026-11-20T09:15:02.5Z"]
+    assert ordered == ["2026-11-20T09:15:02Z", "2026-11-20T09:15:02.033425744Z", "2026-11-20T09:15:02.05Z",
+                       "2026-11-20T09:15:02.5Z"]
     assert sorted(names) != ordered  # string order is wrong, which is why names are parsed
     assert name_time_ns("2026-11-20T09:15:02Z.cast") == 1795166102 * 10**9
 
@@ -46,16 +48,20 @@ def test_tsrecorder_layout_grouped_by_node_newest_first(tmp_path):
     assert catalog.errors == []
     assert [g.node_id for g in catalog.groups] == ["nPRODDBCNTRL", "nWEB1xxCNTRL"]
     prod = catalog.groups[0].recordings
-    assert [r.ref.name for r in prod] == ["2026-11-20T09:15:02.5Z.cast", "2026-11-20T09:15:02.05Z.cast", "2026-11-20T09:15:02Z.cast"]
+    assert [r.ref.name for r in prod] == [
+        "2026-11-20T09:15:02.5Z.cast", "2026-11-20T09:15:02.05Z.cast", "2026-11-20T09:15:02Z.cast",
+    ]
     assert all(r.duration == 1.5 and r.status == OK for r in prod)
     assert catalog.groups[1].recordings[0].header.who == "tag:ci"
 
 
 def test_failover_copies_are_merged(tmp_path):
     for dst in ("a", "b"):
-        write(tmp_path / dst / "nPRODDBCNTRL" / "2026-11-20T09:15:02Z.cast", header(connectionID="c1"), '[1,"o","x"]', '[2,"o","y"]')
+        write(tmp_path / dst / "nPRODDBCNTRL" / "2026-11-20T09:15:02Z.cast", header(connectionID="c1"),
+              '[1,"o","x"]', '[2,"o","y"]')
     # the copy on b was cut short when that recorder went away
-    (tmp_path / "b" / "nPRODDBCNTRL" / "2026-11-20T09:15:02Z.cast").write_text(header(connectionID="c1") + '\n[1,"o","x"]\n')
+    cut_short = tmp_path / "b" / "nPRODDBCNTRL" / "2026-11-20T09:15:02Z.cast"
+    cut_short.write_text(header(connectionID="c1") + '\n[1,"o","x"]\n')
     catalog = build_catalog([LocalSource(tmp_path / "a"), LocalSource(tmp_path / "b")])
     recs = catalog.recordings
     assert len(recs) == 1
@@ -105,7 +111,8 @@ def test_single_file_source(tmp_path):
 def test_fresh_copy_of_an_old_session_is_not_live(tmp_path):
     # A clone or copy gives old recordings a new mtime; their own clock says they ended long ago.
     write(tmp_path / "n1234567CNTRL" / "2026-11-20T09:00:00Z.cast", header(), '[1,"o","a"]', age=0)
-    write(tmp_path / "n1234567CNTRL" / "2026-11-20T10:00:00Z.cast", header(timestamp=int(time.time()) - 5), '[1,"o","a"]', age=0)
+    write(tmp_path / "n1234567CNTRL" / "2026-11-20T10:00:00Z.cast", header(timestamp=int(time.time()) - 5),
+          '[1,"o","a"]', age=0)
     statuses = {r.ref.name: r.status for r in build_catalog([LocalSource(tmp_path)]).recordings}
     assert statuses == {"2026-11-20T09:00:00Z.cast": OK, "2026-11-20T10:00:00Z.cast": LIVE}
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pyte
 from pyte.screens import Char
 
@@ -102,12 +99,6 @@ def test_at_boundary() -> None:
     assert not t.at_boundary
     t.feed("\x07")
     assert t.at_boundary
-
-
-def test_term_layer_does_not_import_textual() -> None:
-    code = ("import sys, castview.term.screen as s; t = s.Terminal(10, 2); t.feed('x');"
-            "assert not any(m.startswith('textual') for m in sys.modules), 'textual imported'")
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_internal_error_skips_only_the_token(monkeypatch) -> None:

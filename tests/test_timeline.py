@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from castview.cast import timeline as pb
@@ -127,9 +124,3 @@ def test_markers(t, nxt, prev):
 @pytest.mark.parametrize(("digit", "t"), [(0, 0.0), (5, 50.0), (9, 90.0)])
 def test_percent(digit, t):
     assert pb.percent_time(digit, 100.0) == t
-
-
-def test_playback_module_does_not_import_textual():
-    code = "import sys, castview.cast.timeline; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"

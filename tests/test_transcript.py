@@ -50,7 +50,8 @@ def texts(lines: list[TranscriptLine], screen: str = MAIN) -> list[str]:
         pytest.param(["$ ", "e", "h", "c", "o", "\b\x1b[K", "\b\x1b[K", "\b\x1b[K", "cho hi", "\r\nhi\r\n$ "],
                      ["$ echo hi", "hi", "$"], id="backspace corrections"),
         pytest.param(["\r 10%", "\r 50%", "\r100%", "\r\ndone\r\n"], ["100%", "done"], id="progress bar"),
-        pytest.param(["spin |", "\r\x1b[Kspin /", "\r\x1b[2Kspin -", "\r\x1b[Kok\r\n"], ["ok"], id="erase-line redraws"),
+        pytest.param(["spin |", "\r\x1b[Kspin /", "\r\x1b[2Kspin -", "\r\x1b[Kok\r\n"], ["ok"],
+                     id="erase-line redraws"),
         pytest.param(["one\r\ntwo\r\n$ clear\r\n", "\x1b[H\x1b[2J$ "], ["one", "two", "$ clear", "$"], id="clear"),
         pytest.param(["one\r\ntwo\r\n\x1b[H\x1b[2Jthree\r\n"], ["one", "two", "three"], id="clear inside an event"),
         pytest.param(["".join(f"line {i}\r\n" for i in range(12))], [f"line {i}" for i in range(12)],
@@ -125,8 +126,9 @@ def test_progress_bar_appears_once_in_its_final_form(bash_lines):
 
 def test_lines_before_clear_are_kept_in_order(bash_lines):
     lines = texts(bash_lines)
-    order = ["alice@prod-db:~$ ls -F --color=always demo/", "日本語のテキスト ok", "combining: cafe\u0301  precomposed: caf\u00e9",
-             "progress 100% [####################]", "alice@prod-db:~$ clear", "sudo systemctl restart nginx", "exit"]
+    order = ["alice@prod-db:~$ ls -F --color=always demo/", "日本語のテキスト ok",
+             "combining: cafe\u0301  precomposed: caf\u00e9", "progress 100% [####################]",
+             "alice@prod-db:~$ clear", "sudo systemctl restart nginx", "exit"]
     where = [lines.index(line) for line in order]
     assert where == sorted(where)
 
@@ -153,7 +155,8 @@ def test_text_inside_nano_is_in_its_frames():
     assert any("tell the team: 完了 ✓" in t for t in frame_text)
     main = texts(lines)
     start = next(i for i, line in enumerate(lines) if line.text == "alice@prod-db:~$ nano notes.txt")
-    assert start < lines.index(frames[0]) < lines.index(next(line for line in lines if line.text.endswith("cat notes.txt")))
+    cat = next(line for line in lines if line.text.endswith("cat notes.txt"))
+    assert start < lines.index(frames[0]) < lines.index(cat)
     assert "- tell the team: 完了 ✓" in main  # cat's output after nano
 
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from test_ui_helpers import PUBLIC, SAMPLES, anyio_backend, make_app, ui_env, wait_for  # noqa: F401
+from test_ui_helpers import PUBLIC, SAMPLES, listed, make_app, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -43,7 +43,7 @@ async def test_thousands_listed_at_once_then_filled_in(ui_env, tmp_path):
     async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
         tree = None
 
-        def listed() -> bool:
+        def all_listed() -> bool:
             nonlocal tree
             try:
                 tree = app.screen.query_one(RecordingTree)
@@ -54,7 +54,7 @@ async def test_thousands_listed_at_once_then_filled_in(ui_env, tmp_path):
                 return True
             return False
 
-        await wait_for(pilot, listed, what="the listing")
+        await wait_for(pilot, all_listed, what="the listing")
         await pilot.press("down")  # input is served while headers load
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), timeout=60, what="the headers")
         assert len(leaves(tree)) == 1500
@@ -71,7 +71,7 @@ async def test_samples_grouped_by_node_with_marks(ui_env):
 
     app = make_app(SAMPLES, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total > 0)
+        await wait_for(pilot, lambda: listed(app) > 0, what="the recordings")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), what="the headers")
         groups = [g for s in tree.root.children for g in s.children]
@@ -87,7 +87,7 @@ async def test_filter_by_user_host_command_and_date(ui_env, tmp_path):
 
     app = make_app(PUBLIC, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == 11)
+        await wait_for(pilot, lambda: listed(app) == 11, what="the recordings")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), what="the headers")
         await pilot.press("slash")
@@ -114,7 +114,7 @@ async def test_filter_matches_header_fields(ui_env, tmp_path):
 
     app = make_app(SAMPLES, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total > 0)
+        await wait_for(pilot, lambda: listed(app) > 0, what="the recordings")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), what="the headers")
         everything = leaves(tree)
@@ -132,7 +132,7 @@ async def test_enter_opens_the_highlighted_recording(ui_env):
 
     app = make_app(PUBLIC, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == 11)
+        await wait_for(pilot, lambda: listed(app) == 11, what="the recordings")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: tree.cursor_node is not None and hasattr(tree.cursor_node.data, "ref"))
         chosen = tree.cursor_node.data
@@ -158,10 +158,11 @@ async def test_damaged_recording_is_listed_with_its_problem(ui_env, tmp_path):
         os.utime(p, (old, old))
     app = make_app(src, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == 2)
+        await wait_for(pilot, lambda: listed(app) == 2, what="the recordings")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), what="the headers")
-        bad = next(leaf for g in tree.root.children[0].children for leaf in g.children if leaf.data.ref.name == "bad.cast")
+        bad = next(leaf for g in tree.root.children[0].children for leaf in g.children
+                   if leaf.data.ref.name == "bad.cast")
         assert bad.data.status == "damaged"
         assert "damaged" in bad.label.plain
         assert "bad.cast:1" in bad.label.plain

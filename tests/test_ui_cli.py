@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from castview import cli
-from test_ui_helpers import PUBLIC, ui_env  # noqa: F401
+from test_ui_helpers import PUBLIC
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Shared helpers for the UI tests (no tests here): a quiet environment, an app on a
-recording, and waiting for the player's thread workers to settle."""
+"""Shared helpers for the UI tests (no tests here): an app on a recording, and waiting for
+the player's thread workers to settle. Their fixtures (ui_env, anyio_backend) are in conftest.py."""
 
 from __future__ import annotations
 
@@ -7,38 +7,17 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT / "tests" / "data" / "public"
 SAMPLES = ROOT / "sample_casts"
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def ui_env(tmp_path, monkeypatch):
-    """UTC, an empty config dir, a temporary cache dir and export dir."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setenv("CASTVIEW_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("CASTVIEW_CONFIG_DIR", str(tmp_path / "config"))
-    for key in ("CASTVIEW_THEME", "CASTVIEW_SPEED", "CASTVIEW_IDLE_LIMIT"):
-        monkeypatch.delenv(key, raising=False)
-    (tmp_path / "exports").mkdir()
-    yield tmp_path
-    monkeypatch.undo()
-    time.tzset()
-
-
 def make_app(*paths: Path | str, tmp_path: Path, autoplay: bool = False, open_single: bool = True, **settings):
+    from dataclasses import replace
+
     from castview.config import load_settings
     from castview.sources.local import LocalSource
     from castview.ui.app import CastviewApp
-    from dataclasses import replace
 
     base = load_settings(env=dict(os.environ))
     return CastviewApp(
@@ -48,6 +27,14 @@ def make_app(*paths: Path | str, tmp_path: Path, autoplay: bool = False, open_si
         open_single=open_single,
         export_dir=tmp_path / "exports",
     )
+
+
+def listed(app) -> int:
+    """How many recordings the browser's tree lists (0 before the tree is up)."""
+    from castview.ui.widgets.recording_tree import RecordingTree
+
+    trees = app.screen.query(RecordingTree)
+    return trees.first().total if trees else 0
 
 
 def nano_recording() -> Path | None:

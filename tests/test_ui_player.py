@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_ui_helpers import (  # noqa: F401  (fixtures)
-    PUBLIC, anyio_backend, make_app, open_player, settle, term_text, ui_env, view_text, wait_for,
-)
+from test_ui_helpers import PUBLIC, make_app, open_player, settle, term_text, view_text, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -189,7 +187,8 @@ async def test_export_every_format(ui_env):
     async with make_app(HTOP, tmp_path=ui_env).run_test(size=(100, 30)) as pilot:
         player = await open_player(pilot)
         await press(pilot, player, "5")
-        for key, ext, needle in (("t", "txt", "Uptime"), ("a", "ans", "\x1b["), ("s", "svg", "<svg"), ("h", "html", "<pre")):
+        formats = (("t", "txt", "Uptime"), ("a", "ans", "\x1b["), ("s", "svg", "<svg"), ("h", "html", "<pre"))
+        for key, ext, needle in formats:
             await pilot.press("e")
             await pilot.pause()
             await pilot.press(key)
@@ -236,7 +235,9 @@ async def test_metadata_help_and_back(ui_env):
         await pilot.pause()
         assert isinstance(pilot.app.screen, BrowserScreen)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: pilot.app.screen is not player and not isinstance(pilot.app.screen, BrowserScreen))
+        app = pilot.app
+        await wait_for(pilot, lambda: app.screen is not player and not isinstance(app.screen, BrowserScreen),
+                       what="the recording opened again")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BrowserScreen)
@@ -346,7 +347,8 @@ def write_big(path, events: int = 3000) -> None:
     with open(path, "w") as f:
         f.write(json.dumps({"version": 2, "width": 100, "height": 30}) + "\n")
         for i in range(events):
-            rows = "".join(f"\x1b[{y + 1};1H\x1b[3{(i + y) % 8}mframe {i:05d} row {y:02d} " + "x" * 70 for y in range(30))
+            rows = "".join(f"\x1b[{y + 1};1H\x1b[3{(i + y) % 8}mframe {i:05d} row {y:02d} " + "x" * 70
+                           for y in range(30))
             f.write(json.dumps([i * 0.05, "o", rows]) + "\n")
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_ui_helpers import (  # noqa: F401  (fixtures)
-    SAMPLES, anyio_backend, make_app, open_player, settle, ui_env, view_text, wait_for,
-)
+from test_ui_helpers import SAMPLES, make_app, open_player, settle, view_text, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -305,7 +303,8 @@ async def test_fleet_search_finds_matches_across_recordings_and_opens_one(ui_env
                                   if r.status != "pending"])
         rows = results_of(fleet, "#fleet-results")
         assert sum("prod-db" in row for row in rows) == sum(len(r.matches) for r in with_matches) == 37
-        assert any(row.startswith("nHx4Tb1CNTRL") for row in rows) and any(row.startswith("nWp2Lr8CNTRL") for row in rows)
+        assert any(row.startswith("nHx4Tb1CNTRL") for row in rows)
+        assert any(row.startswith("nWp2Lr8CNTRL") for row in rows)
         assert "matches in" in str(fleet.query_one("#fleet-status").render())
         # the cursor is on the first match; enter opens the player there
         assert fleet.query_one("#fleet-results").has_focus

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from test_ui_helpers import SAMPLES, make_app, nano_recording, open_player, settle, ui_env, wait_for  # noqa: F401
+from test_ui_helpers import SAMPLES, make_app, nano_recording, open_player, settle, wait_for
 
 OLD = 1_600_000_000  # 2020-09-13: long before anything counts as live
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from castview.ui.themes import ThemeError, bundled_themes_dir, discover, parse_theme
-from test_ui_helpers import PUBLIC, anyio_backend, make_app, open_player, ui_env, wait_for  # noqa: F401
+from test_ui_helpers import PUBLIC, make_app, open_player, wait_for
 
 GOOD = """
 name = "mine"
@@ -50,7 +50,8 @@ def test_a_user_theme_file(tmp_path):
         ("[colors]\nbackground = '#000000'", "needs at least primary"),
         ("[colors]\nprimary = 'not-a-colour'", "is not a colour"),
         ("[colors]\nprimary = '#123456'\nshiny = '#123456'", "unknown colour"),
-        ("[colors]\nprimary = '#123456'\n[terminal]\nforeground = '#000000'\nbackground = '#ffffff'\npalette = ['#000000']",
+        ("[colors]\nprimary = '#123456'\n[terminal]\nforeground = '#000000'\nbackground = '#ffffff'\n"
+         "palette = ['#000000']",
          "16 colours"),
         ("[colors]\nprimary = '#123456'\n[terminal]\nbackground = '#ffffff'", "needs foreground"),
         ("name = 'two words'\n[colors]\nprimary = '#123456'", "name must be"),

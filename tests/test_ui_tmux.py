@@ -4,60 +4,30 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from test_ui_helpers import PUBLIC
+from tmux_app import TmuxApp
 
 pytestmark = pytest.mark.tmux
 
 CASTVIEW = Path(sys.executable).parent / "castview"
 
 
-class Tmux:
-    def __init__(self, tmp_path: Path, width: int = 80, height: int = 24) -> None:
-        self.socket = f"castview-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.tmp = tmp_path
-        self.width, self.height = width, height
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
-
-    def start(self, command: str) -> None:
-        # COLUMNS/LINES (set under pytest) would pin Textual's idea of the terminal size.
-        env = (f"env -u COLUMNS -u LINES TZ=UTC CASTVIEW_CACHE_DIR={self.tmp / 'cache'} CASTVIEW_CONFIG_DIR={self.tmp / 'config'} "
-               f"TERM=xterm-256color")
-        subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(self.width), "-y",
-             str(self.height), f"cd {self.tmp} && {env} {command}; echo CASTVIEW-EXITED-$?; sleep 30"],
-            check=True,
-        )
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", key)
-            time.sleep(0.15)
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if needle in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared; the screen:\n{screen}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+@pytest.fixture
+def recordings(tmp_path) -> Path:
+    """The public recordings under a long path (the metadata pane must wrap it well, wherever
+    the checkout lives), an hour old (a file modified within a minute would be live)."""
+    copy = tmp_path / "a-directory-name-long-enough-that-the-metadata-pane-has-to-wrap-it" / "public"
+    shutil.copytree(PUBLIC, copy)
+    an_hour_ago = time.time() - 3600
+    for path in copy.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return copy
 
 
 @pytest.fixture
@@ -66,15 +36,15 @@ def tmux(tmp_path):
         pytest.skip("tmux is not installed")
     if not CASTVIEW.exists():
         pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = Tmux(tmp_path)
+    session = TmuxApp(tmp_path)
     yield session
     session.close()
 
 
-def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path):
+def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path, recordings):
     from castview.term.keyframes import Replay
 
-    recording = PUBLIC / "termtosvg-htop.cast"
+    recording = recordings / "termtosvg-htop.cast"
     tmux.start(f"{CASTVIEW} {recording}")
     tmux.wait_for("idle≤2s")  # the player is up (the file was opened directly)
     # pause: whatever the state, get to a paused player
@@ -110,8 +80,8 @@ def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path):
     tmux.wait_for("CASTVIEW-EXITED-0")
 
 
-def test_the_browser_at_80x24_then_a_resize(tmux, tmp_path):
-    tmux.start(f"{CASTVIEW} {PUBLIC}")
+def test_the_browser_at_80x24_then_a_resize(tmux, recordings):
+    tmux.start(f"{CASTVIEW} {recordings}")
     screen = tmux.wait_for("11 recordings")
     assert "termtosvg-htop.cast" in screen
     assert all(len(line) <= 80 for line in screen.split("\n"))

@@ -30,6 +30,7 @@ returns what ``capture-pane -p`` (or ``-p -e -N``) prints.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import shlex
@@ -38,14 +39,14 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
 
 TMUX = shutil.which("tmux")
 
-Data = Union[bytes, str]
+Data = bytes | str
 #: A step of a scripted render: output bytes, or a (cols, rows) window resize.
-Step = Union[bytes, str, tuple[int, int]]
+Step = bytes | str | tuple[int, int]
 
 # tmux's DEC special graphics table (tty-acs.c); capture-pane -e marks such
 # cells with SO/SI and prints the ASCII letter, an attached client shows these.
@@ -127,7 +128,7 @@ def parse_escaped(lines: Sequence[str]) -> list[list[Styled]]:
     return [_parse_escaped_row(line, state) for line in lines]
 
 
-def _parse_escaped_row(line: str, state: list) -> list[Styled]:
+def _parse_escaped_row(line: str, state: list) -> list[Styled]:  # noqa: C901  (a parser: a branch per SGR code)
     fg, bg, bold, italics, under, strike, reverse, blink, acs = state
     out: list[Styled] = []
     for m in _SGR_OR_CHAR.finditer(line):
@@ -254,7 +255,7 @@ class TmuxOracle:
         return subprocess.run(["infocmp", name], capture_output=True).returncode == 0 \
             if shutil.which("infocmp") else False
 
-    def _run(self, *args: str, timeout: Optional[float] = None) -> str:
+    def _run(self, *args: str, timeout: float | None = None) -> str:
         cmd = [TMUX, "-L", self.socket, "-f", "/dev/null", *args]
         try:
             res = subprocess.run(cmd, capture_output=True, env=self._env,
@@ -273,12 +274,10 @@ class TmuxOracle:
                        env=self._env)
         shutil.rmtree(self.tmpdir, ignore_errors=True)
         socket_dir = os.path.join(os.environ.get("TMUX_TMPDIR") or "/tmp", f"tmux-{os.getuid()}")
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(os.path.join(socket_dir, self.socket))
-        except OSError:
-            pass
 
-    def __enter__(self) -> "TmuxOracle":
+    def __enter__(self) -> TmuxOracle:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -286,7 +285,7 @@ class TmuxOracle:
 
     # -------------------------------------------------------------- render
 
-    def capture(self, data: Union[Data, Sequence[Step]], cols: int, rows: int) -> TmuxCapture:
+    def capture(self, data: Data | Sequence[Step], cols: int, rows: int) -> TmuxCapture:
         """Render *data* (bytes/str, or a list of chunks and (cols, rows) resizes)."""
         steps: list[Step] = [data] if isinstance(data, (bytes, str)) else list(data)
         self._counter += 1
@@ -363,7 +362,7 @@ class TmuxOracle:
         )
 
 
-_shared: Optional[TmuxOracle] = None
+_shared: TmuxOracle | None = None
 
 
 def shared_oracle() -> TmuxOracle:
@@ -389,7 +388,7 @@ def styled_rows_of(term) -> list[list[Styled]]:
     """
     screen = term.screen
     out = []
-    for row, used in zip(screen.buffer, screen.used):
+    for row, used in zip(screen.buffer, screen.used, strict=True):
         cells: list[Styled] = []
         for cell in row[:used]:
             if not cell.data:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_config_dir
 
+from .bundled import SAMPLES, bundled_dir
+
 APP = "castview"
 
 
@@ -21,13 +23,8 @@ def cache_dir() -> Path:
 
 
 def bundled_samples() -> Path:
-    """The sample recordings shipped beside the package (a checkout's sample_casts/)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "sample_casts"
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "sample_casts"
+    """The sample recordings shipped in the package: the default source."""
+    return bundled_dir(SAMPLES)
 
 
 @dataclass(frozen=True)

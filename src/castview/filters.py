@@ -11,10 +11,10 @@ included) and ages such as ``90s``, ``15m``, ``24h``, ``7d``, ``2w``. A day give
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
-from typing import Iterable
 
 from .sources.catalog import Catalog, NodeGroup, RecordingSummary
 from .sources.layout import parse_rfc3339nano
@@ -62,7 +62,7 @@ def parse_when(text: str, end: bool = False, now: datetime | None = None) -> dat
         return now - timedelta(seconds=float(m.group(1)) * _UNIT_SECONDS[m.group(2)[0]])
     ns = parse_rfc3339nano(text.strip().upper().replace(" ", "T"))
     if ns is not None:
-        return datetime.fromtimestamp(ns / 1e9, tz=timezone.utc)
+        return datetime.fromtimestamp(ns / 1e9, tz=UTC)
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -104,7 +104,7 @@ class RecordingFilter:
     @classmethod
     def from_options(cls, node: str | None = None, user: str | None = None, host: str | None = None,
                      command: str | None = None, since: str | None = None, until: str | None = None,
-                     now: datetime | None = None) -> "RecordingFilter":
+                     now: datetime | None = None) -> RecordingFilter:
         """From command-line strings. Raises ValueError for a bad date."""
         return cls(node or None, user or None, host or None, command or None,
                    parse_when(since, now=now) if since else None,
@@ -116,19 +116,20 @@ class RecordingFilter:
 
     def matches(self, rec: RecordingSummary) -> bool:
         h = rec.header
-        if self.node is not None:
-            if not _like(self.node, [rec.node_id, *((_str(h.get("dstNode")), _str(h.get("dstNodeID"))) if h else ())]):
-                return False
-        if self.user is not None:
-            if h is None or not _like(self.user, [h.src_node_user, h.ssh_user, h.local_user, *h.src_node_tags]):
-                return False
+        if self.node is not None and not _like(
+            self.node, [rec.node_id, *((_str(h.get("dstNode")), _str(h.get("dstNodeID"))) if h else ())]
+        ):
+            return False
+        if self.user is not None and (
+            h is None or not _like(self.user, [h.src_node_user, h.ssh_user, h.local_user, *h.src_node_tags])
+        ):
+            return False
         if self.host is not None:
             k8s = (h.kubernetes or {}) if h else {}
             if h is None or not _like(self.host, [h.src_node, _str(h.get("dstNode")), _str(k8s.get("PodName"))]):
                 return False
-        if self.command is not None:
-            if h is None or not _like(self.command, [h.command]):
-                return False
+        if self.command is not None and (h is None or not _like(self.command, [h.command])):
+            return False
         if self.since is not None or self.until is not None:
             start = rec.start_ns / 1e9
             end = start + (rec.duration or 0.0)

@@ -23,9 +23,11 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
     k8s = h.kubernetes or {}
     rows: list[tuple[str, Any]] = [
         ("format", f"asciicast v{h.version}"),
-        ("terminal", f"{size[0]}x{size[1]}" + ("" if tuple(h.size) == size else f" (replayed at {h.size.cols}x{h.size.rows})")),
+        ("terminal", f"{size[0]}x{size[1]}"
+                     + ("" if tuple(h.size) == size else f" (replayed at {h.size.cols}x{h.size.rows})")),
         ("TERM", h.term_type),
-        ("start", f"{fmt.utc_time(h.timestamp * 10**9)} / {fmt.local_time(h.timestamp * 10**9)} local" if h.start_time else None),
+        ("start", f"{fmt.utc_time(h.timestamp * 10**9)} / {fmt.local_time(h.timestamp * 10**9)} local"
+                  if h.start_time else None),
         ("command", h.command),
         ("title", h.title),
         ("source node", h.src_node),
@@ -33,7 +35,8 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
         ("source user", h.src_node_user),
         ("source user ID", h.src_node_user_id),
         ("source tags", ", ".join(h.src_node_tags) or None),
-        ("SSH user → local user", f"{h.ssh_user or '?'} → {h.local_user or '?'}" if (h.ssh_user or h.local_user) else None),
+        ("SSH user → local user",
+         f"{h.ssh_user or '?'} → {h.local_user or '?'}" if (h.ssh_user or h.local_user) else None),
         ("connection ID", h.connection_id),
         ("Kubernetes pod", k8s.get("PodName")),
         ("Kubernetes namespace", k8s.get("Namespace")),
@@ -82,7 +85,10 @@ def _kv_table(rows: list[tuple[str, Any]]) -> Table:
 
 def print_description(out: Console, d: dict[str, Any]) -> None:
     out.print(Text(printable(d["path"]), style="bold underline"))
-    out.print(_kv_table([("size", f"{fmt.size(d['size'])} ({d['size']} bytes)"), ("file name time", d["name_time"] or "—")]))
+    out.print(_kv_table([
+        ("size", f"{fmt.size(d['size'])} ({d['size']} bytes)"),
+        ("file name time", d["name_time"] or "—"),
+    ]))
     out.print(Text("\nHeader", style="bold"))
     out.print(_kv_table(list(d["fields"].items())))
     if d["unknown_keys"]:
@@ -92,7 +98,9 @@ def print_description(out: Console, d: dict[str, Any]) -> None:
     out.print(Text(printable(d["header_raw"])), soft_wrap=True)
     dv = d["derived"]
     out.print(Text("\nDerived", style="bold"))
-    counts = ", ".join(f"{CODE_NAMES.get(code, printable(code))} {n}" for code, n in dv["events_by_code"].items()) or "none"
+    counts = ", ".join(
+        f"{CODE_NAMES.get(code, printable(code))} {n}" for code, n in dv["events_by_code"].items()
+    ) or "none"
     rows: list[tuple[str, Any]] = [
         ("duration", f"{fmt.duration(dv['duration'])} ({dv['duration']:.6f} s)"),
         ("events", f"{dv['events']} ({counts})"),

@@ -30,10 +30,11 @@ import os
 import re
 import sqlite3
 import time as _time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from .cast.model import CastError
 from .recording import Recording, cache_key, error_message
@@ -262,7 +263,7 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def search_recordings(
+def search_recordings(  # noqa: C901  (one generator owns the pool and its cleanup on every exit)
     sources: Sequence[Source],
     recordings: Sequence[RecordingSummary],
     query: Query,

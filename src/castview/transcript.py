@@ -34,13 +34,14 @@ started is not written again unless it changed.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_right
 import math
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, zip_longest
 from operator import ne
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
@@ -323,7 +324,7 @@ class TextTracker:
     def _lines(self) -> dict[int, _Line]:
         return self._alt if self.term.screen.alt_saved is not None else self._main
 
-    def _sync(self, boundary: bool) -> None:
+    def _sync(self, boundary: bool) -> None:  # noqa: C901  (one pass over the rows, a case per way a row moves)
         """Compare the changed rows of the shown screen with the lines tracked."""
         s = self.term.screen
         dirty = s.dirty

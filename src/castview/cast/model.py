@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping, NamedTuple
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 OUTPUT = "o"
 INPUT = "i"
@@ -140,7 +141,7 @@ class Header:
         if ts is None:
             return None
         try:
-            return datetime.fromtimestamp(ts, tz=timezone.utc)
+            return datetime.fromtimestamp(ts, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
@@ -47,7 +47,7 @@ def export_command(
     recording: str = RecordingArg,
     at: str = typer.Option(..., "--at", help="Seconds, mm:ss or hh:mm:ss on the recording's own timeline, or 'end'."),
     format: str = typer.Option("text", "--format", "-f", help="text, ansi, svg or html."),
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
 ) -> None:
     """The screen at a moment of a recording, as text, ANSI, SVG or HTML."""
     from ..term.render import Theme, export

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -14,7 +13,7 @@ from .output import fail, say
 def follow_command(
     recording: str = typer.Argument(..., help="A local .cast file, typically one the recorder is still writing."),
     transcript: bool = typer.Option(False, "--transcript", help="Print text lines as they become final (append-only) instead of redrawing the screen."),
-    exit_when_finished: Optional[float] = typer.Option(None, "--exit-when-finished", min=0.0, metavar="SECONDS",
+    exit_when_finished: float | None = typer.Option(None, "--exit-when-finished", min=0.0, metavar="SECONDS",
                                                        help="Exit once the file has not grown for SECONDS (default: run until Ctrl-C)."),
     interval: float = typer.Option(0.25, "--interval", min=0.02, max=10.0, help="Seconds between looks at the file."),
 ) -> None:

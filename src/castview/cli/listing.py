@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -14,7 +12,16 @@ from ..sanitize import printable
 from ..sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
 from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
 from .options import (
-    CommandOpt, HostOpt, JsonOpt, NodeOpt, SinceOpt, SourcesArg, UntilOpt, UserOpt, make_filter, make_sources,
+    CommandOpt,
+    HostOpt,
+    JsonOpt,
+    NodeOpt,
+    SinceOpt,
+    SourcesArg,
+    UntilOpt,
+    UserOpt,
+    make_filter,
+    make_sources,
     s3_options,
 )
 from .output import out, print_record, say
@@ -22,15 +29,15 @@ from .output import out, print_record, say
 
 @s3_options
 def ls_command(
-    sources: Optional[list[str]] = SourcesArg,
+    sources: list[str] | None = SourcesArg,
     as_json: bool = JsonOpt,
     paths: bool = typer.Option(False, "--paths", "-p", help="Show each recording's path."),
-    node: Optional[str] = NodeOpt,
-    user: Optional[str] = UserOpt,
-    host: Optional[str] = HostOpt,
-    command: Optional[str] = CommandOpt,
-    since: Optional[str] = SinceOpt,
-    until: Optional[str] = UntilOpt,
+    node: str | None = NodeOpt,
+    user: str | None = UserOpt,
+    host: str | None = HostOpt,
+    command: str | None = CommandOpt,
+    since: str | None = SinceOpt,
+    until: str | None = UntilOpt,
     live: bool = typer.Option(False, "--live", help="Only recordings still being written (grew within the last minute)."),
 ) -> None:
     """List recordings grouped by stable node ID, newest first."""
@@ -117,7 +124,7 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
         body.append("\n")
         for r, row in enumerate(rows):
             cells = [cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
-                     for i, (cell, w) in enumerate(zip(row, widths))]
+                     for i, (cell, w) in enumerate(zip(row, widths, strict=False))]
             line = "  ".join(cells[:-1])
             status = group.recordings[r - 1].status if r else None
             style = "bold" if r == 0 else ("red" if status == DAMAGED else "")

@@ -7,8 +7,9 @@ a user name like `[link=https://evil]x[/link]` must reach the terminal as those 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,7 +21,7 @@ from ..safe_write import replacing
 from ..sanitize import printable
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def say(message: str, style: str = "red", console: Console | None = None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
@@ -13,8 +13,20 @@ from ..records import dumps, line_record, match_record, recording_record
 from ..sanitize import printable, strip_controls
 from ..sources.catalog import build_catalog
 from .options import (
-    CommandOpt, HostOpt, JsonOpt, NodeOpt, OutputOpt, RecordingArg, SinceOpt, SourcesArg, UntilOpt, UserOpt,
-    current_s3_options, make_filter, make_sources, s3_options,
+    CommandOpt,
+    HostOpt,
+    JsonOpt,
+    NodeOpt,
+    OutputOpt,
+    RecordingArg,
+    SinceOpt,
+    SourcesArg,
+    UntilOpt,
+    UserOpt,
+    current_s3_options,
+    make_filter,
+    make_sources,
+    s3_options,
 )
 from .output import err, fail, out, print_record, progress_bar, say, write_out
 
@@ -31,7 +43,7 @@ def cat_command(
     recording: str = RecordingArg,
     format: str = typer.Option("text", "--format", "-f", help="text, or jsonl (one object per line with the session's metadata)."),
     times: bool = typer.Option(False, "--times", "-t", help="text: start each line with its time in the recording."),
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
 ) -> None:
     """The session as a person saw it: every line shown on the screen, in its final form,
     and full-screen apps as their screens; no escape sequences."""
@@ -65,17 +77,17 @@ def cat_command(
 @s3_options
 def grep_command(
     pattern: str = typer.Argument(..., help="Text to find (a regular expression with --regex)."),
-    sources: Optional[list[str]] = SourcesArg,
+    sources: list[str] | None = SourcesArg,
     as_json: bool = JsonOpt,
     regex: bool = typer.Option(False, "--regex", "-E", help="PATTERN is a Python regular expression."),
     ignore_case: bool = typer.Option(False, "--ignore-case", "-i", help="Ignore case."),
-    node: Optional[str] = NodeOpt,
-    user: Optional[str] = UserOpt,
-    host: Optional[str] = HostOpt,
-    command: Optional[str] = CommandOpt,
-    since: Optional[str] = SinceOpt,
-    until: Optional[str] = UntilOpt,
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."),
+    node: str | None = NodeOpt,
+    user: str | None = UserOpt,
+    host: str | None = HostOpt,
+    command: str | None = CommandOpt,
+    since: str | None = SinceOpt,
+    until: str | None = UntilOpt,
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."),
 ) -> None:
     """Find text in what the sessions showed (typed commands as finally shown, output,
     full-screen apps), across all recordings: node, recording, time and line per match."""

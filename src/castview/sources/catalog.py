@@ -7,9 +7,9 @@ pool; copies of one session kept by failover recorders are merged.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
 
 from ..cast.model import CastError, Header
 from ..cast.reader import read_head, read_tail
@@ -161,7 +161,7 @@ def build_catalog(
     summaries: list[RecordingSummary] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(summarize, source, ref, now) for source, ref in jobs]
-        for done, (future, (source, ref)) in enumerate(zip(futures, jobs), 1):
+        for done, (future, (source, ref)) in enumerate(zip(futures, jobs, strict=True), 1):
             rec = future.result()
             if _keep(rec, explicit=ref.key == ref.name and ref.location == source.label):
                 summaries.append(rec)

@@ -7,7 +7,7 @@ the fraction, so names must be parsed, not compared as strings.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$"
@@ -26,7 +26,7 @@ def parse_rfc3339nano(text: str) -> int | None:
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     fraction, zone = m.group(7) or "", m.group(8)
     try:
-        base = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone.utc)
+        base = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
     except ValueError:
         return None
     if zone != "Z":
@@ -64,7 +64,7 @@ def is_candidate(parts: tuple[str, ...]) -> bool:
 def format_ns(ns: int) -> str:
     """UTC RFC3339 with the fraction as written by Go (trailing zeros trimmed)."""
     seconds, frac = divmod(ns, 1_000_000_000)
-    text = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    text = datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
     if frac:
         text += "." + f"{frac:09d}".rstrip("0")
     return text + "Z"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from .base import RecordingRef, SourceError
 from .layout import is_candidate, looks_like_node_id, name_time_ns
@@ -47,7 +48,8 @@ class LocalSource:
                 raise SourceError(f"{path}: cannot read") from None
             return None
         parent = path.parent.name
-        node_dir = parent if (looks_like_node_id(parent) or name_time_ns(path.name) is not None) and path.parent != self.path else None
+        in_node_dir = looks_like_node_id(parent) or name_time_ns(path.name) is not None
+        node_dir = parent if in_node_dir and path.parent != self.path else None
         return RecordingRef(
             source=self.label,
             location=str(path),

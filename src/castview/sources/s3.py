@@ -24,11 +24,12 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from .base import RecordingRef, SourceError
 from .layout import is_candidate, looks_like_node_id, name_time_ns
@@ -52,7 +53,7 @@ class S3Error(SourceError, OSError):
     code: str = ""
 
     @classmethod
-    def with_code(cls, message: str, code: str) -> "S3Error":
+    def with_code(cls, message: str, code: str) -> S3Error:
         error = cls(message)
         error.code = code
         return error
@@ -108,7 +109,7 @@ class S3Options:
         access_key: str | None = None,
         secret_key: str | None = None,
         **more: Any,
-    ) -> "S3Options":
+    ) -> S3Options:
         """Options from tsrecorder-style flags: an S3 region URL as `dst` gives the region
         (AWS) or the endpoint (anything else) unless given explicitly."""
         if (access_key is None) != (secret_key is None):
@@ -203,7 +204,9 @@ class S3Connection:
         except BotoCoreError as exc:
             if type(exc).__name__ == "ProfileNotFound":
                 raise S3Error(f"{exc}; check AWS_PROFILE") from exc
-            raise S3Error(self._redact(f"cannot set up the S3 client ({exc}); check --endpoint-url and --region")) from exc
+            raise S3Error(
+                self._redact(f"cannot set up the S3 client ({exc}); check --endpoint-url and --region")
+            ) from exc
         except ValueError as exc:  # botocore: "Invalid endpoint: ..."
             raise S3Error(self._redact(f"{exc}; check --endpoint-url (e.g. https://minio.example.com:9000)")) from exc
 
@@ -267,7 +270,8 @@ class S3Connection:
             msg = (f"{where}: cannot reach the S3 endpoint {endpoint} (tried {attempts} times); "
                    "check --endpoint-url, --region and the network")
         elif isinstance(exc, bx.ReadTimeoutError):
-            msg = f"{where}: the S3 endpoint {endpoint} did not answer within {self.options.read_timeout:g} s; try again later"
+            msg = (f"{where}: the S3 endpoint {endpoint} did not answer within {self.options.read_timeout:g} s; "
+                   "try again later")
         elif isinstance(exc, bx.ClientError):
             msg = self._client_error(exc, where, bucket, endpoint)
             code = str(exc.response.get("Error", {}).get("Code", ""))
@@ -291,7 +295,8 @@ class S3Connection:
         if code == "InvalidAccessKeyId":
             return f"{where}: the access key ID is not known to {endpoint}; {_CREDENTIAL_FIX}"
         if code == "SignatureDoesNotMatch":
-            return f"{where}: the secret key does not match the access key ID; check AWS_SECRET_ACCESS_KEY or --secret-key"
+            return (f"{where}: the secret key does not match the access key ID; "
+                    "check AWS_SECRET_ACCESS_KEY or --secret-key")
         if code in ("ExpiredToken", "TokenRefreshRequired", "InvalidToken", "ExpiredTokenException"):
             return f"{where}: the session token has expired or is invalid; refresh the credentials (e.g. aws sso login)"
         if code in ("AccessDenied", "AllAccessDisabled", "403", "Forbidden") or status == 403:
@@ -343,7 +348,7 @@ def cache_for(options: S3Options) -> ObjectCache:
 
 _STOPPING = threading.Event()
 _FILL_SLOTS = threading.BoundedSemaphore(FILL_CONNECTIONS)
-_fillers: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
+_fillers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 def _shutdown() -> None:
@@ -483,7 +488,6 @@ class S3Object:
 
     def _get(self, start: int, stop: int) -> bytes:
         from botocore.exceptions import BotoCoreError
-
         from urllib3.exceptions import HTTPError
 
         problem = ""
@@ -556,7 +560,9 @@ class S3Object:
                     break
                 except Exception as exc:  # reported to whoever waits for the download
                     with self._cond:
-                        self.fill_error = S3Error(f"{self.location}: background download failed ({type(exc).__name__}: {exc})")
+                        self.fill_error = S3Error(
+                            f"{self.location}: background download failed ({type(exc).__name__}: {exc})"
+                        )
                     break
                 if not stored:
                     with self._cond:
@@ -591,7 +597,7 @@ class S3Object:
             return self._entry.complete
 
 
-_objects: "weakref.WeakValueDictionary[tuple, S3Object]" = weakref.WeakValueDictionary()
+_objects: weakref.WeakValueDictionary[tuple, S3Object] = weakref.WeakValueDictionary()
 
 
 def shared_object(conn: S3Connection, cache: ObjectCache, bucket: str, key: str, etag: str, size: int,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import bisect
+import contextlib
 import hashlib
 import json
 import os
@@ -97,10 +98,10 @@ class RangeSet:
 
     @property
     def total(self) -> int:
-        return sum(e - s for s, e in zip(self._starts, self._ends))
+        return sum(e - s for s, e in zip(self._starts, self._ends, strict=True))
 
     def as_list(self) -> list[list[int]]:
-        return [[s, e] for s, e in zip(self._starts, self._ends)]
+        return [[s, e] for s, e in zip(self._starts, self._ends, strict=True)]
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -117,7 +118,7 @@ class CacheFile:
     never resets or evicts bytes the first one is using (it works from a scratch copy).
     """
 
-    def __init__(self, cache: "ObjectCache", ident: str, directory: Path, describe: dict, size: int) -> None:
+    def __init__(self, cache: ObjectCache, ident: str, directory: Path, describe: dict, size: int) -> None:
         self.cache = cache
         self.ident = ident
         self.size = size
@@ -371,7 +372,5 @@ class ObjectCache:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -22,9 +22,9 @@ import queue
 import stat
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 import watchfiles
 
@@ -432,7 +432,9 @@ class SourceWatcher:
             self.on_error(message)
 
 
-def summarize_changes(changes: Iterable[Change], now: float | None = None) -> tuple[list[RecordingSummary], list[RecordingRef]]:
+def summarize_changes(
+    changes: Iterable[Change], now: float | None = None
+) -> tuple[list[RecordingSummary], list[RecordingRef]]:
     """What the browser needs from a batch: a fresh summary of every recording added or
     changed (a header and a tail read each), and the refs of those removed."""
     latest: dict[str, Change] = {}

@@ -3,8 +3,9 @@
 A theme is a TOML file (see themes/castview-dark.toml, meant to be copied and edited):
 `name`, `dark`, a `[colors]` table of Textual theme colours, an optional `[variables]`
 table, and a `[terminal]` table (foreground, background, cursor, 16-colour palette).
-Bundled themes live in the top-level `themes/` folder; a user's own in
-`config_dir()/themes/`, which win over bundled ones of the same name.
+Bundled themes are package data (src/castview/data/themes/, which a checkout's `themes/`
+links to); a user's own live in `config_dir()/themes/` and win over bundled ones of the
+same name.
 """
 
 from __future__ import annotations
@@ -16,15 +17,25 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme as TextualTheme
 
+from ..bundled import THEMES, bundled_dir
 from ..config import config_dir
 from ..sanitize import printable
 from ..term.render import Theme as TerminalTheme
 
 DEFAULT_THEME = "castview-dark"
-LIGHT_THEME = "castview-light"
 COLOR_KEYS = (
     "primary", "secondary", "accent", "foreground", "background", "surface", "panel",
     "boost", "warning", "error", "success",
+)
+# The palette of a light theme file without a [terminal] table, and of Textual's light themes.
+_LIGHT = TerminalTheme(
+    fg="#2e3436",
+    bg="#fdfdfd",
+    cursor="#2e3436",
+    palette=(
+        "#2e3436", "#c01c28", "#26a269", "#a2734c", "#12488b", "#a347ba", "#2aa1b3", "#d0cfcc",
+        "#5e5c64", "#f66151", "#33d17a", "#c88800", "#2a7bde", "#c061cb", "#33c7de", "#ffffff",
+    ),
 )
 
 
@@ -44,14 +55,8 @@ class LoadedTheme:
 
 
 def bundled_themes_dir() -> Path:
-    """The top-level themes/ folder, found by walking up from the package (a checkout or
-    an editable install), else a themes/ folder inside the package."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "themes"
-        if candidate.is_dir() and any(candidate.glob("castview-*.toml")):
-            return candidate
-    return here.parent / "themes"
+    """The theme files shipped in the package (a checkout's themes/ links to them)."""
+    return bundled_dir(THEMES)
 
 
 def user_themes_dir() -> Path:
@@ -94,7 +99,7 @@ def parse_theme(path: Path, text: str) -> LoadedTheme:
         raise ThemeError(f"{path}: dark must be true or false")
     terminal = data.get("terminal")
     if terminal is None:
-        terminal_theme = TerminalTheme.default() if dark else _light_terminal()
+        terminal_theme = TerminalTheme.default() if dark else _LIGHT
     else:
         if not isinstance(terminal, dict):
             raise ThemeError(f"{path}: [terminal] must be a table")
@@ -141,21 +146,6 @@ def discover(dirs: list[Path] | None = None) -> tuple[dict[str, LoadedTheme], li
                 continue
             themes[loaded.name] = loaded
     return themes, errors
-
-
-_LIGHT = TerminalTheme(
-    fg="#2e3436",
-    bg="#fdfdfd",
-    cursor="#2e3436",
-    palette=(
-        "#2e3436", "#c01c28", "#26a269", "#a2734c", "#12488b", "#a347ba", "#2aa1b3", "#d0cfcc",
-        "#5e5c64", "#f66151", "#33d17a", "#c88800", "#2a7bde", "#c061cb", "#33c7de", "#ffffff",
-    ),
-)
-
-
-def _light_terminal() -> TerminalTheme:
-    return _LIGHT
 
 
 def terminal_theme_for(name: str, themes: dict[str, LoadedTheme], dark: bool) -> TerminalTheme:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Group
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -33,6 +36,38 @@ class Facts:
     resizes: list[tuple[float, str]] | None = None
     problems: list[Problem] = field(default_factory=list)
     also_at: tuple[str, ...] = ()
+
+
+def path_lines(path: str, width: int) -> list[str]:
+    """`path` in lines of at most `width` cells, each broken after a `/`, so that no
+    name is cut in two unless that name alone is wider than `width` (it is then folded)."""
+    lines: list[str] = []
+    line = ""
+    for part in re.split(r"(?<=/)", path):
+        if line and cell_len(line + part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+        if cell_len(line) > width:
+            *full, line = chop_cells(line, width)
+            lines += full
+    lines.append(line)
+    return lines
+
+
+class PathText:
+    """A path that wraps after a `/` rather than inside a file or folder name."""
+
+    def __init__(self, path: str, style: str = "") -> None:
+        self.path = printable(path)
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text("\n".join(path_lines(self.path, max(1, options.max_width))), style=self.style, no_wrap=True)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest_name = max(cell_len(part) for part in re.split(r"(?<=/)", self.path))
+        return Measurement(longest_name, cell_len(self.path)).clamp(max_width=options.max_width)
 
 
 def _value(value: Any) -> str:
@@ -86,8 +121,8 @@ def header_rows(h: Header) -> list[tuple[str, str]]:
     return [(label, printable(value)) for label, value in rows if value not in (None, "")]
 
 
-def derived_rows(facts: Facts) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
+def derived_rows(facts: Facts) -> list[tuple[str, str | PathText]]:
+    rows: list[tuple[str, str | PathText]] = []
     if facts.duration is not None:
         rows.append(("duration", fmt.clock(facts.duration) + ("" if facts.duration_final else " (so far)")))
     if facts.file_size is not None:
@@ -110,21 +145,21 @@ def derived_rows(facts: Facts) -> list[tuple[str, str]]:
     if facts.status and facts.status != "ok":
         rows.append(("status", facts.status))
     for other in facts.also_at:
-        rows.append(("also at", printable(other)))
+        rows.append(("also at", PathText(other)))
     return rows
 
 
-def _table(rows: list[tuple[str, str]]) -> Table:
+def _table(rows: list[tuple[str, str | PathText]]) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
     table.add_column(style="dim", no_wrap=True, max_width=17)
     table.add_column(overflow="fold", ratio=1)
     for label, value in rows:
-        table.add_row(Text(label), Text(value))
+        table.add_row(Text(label), Text(value) if isinstance(value, str) else value)
     return table
 
 
 def describe(header: Header | None, facts: Facts) -> Group:
-    parts: list[Any] = [Text(printable(facts.path), style="bold", overflow="fold")]
+    parts: list[Any] = [PathText(facts.path, style="bold")]
     if header is not None:
         parts += [Text("\nHeader", style="bold underline"), _table(header_rows(header))]
         unknown = header.unknown_keys

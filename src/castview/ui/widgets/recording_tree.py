@@ -165,7 +165,7 @@ class RecordingTree(Tree[NodeData]):
                 if key not in by_key:
                     before = self._index_before(snode, wanted_keys, i)
                     by_key[key] = snode.add(key.node_id, key, before=before, expand=self._should_expand(key, groups[i]))
-        for gnode, g in zip(snode.children, groups):
+        for gnode, g in zip(snode.children, groups, strict=True):
             label = group_label(g, totals.get(g.node_id) if self._filter else None)
             if gnode.label != label:
                 gnode.set_label(label)
@@ -188,10 +188,10 @@ class RecordingTree(Tree[NodeData]):
         leaves = gnode.children
         same_order = len(leaves) == len(recordings) and all(
             isinstance(leaf.data, RecordingSummary) and leaf.data.ref.location == rec.ref.location
-            for leaf, rec in zip(leaves, recordings)
+            for leaf, rec in zip(leaves, recordings, strict=True)
         )
         if same_order:
-            for leaf, rec in zip(leaves, recordings):
+            for leaf, rec in zip(leaves, recordings, strict=True):
                 if leaf.data is not rec:
                     leaf.data = rec
                     leaf.set_label(recording_label(rec, self._colours))
