@@ -109,7 +109,7 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    # Every float this large is an integer; int() of it is exact and finite.
+    # is_integer() is False for inf and NaN, so int() of what passes cannot raise.
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None

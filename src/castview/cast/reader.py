@@ -316,10 +316,8 @@ class EventScanner:
             return None, f"malformed event {_excerpt(text)}; skipped"
         t, code, data = item[0], item[1], item[2]
         if not isinstance(data, str):
-            try:
-                data = json.dumps(data)
-            except RecursionError:
-                return None, f"event data nested too deeply: {_excerpt(text)}; skipped"
+            # json.loads parsed it at this depth of the stack, so json.dumps can write it back.
+            data = json.dumps(data)
         problem = None
         t = seconds_value(t)
         if t is not None and relative:
@@ -387,6 +385,7 @@ def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
         except ValueError:
             continue
         # A time the scanner would reject is skipped here too, so the duration is one it can reach.
-        if isinstance(item, list) and item and seconds_value(item[0]) is not None:
-            return Tail(seconds_value(item[0]), incomplete)
+        last = seconds_value(item[0]) if isinstance(item, list) and item else None
+        if last is not None:
+            return Tail(last, incomplete)
     return Tail(None if size > head.body_offset else 0.0, incomplete)
