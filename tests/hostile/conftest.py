@@ -152,6 +152,13 @@ def write_not_regular(node: Path) -> dict[str, Path]:
     return {"fifo": fifo, "link-to-fifo": link, "link-to-dev-zero": zero, "directory": folder}
 
 
+def write_undecodable_name(node: Path) -> Path:
+    """A recording whose file name is not UTF-8 (Python sees lone surrogates in it)."""
+    node.mkdir(parents=True, exist_ok=True)
+    return _write(node / os.fsdecode(b"2024-05-01T00:00:00Z-\xff\xfe.cast"),
+                  lines(header(), event(0.5, "o", "under an undecodable name\r\n")))
+
+
 @pytest.fixture
 def hostile_tree(tmp_path: Path) -> HostileTree:
     root = tmp_path / "recordings"

@@ -8,7 +8,7 @@ import pytest
 
 from test_ui_helpers import anyio_backend, make_app, open_player, ui_env, wait_for  # noqa: F401
 
-from .conftest import BAD_NODE, GOOD_NODE, write_good, write_not_regular, write_regular_inputs
+from .conftest import BAD_NODE, GOOD_NODE, write_good, write_not_regular, write_regular_inputs, write_undecodable_name
 
 pytestmark = pytest.mark.anyio
 
@@ -24,16 +24,17 @@ async def test_the_browser_lists_the_good_and_flags_the_bad(ui_env, tmp_path):
     good = write_good(root / GOOD_NODE)
     bad = write_regular_inputs(root / BAD_NODE)
     not_regular = write_not_regular(root / BAD_NODE)
+    odd_name = write_undecodable_name(root / GOOD_NODE)
     app = make_app(root, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        total = len(good) + len(bad)
+        total = len(good) + len(bad) + 1
         await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == total,
                        timeout=60, what="the listing")
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), timeout=60, what="the headers")
         assert app.is_running
         by_name = {d.ref.name: d for d in leaves(tree)}
-        for path in good:
+        for path in (*good, odd_name):
             assert by_name[path.name].status == "ok" and by_name[path.name].header is not None
         assert by_name[bad["nested-first-line"].name].status == "damaged"
         for path in not_regular.values():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import GOOD_WORDS, Run, event, header, lines
+from .conftest import GOOD_WORDS, Run, event, header, lines, write_undecodable_name
 
 SINGLE_FILE_COMMANDS = {
     "info": ("info",),
@@ -104,7 +104,7 @@ def test_ls_lists_every_good_and_every_regular_bad_recording(hostile_tree, castv
         else:
             assert record["error"] is None, record
         # a start outside 1970..9999 is unknown, never a crash
-        assert record["start"] is None or "0001" < record["start"][:4] <= "9999"
+        assert record["start"] is None or "1970" <= record["start"][:4] <= "9999"
     for path in hostile_tree.not_regular.values():
         assert path.name not in listed
 
@@ -157,7 +157,7 @@ def test_info_flags_the_ignored_fields_with_the_file_and_line(hostile_tree, cast
         "huge-size": "header size 10000000000…x-5 is unusable",
     }
     runs = castview_cli.batch([("info", str(hostile_tree.bad[name])) for name in expected])
-    for (name, message), run in zip(expected.items(), runs):
+    for message, run in zip(expected.values(), runs):
         assert run.returncode == 0 and message in run.stdout, run.describe() + run.stdout
 
 
@@ -227,3 +227,24 @@ def test_info_text_shows_markup_in_header_values_literally(tmp_path, castview_cl
     run = castview_cli("info", str(path))
     assert clean(run) == [] and run.returncode == 0, run.describe()
     assert "[/]" in run.stdout and "[link=https://evil.example]h[/link]" in run.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_listed_and_shown_escaped(hostile_tree, castview_cli):
+    path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
+    listing, as_json, info = castview_cli.batch([("ls", "-p", str(hostile_tree.root)), ("ls", "--json", str(hostile_tree.root)),
+                                                 ("info", str(path))])
+    for run in (listing, as_json, info):
+        assert clean(run) == [] and run.returncode == 0, run.describe()
+    assert "-\\udcff\\udcfe.cast" in listing.stdout and "-\\udcff\\udcfe.cast" in info.stdout
+    assert any(json.loads(line)["path"] == str(path) for line in as_json.stdout.splitlines())
+
+
+@pytest.mark.xfail(reason="needs fix in search_index.py (_write_meta) and term/index_store.py (_path): a cache key "
+                          "or name from a non-UTF-8 file name is encoded strictly (UnicodeEncodeError); encode with "
+                          "surrogateescape or key by os.fsencode", strict=True)
+def test_a_file_name_that_is_not_utf8_can_be_searched_and_indexed(hostile_tree, castview_cli):
+    path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
+    runs = castview_cli.batch([("cat", str(path)), ("index", str(path)), ("grep", "undecodable", str(hostile_tree.root))])
+    for run in runs:
+        assert clean(run) == [] and run.returncode == 0, run.describe()
+    assert "under an undecodable name" in runs[0].stdout and "under an undecodable name" in runs[2].stdout
