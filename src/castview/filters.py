@@ -32,6 +32,16 @@ def _local_midnight(day: datetime) -> datetime:
 def parse_when(text: str, end: bool = False, now: datetime | None = None) -> datetime:
     """A moment from a date as a user types it; `end`: a whole day means its end.
     Raises ValueError with a message that says what is accepted."""
+    try:
+        moment = _parse_when(text, end, now)
+        moment.timestamp()  # what matching compares; must not fail later, once per recording
+    except (OverflowError, OSError):
+        # 9999-12-31 as an end, 10**400 days ago, a local zone that mktime cannot place...
+        raise ValueError(f"{text!r} is out of the range of dates") from None
+    return moment
+
+
+def _parse_when(text: str, end: bool, now: datetime | None) -> datetime:
     value = text.strip().lower()
     now = now or datetime.now().astimezone()
     if not value:

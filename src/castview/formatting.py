@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+
+from .cast.model import utc_datetime
+
+UNKNOWN = "?"
 
 
 def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
+    if seconds is None or not math.isfinite(seconds):
+        return UNKNOWN
     seconds = max(0.0, seconds)
     whole = int(seconds)
     h, rest = divmod(whole, 3600)
@@ -17,6 +21,8 @@ def duration(seconds: float | None) -> str:
 
 def clock(seconds: float) -> str:
     """A player position: m:ss.t, or h:mm:ss.t past an hour."""
+    if not math.isfinite(seconds):
+        return UNKNOWN
     seconds = max(0.0, seconds)
     tenths = int(seconds * 10) % 10
     return f"{duration(seconds)}.{tenths}"
@@ -32,11 +38,19 @@ def size(n: int) -> str:
 
 
 def local_time(ns: int) -> str:
-    return datetime.fromtimestamp(ns / 1e9).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    """The moment in the local zone; "?" outside the years 1970..9999 (see cast.model)."""
+    moment = utc_datetime(ns // 1_000_000_000)
+    if moment is None:
+        return UNKNOWN
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, ValueError, OSError):
+        return UNKNOWN  # within a day of 9999-12-31, east of UTC: year 10000 locally
 
 
 def utc_time(ns: int) -> str:
-    return datetime.fromtimestamp(ns / 1e9, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    moment = utc_datetime(ns // 1_000_000_000)
+    return UNKNOWN if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def parse_clock(text: str) -> float:

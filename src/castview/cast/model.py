@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 OUTPUT = "o"
@@ -50,12 +50,17 @@ class Size(NamedTuple):
     rows: int
 
 
+# ASCII digits only, and few of them: int() rejects Unicode digits such as "²" that
+# str.isdigit() accepts, and thousands of digits exceed Python's int conversion limit.
+_SIZE = re.compile(r"([0-9]{1,9})x([0-9]{1,9})")
+
+
 def parse_size(data: str, rows_first: bool = False) -> Size | None:
     """Parse a resize event's "COLSxROWS" (or Kubernetes' "ROWSxCOLS"); None if invalid."""
-    parts = data.strip().lower().split("x")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    m = _SIZE.fullmatch(data.strip().lower())
+    if m is None:
         return None
-    a, b = int(parts[0]), int(parts[1])
+    a, b = int(m.group(1)), int(m.group(2))
     cols, rows = (b, a) if rows_first else (a, b)
     if not (1 <= cols <= MAX_COLS and 1 <= rows <= MAX_ROWS):
         return None
@@ -68,13 +73,45 @@ MAX_COLS = 1000
 MAX_ROWS = 500
 DEFAULT_SIZE = Size(80, 24)
 
+# Wall-clock times (a header's timestamp, a file name's time) count only in the years
+# 1970..9999: anything else is damage or forgery, and is treated as unknown rather than
+# shown, so no date conversion anywhere can overflow.
+EARLIEST_TIMESTAMP = 0
+LATEST_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+# Times on a recording's own timeline (event times, durations, idle limits) beyond this are
+# damage: no session lasts 31 years, and bounded times keep every later conversion (to
+# integer nanoseconds, to dates, to screen cells) finite.
+MAX_EVENT_TIME = 1e9
+
+
+def utc_datetime(seconds: float) -> datetime | None:
+    """The moment `seconds` after the epoch, or None outside the years 1970..9999."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return None
+    # Compared before any conversion: a huge int compares exactly, NaN compares false.
+    if not EARLIEST_TIMESTAMP <= seconds < LATEST_TIMESTAMP + 1:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def seconds_value(value: Any) -> float | None:
+    """A JSON value as seconds on a recording's timeline: a number in 0..MAX_EVENT_TIME,
+    else None (a 400-digit integer is out of range, not an OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not 0 <= value <= MAX_EVENT_TIME:
+        return None
+    return float(value)
+
 
 def _int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+    # is_integer() is False for inf and NaN, so int() of what passes cannot raise.
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
 
@@ -133,29 +170,22 @@ class Header:
     # -- asciinema fields -------------------------------------------------------------
     @property
     def timestamp(self) -> int | None:
-        return _int(self.raw.get("timestamp"))
+        """Seconds since the epoch of the session's start; None unless in years 1970..9999."""
+        ts = _int(self.raw.get("timestamp"))
+        return ts if ts is not None and utc_datetime(ts) is not None else None
 
     @property
     def start_time(self) -> datetime | None:
         ts = self.timestamp
-        if ts is None:
-            return None
-        try:
-            return datetime.fromtimestamp(ts, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
+        return None if ts is None else utc_datetime(ts)
 
     @property
     def duration(self) -> float | None:
-        value = self.raw.get("duration")
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return seconds_value(self.raw.get("duration"))
 
     @property
     def idle_time_limit(self) -> float | None:
-        value = self.raw.get("idle_time_limit")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-            return float(value)
-        return None
+        return seconds_value(self.raw.get("idle_time_limit")) or None
 
     @property
     def command(self) -> str | None:

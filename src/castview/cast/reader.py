@@ -8,22 +8,41 @@ CastError. v2/v3 bodies are streamed line by line so multi-GB files never sit in
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, NamedTuple
+from typing import Any, BinaryIO, Iterator, NamedTuple
 
-from .model import RESIZE, CastError, Event, Header, Problem, parse_size
+from .model import MAX_EVENT_TIME, RESIZE, CastError, Event, Header, Problem, parse_size, seconds_value
 
 HEADER_LIMIT = 1 << 20  # a header line longer than this is not a recording's
 V1_LIMIT = 256 << 20  # v1 is one JSON document that must be parsed whole
 BOM = b"\xef\xbb\xbf"
+# No real header nests deeper than 3 (kubernetes, env, theme). A header value nested
+# deeper is dropped: every later json.dumps, repr or str of it would recurse that deep.
+MAX_HEADER_DEPTH = 16
+
+
+def _loads(text: str | bytes) -> Any:
+    """json.loads where every bad input is a ValueError: nesting deep enough to exhaust
+    the stack ("[" * 3000) is just another line that is not JSON. (Integers over Python's
+    4300-digit limit already raise a plain ValueError.)"""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _excerpt(text: str, width: int = 40) -> str:
     text = text.strip()
     clean = "".join(ch if ch.isprintable() else "?" for ch in text[:width])
     return repr(clean + ("…" if len(text) > width else ""))
+
+
+def _json_excerpt(value: object, width: int = 40) -> str:
+    """A JSON value as a short, control-free snippet for a message (a 400-digit number
+    or a long string is cut)."""
+    text = json.dumps(value)  # ensure_ascii: escapes every control character
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _decode(raw: bytes) -> tuple[str, bool]:
@@ -56,11 +75,37 @@ class CastHead:
         return self.header.version
 
 
-def _header_from_mapping(obj: dict, path: str, text: str) -> Header:
+def _version(obj: dict, path: str) -> int:
     version = obj.get("version")
-    if version not in (1, 2, 3) or isinstance(version, bool):
-        raise CastError(path, f"unsupported asciicast version {version!r}", 1)
-    return Header(raw=obj, version=version, raw_text=text)
+    if type(version) is not int or version not in (1, 2, 3):
+        shown = "(nested)" if _nested_deeper(version, 1) else _json_excerpt(version)
+        raise CastError(path, f"unsupported asciicast version {shown}", 1)
+    return version
+
+
+def _header_from_mapping(obj: dict, path: str, text: str | None) -> tuple[Header, tuple[Problem, ...]]:
+    """The header, with any value nested too deep to handle safely dropped and reported.
+    `text` is the header line as written; None (v1) writes it from the fields kept."""
+    version = _version(obj, path)
+    deep = [key for key, value in obj.items() if _nested_deeper(value, MAX_HEADER_DEPTH)]
+    raw = {k: v for k, v in obj.items() if k not in deep}
+    problems = tuple(Problem(1, f"header field {_excerpt(key)} is nested over {MAX_HEADER_DEPTH} levels deep; ignored")
+                     for key in deep)
+    if text is None:
+        text = json.dumps(raw, ensure_ascii=False)
+    return Header(raw=raw, version=version, raw_text=text), problems
+
+
+def _nested_deeper(value: object, limit: int) -> bool:
+    # A loop, not recursion: the point is to measure depth before anything recurses.
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def read_head(f: BinaryIO, path: str) -> CastHead:
@@ -79,7 +124,7 @@ def read_head(f: BinaryIO, path: str) -> CastHead:
         raise CastError(path, "first line is over 1 MiB and is not an asciicast header")
     text, _ = _decode(line)
     try:
-        obj = json.loads(text)
+        obj = _loads(text)
     except ValueError:
         if text.lstrip().startswith("{"):
             # A pretty-printed v1 document, or a header cut off while being written.
@@ -87,19 +132,49 @@ def read_head(f: BinaryIO, path: str) -> CastHead:
         raise CastError(path, f"not an asciicast recording: first line is {_excerpt(text)}", 1) from None
     if not isinstance(obj, dict):
         raise CastError(path, "not an asciicast recording: first line is not a JSON object", 1)
-    header = _header_from_mapping(obj, path, text)
-    if header.version == 1:
-        return _v1_head(obj, header, path, offset)
-    return CastHead(header=header, body_offset=offset, problems=_header_problems(header))
+    if _version(obj, path) == 1:
+        return _v1_head(obj, path, offset)
+    header, problems = _header_from_mapping(obj, path, text)
+    return CastHead(header=header, body_offset=offset, problems=problems + _header_problems(header))
+
+
+# Header fields whose value, when present, must be usable; each is read through the
+# Header accessor that says None for a value of the wrong type or out of range.
+_CHECKED_FIELDS = {
+    "timestamp": lambda h: h.timestamp,
+    "duration": lambda h: h.duration,
+    "idle_time_limit": lambda h: h.idle_time_limit,
+    "command": lambda h: h.command,
+    "title": lambda h: h.title,
+    "srcNode": lambda h: h.src_node,
+    "srcNodeID": lambda h: h.src_node_id,
+    "srcNodeUserID": lambda h: h.src_node_user_id,
+    "srcNodeUser": lambda h: h.src_node_user,
+    "sshUser": lambda h: h.ssh_user,
+    "localUser": lambda h: h.local_user,
+    "connectionID": lambda h: h.connection_id,
+}
+_RANGES = {
+    "timestamp": " (a start in the years 1970..9999)",
+    "duration": f" (0 to {MAX_EVENT_TIME:.0e} s)",
+    "idle_time_limit": f" (over 0, up to {MAX_EVENT_TIME:.0e} s)",
+}
 
 
 def _header_problems(header: Header) -> tuple[Problem, ...]:
+    problems = []
     cols, rows = header.declared_size
     if cols is None or rows is None:
-        return (Problem(1, f"header has no terminal size; replaying at {header.size.cols}x{header.size.rows}"),)
-    if (cols, rows) != tuple(header.size):
-        return (Problem(1, f"header size {cols}x{rows} is unusable; replaying at {header.size.cols}x{header.size.rows}"),)
-    return ()
+        problems.append(Problem(1, f"header has no terminal size; replaying at {header.size.cols}x{header.size.rows}"))
+    elif (cols, rows) != tuple(header.size):
+        problems.append(Problem(1, f"header size {_json_excerpt(cols, 12)}x{_json_excerpt(rows, 12)} is unusable; "
+                                   f"replaying at {header.size.cols}x{header.size.rows}"))
+    for key, accessor in _CHECKED_FIELDS.items():
+        value = header.get(key)
+        if value is not None and accessor(header) is None:
+            problems.append(Problem(1, f"header {key} {_json_excerpt(value)} is not usable"
+                                       f"{_RANGES.get(key, '')}; ignored"))
+    return tuple(problems)
 
 
 def _read_v1(f: BinaryIO, path: str) -> CastHead:
@@ -111,22 +186,25 @@ def _read_v1(f: BinaryIO, path: str) -> CastHead:
         data = data[len(BOM):]
     text, _ = _decode(data)
     try:
-        obj = json.loads(text)
-    except ValueError as exc:
+        obj = _loads(text)
+    except json.JSONDecodeError as exc:
         raise CastError(path, f"not an asciicast recording: invalid JSON ({exc.msg})", exc.lineno) from None
+    except ValueError as exc:
+        raise CastError(path, f"not an asciicast recording: invalid JSON ({_excerpt(str(exc), 60)})") from None
     if not isinstance(obj, dict):
         raise CastError(path, "not an asciicast recording: not a JSON object", 1)
-    header = _header_from_mapping(obj, path, "")
-    if header.version != 1:
+    if _version(obj, path) != 1:
         raise CastError(path, "header line is not valid JSON", 1)
-    return _v1_head(obj, header, path, len(data))
+    return _v1_head(obj, path, len(data))
 
 
-def _v1_head(obj: dict, header: Header, path: str, end: int) -> CastHead:
+def _v1_head(obj: dict, path: str, end: int) -> CastHead:
     frames = obj.get("stdout")
     if not isinstance(frames, list):
         raise CastError(path, "asciicast v1 document has no 'stdout' frames")
-    problems: list[Problem] = list(_header_problems(header))
+    # v1 keeps the header fields beside 'stdout'; drop the frames from the header view.
+    header, dropped = _header_from_mapping({k: v for k, v in obj.items() if k != "stdout"}, path, None)
+    problems: list[Problem] = [*dropped, *_header_problems(header)]
     events: list[Event] = []
     now = 0.0
     for i, frame in enumerate(frames):
@@ -134,15 +212,12 @@ def _v1_head(obj: dict, header: Header, path: str, end: int) -> CastHead:
                 or not _is_number(frame[0])):
             problems.append(Problem(None, f"stdout frame {i} is not [delay, text]; skipped"))
             continue
-        delay = float(frame[0])
-        if not math.isfinite(delay) or delay < 0:
-            problems.append(Problem(None, f"stdout frame {i} has invalid delay {frame[0]!r}; taken as 0"))
+        delay = seconds_value(frame[0])
+        if delay is None or now + delay > MAX_EVENT_TIME:
+            problems.append(Problem(None, f"stdout frame {i} has invalid delay {_json_excerpt(frame[0])}; taken as 0"))
             delay = 0.0
         now += delay
         events.append(Event(now, "o", frame[1]))
-    # v1 keeps the header fields beside 'stdout'; drop the frames from the header view.
-    raw = {k: v for k, v in obj.items() if k != "stdout"}
-    header = Header(raw=raw, version=1, raw_text=json.dumps(raw, ensure_ascii=False))
     return CastHead(header=header, body_offset=end, v1_events=tuple(events), problems=tuple(problems))
 
 
@@ -213,7 +288,7 @@ class EventScanner:
                     self.state = ScanState(offset, line_no, now)
                 continue
             try:
-                item = json.loads(text)
+                item = _loads(text)
             except ValueError:
                 item = None
             if not complete and item is None:
@@ -241,14 +316,15 @@ class EventScanner:
             return None, f"malformed event {_excerpt(text)}; skipped"
         t, code, data = item[0], item[1], item[2]
         if not isinstance(data, str):
+            # json.loads parsed it at this depth of the stack, so json.dumps can write it back.
             data = json.dumps(data)
         problem = None
-        t = float(t)
-        if not math.isfinite(t) or t < 0:
-            problem = f"invalid time {item[0]!r}; kept at {now:.6f}"
-            t = now
-        elif relative:
+        t = seconds_value(t)
+        if t is not None and relative:
             t = now + t
+        if t is None or t > MAX_EVENT_TIME:
+            problem = f"invalid time {_json_excerpt(item[0], 24)} (over {MAX_EVENT_TIME:.0e} s or not a time); kept at {now:.6f}"
+            t = now
         elif t < now:
             problem = f"time {t:.6f} goes backwards (previous {now:.6f}); kept at {now:.6f}"
             t = now
@@ -299,15 +375,17 @@ def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
     incomplete = False
     if lines and lines[-1].strip():
         try:
-            json.loads(lines[-1])
+            _loads(lines[-1])
         except ValueError:
             incomplete = True
             lines.pop()
     for raw in reversed(lines if start == head.body_offset else lines[1:]):
         try:
-            item = json.loads(raw)
+            item = _loads(raw)
         except ValueError:
             continue
-        if isinstance(item, list) and item and _is_number(item[0]) and math.isfinite(item[0]):
-            return Tail(float(item[0]), incomplete)
+        # A time the scanner would reject is skipped here too, so the duration is one it can reach.
+        last = seconds_value(item[0]) if isinstance(item, list) and item else None
+        if last is not None:
+            return Tail(last, incomplete)
     return Tail(None if size > head.body_offset else 0.0, incomplete)

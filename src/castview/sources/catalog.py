@@ -96,7 +96,9 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> Re
     except CastError as exc:
         return RecordingSummary(ref, None, str(exc), None, LIVE if recent and ref.size < 4096 else DAMAGED)
     except (OSError, SourceError) as exc:
-        return RecordingSummary(ref, None, f"{ref.location}: cannot read ({exc})", None, DAMAGED)
+        # An OSError's own text repeats the path; its strerror says only what went wrong.
+        detail = getattr(exc, "strerror", None) or exc
+        return RecordingSummary(ref, None, f"{ref.location}: cannot read ({detail})", None, DAMAGED)
     status = OK
     live = recent and _ends_near(head.header, tail.last_time, now)
     if tail.incomplete:

@@ -7,7 +7,9 @@ the fraction, so names must be parsed, not compared as strings.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+
+from ..cast.model import utc_datetime
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$"
@@ -19,20 +21,28 @@ _SKIP_NAMES = {"check-write-access", ".events-exist"}
 
 
 def parse_rfc3339nano(text: str) -> int | None:
-    """Nanoseconds since the epoch for an RFC3339(Nano) timestamp, or None."""
+    """Nanoseconds since the epoch for an RFC3339(Nano) timestamp, or None (also for a
+    moment outside the years 1970..9999, such as `0001-01-01T00:00:00+23:59`)."""
     m = _RFC3339.match(text)
     if not m:
         return None
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     fraction, zone = m.group(7) or "", m.group(8)
     try:
-        base = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+        local = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
     except ValueError:
         return None
+    # The offset is applied to whole seconds, not to the datetime: a moment shifted past
+    # year 1 or 9999 must come out of range, not raise OverflowError.
+    seconds = int(local.timestamp())
     if zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        base -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return int(base.timestamp()) * 1_000_000_000 + int(fraction.ljust(9, "0") or 0)
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        if hours > 23 or minutes > 59:
+            return None
+        seconds -= (1 if zone[0] == "+" else -1) * (hours * 3600 + minutes * 60)
+    if utc_datetime(seconds) is None:
+        return None
+    return seconds * 1_000_000_000 + int(fraction.ljust(9, "0") or 0)
 
 
 def name_time_ns(filename: str) -> int | None:
@@ -61,10 +71,14 @@ def is_candidate(parts: tuple[str, ...]) -> bool:
     return name.endswith(".cast") or name.endswith(".json") and name != "package.json"
 
 
-def format_ns(ns: int) -> str:
-    """UTC RFC3339 with the fraction as written by Go (trailing zeros trimmed)."""
+def format_ns(ns: int) -> str | None:
+    """UTC RFC3339 with the fraction as written by Go (trailing zeros trimmed); None for a
+    moment outside the years 1970..9999 (a file's mtime can be anything)."""
     seconds, frac = divmod(ns, 1_000_000_000)
-    text = datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    moment = utc_datetime(seconds)
+    if moment is None:
+        return None
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     if frac:
         text += "." + f"{frac:09d}".rstrip("0")
     return text + "Z"

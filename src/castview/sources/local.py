@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from .base import RecordingRef, SourceError
 from .layout import is_candidate, looks_like_node_id, name_time_ns
+from .safe_open import kind_of, open_regular
+
+# Skipped entries named one by one in the listing's message, then counted.
+_NAMED_SKIPS = 5
 
 
 class LocalSource:
@@ -19,33 +24,54 @@ class LocalSource:
         self.label = str(path)
 
     def refs(self) -> Iterator[RecordingRef]:
+        """Every candidate under the directory (or the file itself). A `.cast` that is not
+        a regular file (a FIFO, a symlink to a device) is left out and, once the listing is
+        done, named in a one-line SourceError with any unreadable directory; a `.json` one is
+        left out silently, like any .json that is not a recording."""
         if self.path.is_file():
             yield self._ref(self.path, self.path.name, explicit=True)
             return
         if not self.path.exists():
             raise SourceError(f"{self.path}: no such file or directory")
         if not self.path.is_dir():
-            raise SourceError(f"{self.path}: not a file or directory")
+            raise SourceError(f"{self.path}: not a file or directory ({kind_of(self.path.stat().st_mode)})")
         errors: list[OSError] = []
+        skipped: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.path, onerror=errors.append):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "events")
             rel_dir = Path(dirpath).relative_to(self.path)
             for name in sorted(filenames):
                 parts = (*rel_dir.parts, name)
                 if is_candidate(parts):
-                    ref = self._ref(Path(dirpath) / name, "/".join(parts))
+                    ref = self._ref(Path(dirpath) / name, "/".join(parts), skipped=skipped)
                     if ref is not None:
                         yield ref
+        messages = []
+        if skipped:
+            named = ", ".join(skipped[:_NAMED_SKIPS]) + (f" and {len(skipped) - _NAMED_SKIPS} more"
+                                                         if len(skipped) > _NAMED_SKIPS else "")
+            messages.append(f"{self.path}: skipped what is not a regular file: {named}")
         if errors:
             first = errors[0]
-            raise SourceError(f"{first.filename}: cannot read directory ({first.strerror})")
+            messages.append(f"{first.filename}: cannot read directory ({first.strerror})")
+        if messages:
+            raise SourceError("; ".join(messages))
 
-    def _ref(self, path: Path, key: str, explicit: bool = False) -> RecordingRef | None:
+    def _ref(self, path: Path, key: str, explicit: bool = False,
+             skipped: list[str] | None = None) -> RecordingRef | None:
+        """The ref of a regular file; None for a path that vanished or is not a regular
+        file (noted in `skipped` when it is a .cast)."""
         try:
             st = path.stat()
         except OSError:
             if explicit:
                 raise SourceError(f"{path}: cannot read") from None
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            if explicit:
+                raise SourceError(f"{path}: not a regular file ({kind_of(st.st_mode)})")
+            if skipped is not None and path.name.endswith(".cast"):
+                skipped.append(f"{key} ({kind_of(st.st_mode)})")
             return None
         parent = path.parent.name
         in_node_dir = looks_like_node_id(parent) or name_time_ns(path.name) is not None
@@ -61,4 +87,4 @@ class LocalSource:
         )
 
     def open(self, ref: RecordingRef) -> BinaryIO:
-        return open(ref.location, "rb")
+        return open_regular(ref.location)
