@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_ui_helpers import anyio_backend, make_app, open_player, ui_env, wait_for  # noqa: F401
+from test_ui_helpers import make_app, open_player, wait_for
 
 from .conftest import BAD_NODE, GOOD_NODE, write_good, write_not_regular, write_regular_inputs, write_undecodable_name
 

@@ -218,8 +218,6 @@ def test_export_warns_about_skipped_lines(hostile_tree, castview_cli):
 
 
 
-@pytest.mark.xfail(reason="needs fix in info.py print_description: header values go into Rich tables as markup "
-                          "(pass Text objects); issue 11 item 2", strict=True)
 def test_info_text_shows_markup_in_header_values_literally(tmp_path, castview_cli):
     path = tmp_path / "markup.cast"
     path.write_bytes(lines(header(srcNodeUser="[/]", srcNode="[link=https://evil.example]h[/link]"),
