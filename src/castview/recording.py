@@ -23,6 +23,7 @@ from .cast.model import CastError
 from .sources.base import RecordingRef, Source, SourceError
 from .sources.layout import format_ns, name_time_ns
 from .sources.s3_url import is_s3_url
+from .sources.safe_open import NotRegularFile, open_regular
 
 if TYPE_CHECKING:
     from .sources.catalog import RecordingSummary
@@ -60,8 +61,10 @@ class Recording:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, st.st_mode)
         return cls(location=path, name=Path(path).name, cache_key=cache_key(path),
-                   size=st.st_size, mtime=st.st_mtime, opener=lambda: open(path, "rb"), local_file=path)
+                   size=st.st_size, mtime=st.st_mtime, opener=lambda: open_regular(path), local_file=path)
 
     @classmethod
     def from_spec(cls, spec: str | os.PathLike[str], s3: S3Options | None = None) -> Recording:

@@ -9,15 +9,22 @@ import io
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from castview import formatting as fmt
 from castview.cast.index import scan
-from castview.cast.model import (LATEST_TIMESTAMP, MAX_EVENT_TIME, CastError, Header, parse_size, seconds_value,
-                                 utc_datetime)
+from castview.cast.model import (
+    LATEST_TIMESTAMP,
+    MAX_EVENT_TIME,
+    CastError,
+    Header,
+    parse_size,
+    seconds_value,
+    utc_datetime,
+)
 from castview.cast.reader import EventScanner, read_head, read_tail
 from castview.filters import RecordingFilter, parse_when
 from castview.sanitize import printable, strip_controls
@@ -316,4 +323,4 @@ def test_look_alike_names_differ_once_printable():
 
 def test_header_dates_in_range_unchanged():
     h = Header(raw={"version": 2, "timestamp": 1700000000}, version=2)
-    assert h.start_time == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    assert h.start_time == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)

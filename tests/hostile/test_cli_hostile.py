@@ -195,9 +195,6 @@ def test_fifos_in_a_tree_hang_nothing(hostile_tree, castview_cli):
         assert clean(run) == [] and run.returncode == 0, run.describe()
 
 
-@pytest.mark.xfail(reason="needs fix in sources/targets.py (opener), info.py (describe), term/index_store.py and "
-                          "search.py: open a recording named on the command line with sources.safe_open.open_regular",
-                   strict=True)
 def test_commands_on_a_fifo_named_on_the_command_line_do_not_hang(hostile_tree, castview_cli):
     fifo = hostile_tree.not_regular["fifo"]
     jobs = [("info", str(fifo)), ("cat", str(fifo)), ("export", "--at", "end", str(fifo)), ("index", str(fifo))]
