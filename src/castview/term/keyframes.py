@@ -101,6 +101,10 @@ class IndexView:
     keyframes: Sequence[Keyframe]
     markers: Sequence[tuple[int, float, str]]
     complete: bool
+    problems: tuple[Problem, ...] = ()
+    """The scan's (not the header's)."""
+    incomplete_line: int | None = None
+    """The line number of a half-written last line, when the scan ended in one."""
 
     @property
     def event_count(self) -> int:
@@ -136,7 +140,9 @@ class KeyframeIndex:
     def view(self) -> IndexView:
         """The index as it is now, unchanged by later appends (lists are only appended
         to; one that must lose an item is replaced by a new list)."""
-        return IndexView(Prefix(self.times), Prefix(self.keyframes), Prefix(self.markers), self.complete)
+        tail = self.state.line if self.incomplete_tail and self.state is not None else None
+        return IndexView(Prefix(self.times), Prefix(self.keyframes), Prefix(self.markers), self.complete,
+                         tuple(self.problems), tail)
 
 
 @dataclass
@@ -282,7 +288,7 @@ class Replay:
 
     @property
     def problems(self) -> list[Problem]:
-        return list(self.head.problems) + self.index.problems
+        return list(self.head.problems) + list(self._view.problems)
 
     def mark_grown(self) -> None:
         """The file has grown: the next build() reads the new part."""
