@@ -60,10 +60,10 @@ class Consumer:
                     return result
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    last = self.frame
-                    raise AssertionError(f"timed out waiting for {what}; last frame: "
-                                         f"{None if last is None else (last.seq, last.position, last.count, last.playing)}"
-                                         f"; notices: {[type(n).__name__ for n in self.notices[-8:]]}")
+                    f = self.frame
+                    last = None if f is None else (f.seq, f.position, f.count, f.playing)
+                    raise AssertionError(f"timed out waiting for {what}; last frame (seq, position, count, playing): "
+                                         f"{last}; notices: {[type(n).__name__ for n in self.notices[-8:]]}")
                 self._cond.wait(min(left, 0.5))
 
     def wait_frame(self, predicate: Callable[[Frame[str]], Any], what: str = "a frame",

@@ -70,7 +70,7 @@ def test_seeks_while_the_index_grows_see_whole_indexes_and_exact_screens(tmp_pat
                 # Cancelled after a few batches, then resumed: the resumed build replays
                 # what follows the last keyframe while readers look at it.
                 calls = iter(range(10**6))
-                replay.build(cancelled=lambda: next(calls) >= 2)
+                replay.build(cancelled=lambda calls=calls: next(calls) >= 2)
                 replay.build()
                 for _ in range(2):  # let the reader look at this size
                     if not reads.acquire(timeout=DEADLINE):

@@ -252,3 +252,13 @@ def test_a_missing_file_fails_to_open(tmp_path, clock):
     engine.play()  # nothing to play: nothing breaks
     settled(engine)
     assert c.frames == []
+
+
+def test_the_engine_runs_without_the_ui_or_remote_storage():
+    import subprocess
+    import sys
+
+    code = ("import sys, castview.playback;"
+            "bad = [m for m in ('textual', 'boto3', 'botocore', 'watchfiles') if m in sys.modules];"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})

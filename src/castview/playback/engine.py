@@ -47,7 +47,9 @@ from ..term.keyframes import IndexView, Playhead, Replay
 from ..term.screen import Terminal
 from . import background as bg
 from .clock import Clock, SystemClock
-from .notices import Failed, Followed, Frame, IndexChanged, IndexState, LiveState, MarkerMissing, Notice, Opened, OpenFailed
+from .notices import (
+    Failed, Followed, Frame, IndexChanged, IndexState, LiveState, MarkerMissing, Notice, Opened, OpenFailed,
+)
 
 if TYPE_CHECKING:
     from ..term.index_store import Fingerprint, IndexStore
@@ -174,7 +176,8 @@ class Engine(Generic[R]):
         self._fraction = 0.0
         self._index = IndexState(0, 0.0, 0.0, False, listed_duration=listed_duration)
         self._index_of: IndexView | None = None  # the view self._index describes
-        self._follow_path: str | None = None
+        self._follow_path: str | None = None  # the local file to watch, if any
+        self._watching = False
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -285,9 +288,9 @@ class Engine(Generic[R]):
             self._inbox.clear()
         for seq, item in items:
             self._taken = max(self._taken, seq)
-            self._handle(item)
-        self._carry_out_pending()
-        timeout = self._play_step() if self._mode == PLAYING else None
+            self._guarded(lambda item=item: self._handle(item))  # one failing: the others still count
+        self._guarded(self._carry_out_pending)
+        timeout = self._guarded(self._play_step) if self._mode == PLAYING else None
         if self._answered < self._taken and self._playhead is not None:
             self._frame()  # a command that moved nothing (speed, a missing marker...) is answered too
         return timeout
@@ -328,6 +331,8 @@ class Engine(Generic[R]):
                 self._start_follower(None)  # its header may still be being written
             return
         self._replay = replay
+        if replay.view.complete:  # all of it from the cache
+            self._built, self._fraction = True, 1.0
         self._notify(Opened(recording, replay, self._index_state(), self._live))
         self._helper("castview index", bg.build_index, replay, recording, self._fingerprint, self._store,
                      self._clock, self._stop, self._post)
@@ -343,8 +348,9 @@ class Engine(Generic[R]):
     def _start_follower(self, replay: Replay | None) -> None:
         """Watch the file for growth, replacement and the end (once)."""
         path, recording = self._follow_path, self._recording
-        if path is None or recording is None or any(t.name == "castview follow" for t in self._helpers):
+        if path is None or recording is None or self._watching:
             return
+        self._watching = True
         self._helper("castview follow", bg.follow_file, replay, recording, path, store=self._store,
                      finished_after=self._finished_after, interval=self._poll_interval, clock=self._clock,
                      stop=self._stop, post=self._post)
