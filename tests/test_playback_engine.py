@@ -262,3 +262,21 @@ def test_the_engine_runs_without_the_ui_or_remote_storage():
             "bad = [m for m in ('textual', 'boto3', 'botocore', 'watchfiles') if m in sys.modules];"
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+
+
+def test_event_steps_queued_at_once_add_up(gaps, clock):
+    from castview.playback import Engine
+    from castview.recording import Recording
+
+    c = Consumer()
+    engine = Engine(lambda: Recording.from_path(gaps), c, clock=clock)
+    c.engine = engine
+    engine.seek_start()  # one event at 0 s
+    engine.step(1)
+    engine.step(1)
+    last = engine.step(-1)
+    engine.start()
+    opened(c)
+    settled(engine)
+    assert [f.seq for f in c.frames] == [2, last]  # the start (to learn its event count), then where the steps lead
+    assert c.frame.count == 2 and c.rows == screen(gaps, 2)

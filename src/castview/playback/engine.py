@@ -423,8 +423,12 @@ class Engine(Generic[R]):
         self._request(_Move("event", count=max(0, min(n, events))), PAUSED)
 
     def _do_step(self, delta: int) -> None:
-        self._carry_out_pending()
-        self._do_event((self._playhead.count if self._playhead is not None else 0) + delta)
+        move = self._pending[0] if self._pending is not None else HERE
+        if move.kind not in ("event", "here"):
+            self._carry_out_pending()  # a time or the edge: its event count is known once there
+            move = HERE
+        count = move.count if move.kind == "event" else self._playhead.count if self._playhead is not None else 0
+        self._do_event(count + delta)
 
     def _do_follow(self) -> None:
         self._request(EDGE, FOLLOWING)
@@ -469,8 +473,8 @@ class Engine(Generic[R]):
         return view.duration
 
     def _carry_out_pending(self) -> None:
-        """Carry out the request waiting, for a command that starts from the playhead's
-        event count (which a time does not tell before the index does)."""
+        """Carry out the request waiting (also for a command that starts from the event
+        count a time leads to, which the index may not tell yet)."""
         if self._pending is not None and self._replay is not None:
             move, mode = self._pending
             self._pending = None
