@@ -2,7 +2,7 @@
 from any thread and reports frames and facts as frozen notices (see engine.py)."""
 
 from .clock import Clock, ManualClock, SystemClock
-from .engine import FOLLOWING, PAUSED, PLAYING, Engine, failure_text, text_row
+from .engine import Engine, failure_text, text_row
 from .notices import (
     Failed,
     FactsGathered,
@@ -18,7 +18,7 @@ from .notices import (
 )
 
 __all__ = [
-    "Clock", "ManualClock", "SystemClock", "Engine", "failure_text", "text_row", "PAUSED", "PLAYING", "FOLLOWING",
+    "Clock", "ManualClock", "SystemClock", "Engine", "failure_text", "text_row",
     "Failed", "FactsGathered", "Followed", "Frame", "IndexChanged", "IndexState", "LiveState", "MarkerMissing",
     "Notice", "Opened", "OpenFailed",
 ]

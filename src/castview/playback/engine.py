@@ -114,7 +114,7 @@ class Engine(Generic[R]):
     the recording in messages until it is open.
     """
 
-    def __init__(  # noqa: PLR0913 - settings of one recording's playback
+    def __init__(
         self,
         open_recording: Callable[[], Recording],
         notify: Callable[[Notice], None],
@@ -621,7 +621,7 @@ class Engine(Generic[R]):
             self._unacked += 1
             self.settled.clear()
         self._notify(Frame(self._taken, self._position, playhead.count, term.cols, term.rows, lines, full, cursor,
-                           term.title, self._mode == PLAYING, self._mode == FOLLOWING, ended, self._index_state(),
+                           self._mode == PLAYING, self._mode == FOLLOWING, ended, self._index_state(),
                            self._live))
 
     # -- a file being written -------------------------------------------------------------

@@ -75,7 +75,6 @@ class Frame(Generic[R]):
     lines: Mapping[int, R]
     full: bool
     cursor: tuple[int, int, bool]
-    title: str
     playing: bool
     following: bool
     """At the live edge, showing events as they are written."""
