@@ -262,7 +262,8 @@ def test_the_engine_runs_without_the_ui_or_remote_storage():
     code = ("import sys, castview.playback;"
             "bad = [m for m in ('textual', 'boto3', 'botocore', 'watchfiles') if m in sys.modules];"
             "assert not bad, bad")
-    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_event_steps_queued_at_once_add_up(gaps, clock):
