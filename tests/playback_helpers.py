@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from castview.playback import Engine, Frame, ManualClock, Notice
 from castview.recording import Recording
@@ -82,7 +83,7 @@ def start_engine(path: Path, consumer: Consumer, *, clock: ManualClock | None = 
 
 def opened(consumer: Consumer) -> None:
     """Wait until the recording is open and indexed."""
-    from castview.playback import IndexChanged, OpenFailed, Opened
+    from castview.playback import IndexChanged, Opened, OpenFailed
 
     consumer.wait(lambda c: c.of(Opened) or c.of(OpenFailed), "the open")
     if consumer.of(Opened):

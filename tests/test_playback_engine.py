@@ -180,10 +180,9 @@ def test_frame_rate_is_capped(tmp_path, clock):
 
 
 def test_follows_a_growing_file_to_its_end(tmp_path):
-    from live_writer import LiveWriter, StraightReplay
-
     from castview.follow import FINISHED, GROWN
     from castview.playback import Followed
+    from live_writer import LiveWriter, StraightReplay
 
     target = tmp_path / "rec" / "live.cast"
     target.parent.mkdir()

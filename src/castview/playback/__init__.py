@@ -4,8 +4,8 @@ from any thread and reports frames and facts as frozen notices (see engine.py)."
 from .clock import Clock, ManualClock, SystemClock
 from .engine import Engine, failure_text, text_row
 from .notices import (
-    Failed,
     FactsGathered,
+    Failed,
     Followed,
     Frame,
     IndexChanged,

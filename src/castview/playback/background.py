@@ -6,12 +6,13 @@ the engine thread alone acts on it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..cast.index import RecordingFacts
 from ..cast.reader import CastHead, EventScanner
-from ..follow import FINISHED, GROWN, OPENED, RELOADED, FollowUpdate, Follower, stat_file
+from ..follow import FINISHED, GROWN, OPENED, RELOADED, Follower, FollowUpdate, stat_file
 from ..recording import Recording, error_message
 from ..sources.base import SourceError
 from .clock import Clock

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..cast import timeline
 from ..cast.model import CastError
@@ -48,7 +49,16 @@ from ..term.screen import Terminal
 from . import background as bg
 from .clock import Clock, SystemClock
 from .notices import (
-    Failed, Followed, Frame, IndexChanged, IndexState, LiveState, MarkerMissing, Notice, Opened, OpenFailed,
+    Failed,
+    Followed,
+    Frame,
+    IndexChanged,
+    IndexState,
+    LiveState,
+    MarkerMissing,
+    Notice,
+    Opened,
+    OpenFailed,
 )
 
 if TYPE_CHECKING:

@@ -7,8 +7,9 @@ state of that moment; the others say what happened (opened, indexed, followed, f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Mapping, TypeVar, Union
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ..cast.model import Problem, Size
 
@@ -142,4 +143,4 @@ class Failed:
     internal: bool = False
 
 
-Notice = Union[Frame, Opened, OpenFailed, IndexChanged, FactsGathered, Followed, MarkerMissing, Failed]
+Notice = Frame | Opened | OpenFailed | IndexChanged | FactsGathered | Followed | MarkerMissing | Failed

@@ -19,9 +19,10 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, ContextManager, Generic, Iterator, TypeVar, overload
+from typing import BinaryIO, Generic, TypeVar, overload
 
 from ..cast.model import MARKER, OUTPUT, RESIZE, Event, Header, Problem, parse_size
 from ..cast.reader import CastHead, EventScanner, ScanState, read_head
@@ -33,7 +34,7 @@ KEYFRAME_COST = 16 * 1024
 EVENT_COST = 160
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 
-Opener = Callable[[], ContextManager[BinaryIO]]
+Opener = Callable[[], AbstractContextManager[BinaryIO]]
 T = TypeVar("T")
 
 
