@@ -62,7 +62,7 @@ def engine_idle(player) -> bool:
         if w.node is player and w.group in ("engine", "open", "export")
         and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
     ]
-    return not busy and player._frame_taken.is_set()  # noqa: SLF001
+    return not busy and player.settled()
 
 
 async def open_player(pilot, indexed: bool = True):

@@ -275,7 +275,7 @@ async def test_player_follows_the_writer_to_the_end(ui_env, tmp_path, writers):
         assert not problem_shown(player)
         assert player.facts.duration_final
         # The index as followed is saved whole: the next open reads nothing again.
-        store = IndexStore(player.app_settings().cache_dir)
+        store = IndexStore(player.settings.cache_dir)
         st = target.stat()
 
         def saved():  # type: ignore[no-untyped-def]

@@ -31,13 +31,16 @@ def info(player) -> str:
 
 async def search(pilot, player, text: str) -> None:
     """`/`, the text, enter; wait for the results (or the error)."""
-    seq, error = player._search_seq, player.search_error  # noqa: SLF001
+    from castview.ui.player_search import SearchPanel
+
+    panel = player.query_one(SearchPanel)
+    seq, error = panel.seq, player.search_error
     if not player.query_one("#search-box").has_focus:
         await pilot.press("slash")
         await pilot.pause()
     await pilot.press("ctrl+u", *text, "enter")  # the box holds the last search: replace it
-    await wait_for(pilot, lambda: (player._search_seq != seq or player.search_error != error)  # noqa: SLF001
-                   and not player.searching, what="the search")
+    await wait_for(pilot, lambda: (panel.seq != seq or player.search_error != error) and not player.searching,
+                   what="the search")
     await pilot.pause()
 
 

@@ -5,6 +5,13 @@ terminal is kept every so much output: a keyframe. The screen at time T is the l
 keyframe before T, restored into a fresh terminal, plus the few events after it. Seeks
 into a part not yet scanned feed forward from the last keyframe. The index (event
 times, keyframes, markers) is cached on disk; a grown recording extends it.
+
+Threads: one thread builds (or extends) the index while others seek and play. The
+builder only ever appends to the index's lists (a build resumed from a keyframe replays
+the events it already has into its terminal without adding them again), and publishes
+an `IndexView` now and then: fixed-length views of those lists, swapped in whole. A
+reader takes one view and sees a consistent index (times, keyframes, markers) that no
+later append or build changes.
 """
 
 from __future__ import annotations
@@ -12,10 +19,10 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar, overload
 
 from ..cast.model import MARKER, OUTPUT, RESIZE, Event, Header, Problem, parse_size
 from ..cast.reader import CastHead, EventScanner, ScanState, read_head
@@ -28,6 +35,7 @@ EVENT_COST = 160
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 
 Opener = Callable[[], AbstractContextManager[BinaryIO]]
+T = TypeVar("T")
 
 
 def onlcr(data: str) -> str:
@@ -56,9 +64,62 @@ class Keyframe:
     blob: bytes | None  # None: a fresh terminal of the header's size
 
 
+class Prefix(Sequence[T], Generic[T]):
+    """The first `length` items of a list or array that is only ever appended to: a
+    read-only view that stays the same while its owner appends."""
+
+    __slots__ = ("_items", "_length")
+
+    def __init__(self, items: Sequence[T], length: int | None = None) -> None:
+        self._items = items
+        self._length = len(items) if length is None else length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        if isinstance(i, slice):
+            return self._items[:self._length][i]
+        n = self._length
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("index out of range")
+        return self._items[i]
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """The index at one moment of a build: what seeks and playback read."""
+
+    times: Sequence[float]
+    keyframes: Sequence[Keyframe]
+    markers: Sequence[tuple[int, float, str]]
+    complete: bool
+    problems: tuple[Problem, ...] = ()
+    """The scan's (not the header's)."""
+    incomplete_line: int | None = None
+    """The line number of a half-written last line, when the scan ended in one."""
+
+    @property
+    def event_count(self) -> int:
+        return len(self.times)
+
+    @property
+    def duration(self) -> float:
+        return self.times[-1] if self.times else 0.0
+
+
 @dataclass
 class KeyframeIndex:
-    """Everything a scan learns that seeking needs; what the disk cache stores."""
+    """Everything a scan learns that seeking needs; what the disk cache stores. Only the
+    thread that builds it touches it: others read the IndexView it publishes."""
 
     times: array = field(default_factory=lambda: array("d"))
     keyframes: list[Keyframe] = field(default_factory=list)
@@ -77,13 +138,12 @@ class KeyframeIndex:
     def duration(self) -> float:
         return self.times[-1] if self.times else 0.0
 
-    def rewind_to_last_keyframe(self) -> None:
-        """Drop what follows the last keyframe, so a scan can go on from a known state."""
-        kf = self.keyframes[-1]
-        del self.times[kf.count:]
-        self.markers = [m for m in self.markers if m[0] < kf.count]
-        self.state = kf.state
-        self.complete = False
+    def view(self) -> IndexView:
+        """The index as it is now, unchanged by later appends (lists are only appended
+        to; one that must lose an item is replaced by a new list)."""
+        tail = self.state.line if self.incomplete_tail and self.state is not None else None
+        return IndexView(Prefix(self.times), Prefix(self.keyframes), Prefix(self.markers), self.complete,
+                         tuple(self.problems), tail)
 
 
 @dataclass
@@ -97,8 +157,9 @@ class Playhead:
 
 
 class Replay:
-    """One recording, opened for seeking. Thread-safe: one thread may build the index
-    while others seek; each operation opens its own file handle."""
+    """One recording, opened for seeking. Thread-safe: one thread at a time builds the
+    index (`build`, `mark_grown`; `index` is that thread's) while others seek and read
+    `view`; each operation opens its own file handle."""
 
     def __init__(self, opener: Opener, name: str, index: KeyframeIndex | None = None) -> None:
         self._opener = opener
@@ -107,6 +168,15 @@ class Replay:
             self.head: CastHead = read_head(f, name)
         self.index = index if index is not None and index.keyframes else self._fresh_index()
         self._build_lock = threading.Lock()
+        self._view = self.index.view()
+
+    @property
+    def view(self) -> IndexView:
+        """The index as last published by the build (one consistent moment)."""
+        return self._view
+
+    def _publish(self) -> None:
+        self._view = self.index.view()
 
     # -- facts ------------------------------------------------------------------------
     @property
@@ -116,19 +186,19 @@ class Replay:
     @property
     def duration(self) -> float:
         """The time of the last event scanned so far."""
-        return self.index.duration
+        return self._view.duration
 
     @property
     def markers(self) -> list[tuple[float, str]]:
-        return [(t, label) for _, t, label in self.index.markers]
+        return [(t, label) for _, t, label in self._view.markers]
 
     @property
     def event_count(self) -> int:
-        return len(self.index.times)
+        return self._view.event_count
 
     def event_time(self, n: int) -> float:
         """Time of event n (0-based) if scanned, for stepping frame by frame."""
-        return self.index.times[n]
+        return self._view.times[n]
 
     def _fresh_index(self) -> KeyframeIndex:
         start = ScanState(self.head.body_offset, 2, 0.0)
@@ -156,17 +226,19 @@ class Replay:
             if size is None:
                 f.seek(0, 2)
                 size = f.tell()
-            index.rewind_to_last_keyframe()
-            start_line = index.state.line
+            # Resume from the last keyframe: the events after it are already indexed, but
+            # the terminal they lead to is known only by replaying them.
             resumed = index.keyframes[-1]
             resumed_tail = index.tail_cost is not None
             term = self._restore(resumed)
-            scanner = EventScanner(f, self.head, start=index.state)
+            scanner = EventScanner(f, self.head, start=resumed.state)
             try:
-                finished, cost = self._scan(index, term, scanner, size, progress, cancelled, index.tail_cost or 0)
+                finished, cost = self._scan(index, term, scanner, resumed.count, size, progress, cancelled,
+                                            index.tail_cost or 0)
             finally:
-                index.problems = [p for p in index.problems if (p.line or 0) < start_line] + scanner.problems
+                index.problems = [p for p in index.problems if (p.line or 0) < resumed.state.line] + scanner.problems
                 index.scanned_bytes = index.state.offset
+                self._publish()
             if finished:
                 index.incomplete_tail = scanner.incomplete_tail
                 if term.at_boundary and len(index.times) > index.keyframes[-1].count:
@@ -175,32 +247,40 @@ class Replay:
                     index.tail_cost = cost
                 if resumed_tail and index.keyframes[-1] is not resumed:
                     # The last build's end keyframe only served to resume from: later ones
-                    # replace it. A new list, so a seek in another thread sees a whole one.
+                    # replace it (in a new list: published views keep the old one).
                     index.keyframes = [kf for kf in index.keyframes if kf is not resumed]
                 index.complete = True
+                self._publish()
                 if progress:
                     progress(size, size)
             return finished
 
-    def _scan(self, index: KeyframeIndex, term: Terminal, scanner: EventScanner, size: int,
+    def _scan(self, index: KeyframeIndex, term: Terminal, scanner: EventScanner, count: int, size: int,
               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
               cost: int = 0) -> tuple[bool, int]:
-        """Returns whether the scan reached the end, and the cost since the last keyframe."""
+        """Feed `term` every event the scanner reads (`count` events came before) and index
+        those not indexed yet. Returns whether the scan reached the end, and the cost since
+        the last keyframe. Replaying the part already indexed is short (less than a
+        keyframe's worth) and not cancelled."""
         no_pty = self.header.no_pty
+        known = len(index.times)
         for located in scanner:
             event = located.event
             apply(term, event, no_pty)
-            index.times.append(event.time)
-            index.state = scanner.state
-            if event.code == MARKER:
-                index.markers.append((len(index.times) - 1, event.time, event.data))
+            count += 1
+            if count > known:
+                index.times.append(event.time)
+                index.state = scanner.state
+                if event.code == MARKER:
+                    index.markers.append((count - 1, event.time, event.data))
             cost += EVENT_COST + (len(event.data) if event.code == OUTPUT else 0)
             if cost >= KEYFRAME_COST and term.at_boundary:
-                index.keyframes.append(Keyframe(len(index.times), event.time, scanner.state, term.snapshot()))
+                index.keyframes.append(Keyframe(count, event.time, scanner.state, term.snapshot()))
                 index.tail_cost = None
                 cost = 0
-            if len(index.times) % PROGRESS_EVERY == 0:
+            if count > known and count % PROGRESS_EVERY == 0:
                 index.scanned_bytes = scanner.state.offset
+                self._publish()
                 if progress:
                     progress(scanner.state.offset, size)
                 if cancelled and cancelled():
@@ -209,11 +289,13 @@ class Replay:
 
     @property
     def problems(self) -> list[Problem]:
-        return list(self.head.problems) + self.index.problems
+        return list(self.head.problems) + list(self._view.problems)
 
     def mark_grown(self) -> None:
         """The file has grown: the next build() reads the new part."""
-        self.index.complete = False
+        with self._build_lock:
+            self.index.complete = False
+            self._publish()
 
     # -- seeking ----------------------------------------------------------------------
     def _playhead(self, kf: Keyframe) -> Playhead:
@@ -221,7 +303,7 @@ class Replay:
 
     def _keyframe_before(self, t: float) -> Keyframe:
         # Any keyframe at or before t will do: it holds only events with time <= t.
-        keyframes = self.index.keyframes
+        keyframes = self._view.keyframes
         return keyframes[max(0, bisect_right(keyframes, t, key=lambda k: k.time) - 1)]
 
     def seek(self, t: float) -> Playhead:
@@ -233,8 +315,9 @@ class Replay:
 
     def seek_event(self, n: int) -> Playhead:
         """The terminal after exactly the first n events (n clamped to the scanned part)."""
-        n = max(0, min(n, len(self.index.times)))
-        keyframes = self.index.keyframes
+        view = self._view
+        n = max(0, min(n, view.event_count))
+        keyframes = view.keyframes
         i = bisect_right(keyframes, n, key=lambda k: k.count) - 1
         playhead = self._playhead(keyframes[max(0, i)])
         self.advance(playhead, float("inf"), limit=n)

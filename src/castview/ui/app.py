@@ -93,7 +93,10 @@ class CastviewApp(App[None]):
     def on_recording_open_requested(self, message: RecordingOpenRequested) -> None:
         from .screens.player import PlayerScreen
 
-        self.push_screen(PlayerScreen(message.summary, autoplay=self.autoplay, query=message.query, match=message.match,
+        summary = message.summary
+        self.push_screen(PlayerScreen(summary, settings=self.settings, source=self.source_for(summary.ref.source),
+                                      terminal_theme=lambda: self.terminal_theme, export_dir=self.export_dir,
+                                      autoplay=self.autoplay, query=message.query, match=message.match,
                                       finished_after=self.live_seconds))
 
     def action_help(self) -> None:

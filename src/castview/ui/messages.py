@@ -5,20 +5,16 @@ Thread workers talk to the UI only through these (posting a message is thread-sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
-from textual.strip import Strip
 
 from ..sources.base import RecordingRef
 from ..sources.catalog import RecordingSummary
 
 if TYPE_CHECKING:
-    from ..follow import FollowUpdate
+    from ..playback import Notice
     from ..search import Match, Query, RecordingMatches
-    from ..term.index_store import Fingerprint
-    from ..term.keyframes import Replay
 
 
 # -- browser -----------------------------------------------------------------------------
@@ -80,75 +76,13 @@ class RecordingOpenRequested(Message):
 
 
 # -- player ------------------------------------------------------------------------------
-class ReplayOpened(Message):
-    def __init__(self, replay: Replay, fingerprint: Fingerprint | None) -> None:
+class PlaybackNotified(Message, bubble=False):
+    """The player's engine said something: a frame, the recording opened, indexed,
+    followed or failed (`notice`, one of castview.playback.notices)."""
+
+    def __init__(self, notice: Notice) -> None:
         super().__init__()
-        self.replay = replay
-        self.fingerprint = fingerprint
-
-
-class ReplayFailed(Message):
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
-
-
-class IndexProgressed(Message):
-    """The keyframe index grew: `scanned` of `total` bytes, `duration` seconds known."""
-
-    def __init__(self, scanned: int, total: int, duration: float) -> None:
-        super().__init__()
-        self.scanned = scanned
-        self.total = total
-        self.duration = duration
-
-
-class IndexBuilt(Message):
-    def __init__(self, duration: float) -> None:
-        super().__init__()
-        self.duration = duration
-
-
-class RecordingFollowed(Message):
-    """The recording on view grew, was reloaded, finished, resumed or vanished while the
-    player followed it (`update.kind`, see castview.follow)."""
-
-    def __init__(self, update: FollowUpdate) -> None:
-        super().__init__()
-        self.update = update
-
-
-class FactsGathered(Message):
-    """A full scan counted what the metadata pane reports beyond the header."""
-
-    def __init__(self, facts: object) -> None:
-        super().__init__()
-        self.facts = facts
-
-
-@dataclass
-class Frame:
-    """What the terminal view shows: rendered rows (only the changed ones unless `full`)."""
-
-    cols: int
-    rows: int
-    lines: dict[int, Strip]
-    full: bool
-    cursor: tuple[int, int, bool]
-    position: float
-    count: int
-    title: str = ""
-    playing: bool = False
-    ended: bool = False
-    following: bool = False
-    """Drawn by the follow loop: the playhead is at the live edge."""
-    seq: int = 0
-
-
-class FrameRendered(Message):
-    def __init__(self, frame: Frame) -> None:
-        super().__init__()
-        self.frame = frame
+        self.notice = notice
 
 
 class SeekRequested(Message):
@@ -172,8 +106,8 @@ class ScreenTextCopied(Message):
         self.text = text
 
 
-class EngineFailed(Message):
-    """A seek, playback or export hit an error; `error` is shown to the user."""
+class ExportFailed(Message):
+    """An export or a copy of the screen could not be made; `error` is shown to the user."""
 
     def __init__(self, error: str) -> None:
         super().__init__()

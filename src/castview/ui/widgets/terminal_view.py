@@ -1,7 +1,7 @@
 """The recorded terminal, drawn at the recording's size with the Line API.
 
-Rows arrive already rendered (thread workers turn the engine's screen into Strips);
-the view keeps them and repaints only the rows a frame changed. A recording larger
+Rows arrive already rendered (the playback engine's thread turns its screen into
+Strips); the view keeps them and repaints only the rows a frame changed. A recording larger
 than the view is panned, never wrapped: the view follows the cursor, and the user can
 pan with ctrl+arrows or the mouse wheel.
 
@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..messages import Frame
+from ...playback import Frame
 
 HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
 
@@ -111,7 +111,7 @@ class TerminalView(Widget, can_focus=False):
             self.refresh(Region(0, row - py, self.size.width, 1))
 
     # -- frames --------------------------------------------------------------------------
-    def show(self, frame: Frame) -> None:
+    def show(self, frame: Frame[Strip]) -> None:
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:

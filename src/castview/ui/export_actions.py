@@ -1,0 +1,82 @@
+"""`e` and `c` in the player: the frame on view exported to a file, or its text copied.
+
+Each runs in a thread worker (group "export") on a terminal of its own, sought afresh
+from the recording (the engine's playhead is its thread's alone), and reports back with
+a message: FrameExported, ScreenTextCopied or ExportFailed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+
+from ..sources.base import SourceError
+from .messages import ExportFailed, FrameExported, ScreenTextCopied
+
+if TYPE_CHECKING:
+    from ..term.keyframes import Replay
+    from ..term.render import Theme
+    from ..term.screen import Terminal
+
+EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
+
+
+def export_path(directory: str | os.PathLike[str] | None, name: str, fmt_name: str, position: float) -> Path:
+    """A new file for the frame at `position` of recording `name`: `<stem>-<m>m<ss.s>s.<ext>`
+    in `directory` (default: the working directory), numbered if it exists."""
+    stem = Path(name).stem.replace(":", "-") or "recording"
+    base = Path(directory or os.getcwd())
+    tenths = int(max(0.0, position) * 10)  # as the position is shown (fmt.clock)
+    mins, rest = divmod(tenths, 600)
+    stamp = f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
+    ext = EXPORT_EXT[fmt_name]
+    path = base / f"{stamp}.{ext}"
+    n = 1
+    while path.exists():
+        path = base / f"{stamp}-{n}.{ext}"
+        n += 1
+    return path
+
+
+def frame_at(replay: Replay, position: float, count: int) -> Terminal:
+    """A fresh terminal showing the frame on view (after `count` events, at `position`)."""
+    if count <= replay.event_count:
+        return replay.seek_event(count).term
+    return replay.seek(position).term
+
+
+def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, count: int, theme: Theme,
+                 directory: str | os.PathLike[str] | None, name: str) -> None:
+    """Export the frame in a worker of `node`, which receives the outcome."""
+    from ..term.render import export
+
+    def run() -> None:
+        try:
+            data = export(frame_at(replay, position, count), fmt_name, theme)
+            path = export_path(directory, name, fmt_name, position)
+            path.write_text(data, encoding="utf-8")
+        except (OSError, SourceError) as exc:
+            filename = getattr(exc, "filename", "") or ""
+            node.post_message(ExportFailed(f"export failed: {getattr(exc, 'strerror', None) or exc} ({filename})"))
+            return
+        node.post_message(FrameExported(str(path), fmt_name))
+
+    node.run_worker(run, thread=True, group="export", exit_on_error=False)
+
+
+def start_copy(node: DOMNode, replay: Replay, position: float, count: int) -> None:
+    """The frame's text, for the clipboard, from a worker of `node`."""
+    from ..term.render import to_text
+
+    def run() -> None:
+        try:
+            text = to_text(frame_at(replay, position, count))
+        except (OSError, SourceError) as exc:
+            node.post_message(ExportFailed(f"copy failed: {getattr(exc, 'strerror', None) or exc}"))
+            return
+        node.post_message(ScreenTextCopied(text))
+
+    node.run_worker(run, thread=True, group="export", exit_on_error=False)
