@@ -368,3 +368,22 @@ async def test_seeking_while_the_index_builds_keeps_the_ui_responsive(ui_env, tm
         await settle(pilot, player)
         expect_at(player, player.duration)
         assert "frame 02999 row 00" in view_text(player)[0]
+
+
+async def test_export_never_writes_through_a_planted_symlink(ui_env):
+    from castview.ui.export_actions import export_stem
+
+    async with make_app(HTOP, tmp_path=ui_env).run_test(size=(100, 30)) as pilot:
+        player = await open_player(pilot)
+        await press(pilot, player, "5")
+        exports = ui_env / "exports"
+        exports.mkdir(exist_ok=True)
+        victim = ui_env / "victim.txt"
+        planted = exports / f"{export_stem(HTOP.name, player.position)}.txt"
+        planted.symlink_to(victim)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: player.last_export is not None, what="the export")
+        assert not victim.exists() and planted.is_symlink()
+        assert player.last_export.endswith("-1.txt") and "Uptime" in open(player.last_export).read()

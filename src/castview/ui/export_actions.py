@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
+from ..safe_write import write_new
 from ..sources.base import SourceError
 from .messages import ExportFailed, FrameExported, ScreenTextCopied
 
@@ -24,21 +25,13 @@ if TYPE_CHECKING:
 EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
 
 
-def export_path(directory: str | os.PathLike[str] | None, name: str, fmt_name: str, position: float) -> Path:
-    """A new file for the frame at `position` of recording `name`: `<stem>-<m>m<ss.s>s.<ext>`
-    in `directory` (default: the working directory), numbered if it exists."""
+def export_stem(name: str, position: float) -> str:
+    """`<recording stem>-<m>m<ss.s>s`: the name of the frame at `position`, as the
+    position is shown (fmt.clock)."""
     stem = Path(name).stem.replace(":", "-") or "recording"
-    base = Path(directory or os.getcwd())
-    tenths = int(max(0.0, position) * 10)  # as the position is shown (fmt.clock)
+    tenths = int(max(0.0, position) * 10)
     mins, rest = divmod(tenths, 600)
-    stamp = f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
-    ext = EXPORT_EXT[fmt_name]
-    path = base / f"{stamp}.{ext}"
-    n = 1
-    while path.exists():
-        path = base / f"{stamp}-{n}.{ext}"
-        n += 1
-    return path
+    return f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
 
 
 def frame_at(replay: Replay, position: float, count: int) -> Terminal:
@@ -56,8 +49,9 @@ def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, 
     def run() -> None:
         try:
             data = export(frame_at(replay, position, count), fmt_name, theme)
-            path = export_path(directory, name, fmt_name, position)
-            path.write_text(data, encoding="utf-8")
+            # A new file, numbered if the name is taken; never through a planted link.
+            path = write_new(Path(directory or os.getcwd()), export_stem(name, position),
+                             f".{EXPORT_EXT[fmt_name]}", data.encode("utf-8"))
         except (OSError, SourceError) as exc:
             filename = getattr(exc, "filename", "") or ""
             node.post_message(ExportFailed(f"export failed: {getattr(exc, 'strerror', None) or exc} ({filename})"))
