@@ -33,12 +33,13 @@ import time as _time
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, NamedTuple, Sequence
 
 from .cast.model import CastError
-from .search_index import IndexCancelled, SearchIndexStore, TextIndex
+from .search_index import IndexCancelled, IndexDamaged, SearchIndexStore, TextIndex
 from .sources.base import RecordingRef, Source, SourceError
 from .sources.catalog import RecordingSummary
+from .term.fingerprint import fingerprint_of
 from .term.keyframes import Opener
 from .transcript import MAIN, LineVersion
 
@@ -213,7 +214,9 @@ def open_index(recording: Any, *, cache_dir: str | os.PathLike[str] | None = Non
     rec = _resolve(recording, size, mtime)
     store = SearchIndexStore(cache_dir if cache_dir is not None else _default_cache_dir())
     try:
-        index = store.open(rec.key, rec.size, rec.mtime, rec.opener, rec.name, progress, cancelled)
+        # An S3 object's ETag (a Recording's) names its version: nothing to read to know it.
+        fp = fingerprint_of(rec.opener, rec.size, rec.mtime or 0.0, getattr(recording, "etag", None))
+        index = store.open(rec.key, fp, rec.opener, rec.name, progress, cancelled)
     except IndexCancelled:
         raise SearchCancelled() from None
     if index.built:
@@ -237,7 +240,10 @@ def search_recording(recording: Any, pattern: str, regex: bool = False, ignore_c
     query.compile()
     with open_index(recording, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
                     size=size, mtime=mtime) as index:
-        return search_index(index, query, cancelled, limit)
+        try:
+            return search_index(index, query, cancelled, limit)
+        except IndexCancelled:  # while a damaged cached index was built again
+            raise SearchCancelled() from None
 
 
 def _default_cache_dir() -> Path:
@@ -268,6 +274,9 @@ class _Task:
     cache_dir: str
     query: Query
 
+    def opener(self) -> BinaryIO:
+        return self.source.open(self.ref)
+
 
 def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     """Index (if needed) and search one recording: runs in a worker process or thread."""
@@ -275,7 +284,8 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     store = SearchIndexStore(task.cache_dir)
     ref = task.ref
     try:
-        with store.open(task.key, ref.size, ref.mtime, lambda: task.source.open(ref), ref.location) as index:
+        opener = task.opener
+        with store.open(task.key, fingerprint_of(opener, ref.size, ref.mtime, ref.etag), opener, ref.location) as index:
             matches = search_index(index, task.query)
             built = index.built
     except CastError as exc:
@@ -354,13 +364,19 @@ def search_recordings(
             if cancelled and cancelled():
                 raise SearchCancelled()
             started = _time.perf_counter()
-            index = store.lookup(task.key, task.ref.size, task.ref.mtime)
+            try:
+                index = store.lookup(task.key, fingerprint_of(task.opener, task.ref.size, task.ref.mtime, task.ref.etag))
+            except (OSError, SourceError):
+                index = None  # a worker meets the error again and reports it
             if index is None:
                 stale.append((i, task))
                 continue
             with index:
                 try:
                     matches = search_index(index, query, cancelled)
+                except IndexDamaged:
+                    stale.append((i, task))  # removed: a worker builds it again
+                    continue
                 except sqlite3.Error as exc:
                     results[i] = RecordingMatches(recordings[i], error=f"{task.ref.location}: search index: {exc}")
                 else:

@@ -60,7 +60,7 @@ class Fingerprint:
 
 def _hash(f: BinaryIO, start: int, end: int) -> str:
     f.seek(start)
-    return hashlib.sha256(f.read(end - start)).hexdigest()
+    return hashlib.blake2b(f.read(end - start), digest_size=16).hexdigest()
 
 
 def _head_hash(f: BinaryIO, size: int) -> str:
