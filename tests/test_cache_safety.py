@@ -223,3 +223,20 @@ def test_open_with_cache_takes_a_storage_identity(tmp_path):
     # Without an identity (the positional callers): size, mtime and hashes of the bytes.
     plain, fp = open_with_cache(lambda: io.BytesIO(raw), "s3://b/r.cast", len(raw), 5.0, store)
     assert fp.identity is None and fp.head_hash and fp.tail_hash and not plain.index.complete
+
+
+@pytest.mark.parametrize("meta", ["[" * 100_000, '{"format": 1, "object": {}, "ranges": [[0, 1, 2]]}', "\xff", ""],
+                         ids=["nested too deep", "not its object", "not JSON", "empty"])
+def test_a_damaged_s3_cache_entry_is_started_afresh(tmp_path, meta):
+    from castview.sources.s3_cache import ObjectCache
+
+    cache = ObjectCache(tmp_path)
+    describe = {"endpoint": "e", "bucket": "b", "key": "k", "etag": '"1"', "size": 10}
+    entry = cache.entry(describe, 10)
+    entry.data_path.write_bytes(b"0123456789")
+    entry.meta_path.write_text(meta, encoding="utf-8")
+    entry.open()
+    try:
+        assert entry.ranges.total == 0 and not entry.complete
+    finally:
+        entry.close()
