@@ -249,10 +249,12 @@ def _write_meta(conn: sqlite3.Connection, key: str, fp: Fingerprint, scan: TextS
 
 
 def _describes(meta: dict, key: str, fp: Fingerprint) -> bool:
-    """Whether an index's meta is this version's, of this very file. Raises ValueError
-    for values no index holds."""
-    float(meta["duration"]), int(meta["events"])
-    return meta.get("format") == str(FORMAT) and meta.get("key") == key and meta.get("fingerprint") == _fingerprint_text(fp)
+    """Whether an index's meta is this version's, of this very file. Raises ValueError or
+    KeyError for a meta no index has (a damaged file)."""
+    float(meta["duration"])  # what TextIndex.duration and .events read later
+    int(meta["events"])
+    return (meta.get("format") == str(FORMAT) and meta.get("key") == key
+            and meta.get("fingerprint") == _fingerprint_text(fp))
 
 
 class SearchIndexStore:

@@ -2,15 +2,17 @@
 
 A cache entry keeps the :class:`Fingerprint` of the bytes it was built from and is reused
 only when the recording's fingerprint now is the same. For a local file that is its
-inode, ctime and mtime (any write or replacement changes the ctime, which no one can set
-back), its size, and hashes of its first and last 64 KiB (for filesystems whose
-timestamps are too coarse to see two writes within a tick). A storage that names its
-versions (an S3 ETag: every read is pinned to it with If-Match) passes that as the
-identity instead, and nothing is read.
+inode, ctime and mtime (any write or replacement changes the ctime, which `touch` and
+os.utime cannot set back), its size, and hashes of its first and last 64 KiB (for
+filesystems whose timestamps are too coarse to see two writes within a tick). A storage
+that names its versions (an S3 ETag: every read is pinned to it with If-Match) passes
+that as the identity instead, and nothing is read.
 
 A file that only grew keeps its old bytes: :func:`only_grew` checks the head and the
 last 64 KiB of the old extent, so an index of the old part can be extended instead of
-rebuilt, while a file rewritten larger is not taken for a grown one.
+rebuilt, while a file rewritten larger is not taken for a grown one. (Hashing the whole
+old extent would also catch a rewrite that kept both of those windows, at the cost of
+reading the whole file on every open of a grown one.)
 """
 
 from __future__ import annotations
@@ -86,15 +88,15 @@ def fingerprint(f: BinaryIO, size: int, mtime: float, identity: str | None = Non
     """The fingerprint of the first `size` bytes of the open file `f`, as they are now.
     `identity`: the storage's version name (an S3 ETag), which makes reading unneeded."""
     if identity is not None:
-        return Fingerprint(size, mtime, identity)
-    return Fingerprint(size, mtime, _file_identity(f), _head_hash(f, size), _tail_hash(f, size))
+        return Fingerprint(size, float(mtime), identity)
+    return Fingerprint(size, float(mtime), _file_identity(f), _head_hash(f, size), _tail_hash(f, size))
 
 
 def fingerprint_of(opener: Opener, size: int, mtime: float,
                    identity: str | None = None) -> Fingerprint:
     """`fingerprint` of a recording by its opener, opened only when there is something to read."""
     if identity is not None:
-        return Fingerprint(size, mtime, identity)
+        return Fingerprint(size, float(mtime), identity)
     with opener() as f:
         return fingerprint(f, size, mtime)
 
