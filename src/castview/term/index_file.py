@@ -137,8 +137,8 @@ def _parse(f: BinaryIO, key: str) -> tuple[Fingerprint, KeyframeIndex]:
     _check(counts[0] >= 0 and counts[-1] <= count and all(map(lt, counts, islice(counts, 1, None))),
            "keyframe counts")
     _check(min(offsets) >= 0 and min(lines) >= 0, "keyframe scan states")
-    keyframes = [Keyframe(n, t, ScanState(offset, line, state_time), blob)
-                 for n, t, offset, line, state_time, blob in zip(counts, kf_times, offsets, lines, state_times, blobs)]
+    keyframes = [Keyframe(n, t, ScanState(offset, line, state_time), blob) for n, t, offset, line, state_time, blob
+                 in zip(counts, kf_times, offsets, lines, state_times, blobs, strict=True)]
 
     markers = []
     for marker in meta["markers"]:
