@@ -11,6 +11,7 @@ import pytest
 from castview.recording import Recording
 from castview.search import Query, SearchCancelled, open_index, search_index, search_recording
 from castview.search_index import SearchIndexStore
+from castview.term.fingerprint import Fingerprint, fingerprint
 from castview.term.index_store import open_cached
 from castview.term.render import clean_cell
 
@@ -125,7 +126,8 @@ def test_short_and_wide_patterns(cache):
 def test_search_a_recording_handle_and_reuse_the_index(tmp_path):
     store = SearchIndexStore(tmp_path)
     first = find(Recording.from_path(BASH), "restart", tmp_path)
-    index = store.lookup(os.path.realpath(BASH), BASH.stat().st_size, BASH.stat().st_mtime)
+    with open(BASH, "rb") as f:
+        index = store.lookup(os.path.realpath(BASH), fingerprint(f, BASH.stat().st_size, BASH.stat().st_mtime))
     assert index is not None  # built by the first search and kept
     mtime = index.path.stat().st_mtime_ns
     index.close()
@@ -182,7 +184,7 @@ def test_the_cache_is_pruned_oldest_first(tmp_path):
     paths = []
     for i, path in enumerate((BASH, NANO, VIM)):
         st = path.stat()
-        with store.build(str(path), st.st_size, st.st_mtime, lambda p=path: open(p, "rb"), str(path)) as index:
+        with store.build(str(path), Fingerprint(st.st_size, st.st_mtime), lambda p=path: open(p, "rb"), str(path)) as index:
             paths.append(index.path)
         os.utime(index.path, (1000.0 + i, 1000.0 + i))
     (store.directory / "dead.tmp").write_bytes(b"x")

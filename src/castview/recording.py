@@ -127,7 +127,7 @@ class Recording:
         Raises CastError, OSError, SourceError."""
         from .term.index_store import open_with_cache
 
-        return open_with_cache(self.opener, self.cache_key, self.size, self.mtime, store)
+        return open_with_cache(self.opener, self.cache_key, self.size, self.mtime, store, identity=self.etag)
 
 
 READ_ERRORS = (CastError, OSError, SourceError)

@@ -34,13 +34,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .cast.model import CastError
 from .recording import Recording, cache_key, error_message
-from .search_index import IndexCancelled, SearchIndexStore, TextIndex
+from .search_index import IndexCancelled, IndexDamaged, SearchIndexStore, TextIndex
 from .sources.base import RecordingRef, Source, SourceError
 from .sources.catalog import RecordingSummary
+from .term.fingerprint import fingerprint_of
 from .transcript import MAIN, LineVersion
 
 __all__ = [
@@ -173,7 +174,9 @@ def open_index(recording: Recording | str | os.PathLike[str], *, cache_dir: str 
     rec = Recording.of(recording)
     store = SearchIndexStore(cache_dir if cache_dir is not None else _default_cache_dir())
     try:
-        index = store.open(rec.cache_key, rec.size, rec.mtime, rec.opener, rec.location, progress, cancelled)
+        # An S3 object's ETag names its version: nothing to read to know it.
+        fp = fingerprint_of(rec.opener, rec.size, rec.mtime, rec.etag)
+        index = store.open(rec.cache_key, fp, rec.opener, rec.location, progress, cancelled)
     except IndexCancelled:
         raise SearchCancelled() from None
     if index.built:
@@ -195,7 +198,10 @@ def search_recording(recording: Recording | str | os.PathLike[str], pattern: str
     query = Query(pattern, regex, ignore_case, only_shown)
     query.compile()
     with open_index(recording, cache_dir=cache_dir, progress=progress, cancelled=cancelled) as index:
-        return search_index(index, query, cancelled, limit)
+        try:
+            return search_index(index, query, cancelled, limit)
+        except IndexCancelled:  # while a damaged cached index was built again
+            raise SearchCancelled() from None
 
 
 def _default_cache_dir() -> Path:
@@ -226,6 +232,9 @@ class _Task:
     cache_dir: str
     query: Query
 
+    def opener(self) -> BinaryIO:
+        return self.source.open(self.ref)
+
 
 def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     """Index (if needed) and search one recording: runs in a worker process or thread."""
@@ -233,7 +242,8 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     store = SearchIndexStore(task.cache_dir)
     ref = task.ref
     try:
-        with store.open(task.key, ref.size, ref.mtime, lambda: task.source.open(ref), ref.location) as index:
+        opener = task.opener
+        with store.open(task.key, fingerprint_of(opener, ref.size, ref.mtime, ref.etag), opener, ref.location) as index:
             matches = search_index(index, task.query)
             built = index.built
     except (CastError, OSError, SourceError, sqlite3.Error) as exc:
@@ -310,13 +320,19 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
             if cancelled and cancelled():
                 raise SearchCancelled()
             started = _time.perf_counter()
-            index = store.lookup(task.key, task.ref.size, task.ref.mtime)
+            try:
+                index = store.lookup(task.key, fingerprint_of(task.opener, task.ref.size, task.ref.mtime, task.ref.etag))
+            except (OSError, SourceError):
+                index = None  # a worker meets the error again and reports it
             if index is None:
                 stale.append((i, task))
                 continue
             with index:
                 try:
                     matches = search_index(index, query, cancelled)
+                except IndexDamaged:
+                    stale.append((i, task))  # removed: a worker builds it again
+                    continue
                 except sqlite3.Error as exc:
                     results[i] = RecordingMatches(recordings[i], error=f"{task.ref.location}: search index: {exc}")
                 else:

@@ -2,18 +2,22 @@
 
 One SQLite file per recording in ``<cache dir>/search/``, named by a hash of the
 recording's cache key (the real path of a local file, the s3:// URL of an object) and
-reused while the recording's size and mtime are those it was built from. It holds:
+reused while the recording's fingerprint (``term.fingerprint``: inode, ctime, mtime, size
+and hashes of the head and tail of a local file; the ETag of an S3 object) is the one it
+was built from. It holds:
 
 * ``versions``: every form of every screen line (see ``transcript.LineVersion``), with an
   FTS5 trigram index over the text (``detail=none``: small; queries ask for the pattern's
   trigrams and every candidate is checked in Python);
 * ``transcript``: the transcript lines, in zlib-compressed JSON chunks;
-* ``meta``: format, key, size, mtime, events, duration, frames.
+* ``meta``: format, key, fingerprint, events, duration, frames.
 
 A file is built into a temporary name and renamed into place, so readers never see half
 a file and concurrent builders (processes of one `castview grep`, or two commands) do not
 lock each other; the last rename wins. A cache that cannot be written is not an error:
-the index is then built in memory.
+the index is then built in memory. A cached file found damaged (SQLite reports it
+malformed, a chunk does not decompress) is removed and built again, and reading goes on
+in the new one where it stopped.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ import sqlite3
 import tempfile
 import time
 import zlib
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
+from .term.fingerprint import Fingerprint
 from .term.keyframes import Opener
 from .transcript import ALTERNATE, MAIN, LineVersion, TextScan, TranscriptLine, scan_text
 
-FORMAT = 1  # bump when the schema or what the tracker records changes
+FORMAT = 2  # bump when the schema or what the tracker records changes
 CACHE_LIMIT = 2 << 30
 """Bytes of search indexes kept; beyond, the oldest built are removed (see prune)."""
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
@@ -60,8 +66,18 @@ CREATE TABLE transcript (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
+# What reading a damaged file raises: SQLite's "malformed", and garbage in a row.
+DAMAGE = (sqlite3.DatabaseError, zlib.error, ValueError, TypeError, RecursionError)
+T = TypeVar("T")
+
+
 class IndexCancelled(Exception):
     """Building an index was cancelled."""
+
+
+class IndexDamaged(sqlite3.DatabaseError):
+    """A cached index turned out damaged while it was read; it has been removed, and the
+    next open builds it again."""
 
 
 def _version_row(v: LineVersion) -> tuple:
@@ -125,12 +141,17 @@ def build_into(conn: sqlite3.Connection, opener: Opener, name: str, size: int | 
 class TextIndex:
     """One recording's search index, open for reading."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, built: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, built: bool,
+                 identity: tuple[int, int] | None = None) -> None:
         self.conn = conn
         self.path = path
         self.built = built
         """True if it was built by this open (False: reused from the cache)."""
         self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self._identity = identity  # (st_dev, st_ino) of the cached file opened
+        self.rebuild: Callable[[], TextIndex] | None = None
+        """Builds the index again, should the cached file turn out damaged (set by
+        SearchIndexStore.open); without it, reading a damaged one raises IndexDamaged."""
 
     @property
     def duration(self) -> float:
@@ -141,9 +162,12 @@ class TextIndex:
         return int(self.meta.get("events", 0))
 
     def transcript(self) -> Iterator[TranscriptLine]:
-        for (data,) in self.conn.execute("SELECT data FROM transcript ORDER BY chunk"):
-            for at, alt, frame, row, text in json.loads(zlib.decompress(data)):
-                yield TranscriptLine(at, text, ALTERNATE if alt else MAIN, frame, row)
+        def lines(conn: sqlite3.Connection) -> Iterator[TranscriptLine]:
+            for (data,) in conn.execute("SELECT data FROM transcript ORDER BY chunk"):
+                for at, alt, frame, row, text in json.loads(zlib.decompress(data)):
+                    yield TranscriptLine(at, text, ALTERNATE if alt else MAIN, frame, row)
+
+        return self._read(lines)
 
     def candidates(self, needle: str | None, check: Callable[[str], bool] | None = None) -> Iterator[LineVersion]:
         """Line versions that may contain `needle` (any case) and whose text passes
@@ -155,14 +179,51 @@ class TextIndex:
                 step = len(grams) / 12
                 grams = [grams[int(k * step)] for k in range(12)] + [grams[-1]]
             query = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
-            rows = self.conn.execute(
-                "SELECT v.* FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
-                "WHERE versions_fts MATCH ? ORDER BY v.id", (query,))
+            sql = ("SELECT v.* FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
+                   "WHERE versions_fts MATCH ? ORDER BY v.id")
+            params: tuple[str, ...] = (query,)
         else:
-            rows = self.conn.execute("SELECT * FROM versions ORDER BY id")
-        for row in rows:
-            if check is None or check(row[7]):
-                yield _version(row)
+            sql, params = "SELECT * FROM versions ORDER BY id", ()
+
+        def versions(conn: sqlite3.Connection) -> Iterator[LineVersion]:
+            for row in conn.execute(sql, params):
+                if check is None or check(row[7]):
+                    yield _version(row)
+
+        return self._read(versions)
+
+    def _read(self, items: Callable[[sqlite3.Connection], Iterator[T]]) -> Iterator[T]:
+        """items(conn), going on in a rebuilt index where it stopped if the cached one
+        turns out damaged. Raises IndexDamaged when it cannot be rebuilt here."""
+        done = 0
+        it = items(self.conn)
+        while True:
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            except DAMAGE as exc:
+                self._replace_damaged(exc)
+                it = islice(items(self.conn), done, None)  # the same rows, in the same order
+                continue
+            yield item
+            done += 1
+
+    def _replace_damaged(self, exc: Exception) -> None:
+        if self.built:
+            raise exc  # not a cached file: a real error
+        self.discard()
+        if self.rebuild is None:
+            raise IndexDamaged(f"the search index was damaged and has been removed ({exc})") from exc
+        fresh = self.rebuild()
+        self.conn.close()
+        self.conn, self.path, self.built, self.meta = fresh.conn, fresh.path, True, fresh.meta
+        self._identity, self.rebuild = None, None
+
+    def discard(self) -> None:
+        """Remove the cached file this index was read from (unless another has replaced it)."""
+        if self.path is not None and self._identity is not None:
+            _remove_if_same(self.path, self._identity)
 
     def close(self) -> None:
         self.conn.close()
@@ -174,13 +235,26 @@ class TextIndex:
         self.close()
 
 
-def _write_meta(conn: sqlite3.Connection, key: str, size: int, mtime: float, scan: TextScan) -> None:
+def _fingerprint_text(fp: Fingerprint) -> str:
+    return json.dumps(fp.as_json(), sort_keys=True)
+
+
+def _write_meta(conn: sqlite3.Connection, key: str, fp: Fingerprint, scan: TextScan) -> None:
     meta = {
-        "format": FORMAT, "key": key, "size": size, "mtime": repr(float(mtime)), "events": scan.events,
+        "format": FORMAT, "key": key, "fingerprint": _fingerprint_text(fp), "events": scan.events,
         "duration": scan.duration, "frames": scan.frames,
         "problems": json.dumps([p.describe() for p in scan.problems or []]),
     }
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+
+def _describes(meta: dict, key: str, fp: Fingerprint) -> bool:
+    """Whether an index's meta is this version's, of this very file. Raises ValueError or
+    KeyError for a meta no index has (a damaged file)."""
+    float(meta["duration"])  # what TextIndex.duration and .events read later
+    int(meta["events"])
+    return (meta.get("format") == str(FORMAT) and meta.get("key") == key
+            and meta.get("fingerprint") == _fingerprint_text(fp))
 
 
 class SearchIndexStore:
@@ -200,31 +274,34 @@ class SearchIndexStore:
             return None
         return conn
 
-    def lookup(self, key: str, size: int, mtime: float | None) -> TextIndex | None:
-        """The cached index if it was built from this very file (same size and mtime;
-        mtime None: unknown, the size alone decides)."""
+    def lookup(self, key: str, fp: Fingerprint) -> TextIndex | None:
+        """The cached index if it was built from this very file (the same fingerprint).
+        A damaged one is removed."""
         path = self.path_for(key)
-        if not path.is_file():
+        try:
+            st = os.stat(path)
+        except OSError:
             return None
+        identity = (st.st_dev, st.st_ino)
         conn = self._connect(path)
         if conn is None:
             return None
         try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            fresh = (meta.get("format") == str(FORMAT) and meta.get("key") == key and meta.get("size") == str(size)
-                     and (mtime is None or meta.get("mtime") == repr(float(mtime))))
-        except sqlite3.Error:
-            fresh = False
-        if not fresh:
-            conn.close()
-            return None
-        return TextIndex(conn, path, built=False)
+            index = TextIndex(conn, path, built=False, identity=identity)
+            if _describes(index.meta, key, fp):
+                return index
+        except (*DAMAGE, KeyError):
+            _remove_if_same(path, identity)
+        conn.close()
+        return None
 
-    def build(self, key: str, size: int, mtime: float | None, opener: Opener, name: str,
+    def build(self, key: str, fp: Fingerprint, opener: Opener, name: str,
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> TextIndex:
-        """Build the index of a recording and keep it in the cache (or in memory if the
-        cache cannot be written). Raises CastError, OSError, IndexCancelled."""
+        """Build the index of a recording (whose fingerprint, taken before, is fp) and keep
+        it in the cache (or in memory if the cache cannot be written). Raises CastError,
+        OSError, IndexCancelled."""
+        size = fp.size
         tmp: str | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -240,7 +317,7 @@ class SearchIndexStore:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             scan = build_into(conn, opener, name, size, progress, cancelled)
-            _write_meta(conn, key, size, mtime or 0.0, scan)
+            _write_meta(conn, key, fp, scan)
             conn.commit()
         except BaseException:
             conn.close()
@@ -293,16 +370,28 @@ class SearchIndexStore:
             removed += size
         return removed
 
-    def open(self, key: str, size: int, mtime: float | None, opener: Opener, name: str,
+    def open(self, key: str, fp: Fingerprint, opener: Opener, name: str,
              progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> TextIndex:
-        """The cached index, else a new one. Raises CastError, OSError, IndexCancelled."""
-        index = self.lookup(key, size, mtime)
-        if index is not None:
-            if progress:
-                progress(size, size)
-            return index
-        return self.build(key, size, mtime, opener, name, progress, cancelled)
+        """The cached index, else a new one; a cached one found damaged while it is read
+        is built again. Raises CastError, OSError, IndexCancelled."""
+        index = self.lookup(key, fp)
+        if index is None:
+            return self.build(key, fp, opener, name, progress, cancelled)
+        if progress:
+            progress(fp.size, fp.size)
+        index.rebuild = lambda: self.build(key, fp, opener, name, progress, cancelled)
+        return index
+
+
+def _remove_if_same(path: Path, identity: tuple[int, int]) -> None:
+    """Remove a cached file found damaged, unless a builder has put a new one in its place."""
+    try:
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) == identity:
+            os.remove(path)
+    except OSError:
+        pass
 
 
 def _remove(path: str) -> None:

@@ -163,7 +163,7 @@ class CacheFile:
     def _load_meta(self) -> RangeSet | None:
         try:
             meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("object") != self.describe:
             return None

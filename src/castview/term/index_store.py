@@ -1,43 +1,28 @@
 """The keyframe index on disk, in the user's cache dir, so a second open is instant.
 
-An entry is keyed by the recording's location and checked against its size, mtime and
-a hash of its first 64 KiB. A recording that grew (same head, larger size) gets its
-index back marked incomplete, so the next build extends it instead of starting over.
+An entry is keyed by the recording's location and kept with the fingerprint of the file
+it was built from (see `fingerprint`): it is reused as it is only when the file's
+fingerprint is the same. A recording that only grew (the head and the old end unchanged)
+gets its index back cut to the part those checks cover and marked incomplete, so the next
+build extends it instead of starting over. Anything else, and any file that does not read
+as an index (see `index_file`), is ignored; the next save overwrites it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .fingerprint import Fingerprint, fingerprint, only_grew
+from .index_file import IndexFileError, read_index, write_index
 from .keyframes import KeyframeIndex, Opener, Replay
-from .screen import SNAPSHOT_VERSION
 
-# The terminal's snapshot version is part of the format: an index whose keyframes an
-# older engine wrote is rebuilt, not restored.
-FORMAT = (3, SNAPSHOT_VERSION)  # bump the first part when KeyframeIndex changes shape
-HEAD_BYTES = 64 << 10
+_READ_BUFFER = 1 << 20  # the snapshots are read one by one: few system calls
 
-
-@dataclass(frozen=True)
-class Fingerprint:
-    size: int
-    mtime: float
-    head_hash: str  # of the first min(size, HEAD_BYTES) bytes
-
-
-def _head_hash(f: BinaryIO, length: int) -> str:
-    f.seek(0)
-    return hashlib.sha256(f.read(length)).hexdigest()
-
-
-def fingerprint(f: BinaryIO, size: int, mtime: float) -> Fingerprint:
-    return Fingerprint(size, mtime, _head_hash(f, min(size, HEAD_BYTES)))
+__all__ = ["Fingerprint", "IndexStore", "cache_key", "fingerprint", "open_cached", "open_with_cache"]
 
 
 class IndexStore:
@@ -45,47 +30,60 @@ class IndexStore:
         self.directory = Path(directory) / "keyframes"
 
     def _path(self, key: str) -> Path:
-        return self.directory / (hashlib.sha256(key.encode()).hexdigest()[:40] + ".idx")
+        return self.directory / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".idx")
 
     def load(self, key: str, fp: Fingerprint, f: BinaryIO) -> KeyframeIndex | None:
         """The saved index if it still describes the file `f` (whose fingerprint is fp)."""
         try:
-            with open(self._path(key), "rb") as cached:
-                saved = pickle.load(cached)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            with open(self._path(key), "rb", buffering=_READ_BUFFER) as cached:
+                old, index = read_index(cached, key)
+        except (OSError, IndexFileError):
             return None
-        if not isinstance(saved, dict) or saved.get("format") != FORMAT or saved.get("key") != key:
-            return None
-        old: Fingerprint = saved["fingerprint"]
-        index: KeyframeIndex = saved["index"]
         if old == fp:
             return index
-        grown = old.size < fp.size and _head_hash(f, min(old.size, HEAD_BYTES)) == old.head_hash
-        if grown:
-            index.complete = False
+        if only_grew(old, f, fp.size):
+            _keep_within(index, old.size)
             return index
         return None
 
     def save(self, key: str, fp: Fingerprint, index: KeyframeIndex) -> None:
         """Write atomically; a cache that cannot be written is not an error."""
+        tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({"format": FORMAT, "key": key, "fingerprint": fp, "index": index}, f, protocol=5)
+                write_index(f, key, fp, index)
             os.replace(tmp, self._path(key))
         except OSError:
-            pass
+            if tmp is not None:
+                try:
+                    os.remove(tmp)
+                except OSError:
+                    pass
+
+
+def _keep_within(index: KeyframeIndex, size: int) -> None:
+    """Keep only what the first `size` bytes gave, up to the last keyframe in them (a build
+    may have read further, into bytes no check covers); the next build goes on from there."""
+    kept = [kf for kf in index.keyframes if kf.state.offset <= size]
+    if len(kept) < len(index.keyframes):
+        index.keyframes = kept
+        index.tail_cost = None  # the end keyframe, if there was one, is gone
+    index.rewind_to_last_keyframe()
+    index.problems = [p for p in index.problems if (p.line or 0) < index.state.line]
 
 
 def cache_key(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(path)
 
 
-def open_with_cache(opener: Opener, key: str, size: int, mtime: float, store: IndexStore | None) -> tuple[Replay, Fingerprint]:
-    """A Replay of any recording (local or remote) with its cached index, if it matches."""
+def open_with_cache(opener: Opener, key: str, size: int, mtime: float, store: IndexStore | None,
+                    identity: str | None = None) -> tuple[Replay, Fingerprint]:
+    """A Replay of any recording (local or remote) with its cached index, if it matches.
+    `identity`: the storage's name for this version of the object (an S3 ETag)."""
     with opener() as f:
-        fp = fingerprint(f, size, mtime)
+        fp = fingerprint(f, size, mtime, identity)
         index = store.load(key, fp, f) if store else None
     return Replay(opener, key, index), fp
 
