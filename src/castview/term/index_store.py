@@ -70,7 +70,12 @@ def _keep_within(index: KeyframeIndex, size: int) -> None:
     if len(kept) < len(index.keyframes):
         index.keyframes = kept
         index.tail_cost = None  # the end keyframe, if there was one, is gone
-    index.rewind_to_last_keyframe()
+    # Truncating is safe here: the index was just read and no Replay has published it yet.
+    last = index.keyframes[-1]
+    del index.times[last.count:]
+    index.markers = [m for m in index.markers if m[0] < last.count]
+    index.state = last.state
+    index.complete = False
     index.problems = [p for p in index.problems if (p.line or 0) < index.state.line]
 
 
