@@ -21,9 +21,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_hour import generate  # noqa: E402
-
 from castview.term.index_store import IndexStore, cache_key, open_cached  # noqa: E402
+from gen_hour import generate  # noqa: E402
 
 
 def timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -56,12 +55,16 @@ def main() -> None:
         size = sum(p.stat().st_size for p in (Path(cache) / "keyframes").iterdir())
         again, _ = open_cached(path, store)
         assert again.index.complete and again.event_count == replay.event_count
-    print(f"recording: {path} ({path.stat().st_size / 1e6:.1f} MB, {replay.event_count} events, "
-          f"{len(replay.index.keyframes)} keyframes), cache file {size / 1e6:.1f} MB")
+    print(
+        f"recording: {path} ({path.stat().st_size / 1e6:.1f} MB, {replay.event_count} events, "
+        f"{len(replay.index.keyframes)} keyframes), cache file {size / 1e6:.1f} MB"
+    )
     for name, values in (("save", saves), ("load", loads), ("reopen", reopens)):
         wall, cpu = [v[0] for v in values], [v[1] for v in values]
-        print(f"{name:7s} wall: median {statistics.median(wall):6.1f} ms, best {min(wall):6.1f} ms   "
-              f"CPU: median {statistics.median(cpu):6.1f} ms, best {min(cpu):6.1f} ms")
+        print(
+            f"{name:7s} wall: median {statistics.median(wall):6.1f} ms, best {min(wall):6.1f} ms   "
+            f"CPU: median {statistics.median(cpu):6.1f} ms, best {min(cpu):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -54,22 +54,39 @@ def test_search_reads_a_recording_through_its_opener(tmp_path):
         opened.append(1)
         return io.BytesIO(data)
 
-    remote = Recording(location="s3://bucket/nHx4Tb1CNTRL/x.cast", name="x.cast", cache_key="s3://bucket/nHx4Tb1CNTRL/x.cast",
-                       size=len(data), mtime=1.0, opener=opener)
-    assert search_recording(remote, "restart", cache_dir=tmp_path) == search_recording(BASH, "restart", cache_dir=tmp_path)
+    remote = Recording(
+        location="s3://bucket/nHx4Tb1CNTRL/x.cast",
+        name="x.cast",
+        cache_key="s3://bucket/nHx4Tb1CNTRL/x.cast",
+        size=len(data),
+        mtime=1.0,
+        opener=opener,
+    )
+    assert search_recording(remote, "restart", cache_dir=tmp_path) == search_recording(
+        BASH, "restart", cache_dir=tmp_path
+    )
     assert opened
     with open_index(remote, cache_dir=tmp_path) as index:
         assert not index.built  # found under its cache key
 
 
-@pytest.mark.parametrize("exc, message", [
-    (FileNotFoundError(errno.ENOENT, "No such file or directory", "/x"), "x.cast: cannot read (No such file or directory)"),
-    (PermissionError(errno.EACCES, "Permission denied"), "x.cast: cannot read (Permission denied)"),
-    (OSError("short read"), "x.cast: cannot read (short read)"),
-    (sqlite3.DatabaseError("database disk image is malformed"), "x.cast: cannot read (database disk image is malformed)"),
-    (CastError("x.cast", "not an asciicast recording", 1), "x.cast:1: not an asciicast recording"),
-    (SourceError("s3://b/x.cast: no such object"), "s3://b/x.cast: no such object"),
-])
+@pytest.mark.parametrize(
+    "exc, message",
+    [
+        (
+            FileNotFoundError(errno.ENOENT, "No such file or directory", "/x"),
+            "x.cast: cannot read (No such file or directory)",
+        ),
+        (PermissionError(errno.EACCES, "Permission denied"), "x.cast: cannot read (Permission denied)"),
+        (OSError("short read"), "x.cast: cannot read (short read)"),
+        (
+            sqlite3.DatabaseError("database disk image is malformed"),
+            "x.cast: cannot read (database disk image is malformed)",
+        ),
+        (CastError("x.cast", "not an asciicast recording", 1), "x.cast:1: not an asciicast recording"),
+        (SourceError("s3://b/x.cast: no such object"), "s3://b/x.cast: no such object"),
+    ],
+)
 def test_error_message(exc, message):
     assert error_message(exc, "x.cast") == message
 

@@ -36,18 +36,23 @@ def documented() -> dict[str, set[str]]:
     """The fields of each table in README.md's "JSON output" section."""
     section = (ROOT / "README.md").read_text().split("### JSON output", 1)[1].split("\n### ", 1)[0]
     tables = re.findall(r"((?:^\|.*\n)+)", section, re.M)
-    fields = [{name for row in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", row.split("|")[1])}
-              for table in tables]
+    fields = [
+        {name for row in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+        for table in tables
+    ]
     recording, line = fields
     return {"recording": recording, "line": line}
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ({"srcNodeUser": "alice@example.com", "srcNodeTags": ["tag:x"], "sshUser": "root"}, "alice@example.com"),
-    ({"srcNodeTags": ["tag:ci", "tag:prod"], "sshUser": "ci"}, "tag:ci,tag:prod"),
-    ({"sshUser": "root"}, "root"),
-    ({}, ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ({"srcNodeUser": "alice@example.com", "srcNodeTags": ["tag:x"], "sshUser": "root"}, "alice@example.com"),
+        ({"srcNodeTags": ["tag:ci", "tag:prod"], "sshUser": "ci"}, "tag:ci,tag:prod"),
+        ({"sshUser": "root"}, "root"),
+        ({}, ""),
+    ],
+)
 def test_who(raw, expected):
     assert who(Header({"version": 2, "width": 80, "height": 24, **raw}, 2)) == expected
 
@@ -76,7 +81,13 @@ def test_a_recording_record():
     assert (rec["width"], rec["height"]) == (80, 24) and isinstance(rec["src_node_tags"], list)
     match = match_record(rec, Match(1.25, "a deploy b", 3, 2, 8, "main", None, True, 2, 8))
     assert match["timestamp"] == "2026-11-20T09:15:03.75Z" and match["time"] == 1.25
-    assert (match["text"], match["match"], match["row"], match["col_start"], match["col_end"]) == ("a deploy b", "deploy", 3, 2, 8)
+    assert (match["text"], match["match"], match["row"], match["col_start"], match["col_end"]) == (
+        "a deploy b",
+        "deploy",
+        3,
+        2,
+        8,
+    )
     main = line_record(rec, TranscriptLine(0.5, "$ ls"))
     assert "frame" not in main and "row" not in main and main["screen"] == "main"
 
@@ -86,7 +97,9 @@ def outputs(tmp_path_factory):
     cache = tmp_path_factory.mktemp("records-cache")
     ls = [json.loads(line) for line in run("ls", str(SAMPLES), "--json", cache=cache).stdout.splitlines()]
     info = json.loads(run("info", str(NANO), "--json", cache=cache).stdout)
-    grep = [json.loads(line) for line in run("grep", "deploy notes", str(NANO), "--json", cache=cache).stdout.splitlines()]
+    grep = [
+        json.loads(line) for line in run("grep", "deploy notes", str(NANO), "--json", cache=cache).stdout.splitlines()
+    ]
     cat = [json.loads(line) for line in run("cat", str(NANO), "--format", "jsonl", cache=cache).stdout.splitlines()]
     return ls, info, grep, cat
 

@@ -40,7 +40,7 @@ def shown_at(path: Path, match) -> str:
     playhead = replay.seek(match.time)
     assert playhead.term.alternate == (match.screen == "alternate")
     row = playhead.term.screen.buffer[match.row]
-    return "".join(clean_cell(c[0]) for c in row[match.col_start:match.col_end] if c[0])
+    return "".join(clean_cell(c[0]) for c in row[match.col_start : match.col_end] if c[0])
 
 
 def test_corrected_command_is_found_as_finally_shown(cache):
@@ -85,7 +85,7 @@ def test_every_match_is_on_the_screen_at_its_time(cache):
                 continue
             screen = replay.seek(m.time).term
             row = screen.screen.buffer[m.row]
-            cells = "".join(clean_cell(c[0]) for c in row[m.col_start:m.col_end] if c[0])
+            cells = "".join(clean_cell(c[0]) for c in row[m.col_start : m.col_end] if c[0])
             assert cells.startswith("e") or cells.startswith("é"), (path.name, m)
 
 
@@ -108,8 +108,10 @@ def test_an_occurrence_is_one_match_while_it_stays_on_screen(cache):
 
 
 def test_regex_and_case(cache):
-    assert [m.text for m in find(BASH, r"sudo\s+systemctl\s+\w+", cache, regex=True)] == \
-        ["sudo systemctl restart", "sudo systemctl restart"]
+    assert [m.text for m in find(BASH, r"sudo\s+systemctl\s+\w+", cache, regex=True)] == [
+        "sudo systemctl restart",
+        "sudo systemctl restart",
+    ]
     assert find(BASH, "SUDO", cache, ignore_case=False) == []
     assert len(find(BASH, "SUDO", cache)) == 2
     with pytest.raises(ValueError):
@@ -159,8 +161,9 @@ def test_progress_and_cancellation(tmp_path):
             f.write(json.dumps([i * 0.01, "o", f"line {i} of a long output\r\n"]) + "\n")
     seen = []
     with pytest.raises(SearchCancelled):
-        search_recording(big, "line", cache_dir=tmp_path, progress=lambda d, t: seen.append((d, t)),
-                         cancelled=lambda: len(seen) >= 2)
+        search_recording(
+            big, "line", cache_dir=tmp_path, progress=lambda d, t: seen.append((d, t)), cancelled=lambda: len(seen) >= 2
+        )
     assert seen and seen[0][1] == big.stat().st_size
     assert not list((tmp_path / "search").glob("*"))  # nothing half-built left behind
     done = []
@@ -184,7 +187,9 @@ def test_the_cache_is_pruned_oldest_first(tmp_path):
     paths = []
     for i, path in enumerate((BASH, NANO, VIM)):
         st = path.stat()
-        with store.build(str(path), Fingerprint(st.st_size, st.st_mtime), lambda p=path: open(p, "rb"), str(path)) as index:
+        with store.build(
+            str(path), Fingerprint(st.st_size, st.st_mtime), lambda p=path: open(p, "rb"), str(path)
+        ) as index:
             paths.append(index.path)
         os.utime(index.path, (1000.0 + i, 1000.0 + i))
     (store.directory / "dead.tmp").write_bytes(b"x")

@@ -321,7 +321,8 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
                 raise SearchCancelled()
             started = _time.perf_counter()
             try:
-                index = store.lookup(task.key, fingerprint_of(task.opener, task.ref.size, task.ref.mtime, task.ref.etag))
+                ref = task.ref
+                index = store.lookup(task.key, fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag))
             except (OSError, SourceError):
                 index = None  # a worker meets the error again and reports it
             if index is None:

@@ -12,9 +12,13 @@ from .options import SourcesArg, make_sources, s3_options
 @s3_options
 def open_command(
     sources: list[str] | None = SourcesArg,
-    theme: str | None = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."),
+    theme: str | None = typer.Option(
+        None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."
+    ),
     speed: float | None = typer.Option(None, "--speed", min=0.25, max=16.0, help="Playback speed, 0.25 to 16."),
-    idle_limit: float | None = typer.Option(None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."),
+    idle_limit: float | None = typer.Option(
+        None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."
+    ),
 ) -> None:
     """Browse and play recordings in the terminal (the default command)."""
     from dataclasses import replace

@@ -38,7 +38,9 @@ def ls_command(
     command: str | None = CommandOpt,
     since: str | None = SinceOpt,
     until: str | None = UntilOpt,
-    live: bool = typer.Option(False, "--live", help="Only recordings still being written (grew within the last minute)."),
+    live: bool = typer.Option(
+        False, "--live", help="Only recordings still being written (grew within the last minute)."
+    ),
 ) -> None:
     """List recordings grouped by stable node ID, newest first."""
     selection = make_filter(node, user, host, command, since, until)
@@ -53,8 +55,16 @@ def ls_command(
         for rec in catalog.recordings:
             print_record(recording_record(rec))
     elif not catalog.groups:
-        out.print("No recordings found" + (" (see the errors above)." if catalog.errors else
-                                           " that match the filters." if selection.active else "."))
+        out.print(
+            "No recordings found"
+            + (
+                " (see the errors above)."
+                if catalog.errors
+                else " that match the filters."
+                if selection.active
+                else "."
+            )
+        )
     else:
         print_catalog(catalog, paths)
     if catalog.errors and not catalog.groups:
@@ -105,17 +115,19 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
         rows = [header]
         for rec in group.recordings:
             h = rec.header
-            rows.append([
-                fmt.local_time(rec.start_ns),
-                *([printable(rec.ref.location)] if paths else []),
-                fmt.duration(rec.duration),
-                fmt.size(rec.ref.size),
-                printable(who(h)),
-                printable((h.src_node or "").split(".")[0]) if h else "",
-                printable(_users(rec)),
-                printable(h.command or "") if h else printable(rec.error or ""),
-                MARKS[rec.status][0] if rec.status in MARKS else "",
-            ])
+            rows.append(
+                [
+                    fmt.local_time(rec.start_ns),
+                    *([printable(rec.ref.location)] if paths else []),
+                    fmt.duration(rec.duration),
+                    fmt.size(rec.ref.size),
+                    printable(who(h)),
+                    printable((h.src_node or "").split(".")[0]) if h else "",
+                    printable(_users(rec)),
+                    printable(h.command or "") if h else printable(rec.error or ""),
+                    MARKS[rec.status][0] if rec.status in MARKS else "",
+                ]
+            )
         marked = any(row[-1] for row in rows[1:])
         # The status column only takes room in a group that has a mark.
         widths = _columns(rows, caps if marked else caps[:-1], floors, room) + ([] if marked else [0])
@@ -123,8 +135,10 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
         body.append_text(title)
         body.append("\n")
         for r, row in enumerate(rows):
-            cells = [cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
-                     for i, (cell, w) in enumerate(zip(row, widths, strict=False))]
+            cells = [
+                cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=False))
+            ]
             line = "  ".join(cells[:-1])
             status = group.recordings[r - 1].status if r else None
             style = "bold" if r == 0 else ("red" if status == DAMAGED else "")

@@ -6,7 +6,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.text import Text
@@ -20,23 +20,54 @@ if TYPE_CHECKING:
     from ..filters import RecordingFilter
     from ..sources.s3 import S3Options
 
-SourcesArg = typer.Argument(None, help="Directories, .cast files, s3://BUCKET or s3://BUCKET/PREFIX (default: $TSRECORDER_DST, else the bundled samples).")
+SourcesArg = typer.Argument(
+    None,
+    help="Directories, .cast files, s3://BUCKET or s3://BUCKET/PREFIX "
+    "(default: $TSRECORDER_DST, else the bundled samples).",
+)
 RecordingArg = typer.Argument(..., help="A .cast file or s3://bucket/key.")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output (JSON; the README lists the fields).")
 
 # -- S3: tsrecorder-compatible options, added to a command by @s3_options ----------------------
 _S3_FLAGS: dict[str, Any] = {
-    "bucket": typer.Option(None, "--bucket", envvar="TSRECORDER_BUCKET", rich_help_panel="S3",
-                           help="The recorder's bucket: the default SOURCE when --dst is an S3 URL."),
-    "dst": typer.Option(None, "--dst", envvar="TSRECORDER_DST", rich_help_panel="S3", show_default=False,
-                        help="The recorder's destination: a directory, or an S3 URL such as https://s3.us-east-1.amazonaws.com."),
-    "endpoint_url": typer.Option(None, "--endpoint-url", rich_help_panel="S3",
-                                 help="S3-compatible endpoint (MinIO, R2, Ceph); default $AWS_ENDPOINT_URL, else AWS."),
-    "region": typer.Option(None, "--region", rich_help_panel="S3", help="AWS region; default $AWS_REGION or the profile's."),
-    "access_key": typer.Option(None, "--access-key", rich_help_panel="S3", show_default=False,
-                               help="Access key ID; default boto3's chain ($AWS_ACCESS_KEY_ID, $AWS_PROFILE, instance role...)."),
-    "secret_key": typer.Option(None, "--secret-key", rich_help_panel="S3", show_default=False,
-                               help="Secret access key (prefer $AWS_SECRET_ACCESS_KEY: the command line is visible to other users)."),
+    "bucket": typer.Option(
+        None,
+        "--bucket",
+        envvar="TSRECORDER_BUCKET",
+        rich_help_panel="S3",
+        help="The recorder's bucket: the default SOURCE when --dst is an S3 URL.",
+    ),
+    "dst": typer.Option(
+        None,
+        "--dst",
+        envvar="TSRECORDER_DST",
+        rich_help_panel="S3",
+        show_default=False,
+        help="The recorder's destination: a directory, or an S3 URL such as https://s3.us-east-1.amazonaws.com.",
+    ),
+    "endpoint_url": typer.Option(
+        None,
+        "--endpoint-url",
+        rich_help_panel="S3",
+        help="S3-compatible endpoint (MinIO, R2, Ceph); default $AWS_ENDPOINT_URL, else AWS.",
+    ),
+    "region": typer.Option(
+        None, "--region", rich_help_panel="S3", help="AWS region; default $AWS_REGION or the profile's."
+    ),
+    "access_key": typer.Option(
+        None,
+        "--access-key",
+        rich_help_panel="S3",
+        show_default=False,
+        help="Access key ID; default boto3's chain ($AWS_ACCESS_KEY_ID, $AWS_PROFILE, instance role...).",
+    ),
+    "secret_key": typer.Option(
+        None,
+        "--secret-key",
+        rich_help_panel="S3",
+        show_default=False,
+        help="Secret access key (prefer $AWS_SECRET_ACCESS_KEY: the command line is visible to other users).",
+    ),
 }
 _s3_flags: dict[str, Any] = {}
 """The S3 flags of the command running (one command per process)."""
@@ -46,8 +77,10 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 
 def s3_options(command: Command) -> Command:
     """Give a command the S3 flags; their values land in _s3_flags for make_sources()."""
-    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=Optional[str])
-             for name, option in _S3_FLAGS.items()]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=str | None)
+        for name, option in _S3_FLAGS.items()
+    ]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -57,7 +90,7 @@ def s3_options(command: Command) -> Command:
 
     signature = inspect.signature(command)
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {**command.__annotations__, **{name: Optional[str] for name in _S3_FLAGS}}
+    wrapper.__annotations__ = {**command.__annotations__, **{name: str | None for name in _S3_FLAGS}}
     return wrapper  # type: ignore[return-value]
 
 
@@ -83,7 +116,9 @@ def default_sources() -> list[str]:
     except ValueError as exc:
         fail(str(exc))
     if bucket_url:
-        err.print(Text(f"castview: no SOURCE given; using the recorder's bucket ({printable(bucket_url)})", style="dim"))
+        err.print(
+            Text(f"castview: no SOURCE given; using the recorder's bucket ({printable(bucket_url)})", style="dim")
+        )
         return [bucket_url]
     if dst:
         err.print(Text(f"castview: no SOURCE given; using $TSRECORDER_DST ({printable(dst)})", style="dim"))
@@ -112,22 +147,44 @@ def make_sources(specs: list[str] | None) -> list[Source]:
 
 
 # -- filters shared by ls and grep (logic in castview.filters) ----------------------------
-NodeOpt = typer.Option(None, "--node", rich_help_panel="Filters",
-                       help="Server's stable node ID (tsrecorder folder) or name; substring or glob.")
-UserOpt = typer.Option(None, "--user", rich_help_panel="Filters",
-                       help="Tailscale user (alice@example.com), SSH or local user, or tag; substring or glob.")
-HostOpt = typer.Option(None, "--host", rich_help_panel="Filters",
-                       help="Client host (srcNode), server name (dstNode) or Kubernetes pod; substring or glob.")
-CommandOpt = typer.Option(None, "--command", rich_help_panel="Filters",
-                          help="Command of a non-interactive session; substring or glob.")
-SinceOpt = typer.Option(None, "--since", rich_help_panel="Filters",
-                        help="Sessions running at or after: YYYY-MM-DD, RFC 3339, today, yesterday, a weekday, or 7d/24h ago.")
-UntilOpt = typer.Option(None, "--until", rich_help_panel="Filters",
-                        help="Sessions started before (a day means its end); same forms as --since.")
+NodeOpt = typer.Option(
+    None,
+    "--node",
+    rich_help_panel="Filters",
+    help="Server's stable node ID (tsrecorder folder) or name; substring or glob.",
+)
+UserOpt = typer.Option(
+    None,
+    "--user",
+    rich_help_panel="Filters",
+    help="Tailscale user (alice@example.com), SSH or local user, or tag; substring or glob.",
+)
+HostOpt = typer.Option(
+    None,
+    "--host",
+    rich_help_panel="Filters",
+    help="Client host (srcNode), server name (dstNode) or Kubernetes pod; substring or glob.",
+)
+CommandOpt = typer.Option(
+    None, "--command", rich_help_panel="Filters", help="Command of a non-interactive session; substring or glob."
+)
+SinceOpt = typer.Option(
+    None,
+    "--since",
+    rich_help_panel="Filters",
+    help="Sessions running at or after: YYYY-MM-DD, RFC 3339, today, yesterday, a weekday, or 7d/24h ago.",
+)
+UntilOpt = typer.Option(
+    None,
+    "--until",
+    rich_help_panel="Filters",
+    help="Sessions started before (a day means its end); same forms as --since.",
+)
 
 
-def make_filter(node: str | None, user: str | None, host: str | None, command: str | None,
-                since: str | None, until: str | None) -> RecordingFilter:
+def make_filter(
+    node: str | None, user: str | None, host: str | None, command: str | None, since: str | None, until: str | None
+) -> RecordingFilter:
     from ..filters import RecordingFilter
 
     try:

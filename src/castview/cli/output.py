@@ -51,7 +51,7 @@ def write_out(chunks: Iterable[str], output: Path | None) -> None:
                 f.writelines(chunks)
     except BrokenPipeError:
         sys.stderr.close()  # the reader left: say nothing
-        raise typer.Exit(0)
+        raise typer.Exit(0) from None
     except OSError as exc:
         fail(error_message(exc, output or "stdout", "write"))
 
@@ -62,5 +62,11 @@ def progress_bar(label: str) -> Any:
         return None
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )

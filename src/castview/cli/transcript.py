@@ -41,7 +41,9 @@ BIG = 4 << 20
 @s3_options
 def cat_command(
     recording: str = RecordingArg,
-    format: str = typer.Option("text", "--format", "-f", help="text, or jsonl (one object per line with the session's metadata)."),
+    format: str = typer.Option(
+        "text", "--format", "-f", help="text, or jsonl (one object per line with the session's metadata)."
+    ),
     times: bool = typer.Option(False, "--times", "-t", help="text: start each line with its time in the recording."),
     output: Path | None = OutputOpt,
 ) -> None:
@@ -60,8 +62,11 @@ def cat_command(
         if bar is not None:
             with bar:
                 task = bar.add_task("", total=target.size)
-                index = open_index(target, cache_dir=load_settings().cache_dir,
-                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+                index = open_index(
+                    target,
+                    cache_dir=load_settings().cache_dir,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
         else:
             index = open_index(target, cache_dir=load_settings().cache_dir)
     except READ_ERRORS as exc:
@@ -87,7 +92,9 @@ def grep_command(
     command: str | None = CommandOpt,
     since: str | None = SinceOpt,
     until: str | None = UntilOpt,
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."
+    ),
 ) -> None:
     """Find text in what the sessions showed (typed commands as finally shown, output,
     full-screen apps), across all recordings: node, recording, time and line per match."""
@@ -121,8 +128,9 @@ def grep_command(
     try:
         if bar is not None:
             bar.start()
-        for result in search_recordings(searched, recordings, query, cache_dir=load_settings().cache_dir, jobs=jobs,
-                                        progress=progress):
+        for result in search_recordings(
+            searched, recordings, query, cache_dir=load_settings().cache_dir, jobs=jobs, progress=progress
+        ):
             if result.error:
                 n_errors += 1
                 say(result.error, console=bar.console if bar is not None else None)
@@ -138,16 +146,21 @@ def grep_command(
                     out.print(_match_line(result.recording, m, highlight), soft_wrap=True)
     except BrokenPipeError:
         sys.stderr.close()
-        raise typer.Exit(0)
+        raise typer.Exit(0) from None
     finally:
         if bar is not None:
             bar.stop()
     elapsed = time.perf_counter() - started
-    err.print(Text(
-        f"castview grep: {n_matches} match{'es' if n_matches != 1 else ''} in {n_with} of {len(recordings)} "
-        f"recording{'s' if len(recordings) != 1 else ''} ({n_built} indexed now, {len(recordings) - n_built - n_errors} "
-        f"from the cache{f', {n_errors} unreadable' if n_errors else ''}) in {elapsed:.2f} s", style="dim"),
-        soft_wrap=True)
+    err.print(
+        Text(
+            f"castview grep: {n_matches} match{'es' if n_matches != 1 else ''} in {n_with} of {len(recordings)} "
+            f"recording{'s' if len(recordings) != 1 else ''} ({n_built} indexed now, "
+            f"{len(recordings) - n_built - n_errors} from the cache"
+            f"{f', {n_errors} unreadable' if n_errors else ''}) in {elapsed:.2f} s",
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
     raise typer.Exit(0 if n_matches else (2 if n_errors and not n_with else 1))
 
 
@@ -164,7 +177,7 @@ def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     line.append("  ")
     if m.screen != MAIN:
         line.append("▣ ", style="dim" if highlight else "")
-    line.append(printable(m.line_text[:m.start]))
+    line.append(printable(m.line_text[: m.start]))
     line.append(printable(m.text), style="bold red" if highlight else "")
-    line.append(printable(m.line_text[m.end:]))
+    line.append(printable(m.line_text[m.end :]))
     return line
