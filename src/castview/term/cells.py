@@ -49,17 +49,21 @@ class CellCache(dict):
     SGR leads to from these ones.
     """
 
-    __slots__ = ("attrs", "sgr")
+    __slots__ = ("attrs", "sgr", "_tail")
 
     def __init__(self, attrs: Char) -> None:
         super().__init__()
         self.attrs = attrs
         self.sgr: dict[str, CellCache] = {}
+        self._tail = tuple(attrs[1:])
 
     def __missing__(self, data: str) -> Char:
-        cell = Char._make((data,) + tuple(self.attrs[1:]))
-        self[data] = cell
+        cell = self[data] = _new_char(Char, (data, *self._tail))
         return cell
+
+
+_new_char = tuple.__new__  # Char(*fields) without namedtuple's Python-level __new__
+
 
 
 def cell_width(cell: Char) -> int:

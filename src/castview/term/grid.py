@@ -20,8 +20,11 @@ from pyte.screens import Char, Cursor, Margins
 
 from .cells import BLANK, CellCache
 
-#: Cell caches kept per screen (one per attribute set seen); beyond, they start over.
+#: Cell caches kept (one per attribute set seen); beyond, they start over.
 CELL_CACHES = 512
+# Shared by every screen: cells and SGR transitions depend only on the attributes, so a
+# new terminal (a restored keyframe) starts with the cells the previous ones made.
+_cell_caches: dict[Char, CellCache] = {}
 
 
 class Grid(pyte.Screen):
@@ -60,7 +63,6 @@ class Grid(pyte.Screen):
         self.dirty = set()
         self.savepoints: list[Any] = []  # unused; pyte compatibility
         self._blanks: dict[str, Char] = {}
-        self._cell_caches: dict[Char, CellCache] = {}
 
     def _set_attrs(self, attrs: Char) -> None:
         self.cursor.attrs = attrs
@@ -68,12 +70,17 @@ class Grid(pyte.Screen):
 
     def cell_cache(self, attrs: Char) -> CellCache:
         """The cells of attributes *attrs*, shared by everything drawn with them."""
-        cache = self._cell_caches.get(attrs)
+        cache = _cell_caches.get(attrs)
         if cache is None:
-            if len(self._cell_caches) > CELL_CACHES:
-                self._cell_caches.clear()
-            cache = self._cell_caches[attrs] = CellCache(attrs)
+            if len(_cell_caches) > CELL_CACHES:
+                _cell_caches.clear()
+            cache = _cell_caches[attrs] = CellCache(attrs)
         return cache
+
+    @staticmethod
+    def cached_cells(attrs: Char) -> CellCache | None:
+        """The cells of attributes *attrs* if a screen made some, else None."""
+        return _cell_caches.get(attrs)
 
     def _blank(self, bg: str) -> Char:
         """An erased cell: a space with only the background colour kept."""

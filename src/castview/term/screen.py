@@ -85,9 +85,9 @@ from .modes import DEFAULT_MODES, DEFAULT_SAVED_CURSOR, ModesScreen
 from .parser import GROUND, TermStream
 from .printing import PrintingScreen
 from .sgr import apply_sgr
-from .snapshot import SNAPSHOT_VERSION
+from .snapshot import SNAPSHOT_VERSION, SnapshotError
 
-__all__ = ["Terminal", "TermScreen", "TermStream", "ACS_MAP", "BLANK", "Char", "SNAPSHOT_VERSION"]
+__all__ = ["Terminal", "TermScreen", "TermStream", "ACS_MAP", "BLANK", "Char", "SNAPSHOT_VERSION", "SnapshotError"]
 
 
 class TermScreen(ModesScreen, PrintingScreen, EditingScreen):
@@ -152,6 +152,7 @@ class Terminal:
     def __init__(self, cols: int, rows: int) -> None:
         self._screen = TermScreen(cols, rows)
         self._stream = TermStream(self._screen)
+        self._snapshot_memo: _snapshot.Memo = {}  # see snapshot.encode_state
 
     @property
     def cols(self) -> int:
@@ -207,17 +208,12 @@ class Terminal:
 
     # ----------------------------------------------------------- snapshots
 
-    def _state(self) -> tuple:
-        return _snapshot.state_of(self._screen, self._stream)
-
     def snapshot(self) -> bytes:
-        """The full terminal state, pickled and zlib-compressed (level 1)."""
-        return _snapshot.dumps(self._screen, self._stream)
+        """The full terminal state as versioned, compressed data (see ``term.snapshot``)."""
+        return _snapshot.encode(self, self._snapshot_memo)
 
     @classmethod
     def restore(cls, blob: bytes) -> Terminal:
-        """Rebuild a Terminal from :meth:`snapshot` output."""
-        state = _snapshot.loads(blob)
-        term = cls(state[1], state[2])
-        _snapshot.apply_state(state, term._screen, term._stream)
-        return term
+        """Rebuild a Terminal from :meth:`snapshot` output. Raises :class:`SnapshotError`
+        (a ValueError), and nothing else, for anything that is not such output."""
+        return _snapshot.decode(blob, cls)
