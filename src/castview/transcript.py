@@ -22,8 +22,8 @@ deleted, or when the recording ends. The tracker reports three things:
   first appeared, and keeps it as one match while it stays on screen.
 
 The commit rule for main-screen lines, precisely: a line is committed when it leaves the
-screen -- by scrolling off the top (seen through ``TermScreen.on_scroll_off``, so lines
-that scroll past inside one event are not lost), by an erase-in-display that clears it
+screen -- by scrolling off the top (the screen's observer hook tells, so lines that
+scroll past inside one event are not lost), by an erase-in-display that clears it
 (ED 2 clears the cursor's line too; ED 0/1 only the lines below/above it), or by being
 deleted -- or at the end. Until then every change to it (typing, backspace, ``\\r``,
 erase-in-line, cursor-up redraws) revises it in place. The trailing blank lines of a
@@ -46,6 +46,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 from .cast.model import OUTPUT, Event, Header, Problem
 from .cast.reader import CastHead, EventScanner, read_head
 from .term.keyframes import Opener, apply, onlcr
+from .term.observer import ScreenObserver
 from .term.render import clean_cell
 from .term.screen import Char, Terminal
 
@@ -249,12 +250,12 @@ class _Line:
         self.last_times: list[float] | None = None
 
 
-class TextTracker:
+class TextTracker(ScreenObserver):
     """Follows the lines of one Terminal while events are fed through :meth:`feed`.
 
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
-    Call :meth:`finish` after the last event. The tracker installs hooks on the
-    terminal's screen: use a Terminal of its own.
+    Call :meth:`finish` after the last event. The tracker is the observer of the
+    terminal's screen (``screen.observer``): use a Terminal of its own.
     """
 
     def __init__(self, term: Terminal, on_line: Callable[[TranscriptLine], None] | None = None,
@@ -282,14 +283,7 @@ class TextTracker:
         self._frame_ref: tuple[str, ...] | None = None
         self._last_frame: tuple[str, ...] | None = None
         s = term.screen
-        s.on_scroll_off = self._scrolled_off
-        # pyte's API names, called by the stream through the screen object: wrapped here.
-        self._ed, self._el = s.erase_in_display, s.erase_in_line
-        self._alt_on, self._alt_off = s.alternate_on, s.alternate_off
-        s.erase_in_display = self._erase_in_display  # type: ignore[method-assign]
-        s.erase_in_line = self._erase_in_line  # type: ignore[method-assign]
-        s.alternate_on = self._alternate_on  # type: ignore[method-assign]
-        s.alternate_off = self._alternate_off  # type: ignore[method-assign]
+        s.observer = self
         if s.alt_saved is not None:
             self._enter_alt()
         self._sync(boundary=True)
@@ -548,8 +542,8 @@ class TextTracker:
             stash, self._stash = self._stash, None
             self._emit(stash._replace(text=stash.text.rstrip(" ")))
 
-    # -- hooks ------------------------------------------------------------------------------
-    def _scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
+    # -- what the screen tells (ScreenObserver) ----------------------------------------------
+    def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
         alt = self.term.screen.alt_saved is not None
         lines = self._alt if alt else self._main
         ln = lines.pop(id(obj), None)
@@ -579,8 +573,8 @@ class TextTracker:
             text = _row_text(cells, end, full=wrapped)[0] if (end or wrapped) else ""
             self._commit_text(text, now, wrapped)
 
-    def _lose(self, rows: range) -> None:
-        """Rows about to be cleared by an erase-in-display."""
+    def erasing_rows(self, rows: range) -> None:
+        """Rows about to be cleared by an erase-in-display: they leave the screen."""
         s = self.term.screen
         alt = s.alt_saved is not None
         lines = self._alt if alt else self._main
@@ -596,7 +590,7 @@ class TextTracker:
             gone.append(ln)
         self._retire_all(gone, commit=not alt, until=self.now)
 
-    def _rename(self, before: list[Char], after: list[Char]) -> None:
+    def row_renewed(self, before: list[Char], after: list[Char]) -> None:
         """The cursor's row was cleared into a new object: the same line goes on."""
         lines = self._lines()
         ln = lines.pop(id(before), None)
@@ -604,33 +598,11 @@ class TextTracker:
             ln.obj = after
             lines[id(after)] = ln
 
-    def _erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
-        s = self.term.screen
-        y = s.cursor.y
-        rows = {0: range(y + 1, s.lines), 1: range(0, y), 2: range(0, s.lines)}.get(how, range(0))
-        if rows:
-            self._lose(rows)
-        before = s.buffer[y] if y < len(s.buffer) else None
-        self._ed(how, *args, **kwargs)
-        if how != 2 and before is not None and y < len(s.buffer) and s.buffer[y] is not before:
-            self._rename(before, s.buffer[y])
-
-    def _erase_in_line(self, how: int = 0, private: bool = False) -> None:
-        s = self.term.screen
-        y = s.cursor.y
-        before = s.buffer[y]
-        self._el(how, private)
-        if s.buffer[y] is not before:
-            self._rename(before, s.buffer[y])
-
-    def _alternate_on(self, save_cursor: bool) -> None:
-        s = self.term.screen
-        if s.alt_saved is not None:
-            self._alt_on(save_cursor)
-            return
-        self._sync(boundary=False)
+    def entering_alternate(self) -> None:
         # Write out the main screen down to the cursor: the command that started the app
         # comes before the app's frames.
+        s = self.term.screen
+        self._sync(boundary=False)
         rows = [self._main.get(id(obj)) for obj in s.buffer[:s.cursor.y + 1]]
         shown = [ln for ln in rows if ln is not None]
         last = max((i for i, ln in enumerate(shown) if ln.end), default=-1)
@@ -638,17 +610,12 @@ class TextTracker:
             self._commit(ln)
             ln.emitted = _row_text(ln.data, ln.end, full=ln.wrapped and id(ln.obj) not in self._hard)[0]
         self._flush()
-        self._alt_on(save_cursor)
-        if s.alt_saved is not None:
-            self._enter_alt()
+        self._enter_alt()
 
-    def _alternate_off(self, restore_cursor: bool) -> None:
-        s = self.term.screen
-        if s.alt_saved is not None:
-            shown = tuple(self._alt_text)  # as of the last event: what was seen
-            self._sync(boundary=False)
-            self._leave_alt(shown)
-        self._alt_off(restore_cursor)
+    def leaving_alternate(self) -> None:
+        shown = tuple(self._alt_text)  # as of the last event: what was seen
+        self._sync(boundary=False)
+        self._leave_alt(shown)
 
     # -- full-screen frames -------------------------------------------------------------------
     def _enter_alt(self) -> None:

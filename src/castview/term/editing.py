@@ -64,6 +64,13 @@ class EditingScreen(CursorScreen):
 
     def erase_in_line(self, how: int = 0, private: bool = False) -> None:
         """EL (``CSI n K``)."""
+        y = self.cursor.y
+        before = self.buffer[y]
+        self._erase_in_line(how)
+        if self.observer is not None and self.buffer[y] is not before:
+            self.observer.row_renewed(before, self.buffer[y])
+
+    def _erase_in_line(self, how: int) -> None:
         cur = self.cursor
         cols = self.columns
         blank = self._blank(cur.attrs[2])
@@ -82,6 +89,20 @@ class EditingScreen(CursorScreen):
 
     def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
         """ED (``CSI n J``). ED 3 only drops (hidden) history."""
+        observer = self.observer
+        if observer is None:
+            self._erase_in_display(how)
+            return
+        y = self.cursor.y
+        lost = {0: range(y + 1, self.lines), 1: range(0, y), 2: range(0, self.lines)}.get(how, range(0))
+        if lost:
+            observer.erasing_rows(lost)
+        before = self.buffer[y]
+        self._erase_in_display(how)
+        if how != 2 and self.buffer[y] is not before:
+            observer.row_renewed(before, self.buffer[y])
+
+    def _erase_in_display(self, how: int) -> None:
         cur = self.cursor
         cols = self.columns
         blank = self._blank(cur.attrs[2])

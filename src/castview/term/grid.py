@@ -13,12 +13,13 @@ the screen by a reflow, if any.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pyte
 from pyte.screens import Char, Cursor, Margins
 
 from .cells import BLANK, CellCache
+from .observer import ScreenObserver
 
 #: Cell caches kept (one per attribute set seen); beyond, they start over.
 CELL_CACHES = 512
@@ -50,11 +51,8 @@ class Grid(pyte.Screen):
     #: Printable ASCII can take the fast path: autowrap on, no insert, no DEC graphics.
     fast_ascii: bool
 
-    #: Hook for castview.transcript (None: no cost but one test per scroll). Called with
-    #: a row (its list of Char) and its wrapped flag just before the row leaves the top of
-    #: the screen by scrolling (main or alternate screen: see ``alt_saved``), so lines that
-    #: scroll past within a single feed() are not lost to a transcript.
-    on_scroll_off: Optional[Callable[[list[Char], bool], None]] = None
+    #: Told what happens inside a feed (see :mod:`castview.term.observer`).
+    observer: Optional[ScreenObserver] = None
 
     def __init__(self, columns: int, lines: int) -> None:  # noqa: D107
         # pyte.Screen.__init__ builds a dict-based buffer we do not use.
@@ -143,8 +141,8 @@ class Grid(pyte.Screen):
     def _scroll_up(self, top: int, bottom: int, blank: Char) -> None:
         """tmux grid_view_scroll_region_up (no history): one row."""
         buf = self.buffer
-        if top == 0 and self.on_scroll_off is not None:  # transcript hook, see on_scroll_off
-            self.on_scroll_off(buf[0], self.wrapped[0])
+        if top == 0 and self.observer is not None:
+            self.observer.scrolled_off(buf[0], self.wrapped[0])
         if top == 0 and bottom == len(buf) - 1 and bottom > 1 and not self.hidden_rows:
             # the common case, done in place (same result as _move_lines)
             wr, used = self.wrapped, self.used

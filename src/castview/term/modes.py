@@ -143,6 +143,8 @@ class ModesScreen(ReflowScreen, CursorScreen):
         """``CSI ? 47/1047/1049 h``: tmux keeps a copy of the main screen and clears."""
         if self.alt_saved is not None:
             return
+        if self.observer is not None:
+            self.observer.entering_alternate()
         self.alt_saved = (self.buffer, self.wrapped, self.used)
         if save_cursor:
             self.alt_cursor = (self.cursor.x, self.cursor.y)
@@ -168,6 +170,8 @@ class ModesScreen(ReflowScreen, CursorScreen):
             cur.x = min(cur.x, self.columns - 1)
             cur.y = min(cur.y, self.lines - 1)
             return
+        if self.observer is not None:
+            self.observer.leaving_alternate()
         buffer, wrapped, used = self.alt_saved
         self.alt_saved = None
         self.mode.discard(MODE_ALTBUF)
