@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from castview.cast.model import Event
 from castview.term.observer import ScreenObserver
 from castview.term.screen import Terminal
@@ -81,3 +83,44 @@ def test_the_transcript_observes_without_patching_the_screen() -> None:
     tracker.feed(Event(0.5, "o", "one\r\ntwo\r\nthree\r\n"))
     tracker.finish()
     assert [line.text for line in lines] == ["one", "two", "three"]
+
+
+def _strings(data: str, chunk: int = 0) -> list[tuple]:
+    term = Terminal(20, 3)
+    log = Log(term)
+    for i in range(0, len(data), chunk or len(data)):
+        term.feed(data[i:i + (chunk or len(data))])
+    calls = [c for c in log.calls if c[0].startswith("string")]
+    out: list[tuple] = []
+    for c in calls:  # join the data reported in pieces
+        if c[0] == "string_data" and out and out[-1][0] == "string_data":
+            out[-1] = ("string_data", out[-1][1] + c[1])
+        else:
+            out.append(c)
+    return out
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 3])
+@pytest.mark.parametrize("data, want", [
+    ("a\x1bPqrm -rf /\r\nx\x1b\\b", [("string_started", "DCS"), ("string_data", "rm -rf /\r\nx"), ("string_ended",)]),
+    ("\x1bP1;2|x\x1bQy\x1b\\", [("string_started", "DCS"), ("string_data", "x\x1bQy"), ("string_ended",)]),
+    ("\x1b]0;title\x07", [("string_started", "OSC"), ("string_data", "0;title"), ("string_ended",)]),
+    ("\x1b]0;a\r\nb\x1b\\", [("string_started", "OSC"), ("string_data", "0;a\r\nb"), ("string_ended",)]),
+    ("\x1b_Gx=1\x07y\x1b\\", [("string_started", "APC"), ("string_data", "Gx=1\x07y"), ("string_ended",)]),
+    ("\x1b^pm\x18", [("string_started", "PM"), ("string_data", "pm"), ("string_ended",)]),
+    ("\x1bXsos\x1b[31m", [("string_started", "SOS"), ("string_data", "sos"), ("string_ended",)]),
+    ("\x1bkname\x1b\\", [("string_started", "rename"), ("string_data", "name"), ("string_ended",)]),
+    ("\x1bPq unterminated\r\n", [("string_started", "DCS"), ("string_data", " unterminated\r\n")]),
+])
+def test_strings_report_what_they_swallow(data: str, want: list, chunk: int) -> None:
+    assert _strings(data, chunk) == want
+
+
+def test_a_restored_terminal_knows_its_open_string() -> None:
+    term = Terminal(10, 2)
+    term.feed("\x1bPq")
+    assert term.open_string == "DCS"
+    copy = Terminal.restore(term.snapshot())
+    assert copy.open_string == "DCS"
+    copy.feed("\x1b\\")
+    assert copy.open_string is None and copy.at_boundary

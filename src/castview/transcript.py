@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from bisect import bisect_right
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import compress, zip_longest
 from operator import ne
@@ -45,6 +45,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 
 from .cast.model import OUTPUT, Event, Header, Problem
 from .cast.reader import CastHead, EventScanner, read_head
+from .hidden import Anomaly, StringWatch, Unstring
 from .term.keyframes import Opener, apply, onlcr
 from .term.observer import ScreenObserver
 from .term.render import clean_cell
@@ -52,12 +53,15 @@ from .term.screen import Char, Terminal
 
 MAIN = "main"
 ALTERNATE = "alternate"
+HIDDEN = "hidden"
+"""Text a string sequence swallowed (see ``castview.hidden``): never on the screen."""
 
 SETTLE = 0.05
 """Seconds without output after which a full-screen app's screen counts as shown."""
 FRAME_CHANGE = 0.5
 """Fraction of a full-screen app's text that must change for a new frame."""
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
+HIDDEN_BATCH = 1000  # lines of hidden output kept to be written out together
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
 _UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
 
@@ -70,9 +74,11 @@ class TranscriptLine(NamedTuple):
     text: str
     """The rendered text: no control characters, trailing spaces removed."""
     screen: str = MAIN
-    """MAIN, or ALTERNATE for a row of a full-screen app's frame."""
+    """MAIN, ALTERNATE for a row of a full-screen app's frame, or HIDDEN for a line of
+    output a string sequence swallowed."""
     frame: int = -1
-    """For ALTERNATE rows: the frame's number (0, 1, ... in the recording)."""
+    """For ALTERNATE rows: the frame's number (0, 1, ... in the recording); for HIDDEN
+    lines: the number of the string that swallowed them (its ``hidden.Anomaly``)."""
     row: int = -1
     """For ALTERNATE rows: the row in the frame."""
 
@@ -256,18 +262,25 @@ class TextTracker(ScreenObserver):
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
     Call :meth:`finish` after the last event. The tracker is the observer of the
     terminal's screen (``screen.observer``): use a Terminal of its own.
+
+    Output that string sequences swallowed (see ``castview.hidden``) is rendered on a
+    side terminal and reported as HIDDEN lines and versions (unless `recover` is False);
+    :attr:`anomalies` lists those strings.
     """
 
     def __init__(self, term: Terminal, on_line: Callable[[TranscriptLine], None] | None = None,
                  on_version: Callable[[LineVersion], None] | None = None, *, onlcr: bool = False,
-                 settle: float = SETTLE) -> None:
+                 settle: float = SETTLE, recover: bool = True, ids: Iterator[int] | None = None) -> None:
         self.term = term
         self._on_line = on_line
         self._on_version = on_version
         self._onlcr = onlcr
         self.settle = settle
         self.now = 0.0
-        self._ids = itertools.count()
+        self._ids = ids if ids is not None else itertools.count()  # line identities
+        self._watch = StringWatch(self._hidden_text if recover else None)
+        if term.open_string is not None:
+            self._watch.string_started(term.open_string)
         self._main: dict[int, _Line] = {}
         self._alt: dict[int, _Line] = {}
         self._stash: TranscriptLine | None = None  # a wrapped row waiting for its continuation
@@ -293,7 +306,7 @@ class TextTracker(ScreenObserver):
         """Apply one event to the terminal and note what changed."""
         if self._alt_text and event.time - self.now >= self.settle:
             self._settle()
-        self.now = event.time
+        self.now = self._watch.now = event.time
         if event.code == OUTPUT:
             data = onlcr(event.data) if self._onlcr else event.data
             s = self.term.screen
@@ -337,6 +350,12 @@ class TextTracker(ScreenObserver):
         self._main.clear()
         self._retire_all(lines, commit=True, until=None)
         self._flush()
+        self._watch.finish()
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        """The string sequences that swallowed output so far (all of them after finish)."""
+        return self._watch.anomalies
 
     # -- observing ------------------------------------------------------------------------
     def _lines(self) -> dict[int, _Line]:
@@ -617,6 +636,18 @@ class TextTracker(ScreenObserver):
         self._sync(boundary=False)
         self._leave_alt(shown)
 
+    def string_started(self, kind: str) -> None:
+        self._watch.string_started(kind)
+
+    def string_data(self, data: str) -> None:
+        self._watch.string_data(data)
+
+    def string_ended(self) -> None:
+        self._watch.string_ended()
+
+    def _hidden_text(self, number: int, kind: str) -> _HiddenText:
+        return _HiddenText(self, number)
+
     # -- full-screen frames -------------------------------------------------------------------
     def _enter_alt(self) -> None:
         self._alt_text = [""] * self.term.screen.lines
@@ -670,6 +701,46 @@ class TextTracker(ScreenObserver):
             self._emit(TranscriptLine(time, state[y], ALTERNATE, frame, y))
 
 
+def _hidden_version(v: LineVersion) -> LineVersion:
+    """A side tracker's version as hidden output: never shown, so it left the screen as
+    soon as its first character came (a search match in it is not `shown`)."""
+    first = min(t for _, t in v.runs) if v.runs is not None else v.time
+    return v._replace(screen=HIDDEN, shown=False, until=first)
+
+
+class _HiddenText:
+    """What string number *number* swallowed, rendered on a side terminal of the same
+    size by a side tracker, whose lines and versions are reported as HIDDEN. Its lines
+    are written out together (in batches of HIDDEN_BATCH), so a transcript shows one
+    block for one string."""
+
+    def __init__(self, tracker: TextTracker, number: int) -> None:
+        self._on_line = tracker._on_line
+        on_version = tracker._on_version
+        self._lines: list[TranscriptLine] = []
+        self._number = number
+        self._unstring = Unstring()
+        self._side = TextTracker(
+            Terminal(tracker.term.cols, tracker.term.rows), self._lines.append,
+            None if on_version is None else lambda v: on_version(_hidden_version(v)),
+            settle=tracker.settle, recover=False, ids=tracker._ids)
+
+    def feed(self, time: float, data: str) -> None:
+        self._side.feed(Event(time, OUTPUT, self._unstring(data)))
+        if len(self._lines) >= HIDDEN_BATCH:
+            self._write()
+
+    def close(self) -> None:
+        self._side.finish()
+        self._write()
+
+    def _write(self) -> None:
+        if self._on_line is not None:
+            for line in self._lines:
+                self._on_line(line._replace(screen=HIDDEN, frame=self._number, row=-1))
+        self._lines.clear()
+
+
 def _weight(state: Iterable[str]) -> int:
     return sum(len(text) - text.count(" ") for text in state)
 
@@ -703,6 +774,8 @@ class TextScan:
     frames: int = 0
     complete: bool = True
     problems: list[Problem] | None = None
+    anomalies: list[Anomaly] | None = None
+    """String sequences that swallowed output (see ``castview.hidden``)."""
 
 
 def scan_text(
@@ -741,6 +814,7 @@ def scan_text(
     scan.duration = tracker.now
     scan.frames = tracker.frames
     scan.problems = list(head.problems) + scanner.problems
+    scan.anomalies = tracker.anomalies
     if progress and scan.complete:
         progress(size, size)
     return scan
@@ -772,22 +846,26 @@ def clock(t: float) -> str:
 
 def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterator[str]:
     """The transcript as plain text lines (no newline at their ends): main-screen lines as
-    they are, each full-screen frame as a block of rows under a header."""
-    frame = None
+    they are, each full-screen frame and each piece of hidden output as a block of rows
+    under a header."""
+    block = None  # (screen, frame) of the block being written
     for line in lines:
-        if line.screen == ALTERNATE:
-            if line.frame != frame:
-                if frame is not None:
+        if line.screen != MAIN:
+            if (line.screen, line.frame) != block:
+                if block is not None:
                     yield "╰─"
-                frame = line.frame
-                yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
-            yield "│ " + line.text
+                block = (line.screen, line.frame)
+                if line.screen == HIDDEN:
+                    yield f"╭─ hidden in a terminal string, not shown on screen, from {clock(line.time)} ─"
+                else:
+                    yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
+            yield f"│ [{clock(line.time)}] {line.text}" if times and line.screen == HIDDEN else "│ " + line.text
             continue
-        if frame is not None:
+        if block is not None:
             yield "╰─"
-            frame = None
+            block = None
         yield f"[{clock(line.time)}] {line.text}" if times else line.text
-    if frame is not None:
+    if block is not None:
         yield "╰─"
 
 
@@ -811,6 +889,8 @@ def jsonl_record(line: TranscriptLine, meta: Metadata) -> dict[str, Any]:
     if line.screen == ALTERNATE:
         record["frame"] = line.frame
         record["row"] = line.row
+    elif line.screen == HIDDEN:
+        record["frame"] = line.frame
     return record
 
 

@@ -49,6 +49,9 @@ APC_STRING = 14
 RENAME_STRING = 15
 CONSUME_ST = 16
 STATES = range(17)
+#: The states inside a string sequence (``TermStream.string_kind`` is set in them).
+STRING_STATES = frozenset({DCS_ENTER, DCS_PARAM, DCS_INTER, DCS_HANDLER, DCS_ESCAPE, DCS_IGNORE, OSC_STRING,
+                           APC_STRING, RENAME_STRING, CONSUME_ST})
 
 # byte classes inside a sequence
 _LAST_INTERMEDIATE = 0x2f  # 0x20-0x2f: intermediate bytes
@@ -150,6 +153,8 @@ class TermStream(pyte.Stream):
         self.discard = False
         self.string: list[str] = []
         self.string_len = 0
+        #: The kind of string sequence being parsed (``controls.STRING_KINDS``), else None.
+        self.string_kind: Optional[str] = None
         self._param_cache = _ParamCache()
         self.errors = 0  # internal errors survived by feed() (tests assert none)
         self.last_error: Optional[BaseException] = None
@@ -251,7 +256,7 @@ class TermStream(pyte.Stream):
             self.errors += 1
             self.last_error = exc
             _log.debug("terminal parser error at %d, token skipped", pos, exc_info=True)
-            self.state = GROUND
+            self._to_ground()
             return pos
 
     def _slow(self, data: str, i: int) -> int:
@@ -281,46 +286,65 @@ class TermStream(pyte.Stream):
                     self.string = []
                 else:
                     self.string.append(chunk)
-            i = end
         if m is None:
+            self._swallowed(data, i, n)
             return n
-        ch = data[i]
+        ch = data[end]
         if ch == k.BEL and st == OSC_STRING:
+            self._swallowed(data, i, end)
             self._exit_string()
-            self.state = GROUND
+            self._to_ground()
         elif ch == k.CAN or ch == k.SUB:
+            self._swallowed(data, i, end)
             self._exit_string()
             self._screen.last_char = None
-            self.state = GROUND
+            self._to_ground()
         elif ch == k.ESC:
+            self._swallowed(data, i, end)
             self._exit_string()
             self._enter_esc()
-        return i + 1
+        else:
+            self._swallowed(data, i, end + 1)  # an ignored control is part of what was hidden
+        return end + 1
 
     def _in_ignored_string(self, data: str, i: int) -> int:
         """SOS/PM strings and a DCS with bad parameters: everything up to ESC, CAN, SUB."""
         m = _CONSUME_STOP.search(data, i)
         if m is None:
+            self._swallowed(data, i, len(data))
             return len(data)
+        self._swallowed(data, i, m.start())
         if m.group() == k.ESC:
             self._enter_esc()
         else:
             self._screen.last_char = None
-            self.state = GROUND
+            self._to_ground()
         return m.end()
 
     def _in_dcs(self, data: str, i: int) -> int:
         """A DCS's data: only ESC can end it (tmux passes CAN/SUB to the handler)."""
         esc = data.find(k.ESC, i)
         if esc < 0:
+            self._swallowed(data, i, len(data))
             return len(data)
+        self._swallowed(data, i, esc)
         self.state = DCS_ESCAPE
         return esc + 1
 
     def _in_dcs_escape(self, data: str, i: int) -> int:
         """ESC inside a DCS: ``ESC \\`` ends it, ESC + anything else is more data."""
-        self.state = GROUND if data[i] == k.ST_FINAL else DCS_HANDLER
+        if data[i] == k.ST_FINAL:
+            self._to_ground()
+        else:
+            self.state = DCS_HANDLER
+            self._swallowed(k.ESC + data[i], 0, 2)
         return i + 1
+
+    def _swallowed(self, data: str, start: int, end: int) -> None:
+        """data[start:end] went into the current string: tell the screen's observer."""
+        observer = self._screen.observer
+        if observer is not None and end > start:
+            observer.string_data(data[start:end])
 
     def _in_sequence(self, data: str, i: int) -> int:
         """ESC, CSI and DCS-introducer sequences, a character at a time."""
@@ -338,7 +362,7 @@ class TermStream(pyte.Stream):
                 self._enter_esc()
             elif ch == k.CAN or ch == k.SUB:
                 self._screen.last_char = None
-                self.state = GROUND
+                self._to_ground()
             elif c < 0x20:
                 if self.state < DCS_ENTER:  # ESC and CSI states execute C0 controls
                     self._screen.last_char = None
@@ -356,7 +380,7 @@ class TermStream(pyte.Stream):
         elif ch == k.CSI_INTRODUCER:
             self.state = CSI_ENTER
         elif ch in _STRING_STARTS:
-            self._enter_string(_STRING_STARTS[ch][0])
+            self._enter_string(ch)
         else:
             self.state = GROUND
             self._esc_dispatch("", ch)
@@ -423,18 +447,33 @@ class TermStream(pyte.Stream):
     # ---------------------------------------------------------- transitions
 
     def _enter_esc(self) -> None:
+        if self.string_kind is not None:
+            self._end_string()
         self.state = ESC_ENTER
         self.interm = self.params = ""
         self.discard = False
         self.string = []
         self.string_len = 0
 
-    def _enter_string(self, state: int) -> None:
-        self.state = state
+    def _to_ground(self) -> None:
+        """Back to the ground state from a string (or from anywhere, after an error)."""
+        if self.string_kind is not None:
+            self._end_string()
+        self.state = GROUND
+
+    def _enter_string(self, introducer: str) -> None:
+        self.state, self.string_kind = _STRING_STARTS[introducer]
         self.string = []
         self.string_len = 0
         self.discard = False
         self._screen.last_char = None
+        if self._screen.observer is not None:
+            self._screen.observer.string_started(self.string_kind)
+
+    def _end_string(self) -> None:
+        self.string_kind = None
+        if self._screen.observer is not None:
+            self._screen.observer.string_ended()
 
     def _exit_string(self) -> None:
         """Leaving an OSC string applies it (tmux input_exit_osc)."""
@@ -447,6 +486,12 @@ class TermStream(pyte.Stream):
     def _osc(self, payload: str) -> None:
         """A whole OSC string, found by the fast path."""
         self._screen.last_char = None
+        observer = self._screen.observer
+        if observer is not None:
+            observer.string_started(k.STRING_OSC)
+            if payload:
+                observer.string_data(payload)
+            observer.string_ended()
         if len(payload) < _STRING_LIMIT:
             self._apply_osc(payload)
 

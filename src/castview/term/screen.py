@@ -206,6 +206,12 @@ class Terminal:
         """True when the parser is in its ground state (not inside a sequence)."""
         return self._stream.state == GROUND
 
+    @property
+    def open_string(self) -> Optional[str]:
+        """The kind of string sequence being parsed (DCS, OSC...: ``controls.STRING_KINDS``),
+        whose contents the screen does not show, or None."""
+        return self._stream.string_kind
+
     # ----------------------------------------------------------- snapshots
 
     def snapshot(self) -> bytes:

@@ -42,9 +42,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from pyte.screens import Char, Margins
 
+from .controls import STRING_KINDS
 from .grid import CELL_CACHES
 from .modes import MODE_ALTBUF, MODE_KEYS, TITLE_STACK_LIMIT
-from .parser import GROUND, STATES
+from .parser import GROUND, STATES, STRING_STATES
 from .printing import UTF8_CELL_LIMIT
 from .sgr import BRIGHT_NAMES, COLOUR_NAMES
 
@@ -71,7 +72,7 @@ _KEYS = frozenset({
     "charset", "saved_cursor", "alt_cursor", "alt_attrs", "tabstops", "title", "icon_name",
     "title_stack", "cursor_style", "last_char", "zwj", "parser",
 })
-_PARSER_KEYS = frozenset({"state", "interm", "params", "discard", "string", "string_len"})
+_PARSER_KEYS = frozenset({"state", "interm", "params", "discard", "string", "string_len", "string_kind"})
 _COLOUR = re.compile("(?:default|%s|[0-9a-f]{6})" % "|".join(COLOUR_NAMES + BRIGHT_NAMES))
 _FLAG_FIELDS = range(3, 9)  # bold .. blink in a Char
 _MAX_FLAGS = (1 << len(_FLAG_FIELDS)) - 1
@@ -207,6 +208,7 @@ def encode_state(term: Terminal, memo: Optional[Memo] = None) -> dict[str, Any]:
             "discard": st.discard if in_sequence else False,
             "string": "".join(st.string) if in_sequence else "",
             "string_len": st.string_len if in_sequence else 0,
+            "string_kind": st.string_kind,
         },
     }
     if memo is not None:
@@ -460,4 +462,8 @@ def _decode_parser(term: Terminal, v: Any) -> None:
     string = _str(v["string"], "string")
     st.string = [string] if string else []
     st.string_len = _int(v["string_len"], "string length")
+    kind = v["string_kind"]
+    if (kind is None) == (st.state in STRING_STATES) or (kind is not None and kind not in STRING_KINDS):
+        raise _fail(f"string kind {kind!r} in parser state {st.state}")
+    st.string_kind = kind
 
