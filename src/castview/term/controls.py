@@ -218,10 +218,9 @@ OSC_TITLE = 2
 XTWINOPS_PUSH_TITLE = 22
 #: XTWINOPS 23: pop the title from the title stack.
 XTWINOPS_POP_TITLE = 23
-#: XTWINOPS operations with two more parameters (tmux skips them).
-XTWINOPS_TWO_ARGS = frozenset({3, 4, 8})
-#: XTWINOPS operations with one more parameter (tmux skips them).
-XTWINOPS_ONE_ARG = frozenset({9, 10})
+#: How many parameters follow each XTWINOPS operation that takes some (tmux skips them
+#: for operations it does not do: move, resize, maximize, fullscreen).
+XTWINOPS_ARGS = {3: 2, 4: 2, 8: 2, 9: 1, 10: 1, XTWINOPS_PUSH_TITLE: 1, XTWINOPS_POP_TITLE: 1}
 
 # ------------------------------------------------ string sequences, by kind
 

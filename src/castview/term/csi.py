@@ -149,27 +149,17 @@ def xtwinops(s: TermScreen, p: tuple) -> None:
         n = get(p, m, 0, -1)
         if n == -1:
             return
-        if n in k.XTWINOPS_TWO_ARGS:
+        arg = 0
+        for _ in range(k.XTWINOPS_ARGS.get(n, 0)):
             m += 1
-            if get(p, m, 0, -1) == -1:
+            arg = get(p, m, 0, -1)
+            if arg == -1:
                 return
-            m += 1
-            if get(p, m, 0, -1) == -1:
-                return
-        elif n in k.XTWINOPS_ONE_ARG:
-            m += 1
-            if get(p, m, 0, -1) == -1:
-                return
-        elif n == k.XTWINOPS_PUSH_TITLE or n == k.XTWINOPS_POP_TITLE:
-            m += 1
-            v = get(p, m, 0, -1)
-            if v == -1:
-                return
-            if v in (0, 2):  # both titles, or the window title
-                if n == k.XTWINOPS_PUSH_TITLE:
-                    s.push_title()
-                else:
-                    s.pop_title()
+        if arg in (0, 2):  # of the title stack ops: both titles, or the window title
+            if n == k.XTWINOPS_PUSH_TITLE:
+                s.push_title()
+            elif n == k.XTWINOPS_POP_TITLE:
+                s.pop_title()
         m += 1
 
 
