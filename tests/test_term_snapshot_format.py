@@ -196,3 +196,15 @@ def test_one_item_removed(path: tuple) -> None:
         target = target[key]
     del target[path[-1]]
     _restore_or_error(_blob(state))
+
+
+def test_every_field_changed_to_each_kind_of_value() -> None:
+    """Deterministic companion of the random tests: every field, every JSON type."""
+    for path in PATHS:
+        for value in ([], {}, "", "x", "DCS", None, True, False, 1.5, -1, 0, 1, 70000, [0], {"a": 1}):
+            state = json.loads(json.dumps(STATE))
+            target = state
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            _restore_or_error(_blob(state))

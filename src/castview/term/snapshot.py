@@ -463,7 +463,9 @@ def _decode_parser(term: Terminal, v: Any) -> None:
     st.string = [string] if string else []
     st.string_len = _int(v["string_len"], "string length")
     kind = v["string_kind"]
-    if (kind is None) == (st.state in STRING_STATES) or (kind is not None and kind not in STRING_KINDS):
+    if kind is not None and _str(kind, "string kind") not in STRING_KINDS:
+        raise _fail(f"string kind {kind!r}")
+    if (kind is None) == (st.state in STRING_STATES):
         raise _fail(f"string kind {kind!r} in parser state {st.state}")
     st.string_kind = kind
 
