@@ -1,6 +1,6 @@
 """The virtual terminal: pyte ``Screen``/``Stream`` subclasses that behave like tmux.
 
-Stock pyte gets many sequences wrong (see ``TERMINAL.md``). This module keeps
+Stock pyte gets many sequences wrong (see ``TERMINAL.md``). The terminal keeps
 pyte's data model -- ``screen.buffer[y][x]`` is a :class:`pyte.screens.Char`,
 ``screen.cursor`` a :class:`pyte.screens.Cursor`, ``screen.dirty`` a set of row
 numbers -- and replaces the behaviour with that of tmux 3.3a, the reference the
@@ -43,7 +43,8 @@ Deviations from tmux 3.3a, accepted on purpose:
   are dropped; tmux keeps them and shows them again if the window grows back
   before the application redraws;
 * tmux leaves an unterminated string sequence after 5 seconds; a replay has
-  no wall clock, so the terminator is waited for;
+  no wall clock, so the terminator is waited for (transcripts and search still
+  show what such a string swallowed: see ``castview.hidden``);
 * a ZWJ followed by a DEC graphics character: whether the joined character
   shows as a glyph is guessed from the cell it joins.
 
@@ -67,7 +68,8 @@ The pieces, one module each (every class is a layer of :class:`TermScreen`):
 ``printing``       characters into cells (wide, combining, DEC graphics)
 ``reflow``         resize and reflow
 ``modes``          modes, alternate screen, saved cursor, charsets, titles
-``snapshot``       ``Terminal.snapshot``/``restore``
+``observer``       ``ScreenObserver``: what the screen tells a transcript during a feed
+``snapshot``       ``Terminal.snapshot``/``restore``: versioned, validated data
 ``screen``         ``TermScreen`` and the ``Terminal`` other layers use
 =================  ================================================================
 """
