@@ -10,11 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from castview.cast.model import OUTPUT, Event
 from castview.hidden import STRING_TIMEOUT, SWALLOW_LIMIT, Anomaly, StringWatch, Unstring
 from castview.search import Query, search_index
 from castview.search_index import SearchIndexStore
+from castview.term.controls import STRING_KINDS
 from castview.term.screen import Terminal
 from castview.transcript import HIDDEN, MAIN, LineVersion, TextTracker, TranscriptLine, render_text, transcript
 
@@ -192,3 +195,20 @@ def test_watch_without_recovery_only_counts() -> None:
     term.feed("\x1b]0;a\r\nb\x07\x1bPq" + "x" * 100)
     watch.finish()
     assert watch.anomalies == [Anomaly(0.0, "OSC", 6, True), Anomaly(0.0, "DCS", 100, False)]
+
+
+# pieces of strings and of what they swallow
+FRAGMENTS = ["\x1bP", "\x1b]", "\x1b_", "\x1b^", "\x1bX", "\x1bk", "\x1b\\", "\x1b", "\x07", "\x18", "\x1a",
+             "q", "0;", "rm -rf /", "\r\n", "\n", "\x1b[31m", "\x1b[?1049h", "\x1b[?1049l", "\x1b[2J", "x" * 50]
+outputs = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 20), outputs), max_size=8))
+def test_any_output_through_a_transcript(events: list[tuple[float, str]]) -> None:
+    """Whatever strings open, end or nest, tracking never fails and every string ends."""
+    events.sort(key=lambda e: e[0])
+    tracker, lines, versions = track(events)
+    assert tracker.term._stream.errors == 0
+    assert all("\x1b" not in line.text for line in lines)
+    assert all(a.kind in STRING_KINDS and a.bytes >= 0 for a in tracker.anomalies)
