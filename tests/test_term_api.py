@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyte
 from pyte.screens import Char
 
+from castview.term.controls import CUP, HT
 from castview.term.screen import BLANK, Terminal
 
 
@@ -108,9 +109,8 @@ def test_internal_error_skips_only_the_token(monkeypatch) -> None:
     def boom(*args: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(t._stream, "_c0", {**t._stream._c0, "\t": boom})
-    monkeypatch.setattr(t._stream, "_cup", boom)
-    t._stream._csi_table[("H", "")] = boom
+    monkeypatch.setattr(t._stream, "_c0", {**t._stream._c0, HT: boom})
+    t._stream._csi_table[(CUP, "")] = boom
     t.feed("a\tb\x1b[2;2Hc\x1b]2;ok\x07d")
     assert t.text().split("\n")[0] == "abcd"
     assert t.title == "ok"

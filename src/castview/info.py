@@ -12,6 +12,7 @@ from . import formatting as fmt
 from .cast.index import scan
 from .cast.model import Header
 from .cast.reader import read_head
+from .hidden import scan_anomalies
 from .sanitize import printable
 
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
@@ -53,6 +54,7 @@ def describe(f: BinaryIO, location: str) -> dict[str, Any]:
     its start; where it is (path, size) is the caller's."""
     head = read_head(f, location)
     result = scan(f, head)
+    anomalies = scan_anomalies(f, head)
     h, facts = head.header, result.facts
     return {
         "header": dict(h.raw),
@@ -69,6 +71,7 @@ def describe(f: BinaryIO, location: str) -> dict[str, Any]:
             "markers": [{"time": t, "label": label} for t, label in facts.markers],
             "resizes": [{"time": t, "cols": s.cols, "rows": s.rows} for t, s in facts.resizes],
         },
+        "hidden_output": [{**a._asdict(), "description": a.describe()} for a in anomalies],
         "incomplete_last_line": result.incomplete_tail,
         "problems": [{"line": p.line, "message": p.message} for p in result.problems],
     }
@@ -112,6 +115,11 @@ def print_description(out: Console, d: dict[str, Any]) -> None:
     if d["incomplete_last_line"]:
         rows.append(("last line", "incomplete (still being written, or cut off)"))
     out.print(_kv_table(rows))
+    out.print(Text("\nHidden output", style="bold"))
+    if not d["hidden_output"]:
+        out.print("none")
+    for a in d["hidden_output"]:
+        out.print(Text(printable(a["description"]), style="yellow"))
     out.print(Text("\nProblems", style="bold"))
     if not d["problems"]:
         out.print("none")

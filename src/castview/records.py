@@ -73,12 +73,14 @@ def _at(recording: dict[str, Any], time: float) -> dict[str, Any]:
 
 def line_record(recording: dict[str, Any], line: TranscriptLine) -> dict[str, Any]:
     """One transcript line (`cat --format jsonl`) of the recording `recording_record` describes."""
-    from .transcript import ALTERNATE
+    from .transcript import ALTERNATE, HIDDEN
 
     record = {**_at(recording, line.time), "screen": line.screen, "text": line.text}
     if line.screen == ALTERNATE:
         record["frame"] = line.frame
         record["row"] = line.row
+    elif line.screen == HIDDEN:
+        record["frame"] = line.frame
     return record
 
 

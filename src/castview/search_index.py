@@ -35,7 +35,7 @@ from typing import Callable, Iterator, TypeVar
 
 from .term.fingerprint import Fingerprint
 from .term.keyframes import Opener
-from .transcript import ALTERNATE, MAIN, LineVersion, TextScan, TranscriptLine, scan_text
+from .transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextScan, TranscriptLine, scan_text
 
 FORMAT = 2  # bump when the schema or what the tracker records changes
 CACHE_LIMIT = 2 << 30
@@ -80,8 +80,13 @@ class IndexDamaged(sqlite3.DatabaseError):
     next open builds it again."""
 
 
+# the `alt` columns and fields hold the screen of a line as a number
+_SCREENS = (MAIN, ALTERNATE, HIDDEN)
+_SCREEN_CODES = {screen: code for code, screen in enumerate(_SCREENS)}
+
+
 def _version_row(v: LineVersion) -> tuple:
-    return (v.line, 1 if v.screen == ALTERNATE else 0, v.row, v.time, v.until, 1 if v.shown else 0, v.text,
+    return (v.line, _SCREEN_CODES[v.screen], v.row, v.time, v.until, 1 if v.shown else 0, v.text,
             json.dumps(v.runs, separators=(",", ":")) if v.runs is not None else None,
             json.dumps(v.cols, separators=(",", ":")) if v.cols is not None else None,
             json.dumps(v.rows, separators=(",", ":")) if v.rows is not None else None)
@@ -89,7 +94,7 @@ def _version_row(v: LineVersion) -> tuple:
 
 def _version(row: tuple) -> LineVersion:
     _, line, alt, y, time, until, shown, text, runs, cols, rows = row
-    return LineVersion(line, ALTERNATE if alt else MAIN, y, time, until, bool(shown), text,
+    return LineVersion(line, _SCREENS[alt], y, time, until, bool(shown), text,
                        tuple((int(i), float(t)) for i, t in json.loads(runs)) if runs else None,
                        tuple(json.loads(cols)) if cols else None,
                        tuple((float(t), int(r)) for t, r in json.loads(rows)) if rows else None)
@@ -116,7 +121,7 @@ def build_into(conn: sqlite3.Connection, opener: Opener, name: str, size: int | 
         versions.clear()
 
     def on_line(line: TranscriptLine) -> None:
-        lines.append([round(line.time, 6), 1 if line.screen == ALTERNATE else 0, line.frame, line.row, line.text])
+        lines.append([round(line.time, 6), _SCREEN_CODES[line.screen], line.frame, line.row, line.text])
         if len(lines) >= CHUNK:
             flush_lines()
 
@@ -165,7 +170,7 @@ class TextIndex:
         def lines(conn: sqlite3.Connection) -> Iterator[TranscriptLine]:
             for (data,) in conn.execute("SELECT data FROM transcript ORDER BY chunk"):
                 for at, alt, frame, row, text in json.loads(zlib.decompress(data)):
-                    yield TranscriptLine(at, text, ALTERNATE if alt else MAIN, frame, row)
+                    yield TranscriptLine(at, text, _SCREENS[alt], frame, row)
 
         return self._read(lines)
 

@@ -22,8 +22,8 @@ deleted, or when the recording ends. The tracker reports three things:
   first appeared, and keeps it as one match while it stays on screen.
 
 The commit rule for main-screen lines, precisely: a line is committed when it leaves the
-screen -- by scrolling off the top (seen through ``TermScreen.on_scroll_off``, so lines
-that scroll past inside one event are not lost), by an erase-in-display that clears it
+screen -- by scrolling off the top (the screen's observer hook tells, so lines that
+scroll past inside one event are not lost), by an erase-in-display that clears it
 (ED 2 clears the cursor's line too; ED 0/1 only the lines below/above it), or by being
 deleted -- or at the end. Until then every change to it (typing, backspace, ``\\r``,
 erase-in-line, cursor-up redraws) revises it in place. The trailing blank lines of a
@@ -45,18 +45,23 @@ from typing import Any, BinaryIO, NamedTuple
 
 from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
+from .hidden import Anomaly, StringWatch, Unstring
 from .term.keyframes import Opener, apply, onlcr
+from .term.observer import ScreenObserver
 from .term.render import clean_cell
 from .term.screen import Char, Terminal
 
 MAIN = "main"
 ALTERNATE = "alternate"
+HIDDEN = "hidden"
+"""Text a string sequence swallowed (see ``castview.hidden``): never on the screen."""
 
 SETTLE = 0.05
 """Seconds without output after which a full-screen app's screen counts as shown."""
 FRAME_CHANGE = 0.5
 """Fraction of a full-screen app's text that must change for a new frame."""
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
+HIDDEN_BATCH = 1000  # lines of hidden output kept to be written out together
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
 _UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
 
@@ -69,9 +74,11 @@ class TranscriptLine(NamedTuple):
     text: str
     """The rendered text: no control characters, trailing spaces removed."""
     screen: str = MAIN
-    """MAIN, or ALTERNATE for a row of a full-screen app's frame."""
+    """MAIN, ALTERNATE for a row of a full-screen app's frame, or HIDDEN for a line of
+    output a string sequence swallowed."""
     frame: int = -1
-    """For ALTERNATE rows: the frame's number (0, 1, ... in the recording)."""
+    """For ALTERNATE rows: the frame's number (0, 1, ... in the recording); for HIDDEN
+    lines: the number of the string that swallowed them (its ``hidden.Anomaly``)."""
     row: int = -1
     """For ALTERNATE rows: the row in the frame."""
 
@@ -225,24 +232,31 @@ class _Line:
         self.last_times: list[float] | None = None
 
 
-class TextTracker:
+class TextTracker(ScreenObserver):
     """Follows the lines of one Terminal while events are fed through :meth:`feed`.
 
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
-    Call :meth:`finish` after the last event. The tracker installs hooks on the
-    terminal's screen: use a Terminal of its own.
+    Call :meth:`finish` after the last event. The tracker is the observer of the
+    terminal's screen (``screen.observer``): use a Terminal of its own.
+
+    Output that string sequences swallowed (see ``castview.hidden``) is rendered on a
+    side terminal and reported as HIDDEN lines and versions (unless `recover` is False);
+    :attr:`anomalies` lists those strings.
     """
 
     def __init__(self, term: Terminal, on_line: Callable[[TranscriptLine], None] | None = None,
                  on_version: Callable[[LineVersion], None] | None = None, *, onlcr: bool = False,
-                 settle: float = SETTLE) -> None:
+                 settle: float = SETTLE, recover: bool = True, ids: Iterator[int] | None = None) -> None:
         self.term = term
         self._on_line = on_line
         self._on_version = on_version
         self._onlcr = onlcr
         self.settle = settle
         self.now = 0.0
-        self._ids = itertools.count()
+        self._ids = ids if ids is not None else itertools.count()  # line identities
+        self._watch = StringWatch(self._hidden_text if recover else None)
+        if term.open_string is not None:
+            self._watch.string_started(term.open_string)
         self._main: dict[int, _Line] = {}
         self._alt: dict[int, _Line] = {}
         self._stash: TranscriptLine | None = None  # a wrapped row waiting for its continuation
@@ -258,14 +272,7 @@ class TextTracker:
         self._frame_ref: tuple[str, ...] | None = None
         self._last_frame: tuple[str, ...] | None = None
         s = term.screen
-        s.on_scroll_off = self._scrolled_off
-        # pyte's API names, called by the stream through the screen object: wrapped here.
-        self._ed, self._el = s.erase_in_display, s.erase_in_line
-        self._alt_on, self._alt_off = s.alternate_on, s.alternate_off
-        s.erase_in_display = self._erase_in_display  # type: ignore[method-assign]
-        s.erase_in_line = self._erase_in_line  # type: ignore[method-assign]
-        s.alternate_on = self._alternate_on  # type: ignore[method-assign]
-        s.alternate_off = self._alternate_off  # type: ignore[method-assign]
+        s.observer = self
         if s.alt_saved is not None:
             self._enter_alt()
         self._sync(boundary=True)
@@ -275,7 +282,7 @@ class TextTracker:
         """Apply one event to the terminal and note what changed."""
         if self._alt_text and event.time - self.now >= self.settle:
             self._settle()
-        self.now = event.time
+        self.now = self._watch.now = event.time
         if event.code == OUTPUT:
             data = onlcr(event.data) if self._onlcr else event.data
             s = self.term.screen
@@ -319,6 +326,12 @@ class TextTracker:
         self._main.clear()
         self._retire_all(lines, commit=True, until=None)
         self._flush()
+        self._watch.finish()
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        """The string sequences that swallowed output so far (all of them after finish)."""
+        return self._watch.anomalies
 
     # -- observing ------------------------------------------------------------------------
     def _lines(self) -> dict[int, _Line]:
@@ -524,8 +537,8 @@ class TextTracker:
             stash, self._stash = self._stash, None
             self._emit(stash._replace(text=stash.text.rstrip(" ")))
 
-    # -- hooks ------------------------------------------------------------------------------
-    def _scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
+    # -- what the screen tells (ScreenObserver) ----------------------------------------------
+    def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
         alt = self.term.screen.alt_saved is not None
         lines = self._alt if alt else self._main
         ln = lines.pop(id(obj), None)
@@ -555,8 +568,8 @@ class TextTracker:
             text = _row_text(cells, end, full=wrapped)[0] if (end or wrapped) else ""
             self._commit_text(text, now, wrapped)
 
-    def _lose(self, rows: range) -> None:
-        """Rows about to be cleared by an erase-in-display."""
+    def erasing_rows(self, rows: range) -> None:
+        """Rows about to be cleared by an erase-in-display: they leave the screen."""
         s = self.term.screen
         alt = s.alt_saved is not None
         lines = self._alt if alt else self._main
@@ -572,7 +585,7 @@ class TextTracker:
             gone.append(ln)
         self._retire_all(gone, commit=not alt, until=self.now)
 
-    def _rename(self, before: list[Char], after: list[Char]) -> None:
+    def row_renewed(self, before: list[Char], after: list[Char]) -> None:
         """The cursor's row was cleared into a new object: the same line goes on."""
         lines = self._lines()
         ln = lines.pop(id(before), None)
@@ -580,33 +593,11 @@ class TextTracker:
             ln.obj = after
             lines[id(after)] = ln
 
-    def _erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
-        s = self.term.screen
-        y = s.cursor.y
-        rows = {0: range(y + 1, s.lines), 1: range(0, y), 2: range(0, s.lines)}.get(how, range(0))
-        if rows:
-            self._lose(rows)
-        before = s.buffer[y] if y < len(s.buffer) else None
-        self._ed(how, *args, **kwargs)
-        if how != 2 and before is not None and y < len(s.buffer) and s.buffer[y] is not before:
-            self._rename(before, s.buffer[y])
-
-    def _erase_in_line(self, how: int = 0, private: bool = False) -> None:
-        s = self.term.screen
-        y = s.cursor.y
-        before = s.buffer[y]
-        self._el(how, private)
-        if s.buffer[y] is not before:
-            self._rename(before, s.buffer[y])
-
-    def _alternate_on(self, save_cursor: bool) -> None:
-        s = self.term.screen
-        if s.alt_saved is not None:
-            self._alt_on(save_cursor)
-            return
-        self._sync(boundary=False)
+    def entering_alternate(self) -> None:
         # Write out the main screen down to the cursor: the command that started the app
         # comes before the app's frames.
+        s = self.term.screen
+        self._sync(boundary=False)
         rows = [self._main.get(id(obj)) for obj in s.buffer[:s.cursor.y + 1]]
         shown = [ln for ln in rows if ln is not None]
         last = max((i for i, ln in enumerate(shown) if ln.end), default=-1)
@@ -614,17 +605,24 @@ class TextTracker:
             self._commit(ln)
             ln.emitted = _row_text(ln.data, ln.end, full=ln.wrapped and id(ln.obj) not in self._hard)[0]
         self._flush()
-        self._alt_on(save_cursor)
-        if s.alt_saved is not None:
-            self._enter_alt()
+        self._enter_alt()
 
-    def _alternate_off(self, restore_cursor: bool) -> None:
-        s = self.term.screen
-        if s.alt_saved is not None:
-            shown = tuple(self._alt_text)  # as of the last event: what was seen
-            self._sync(boundary=False)
-            self._leave_alt(shown)
-        self._alt_off(restore_cursor)
+    def leaving_alternate(self) -> None:
+        shown = tuple(self._alt_text)  # as of the last event: what was seen
+        self._sync(boundary=False)
+        self._leave_alt(shown)
+
+    def string_started(self, kind: str) -> None:
+        self._watch.string_started(kind)
+
+    def string_data(self, data: str) -> None:
+        self._watch.string_data(data)
+
+    def string_ended(self) -> None:
+        self._watch.string_ended()
+
+    def _hidden_text(self, number: int, kind: str) -> _HiddenText:
+        return _HiddenText(self, number)
 
     # -- full-screen frames -------------------------------------------------------------------
     def _enter_alt(self) -> None:
@@ -679,6 +677,46 @@ class TextTracker:
             self._emit(TranscriptLine(time, state[y], ALTERNATE, frame, y))
 
 
+def _hidden_version(v: LineVersion) -> LineVersion:
+    """A side tracker's version as hidden output: never shown, so it left the screen as
+    soon as its first character came (a search match in it is not `shown`)."""
+    first = min(t for _, t in v.runs) if v.runs is not None else v.time
+    return v._replace(screen=HIDDEN, shown=False, until=first)
+
+
+class _HiddenText:
+    """What string number *number* swallowed, rendered on a side terminal of the same
+    size by a side tracker, whose lines and versions are reported as HIDDEN. Its lines
+    are written out together (in batches of HIDDEN_BATCH), so a transcript shows one
+    block for one string."""
+
+    def __init__(self, tracker: TextTracker, number: int) -> None:
+        self._on_line = tracker._on_line
+        on_version = tracker._on_version
+        self._lines: list[TranscriptLine] = []
+        self._number = number
+        self._unstring = Unstring()
+        self._side = TextTracker(
+            Terminal(tracker.term.cols, tracker.term.rows), self._lines.append,
+            None if on_version is None else lambda v: on_version(_hidden_version(v)),
+            settle=tracker.settle, recover=False, ids=tracker._ids)
+
+    def feed(self, time: float, data: str) -> None:
+        self._side.feed(Event(time, OUTPUT, self._unstring(data)))
+        if len(self._lines) >= HIDDEN_BATCH:
+            self._write()
+
+    def close(self) -> None:
+        self._side.finish()
+        self._write()
+
+    def _write(self) -> None:
+        if self._on_line is not None:
+            for line in self._lines:
+                self._on_line(line._replace(screen=HIDDEN, frame=self._number, row=-1))
+        self._lines.clear()
+
+
 def _weight(state: Iterable[str]) -> int:
     return sum(len(text) - text.count(" ") for text in state)
 
@@ -712,6 +750,8 @@ class TextScan:
     frames: int = 0
     complete: bool = True
     problems: list[Problem] | None = None
+    anomalies: list[Anomaly] | None = None
+    """String sequences that swallowed output (see ``castview.hidden``)."""
 
 
 def scan_text(
@@ -750,6 +790,7 @@ def scan_text(
     scan.duration = tracker.now
     scan.frames = tracker.frames
     scan.problems = list(head.problems) + scanner.problems
+    scan.anomalies = tracker.anomalies
     if progress and scan.complete:
         progress(size, size)
     return scan
@@ -781,20 +822,24 @@ def clock(t: float) -> str:
 
 def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterator[str]:
     """The transcript as plain text lines (no newline at their ends): main-screen lines as
-    they are, each full-screen frame as a block of rows under a header."""
-    frame = None
+    they are, each full-screen frame and each piece of hidden output as a block of rows
+    under a header."""
+    block = None  # (screen, frame) of the block being written
     for line in lines:
-        if line.screen == ALTERNATE:
-            if line.frame != frame:
-                if frame is not None:
+        if line.screen != MAIN:
+            if (line.screen, line.frame) != block:
+                if block is not None:
                     yield "╰─"
-                frame = line.frame
-                yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
-            yield "│ " + line.text
+                block = (line.screen, line.frame)
+                if line.screen == HIDDEN:
+                    yield f"╭─ hidden in a terminal string, not shown on screen, from {clock(line.time)} ─"
+                else:
+                    yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
+            yield f"│ [{clock(line.time)}] {line.text}" if times and line.screen == HIDDEN else "│ " + line.text
             continue
-        if frame is not None:
+        if block is not None:
             yield "╰─"
-            frame = None
+            block = None
         yield f"[{clock(line.time)}] {line.text}" if times else line.text
-    if frame is not None:
+    if block is not None:
         yield "╰─"

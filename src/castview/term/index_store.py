@@ -10,6 +10,7 @@ as an index (see `index_file`), is ignored; the next save overwrites it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -57,10 +58,8 @@ class IndexStore:
             os.replace(tmp, self._path(key))
         except OSError:
             if tmp is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.remove(tmp)
-                except OSError:
-                    pass
 
 
 def _keep_within(index: KeyframeIndex, size: int) -> None:

@@ -16,7 +16,7 @@ search, `esc`, or any other move of the playhead. `/` is the search panel
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +31,16 @@ from ...cast.model import Problem, Size
 from ...config import Settings
 from ...follow import FINISHED, GROWN, OPENED, RELOADED, RESUMED, VANISHED, WAITING
 from ...playback import (
-    Engine, Failed, FactsGathered, Followed, Frame, IndexChanged, IndexState, LiveState, MarkerMissing, Opened,
+    Engine,
+    FactsGathered,
+    Failed,
+    Followed,
+    Frame,
+    IndexChanged,
+    IndexState,
+    LiveState,
+    MarkerMissing,
+    Opened,
     OpenFailed,
 )
 from ...recording import Recording

@@ -1,0 +1,78 @@
+"""Cells: pyte's ``Char`` values, the blank cell, DEC graphics, and the cache of cells.
+
+A cell is a :class:`pyte.screens.Char`: its text and eight attributes (fg, bg, bold,
+italics, underscore, strikethrough, reverse, blink). The second cell of a wide character
+holds ``""``; a cell may hold a character followed by combining characters or a ZWJ
+sequence; a DEC graphics cell holds the glyph (``q`` is stored as ``─``).
+"""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+from pyte.screens import Char
+
+from .widths import char_width
+
+__all__ = ["Char", "BLANK", "DEFAULT_ATTRS", "ACS_MAP", "ACS_TABLE", "ACS_GLYPHS", "ZWJ",
+           "CellCache", "cell_width", "data_of"]
+
+#: The empty cell: a space with default colours and no attributes.
+BLANK = Char(" ")
+#: The attributes the cursor starts with (pyte stores attributes as a Char).
+DEFAULT_ATTRS = BLANK
+
+#: tmux's DEC special graphics table (tty-acs.c): ASCII -> UTF-8 glyph.
+ACS_MAP: dict[str, str] = {
+    "+": "\u2192", ",": "\u2190", "-": "\u2191", ".": "\u2193", "0": "\u25ae",
+    "`": "\u25c6", "a": "\u2592", "b": "\u2409", "c": "\u240c", "d": "\u240d",
+    "e": "\u240a", "f": "\u00b0", "g": "\u00b1", "h": "\u2424", "i": "\u240b",
+    "j": "\u2518", "k": "\u2510", "l": "\u250c", "m": "\u2514", "n": "\u253c",
+    "o": "\u23ba", "p": "\u23bb", "q": "\u2500", "r": "\u23bc", "s": "\u23bd",
+    "t": "\u251c", "u": "\u2524", "v": "\u2534", "w": "\u252c", "x": "\u2502",
+    "y": "\u2264", "z": "\u2265", "{": "\u03c0", "|": "\u2260", "}": "\u00a3",
+    "~": "\u00b7",
+}
+ACS_TABLE = str.maketrans(ACS_MAP)
+ACS_GLYPHS = frozenset(ACS_MAP.values())
+
+ZWJ = "\u200d"
+
+#: The text of a cell.
+data_of = itemgetter(0)
+
+
+class CellCache(dict):
+    """Maps one-character strings to Char instances with fixed attributes.
+
+    ``sgr`` maps an SGR parameter string to the cache of the attributes that
+    SGR leads to from these ones.
+    """
+
+    __slots__ = ("attrs", "sgr", "_tail")
+
+    def __init__(self, attrs: Char) -> None:
+        super().__init__()
+        self.attrs = attrs
+        self.sgr: dict[str, CellCache] = {}
+        self._tail = tuple(attrs[1:])
+
+    def __missing__(self, data: str) -> Char:
+        cell = self[data] = _new_char(Char, (data, *self._tail))
+        return cell
+
+
+_new_char = tuple.__new__  # Char(*fields) without namedtuple's Python-level __new__
+
+
+
+def cell_width(cell: Char) -> int:
+    """Width tmux gives the character in *cell*: 0 for the second half of a wide one."""
+    data = cell[0]
+    if not data:
+        return 0
+    ch = data[0]
+    if ch < "\x80":
+        return 1
+    return 2 if char_width(ch) == 2 else 1
+
