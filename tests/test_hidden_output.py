@@ -16,6 +16,7 @@ from castview.cast.model import OUTPUT, Event
 from castview.hidden import STRING_TIMEOUT, SWALLOW_LIMIT, Anomaly, StringWatch, Unstring
 from castview.search import Query, search_index
 from castview.search_index import SearchIndexStore
+from castview.term.fingerprint import fingerprint_of
 from castview.term.controls import STRING_KINDS
 from castview.term.screen import Terminal
 from castview.transcript import HIDDEN, MAIN, LineVersion, TextTracker, TranscriptLine, render_text, transcript
@@ -86,7 +87,7 @@ def test_grep_finds_every_swallowed_line(hostile: Path, tmp_path: Path) -> None:
     matches = [json.loads(line) for line in done.stdout.splitlines()]
     for kind in INTRODUCERS:
         found = [m for m in matches if m["path"].endswith(f"{kind}.cast")]
-        assert [m["line"] for m in found] == recovered(kind), kind
+        assert [m["text"] for m in found] == recovered(kind), kind
         assert {m["screen"] for m in found} == {HIDDEN} and not any(m["shown"] for m in found)
 
 
@@ -159,7 +160,8 @@ def test_unstring_never_makes_an_introducer() -> None:
 def test_hidden_versions_are_searchable_and_never_shown(tmp_path: Path) -> None:
     path = write_cast(tmp_path / "dcs.cast", "\x1bPq")
     store = SearchIndexStore(tmp_path / "cache")
-    with store.open(str(path), path.stat().st_size, path.stat().st_mtime, lambda: open(path, "rb"), str(path)) as index:
+    fp = fingerprint_of(lambda: open(path, "rb"), path.stat().st_size, path.stat().st_mtime)
+    with store.open(str(path), fp, lambda: open(path, "rb"), str(path)) as index:
         matches = search_index(index, Query("rm -rf"))
         assert [m.line_text for m in matches] == LINES and {m.screen for m in matches} == {HIDDEN}
         assert search_index(index, Query("rm -rf", only_shown=True)) == []
