@@ -26,7 +26,7 @@ from typing import BinaryIO, Generic, TypeVar, overload
 
 from ..cast.model import MARKER, OUTPUT, RESIZE, Event, Header, Problem, parse_size
 from ..cast.reader import CastHead, EventScanner, ScanState, read_head
-from .screen import Terminal
+from .screen import SnapshotError, Terminal
 
 # A keyframe is taken after this much replay cost: output characters, plus a fixed cost
 # per event (a line to parse), so a recording of single keystrokes also gets keyframes.
@@ -200,15 +200,23 @@ class Replay:
         """Time of event n (0-based) if scanned, for stepping frame by frame."""
         return self._view.times[n]
 
-    def _fresh_index(self) -> KeyframeIndex:
-        start = ScanState(self.head.body_offset, 2, 0.0)
-        return KeyframeIndex(keyframes=[Keyframe(0, 0.0, start, None)], state=start)
+    def _start(self) -> Keyframe:
+        return Keyframe(0, 0.0, ScanState(self.head.body_offset, 2, 0.0), None)
 
-    def _restore(self, kf: Keyframe) -> Terminal:
-        if kf.blob is None:
-            size = self.header.size
-            return Terminal(size.cols, size.rows)
-        return Terminal.restore(kf.blob)
+    def _fresh_index(self) -> KeyframeIndex:
+        start = self._start()
+        return KeyframeIndex(keyframes=[start], state=start.state)
+
+    def _restore(self, kf: Keyframe) -> tuple[Keyframe, Terminal]:
+        """The terminal `kf` holds, or, when its snapshot does not restore (a cache file
+        damaged in a way its checksum cannot tell), the start and a fresh terminal."""
+        if kf.blob is not None:
+            try:
+                return kf, Terminal.restore(kf.blob)
+            except SnapshotError:
+                kf = self._start()
+        size = self.header.size
+        return kf, Terminal(size.cols, size.rows)
 
     # -- building the index -----------------------------------------------------------
     def build(
@@ -228,9 +236,11 @@ class Replay:
                 size = f.tell()
             # Resume from the last keyframe: the events after it are already indexed, but
             # the terminal they lead to is known only by replaying them.
-            resumed = index.keyframes[-1]
+            resumed, term = self._restore(index.keyframes[-1])
+            if resumed is not index.keyframes[-1]:  # a damaged cached index: start over
+                self.index = index = self._fresh_index()
+                resumed = index.keyframes[-1]
             resumed_tail = index.tail_cost is not None
-            term = self._restore(resumed)
             scanner = EventScanner(f, self.head, start=resumed.state)
             try:
                 finished, cost = self._scan(index, term, scanner, resumed.count, size, progress, cancelled,
@@ -299,7 +309,8 @@ class Replay:
 
     # -- seeking ----------------------------------------------------------------------
     def _playhead(self, kf: Keyframe) -> Playhead:
-        return Playhead(self._restore(kf), kf.count, kf.time, kf.state)
+        kf, term = self._restore(kf)
+        return Playhead(term, kf.count, kf.time, kf.state)
 
     def _keyframe_before(self, t: float) -> Keyframe:
         # Any keyframe at or before t will do: it holds only events with time <= t.
