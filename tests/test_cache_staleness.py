@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from castview.cast.reader import load_events
 from castview.search import Query, open_index, search_recording, search_recordings
 from castview.sources.catalog import build_catalog
 from castview.sources.local import LocalSource
@@ -22,7 +21,7 @@ from castview.term import keyframes
 from castview.term.fingerprint import HEAD_BYTES, TAIL_BYTES
 from castview.term.index_store import IndexStore, cache_key, open_cached
 from castview.term.keyframes import apply
-from castview.term.screen import Terminal
+from test_keyframes import straight
 
 CASTVIEW = Path(sys.executable).parent / "castview"
 HEADER = json.dumps({"version": 2, "width": 60, "height": 8})
@@ -47,14 +46,6 @@ def offset_of_event(path: Path, n: int) -> int:
     return pos
 
 
-def straight(path: Path, t: float) -> list[str]:
-    header, events = load_events(path)
-    term = Terminal(*header.size)
-    for event in events:
-        if event.time > t:
-            break
-        apply(term, event, header.no_pty)
-    return term.lines()
 
 
 def rewrite_keeping_mtime(path: Path, content: bytes, *, in_place: bool) -> None:

@@ -18,16 +18,20 @@ class EditingScreen(CursorScreen):
 
     # ----------------------------------------------------------- characters
 
+    def _span(self, count: int | None) -> int:
+        """How many cells from the cursor a count of ICH or ECH covers (0: none), as tmux
+        clamps it to the line."""
+        x, cols = self.cursor.x, self.columns
+        if x > cols - 1:
+            return 0
+        return max(0, min(count or 1, cols - x))
+
     def insert_characters(self, count: int | None = None) -> None:
         """ICH (``CSI n @``)."""
-        cur = self.cursor
-        n = count or 1
-        cols = self.columns
-        if n > cols - cur.x:
-            n = cols - cur.x
-        if n <= 0 or cur.x > cols - 1:
-            return
-        self._insert_cells(cur.y, cur.x, n, self._blank(cur.attrs[2]))
+        n = self._span(count)
+        if n:
+            cur = self.cursor
+            self._insert_cells(cur.y, cur.x, n, self._blank(cur.attrs[2]))
 
     def delete_characters(self, count: int | None = None) -> None:
         """DCH (``CSI n P``): tmux grid_view_delete_cells."""
@@ -51,14 +55,10 @@ class EditingScreen(CursorScreen):
 
     def erase_characters(self, count: int | None = None) -> None:
         """ECH (``CSI n X``)."""
-        cur = self.cursor
-        n = count or 1
-        cols = self.columns
-        if n > cols - cur.x:
-            n = cols - cur.x
-        if n <= 0 or cur.x > cols - 1:
-            return
-        self._clear_cells(cur.y, cur.x, cur.x + n, self._blank(cur.attrs[2]))
+        n = self._span(count)
+        if n:
+            cur = self.cursor
+            self._clear_cells(cur.y, cur.x, cur.x + n, self._blank(cur.attrs[2]))
 
     # ---------------------------------------------------------------- erase
 
