@@ -205,8 +205,6 @@ def test_commands_on_a_fifo_named_on_the_command_line_do_not_hang(hostile_tree, 
         assert run.returncode == 1 and "not a regular file" in run.stderr, run.describe()
 
 
-@pytest.mark.xfail(reason="needs fix in cli.py export: print the replay's problems (file:line) on stderr, "
-                          "as `index` does, while still exporting the valid part", strict=True)
 def test_export_warns_about_skipped_lines(hostile_tree, castview_cli):
     path = hostile_tree.bad["nested-event-line"]
     run = castview_cli("export", "--at", "end", str(path))
