@@ -18,14 +18,24 @@ from .sanitize import printable
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
 
 
+def terminal_size(h: Header) -> str:
+    """The terminal size as the header declares it, and the size it is replayed at when
+    that differs: `120x40`, `none (no PTY; replayed at 80x24)` for tsrecorder's 0x0, and
+    `?` for a width or height missing or not a number."""
+    cols, rows = h.declared_size
+    replayed = f"{h.size.cols}x{h.size.rows}"
+    if cols == rows == 0:
+        return f"none (no PTY; replayed at {replayed})"
+    declared = f"{'?' if cols is None else cols}x{'?' if rows is None else rows}"
+    return declared if (cols, rows) == tuple(h.size) else f"{declared} (replayed at {replayed})"
+
+
 def header_fields(h: Header) -> list[tuple[str, Any]]:
     """The header in readable form, in the order a reader cares about."""
-    size = h.declared_size
     k8s = h.kubernetes or {}
     rows: list[tuple[str, Any]] = [
         ("format", f"asciicast v{h.version}"),
-        ("terminal", f"{size[0]}x{size[1]}"
-                     + ("" if tuple(h.size) == size else f" (replayed at {h.size.cols}x{h.size.rows})")),
+        ("terminal", terminal_size(h)),
         ("TERM", h.term_type),
         ("start", f"{fmt.utc_time(h.timestamp * 10**9)} / {fmt.local_time(h.timestamp * 10**9)} local"
                   if h.start_time else None),

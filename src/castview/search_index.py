@@ -244,9 +244,16 @@ def _fingerprint_text(fp: Fingerprint) -> str:
     return json.dumps(fp.as_json(), sort_keys=True)
 
 
+def _key_text(key: str) -> str:
+    """The key as SQLite can store it: a local file's key is its path, whose undecodable
+    bytes (a non-UTF-8 file name) Python holds as lone surrogates; they are written as
+    `\\udcff` escapes (any other key is unchanged)."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _write_meta(conn: sqlite3.Connection, key: str, fp: Fingerprint, scan: TextScan) -> None:
     meta = {
-        "format": FORMAT, "key": key, "fingerprint": _fingerprint_text(fp), "events": scan.events,
+        "format": FORMAT, "key": _key_text(key), "fingerprint": _fingerprint_text(fp), "events": scan.events,
         "duration": scan.duration, "frames": scan.frames,
         "problems": json.dumps([p.describe() for p in scan.problems or []]),
     }
@@ -258,7 +265,7 @@ def _describes(meta: dict, key: str, fp: Fingerprint) -> bool:
     KeyError for a meta no index has (a damaged file)."""
     float(meta["duration"])  # what TextIndex.duration and .events read later
     int(meta["events"])
-    return (meta.get("format") == str(FORMAT) and meta.get("key") == key
+    return (meta.get("format") == str(FORMAT) and meta.get("key") == _key_text(key)
             and meta.get("fingerprint") == _fingerprint_text(fp))
 
 

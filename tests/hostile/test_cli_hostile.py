@@ -205,8 +205,6 @@ def test_commands_on_a_fifo_named_on_the_command_line_do_not_hang(hostile_tree, 
         assert run.returncode == 1 and "not a regular file" in run.stderr, run.describe()
 
 
-@pytest.mark.xfail(reason="needs fix in cli.py export: print the replay's problems (file:line) on stderr, "
-                          "as `index` does, while still exporting the valid part", strict=True)
 def test_export_warns_about_skipped_lines(hostile_tree, castview_cli):
     path = hostile_tree.bad["nested-event-line"]
     run = castview_cli("export", "--at", "end", str(path))
@@ -234,9 +232,6 @@ def test_a_file_name_that_is_not_utf8_is_listed_and_shown_escaped(hostile_tree, 
     assert any(json.loads(line)["path"] == str(path) for line in as_json.stdout.splitlines())
 
 
-@pytest.mark.xfail(reason="needs fix in search_index.py (_write_meta) and term/index_store.py (_path): a cache key "
-                          "or name from a non-UTF-8 file name is encoded strictly (UnicodeEncodeError); encode with "
-                          "surrogateescape or key by os.fsencode", strict=True)
 def test_a_file_name_that_is_not_utf8_can_be_searched_and_indexed(hostile_tree, castview_cli):
     path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
     runs = castview_cli.batch([("cat", str(path)), ("index", str(path)), ("grep", "undecodable", str(hostile_tree.root))])

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.console import Console
 from rich.text import Text
 
 from .. import formatting as fmt
@@ -56,10 +57,17 @@ def export_command(
         raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     t = parse_at(at)
     try:
-        replay, _, _, _ = open_replay(recording)
+        replay, fp, store, target = open_replay(recording)
+        if not replay.view.complete:
+            # Index the file up to the moment, and keep that (as `index` does): the damaged
+            # lines of the part read are then known, and later exports and opens start
+            # from its keyframes. A seek alone would read the same part, but keep nothing.
+            replay.build(cancelled=lambda: replay.index.duration > t, size=fp.size)
+            store.save(target.cache_key, fp, replay.index)
         playhead = replay.seek(t)
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
+    warn_problems(replay, recording)
     theme = Theme.from_asciicast(replay.header.theme) if replay.header.theme else None
     write_out([export(playhead.term, format, theme)], output)
     if output is not None:
@@ -67,7 +75,9 @@ def export_command(
 
 
 @s3_options
-def index_command(recordings: list[str] = typer.Argument(..., help="One or more .cast files or s3://bucket/key objects.")) -> None:
+def index_command(
+    recordings: list[str] = typer.Argument(..., help="One or more .cast files or s3://bucket/key objects."),
+) -> None:
     """Build and cache the keyframe index of recordings, with a progress bar."""
     import time
 
@@ -82,7 +92,8 @@ def index_command(recordings: list[str] = typer.Argument(..., help="One or more 
                 replay, fp, store, target = open_replay(recording)
                 task = progress.add_task(printable(target.name), total=fp.size)
                 started = time.perf_counter()
-                replay.build(progress=lambda done, total: progress.update(task, completed=done, total=total), size=fp.size)
+                replay.build(progress=lambda done, total, task=task: progress.update(task, completed=done, total=total),
+                             size=fp.size)
             except READ_ERRORS as exc:
                 say(error_message(exc, recording), console=progress.console)
                 status = 1
@@ -94,6 +105,12 @@ def index_command(recordings: list[str] = typer.Argument(..., help="One or more 
                 f"{printable(str(recording))}: {replay.event_count} events, {len(replay.index.keyframes)} keyframes, "
                 f"{fmt.duration(replay.duration)} long, indexed in {elapsed:.2f} s"
             ))
-            for problem in replay.problems:
-                progress.console.print(Text(printable(problem.describe(str(recording))), style="yellow"))
+            warn_problems(replay, recording, progress.console)
     raise typer.Exit(status)
+
+
+def warn_problems(replay: Replay, recording: str, console: Console = err) -> None:
+    """What was wrong in the part of the file indexed (lines skipped or repaired), one
+    `FILE:LINE: problem` line each, on stderr: the output still holds the valid part."""
+    for problem in replay.problems:
+        console.print(Text(printable(problem.describe(str(recording))), style="yellow"))

@@ -10,13 +10,13 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..config import Settings, load_settings
-from ..sanitize import printable
 from ..sources.base import Source
 from ..sources.catalog import LIVE_SECONDS
 from .commands import CastviewCommands
 from .messages import RecordingOpenRequested
 from .screens.browser import BrowserScreen
 from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
+from .toast import toast
 
 
 class CastviewApp(App[None]):
@@ -61,18 +61,15 @@ class CastviewApp(App[None]):
         for loaded in themes.values():
             self.register_theme(loaded.textual)
         for error in errors:
-            self.notify(error, title="Theme file ignored", severity="error", timeout=10)
+            toast(self, error, title="Theme file ignored", severity="error", timeout=10)
         wanted = self.settings.theme
         if wanted in self.available_themes:
             self.theme = wanted
         else:
             fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
             if wanted != fallback:
-                self.notify(
-                    f"Theme {printable(wanted)!r} is not available (see the errors above or the themes folder); "
-                    f"using {fallback}",
-                    title="Theme", severity="error", timeout=10,
-                )
+                toast(self, f"Theme {wanted!r} is not available (see the errors above or the themes folder); "
+                      f"using {fallback}", title="Theme", severity="error", timeout=10)
             self.theme = fallback
         self._theme_applied()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_applied())
@@ -85,7 +82,7 @@ class CastviewApp(App[None]):
     def on_mount(self) -> None:
         self._setup_themes()
         for problem in self.settings.problems:
-            self.notify(printable(problem), title="Settings", severity="warning", timeout=10)
+            toast(self, problem, title="Settings", severity="warning", timeout=10)
         remote = self.settings.remote_refresh
         self.push_screen(BrowserScreen(self.sources, open_single=self.open_single, live_seconds=self.live_seconds,
                                        remote_interval=remote if remote > 0 else None))

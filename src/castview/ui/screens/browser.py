@@ -41,6 +41,7 @@ from ..messages import (
     SourcesListed,
     WatchFailed,
 )
+from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
@@ -153,7 +154,7 @@ class BrowserScreen(Screen[None]):
         tree.add_refs(message.source, message.refs)
         for error in message.errors:
             self._errors.append(error)
-            self.notify(printable(error), title="Cannot list", severity="error", timeout=8)
+            toast(self, error, title="Cannot list", severity="error", timeout=8)
         self._update_status()
         self._select_first()
 
@@ -201,7 +202,7 @@ class BrowserScreen(Screen[None]):
         self._select_first()
 
     def on_watch_failed(self, message: WatchFailed) -> None:
-        self.notify(printable(message.error), title="Watching the sources", severity="warning", timeout=8)
+        toast(self, message.error, title="Watching the sources", severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         self._watch_stop.set()
@@ -213,7 +214,7 @@ class BrowserScreen(Screen[None]):
             self._errors.append(f"{type(error).__name__}: {error}")
             title = "Watching the sources failed (r: read them again)" if event.worker.group == "watch" \
                 else "Reading the sources failed"
-            self.notify(printable(f"{type(error).__name__}: {error}"), title=title, severity="error", timeout=10)
+            toast(self, f"{type(error).__name__}: {error}", title=title, severity="error", timeout=10)
             self._update_status()
 
     def _select_first(self) -> None:
@@ -321,7 +322,7 @@ class BrowserScreen(Screen[None]):
         cursor stay); after errors, or without a watch running, read everything again."""
         if self._watcher is not None and not self._errors and self._watch_running():
             self._watcher.refresh()
-            self.notify("Listing the sources again…", timeout=2)
+            toast(self, "Listing the sources again…", timeout=2)
             return
         self._watch_stop.set()
         self._watcher = None

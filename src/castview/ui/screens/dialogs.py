@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ... import formatting as fmt
+from ...sanitize import printable
 
 FORMATS = (
     ("text", "t", "Text (.txt): the characters only"),
@@ -47,7 +49,9 @@ class GotoDialog(ModalScreen[str | None]):
         try:
             fmt.parse_clock(value)
         except ValueError:
-            self.query_one("#goto-error", Label).update(f"not a time: {value!r} (use mm:ss, h:mm:ss or seconds)")
+            # What was typed, as typed: `[/]` is not markup here.
+            self.query_one("#goto-error", Label).update(
+                Text(printable(f"not a time: {value!r} (use mm:ss, h:mm:ss or seconds)")))
             return
         self.dismiss(value)
 

@@ -57,11 +57,12 @@ def bindings_table(bindings: list[Binding]) -> Table:
     for binding in bindings:
         if binding.key.isdigit() and len(binding.key) == 1:
             if not digits_done:
-                table.add_row("0 … 9", "Jump to 0 %, 10 % … 90 %")
+                table.add_row(Text("0 … 9"), Text("Jump to 0 %, 10 % … 90 %"))
                 digits_done = True
             continue
         description = binding.tooltip or binding.description
-        table.add_row(key_names(binding), description)
+        # Text, not markup: `[` and `]` are keys.
+        table.add_row(Text(key_names(binding)), Text(description))
     return table
 
 

@@ -44,7 +44,6 @@ from ...playback import (
     OpenFailed,
 )
 from ...recording import Recording
-from ...sanitize import printable
 from ...search import Match, Query
 from ...sources.base import Source
 from ...sources.catalog import LIVE, LIVE_SECONDS, RecordingSummary
@@ -55,6 +54,7 @@ from ..messages import ExportFailed, FrameExported, PlaybackNotified, ScreenText
 from ..player_keys import PLAYER_KEYS
 from ..player_search import SearchPanel
 from ..search_view import step
+from ..toast import toast
 from ..widgets.metadata_pane import MetadataPane
 from ..widgets.problem_line import ProblemLine
 from ..widgets.scrub_bar import ScrubBar
@@ -279,8 +279,8 @@ class PlayerScreen(Screen[None]):
         self.idle_on = not self.idle_on
         cap = self.idle_cap if self.idle_on else None
         self._send(lambda engine: engine.set_idle_cap(cap), move=False, opened=False)
-        self.notify(f"Idle time capped at {self.idle_cap:g} s" if cap is not None else "Idle time played in full",
-                    timeout=2)
+        toast(self, f"Idle time capped at {self.idle_cap:g} s" if cap is not None else "Idle time played in full",
+              timeout=2)
 
     def action_toggle_metadata(self) -> None:
         self.metadata_auto = False
@@ -301,7 +301,7 @@ class PlayerScreen(Screen[None]):
             try:
                 t = fmt.parse_clock(value)
             except ValueError as exc:
-                self.notify(str(exc), severity="error")
+                toast(self, str(exc), severity="error")
                 return
             self._seek(t)
 
@@ -319,7 +319,7 @@ class PlayerScreen(Screen[None]):
 
     def on_frame_exported(self, message: FrameExported) -> None:
         self.last_export = message.path
-        self.notify(f"Saved {message.fmt} to {printable(message.path)}", title="Exported", timeout=8)
+        toast(self, f"Saved {message.fmt} to {message.path}", title="Exported", timeout=8)
 
     def action_copy(self) -> None:
         if self.replay is not None:
@@ -328,11 +328,11 @@ class PlayerScreen(Screen[None]):
     def on_screen_text_copied(self, message: ScreenTextCopied) -> None:
         self.app.copy_to_clipboard(message.text)
         lines = message.text.count("\n")
-        self.notify(f"Copied the screen text ({lines} lines) to the clipboard", timeout=3)
+        toast(self, f"Copied the screen text ({lines} lines) to the clipboard", timeout=3)
 
     def on_export_failed(self, message: ExportFailed) -> None:
         self.query_one(ProblemLine).show_error(message.error)
-        self.notify(printable(message.error), severity="error", timeout=8)
+        toast(self, message.error, severity="error", timeout=8)
 
     def action_help(self) -> None:
         from .help import HelpScreen
@@ -368,12 +368,12 @@ class PlayerScreen(Screen[None]):
         """n / N: the next / previous match, wrapping around."""
         panel = self._search
         if not panel.matches:
-            self.notify("Nothing to step through: search first (/)" if not panel.searching
-                        else "Still searching…", timeout=2)
+            toast(self, "Nothing to step through: search first (/)" if not panel.searching
+                  else "Still searching…", timeout=2)
             return
         target, wrapped = step(panel.matches, panel.match_index, self.position, direction)
         if wrapped:
-            self.notify("Search wrapped to the " + ("first" if direction > 0 else "last") + " match", timeout=2)
+            toast(self, "Search wrapped to the " + ("first" if direction > 0 else "last") + " match", timeout=2)
         self._go_to_match(target)
 
     @on(SearchPanel.MatchChosen)
@@ -423,15 +423,15 @@ class PlayerScreen(Screen[None]):
             case Followed() as followed:
                 self._followed(followed)
             case MarkerMissing(direction):
-                self.notify("No marker " + ("after" if direction > 0 else "before") + " this point", timeout=2)
+                toast(self, "No marker " + ("after" if direction > 0 else "before") + " this point", timeout=2)
             case Failed(error, internal):
                 self.playing = False
                 if internal:
                     self.query_one(ProblemLine).show_error(f"{self.summary.ref.location}: {error}")
-                    self.notify(printable(error), title="Internal error", severity="error", timeout=10)
+                    toast(self, error, title="Internal error", severity="error", timeout=10)
                 else:
                     self.query_one(ProblemLine).show_error(error)
-                    self.notify(printable(error), severity="error", timeout=8)
+                    toast(self, error, severity="error", timeout=8)
         self._update_scrub()
         self._update_status()
 
@@ -492,28 +492,28 @@ class PlayerScreen(Screen[None]):
             self._resize_view(n.replay.header.size)
             self._refresh_facts()
             if n.kind == RELOADED or had_replay:
-                self.notify(printable(f"{name}: {n.message or 'reloaded'}"), title="Recording reloaded",
-                            severity="warning", timeout=8)
+                toast(self, f"{name}: {n.message or 'reloaded'}", title="Recording reloaded",
+                      severity="warning", timeout=8)
             self._search.restart()
         elif n.kind == FINISHED:
             self._refresh_facts()
             if n.live.finished:
-                self.notify(printable(f"{name}: {n.message}"), title="Recording finished", timeout=8)
+                toast(self, f"{name}: {n.message}", title="Recording finished", timeout=8)
         elif n.kind == RESUMED:
-            self.notify(printable(n.message or "the recording is growing again"), title="Live again", timeout=4)
+            toast(self, n.message or "the recording is growing again", title="Live again", timeout=4)
         elif n.kind == VANISHED:
-            self.notify(printable(f"{name}: {n.message}; what was read stays on view"),
-                        title="Recording deleted", severity="warning", timeout=8)
+            toast(self, f"{name}: {n.message}; what was read stays on view",
+                  title="Recording deleted", severity="warning", timeout=8)
         elif n.kind == WAITING:
-            self.notify(printable(f"{name}: {n.message}"), title="Waiting for the recording", timeout=4)
+            toast(self, f"{name}: {n.message}", title="Waiting for the recording", timeout=4)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         error = event.worker.error
         if event.state == WorkerState.ERROR and error is not None and event.worker.node is self:
             self.query_one(ProblemLine).show_error(f"{self.summary.ref.location}: {type(error).__name__}: {error}")
-            self.notify(printable(f"{type(error).__name__}: {error}"), title="Internal error", severity="error",
-                        timeout=10)
+            toast(self, f"{type(error).__name__}: {error}", title="Internal error", severity="error",
+                  timeout=10)
 
     # -- what is shown around the view ---------------------------------------------------
     def _refresh_facts(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from ... import formatting as fmt
 from ...cast.model import Header, Problem
+from ...info import terminal_size
 from ...sanitize import printable
 from ...sources.catalog import RecordingSummary
 
@@ -98,12 +99,8 @@ def header_rows(h: Header) -> list[tuple[str, str]]:
         ns = h.timestamp * 1_000_000_000
         rows.append(("start (UTC)", fmt.utc_time(ns)))
         rows.append(("start (local)", fmt.local_time(ns)))
-    cols, rows_ = h.declared_size
-    size = f"{cols}x{rows_}" if cols or rows_ else None
-    if size and (cols, rows_) != tuple(h.size):
-        size += f" (played at {h.size.cols}x{h.size.rows})"
     rows += [
-        ("terminal", size or f"{h.size.cols}x{h.size.rows} (none declared)"),
+        ("terminal", terminal_size(h)),
         ("TERM", h.term_type),
         ("command", h.command),
         ("title", h.title),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -50,6 +50,11 @@ class RecordingTree(Tree[NodeData]):
         self._collapsed: set[GroupKey] = set()
         self._expanded: set[GroupKey] = set()
         self._colours: dict[str, str] | None = None
+
+    def process_label(self, label: TextType) -> Text:
+        """A label given as a string is plain text, never markup: node IDs and folder
+        names come from the recordings (`[/]` would crash the tree, `[conceal]` hide)."""
+        return super().process_label(Text(printable(label)) if isinstance(label, str) else label)
 
     def on_mount(self) -> None:
         self._theme_changed()
