@@ -16,8 +16,8 @@ from castview.cast.model import OUTPUT, Event
 from castview.hidden import STRING_TIMEOUT, SWALLOW_LIMIT, Anomaly, StringWatch, Unstring
 from castview.search import Query, search_index
 from castview.search_index import SearchIndexStore
-from castview.term.fingerprint import fingerprint_of
 from castview.term.controls import STRING_KINDS
+from castview.term.fingerprint import fingerprint_of
 from castview.term.screen import Terminal
 from castview.transcript import HIDDEN, MAIN, LineVersion, TextTracker, TranscriptLine, render_text, transcript
 
@@ -77,8 +77,15 @@ def test_info_flags_the_string(hostile: Path, kind: str, tmp_path: Path) -> None
     assert f"unterminated {kind} at 0:00.2 swallowed 2.0 KB" in done.stdout
     described = json.loads(run("info", "--json", str(hostile / f"{kind}.cast"), cache=tmp_path).stdout)
     size = len("".join(line + "\r\n" for line in recovered(kind)))
-    assert described["hidden_output"] == [{"time": 0.2, "kind": kind, "bytes": size, "terminated": False,
-                                           "description": f"unterminated {kind} at 0:00.2 swallowed 2.0 KB"}]
+    assert described["hidden_output"] == [
+        {
+            "time": 0.2,
+            "kind": kind,
+            "bytes": size,
+            "terminated": False,
+            "description": f"unterminated {kind} at 0:00.2 swallowed 2.0 KB",
+        }
+    ]
 
 
 def test_grep_finds_every_swallowed_line(hostile: Path, tmp_path: Path) -> None:
@@ -98,6 +105,7 @@ def test_a_clean_recording_has_no_hidden_output(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the library
 
+
 def track(events: list[tuple[float, str]], cols: int = 40, rows: int = 5) -> tuple[TextTracker, list, list]:
     lines: list[TranscriptLine] = []
     versions: list[LineVersion] = []
@@ -108,10 +116,17 @@ def track(events: list[tuple[float, str]], cols: int = 40, rows: int = 5) -> tup
     return tracker, lines, versions
 
 
-@pytest.mark.parametrize("data", [
-    "\x1b]0;user@host: ~\x07$ ", "\x1b]2;t\x1b\\", "\x1bP zz\x1b\\", "\x1bPq#0;2;0;0;0#0~~@@vv\x1b\\",
-    "\x1b_Gf=100;" + "A" * 4000 + "\x1b\\", "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "\x1b]0;user@host: ~\x07$ ",
+        "\x1b]2;t\x1b\\",
+        "\x1bP zz\x1b\\",
+        "\x1bPq#0;2;0;0;0#0~~@@vv\x1b\\",
+        "\x1b_Gf=100;" + "A" * 4000 + "\x1b\\",
+        "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\",
+    ],
+)
 def test_ordinary_strings_are_not_anomalies(data: str) -> None:
     tracker, lines, versions = track([(0.1, data), (0.2, "done\r\n")])
     assert tracker.anomalies == []
@@ -126,10 +141,21 @@ def test_the_screen_is_as_a_terminal_shows_it() -> None:
 
 
 def test_text_after_the_string_is_back_on_screen() -> None:
-    tracker, lines, _ = track([(0.1, "$ ls\r\n"), (0.2, "\x1bPq"), (0.3, "hidden one\r\nhidden two\r\n"),
-                               (0.4, "\x1b\\"), (0.5, "visible\r\n")])
+    tracker, lines, _ = track(
+        [
+            (0.1, "$ ls\r\n"),
+            (0.2, "\x1bPq"),
+            (0.3, "hidden one\r\nhidden two\r\n"),
+            (0.4, "\x1b\\"),
+            (0.5, "visible\r\n"),
+        ]
+    )
     assert [(line.screen, line.text) for line in lines] == [
-        (HIDDEN, "hidden one"), (HIDDEN, "hidden two"), (MAIN, "$ ls"), (MAIN, "visible")]
+        (HIDDEN, "hidden one"),
+        (HIDDEN, "hidden two"),
+        (MAIN, "$ ls"),
+        (MAIN, "visible"),
+    ]
     assert tracker.anomalies == [Anomaly(0.2, "DCS", len("hidden one\r\nhidden two\r\n"), True)]
     assert tracker.anomalies[0].describe() == "DCS at 0:00.2 swallowed 24 B"
 
@@ -146,8 +172,9 @@ def test_long_strings_and_strings_open_past_the_timeout() -> None:
 
 
 def test_nested_and_split_introducers_do_not_hide_the_rest() -> None:
-    tracker, lines, _ = track([(0.1, "\x1bPq\x1bP"), (0.2, "q\x1b"), (0.3, "Pq\x1b]0;\x1b\x1bPa\r\n"),
-                               (0.4, "b\x1b_c\r\n")])
+    tracker, lines, _ = track(
+        [(0.1, "\x1bPq\x1bP"), (0.2, "q\x1b"), (0.3, "Pq\x1b]0;\x1b\x1bPa\r\n"), (0.4, "b\x1b_c\r\n")]
+    )
     assert [line.text for line in lines if line.screen == HIDDEN] == ["qq0;a", "bc"]
     assert [a.kind for a in tracker.anomalies] == ["DCS"] and not tracker.anomalies[0].terminated
 
@@ -170,13 +197,24 @@ def test_hidden_versions_are_searchable_and_never_shown(tmp_path: Path) -> None:
 
 
 def test_render_text_marks_hidden_blocks() -> None:
-    lines = [TranscriptLine(0.1, "$ ls"), TranscriptLine(0.3, "rm -rf /", HIDDEN, 0),
-             TranscriptLine(0.4, "rm -rf /x", HIDDEN, 0), TranscriptLine(2.0, "after", MAIN),
-             TranscriptLine(3.0, "again", HIDDEN, 1)]
+    lines = [
+        TranscriptLine(0.1, "$ ls"),
+        TranscriptLine(0.3, "rm -rf /", HIDDEN, 0),
+        TranscriptLine(0.4, "rm -rf /x", HIDDEN, 0),
+        TranscriptLine(2.0, "after", MAIN),
+        TranscriptLine(3.0, "again", HIDDEN, 1),
+    ]
     assert list(render_text(lines, times=True)) == [
-        "[0:00.10] $ ls", "╭─ hidden in a terminal string, not shown on screen, from 0:00.30 ─",
-        "│ [0:00.30] rm -rf /", "│ [0:00.40] rm -rf /x", "╰─", "[0:02.00] after",
-        "╭─ hidden in a terminal string, not shown on screen, from 0:03.00 ─", "│ [0:03.00] again", "╰─"]
+        "[0:00.10] $ ls",
+        "╭─ hidden in a terminal string, not shown on screen, from 0:00.30 ─",
+        "│ [0:00.30] rm -rf /",
+        "│ [0:00.40] rm -rf /x",
+        "╰─",
+        "[0:02.00] after",
+        "╭─ hidden in a terminal string, not shown on screen, from 0:03.00 ─",
+        "│ [0:03.00] again",
+        "╰─",
+    ]
 
 
 def test_a_watch_attached_to_a_terminal_inside_a_string() -> None:
@@ -199,8 +237,29 @@ def test_watch_without_recovery_only_counts() -> None:
 
 
 # pieces of strings and of what they swallow
-FRAGMENTS = ["\x1bP", "\x1b]", "\x1b_", "\x1b^", "\x1bX", "\x1bk", "\x1b\\", "\x1b", "\x07", "\x18", "\x1a",
-             "q", "0;", "rm -rf /", "\r\n", "\n", "\x1b[31m", "\x1b[?1049h", "\x1b[?1049l", "\x1b[2J", "x" * 50]
+FRAGMENTS = [
+    "\x1bP",
+    "\x1b]",
+    "\x1b_",
+    "\x1b^",
+    "\x1bX",
+    "\x1bk",
+    "\x1b\\",
+    "\x1b",
+    "\x07",
+    "\x18",
+    "\x1a",
+    "q",
+    "0;",
+    "rm -rf /",
+    "\r\n",
+    "\n",
+    "\x1b[31m",
+    "\x1b[?1049h",
+    "\x1b[?1049l",
+    "\x1b[2J",
+    "x" * 50,
+]
 outputs = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
 
 

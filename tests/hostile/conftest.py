@@ -28,8 +28,16 @@ GOOD_NODE = "nGoodNodeCNTRL"
 BAD_NODE = "nEvilNodeCNTRL"
 # Text only the good recordings hold, to find with grep.
 GOOD_WORDS = ("good-alpha-7f3", "good-beta-9c1")
-BASE = {"version": 2, "width": 80, "height": 24, "timestamp": 1763630102, "srcNode": "laptop.ts.net",
-        "srcNodeUser": "alice@example.com", "sshUser": "root", "localUser": "root"}
+BASE = {
+    "version": 2,
+    "width": 80,
+    "height": 24,
+    "timestamp": 1763630102,
+    "srcNode": "laptop.ts.net",
+    "srcNodeUser": "alice@example.com",
+    "sshUser": "root",
+    "localUser": "root",
+}
 OLD = time.time() - 3600
 HUGE = "9" * 400  # parses as an int; float() of it overflows
 NESTED = "[" * 3000  # json.loads raises RecursionError
@@ -60,42 +68,91 @@ def _deep_value(depth: int) -> str:
 REGULAR_INPUTS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "nested-first-line": ("2024-02-01T00:00:00Z.cast", lambda: (NESTED + "\n").encode()),
     "nested-header-object": ("2024-02-02T00:00:00Z.cast", lambda: ('{"version": 2, "a": ' + NESTED + "\n").encode()),
-    "deep-valid-header-value": ("2024-02-03T00:00:00Z.cast", lambda: lines(
-        header()[:-1] + ', "deep": ' + _deep_value(600) + "}", event(0.5, "o", "x\r\n"))),
+    "deep-valid-header-value": (
+        "2024-02-03T00:00:00Z.cast",
+        lambda: lines(header()[:-1] + ', "deep": ' + _deep_value(600) + "}", event(0.5, "o", "x\r\n")),
+    ),
     "nested-event-line": ("2024-02-04T00:00:00Z.cast", lambda: body(NESTED)),
     "deep-valid-event-data": ("2024-02-05T00:00:00Z.cast", lambda: body('[0.1, "o", ' + _deep_value(900) + "]")),
     "huge-timestamp": ("2024-02-06T00:00:00Z.cast", lambda: lines(header()[:-1] + ', "timestamp": ' + HUGE + "}")),
     "timestamp-1e12": ("2024-02-07T00:00:00Z.cast", lambda: lines(header(timestamp=10**12), event(0.5, "o", "x"))),
-    "timestamp-minus-1e12": ("2024-02-08T00:00:00Z.cast", lambda: lines(header(timestamp=-10**12), event(0.5, "o", "x"))),
+    "timestamp-minus-1e12": (
+        "2024-02-08T00:00:00Z.cast",
+        lambda: lines(header(timestamp=-(10**12)), event(0.5, "o", "x")),
+    ),
     "timestamp-1e308": ("2024-02-09T00:00:00Z.cast", lambda: lines(header(timestamp=1e308), event(0.5, "o", "x"))),
-    "huge-idle-and-duration": ("2024-02-10T00:00:00Z.cast", lambda: lines(
-        header()[:-1] + f', "idle_time_limit": {HUGE}, "duration": {HUGE}' + "}", event(0.5, "o", "x"))),
-    "event-and-marker-at-1e308": ("2024-02-11T00:00:00Z.cast", lambda: body(
-        event(0.2, "o", "x"), event(1e308, "m", "far marker"), event(1e308, "o", "far output"))),
+    "huge-idle-and-duration": (
+        "2024-02-10T00:00:00Z.cast",
+        lambda: lines(header()[:-1] + f', "idle_time_limit": {HUGE}, "duration": {HUGE}' + "}", event(0.5, "o", "x")),
+    ),
+    "event-and-marker-at-1e308": (
+        "2024-02-11T00:00:00Z.cast",
+        lambda: body(event(0.2, "o", "x"), event(1e308, "m", "far marker"), event(1e308, "o", "far output")),
+    ),
     "huge-int-event-time": ("2024-02-12T00:00:00Z.cast", lambda: body(f'[{HUGE}, "o", "x"]', f'[{HUGE}, "m", "m"]')),
-    "v3-intervals-1e308": ("2024-02-13T00:00:00Z.cast", lambda: lines(
-        '{"version": 3, "term": {"cols": 80, "rows": 24}}', event(1e308, "o", "a"), event(1e308, "o", "b"),
-        f'[{HUGE}, "o", "c"]')),
-    "v1-huge-delays": ("2024-02-14T00:00:00Z.cast", lambda: (
-        '{"version": 1, "width": 80, "height": 24, "stdout": [[1e308, "a"], [1e308, "b"], [' + HUGE + ', "c"]]}'
-    ).encode()),
-    "huge-size": ("2024-02-15T00:00:00Z.cast", lambda: lines(
-        header()[:-1] + f', "width": 1{"0" * 400}, "height": -5' + "}", event(0.5, "o", "x"))),
-    "size-of-wrong-types": ("2024-02-16T00:00:00Z.cast", lambda: lines(
-        header(width=80.5, height="24", srcNodeUser={"a": [1, {"b": None}]}, srcNodeTags="tag:x", env=[1],
-               term={"cols": [80]}, kubernetes=[1], srcNodeID=5, srcNodeUserID=1.5e300, theme="dark",
-               command=["rm", "-rf"], title=None, connectionID=True),
-        event(0.5, "o", "x"))),
-    "nan-and-infinity": ("2024-02-17T00:00:00Z.cast", lambda: lines(
-        header()[:-1] + ', "timestamp": NaN, "duration": Infinity, "idle_time_limit": -Infinity, "width": NaN}',
-        "[NaN, \"o\", \"x\"]")),
-    "int-over-digit-limit": ("2024-02-18T00:00:00Z.cast", lambda: lines(
-        header()[:-1] + ', "timestamp": ' + "9" * 5000 + "}", event(0.5, "o", "x"))),
-    "hostile-resizes": ("2024-02-19T00:00:00Z.cast", lambda: body(
-        event(0.1, "r", "9" * 5000 + "x5"), event(0.2, "r", "\u00b2x\u00b2"), event(0.3, "r", "-1x-1"))),
-    "lone-surrogates": ("2024-02-20T00:00:00Z.cast", lambda: lines(
-        header(srcNodeUser="al\ud800ice", srcNode="h\udc00st"), event(0.5, "o", "x \ud800 y\r\n"),
-        event(0.6, "m", "mark \udfff"))),
+    "v3-intervals-1e308": (
+        "2024-02-13T00:00:00Z.cast",
+        lambda: lines(
+            '{"version": 3, "term": {"cols": 80, "rows": 24}}',
+            event(1e308, "o", "a"),
+            event(1e308, "o", "b"),
+            f'[{HUGE}, "o", "c"]',
+        ),
+    ),
+    "v1-huge-delays": (
+        "2024-02-14T00:00:00Z.cast",
+        lambda: (
+            '{"version": 1, "width": 80, "height": 24, "stdout": [[1e308, "a"], [1e308, "b"], [' + HUGE + ', "c"]]}'
+        ).encode(),
+    ),
+    "huge-size": (
+        "2024-02-15T00:00:00Z.cast",
+        lambda: lines(header()[:-1] + f', "width": 1{"0" * 400}, "height": -5' + "}", event(0.5, "o", "x")),
+    ),
+    "size-of-wrong-types": (
+        "2024-02-16T00:00:00Z.cast",
+        lambda: lines(
+            header(
+                width=80.5,
+                height="24",
+                srcNodeUser={"a": [1, {"b": None}]},
+                srcNodeTags="tag:x",
+                env=[1],
+                term={"cols": [80]},
+                kubernetes=[1],
+                srcNodeID=5,
+                srcNodeUserID=1.5e300,
+                theme="dark",
+                command=["rm", "-rf"],
+                title=None,
+                connectionID=True,
+            ),
+            event(0.5, "o", "x"),
+        ),
+    ),
+    "nan-and-infinity": (
+        "2024-02-17T00:00:00Z.cast",
+        lambda: lines(
+            header()[:-1] + ', "timestamp": NaN, "duration": Infinity, "idle_time_limit": -Infinity, "width": NaN}',
+            '[NaN, "o", "x"]',
+        ),
+    ),
+    "int-over-digit-limit": (
+        "2024-02-18T00:00:00Z.cast",
+        lambda: lines(header()[:-1] + ', "timestamp": ' + "9" * 5000 + "}", event(0.5, "o", "x")),
+    ),
+    "hostile-resizes": (
+        "2024-02-19T00:00:00Z.cast",
+        lambda: body(event(0.1, "r", "9" * 5000 + "x5"), event(0.2, "r", "\u00b2x\u00b2"), event(0.3, "r", "-1x-1")),
+    ),
+    "lone-surrogates": (
+        "2024-02-20T00:00:00Z.cast",
+        lambda: lines(
+            header(srcNodeUser="al\ud800ice", srcNode="h\udc00st"),
+            event(0.5, "o", "x \ud800 y\r\n"),
+            event(0.6, "m", "mark \udfff"),
+        ),
+    ),
     "version-nested": ("2024-02-21T00:00:00Z.cast", lambda: lines('{"version": ' + _deep_value(600) + "}")),
     "name-before-year-1": ("0001-01-01T00:00:00+23:59.cast", lambda: lines(header(), event(0.5, "o", "x"))),
     "name-after-year-9999": ("9999-12-31T23:59:59-23:59.cast", lambda: lines(header(), event(0.5, "o", "x"))),
@@ -124,8 +181,16 @@ def write_good(node: Path) -> tuple[Path, ...]:
     node.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, word in enumerate(GOOD_WORDS):
-        paths.append(_write(node / f"2024-01-0{i + 1}T00:00:00Z.cast", lines(
-            header(timestamp=1704067200 + i * 86400), event(0.5, "o", f"$ echo {word}\r\n"), event(1.0, "o", f"{word}\r\n"))))
+        paths.append(
+            _write(
+                node / f"2024-01-0{i + 1}T00:00:00Z.cast",
+                lines(
+                    header(timestamp=1704067200 + i * 86400),
+                    event(0.5, "o", f"$ echo {word}\r\n"),
+                    event(1.0, "o", f"{word}\r\n"),
+                ),
+            )
+        )
     return tuple(paths)
 
 
@@ -155,8 +220,10 @@ def write_not_regular(node: Path) -> dict[str, Path]:
 def write_undecodable_name(node: Path) -> Path:
     """A recording whose file name is not UTF-8 (Python sees lone surrogates in it)."""
     node.mkdir(parents=True, exist_ok=True)
-    return _write(node / os.fsdecode(b"2024-05-01T00:00:00Z-\xff\xfe.cast"),
-                  lines(header(), event(0.5, "o", "under an undecodable name\r\n")))
+    return _write(
+        node / os.fsdecode(b"2024-05-01T00:00:00Z-\xff\xfe.cast"),
+        lines(header(), event(0.5, "o", "under an undecodable name\r\n")),
+    )
 
 
 @pytest.fixture
@@ -182,16 +249,29 @@ def _env(cache_dir: Path) -> dict[str, str]:
     """This checkout's source, a private cache and config, UTC. A wide COLUMNS keeps rich
     from wrapping a long message, so "one line" is a line."""
     env = {k: v for k, v in os.environ.items() if k not in ("TSRECORDER_DST", "TSRECORDER_BUCKET")}
-    env.update({
-        "CASTVIEW_CACHE_DIR": str(cache_dir), "CASTVIEW_CONFIG_DIR": str(cache_dir / "config"),
-        "PYTHONPATH": os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]), "COLUMNS": "10000", "TZ": "UTC",
-    })
+    env.update(
+        {
+            "CASTVIEW_CACHE_DIR": str(cache_dir),
+            "CASTVIEW_CONFIG_DIR": str(cache_dir / "config"),
+            "PYTHONPATH": os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
+            "COLUMNS": "10000",
+            "TZ": "UTC",
+        }
+    )
     return env
 
 
 def _run(cache_dir: Path, command: list[str], timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          env=_env(cache_dir), timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=_env(cache_dir),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 class CastviewCLI:

@@ -28,8 +28,12 @@ async def test_the_browser_lists_the_good_and_flags_the_bad(ui_env, tmp_path):
     app = make_app(root, tmp_path=ui_env, open_single=False)
     async with app.run_test(size=(120, 30)) as pilot:
         total = len(good) + len(bad) + 1
-        await wait_for(pilot, lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == total,
-                       timeout=60, what="the listing")
+        await wait_for(
+            pilot,
+            lambda: app.screen.query(RecordingTree) and app.screen.query_one(RecordingTree).total == total,
+            timeout=60,
+            what="the listing",
+        )
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), timeout=60, what="the headers")
         assert app.is_running
@@ -47,8 +51,17 @@ async def test_the_browser_lists_the_good_and_flags_the_bad(ui_env, tmp_path):
         assert app.is_running
 
 
-@pytest.mark.parametrize("name", ["event-and-marker-at-1e308", "huge-size", "lone-surrogates", "hostile-resizes",
-                                  "deep-valid-event-data", "timestamp-1e308"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "event-and-marker-at-1e308",
+        "huge-size",
+        "lone-surrogates",
+        "hostile-resizes",
+        "deep-valid-event-data",
+        "timestamp-1e308",
+    ],
+)
 async def test_the_player_opens_a_hostile_recording(ui_env, tmp_path, name):
     path = write_regular_inputs(tmp_path / "one", [name])[name]
     app = make_app(path, tmp_path=ui_env)

@@ -50,24 +50,28 @@ def event_times(data: bytes) -> list[float]:
 
 # -- times ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    ("1970-01-01T00:00:00Z", 0),
-    ("9999-12-31T23:59:59Z", LATEST_TIMESTAMP * 10**9),
-    ("2024-01-01T01:00:00+01:00", 1704067200 * 10**9),
-    ("0001-01-01T00:00:00+23:59", None),  # shifted before year 1: OverflowError before
-    ("9999-12-31T23:59:59-23:59", None),  # shifted past 9999
-    ("1969-12-31T23:59:59Z", None),
-    ("0001-01-01T00:00:00Z", None),
-    ("2024-01-01T00:00:00+24:00", None),
-    ("2024-01-01T00:00:00+00:60", None),
-    ("2024-02-30T00:00:00Z", None),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1970-01-01T00:00:00Z", 0),
+        ("9999-12-31T23:59:59Z", LATEST_TIMESTAMP * 10**9),
+        ("2024-01-01T01:00:00+01:00", 1704067200 * 10**9),
+        ("0001-01-01T00:00:00+23:59", None),  # shifted before year 1: OverflowError before
+        ("9999-12-31T23:59:59-23:59", None),  # shifted past 9999
+        ("1969-12-31T23:59:59Z", None),
+        ("0001-01-01T00:00:00Z", None),
+        ("2024-01-01T00:00:00+24:00", None),
+        ("2024-01-01T00:00:00+00:60", None),
+        ("2024-02-30T00:00:00Z", None),
+    ],
+)
 def test_file_name_times_outside_1970_to_9999_are_unknown(text, expected):
     assert parse_rfc3339nano(text) == expected
     assert name_time_ns(text + ".cast") == expected
 
 
-@pytest.mark.parametrize("ns", [-1, -10**30, (LATEST_TIMESTAMP + 1) * 10**9, 10**400])
+@pytest.mark.parametrize("ns", [-1, -(10**30), (LATEST_TIMESTAMP + 1) * 10**9, 10**400])
 def test_out_of_range_moments_format_as_unknown(ns):
     assert format_ns(ns) is None
     assert fmt.local_time(ns) == fmt.utc_time(ns) == "?"
@@ -101,24 +105,42 @@ def test_utc_datetime_is_none_outside_its_years_and_never_raises(value):
     assert utc_datetime(value) is None
 
 
-@pytest.mark.parametrize("value,expected", [
-    (0, 0.0), (1.5, 1.5), (MAX_EVENT_TIME, MAX_EVENT_TIME), (10**400, None), (-1, None), (1e308, None),
-    (float("nan"), None), (float("inf"), None), (True, None), ("1", None), ([1], None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (0, 0.0),
+        (1.5, 1.5),
+        (MAX_EVENT_TIME, MAX_EVENT_TIME),
+        (10**400, None),
+        (-1, None),
+        (1e308, None),
+        (float("nan"), None),
+        (float("inf"), None),
+        (True, None),
+        ("1", None),
+        ([1], None),
+    ],
+)
 def test_seconds_value_bounds(value, expected):
     assert seconds_value(value) == expected
 
 
-@pytest.mark.parametrize("text,end", [
-    ("9999-12-31", True), ("9" * 400 + "d", False), ("0001-01-01", False), ("0001-01-01T00:00:00", False),
-    ("100000000000w", False),
-])
+@pytest.mark.parametrize(
+    "text,end",
+    [
+        ("9999-12-31", True),
+        ("9" * 400 + "d", False),
+        ("0001-01-01", False),
+        ("0001-01-01T00:00:00", False),
+        ("100000000000w", False),
+    ],
+)
 def test_dates_out_of_range_are_a_value_error(text, end):
     with pytest.raises(ValueError):
         parse_when(text, end=end)
 
 
-@pytest.mark.parametrize("start_ns", [0, -10**30, 10**40, LATEST_TIMESTAMP * 10**9])
+@pytest.mark.parametrize("start_ns", [0, -(10**30), 10**40, LATEST_TIMESTAMP * 10**9])
 def test_since_until_compare_any_start(start_ns):
     ref = RecordingRef("s", "/x.cast", "x.cast", None, start_ns, 1, 0.0)
     rec = RecordingSummary(ref, None, None, MAX_EVENT_TIME, "ok")
@@ -128,10 +150,21 @@ def test_since_until_compare_any_start(start_ns):
 
 # -- header fields -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,timestamp", [
-    (1700000000, 1700000000), (10**12, None), (-(10**12), None), (1e308, None), (10**400, None),
-    (float("nan"), None), ("1700000000", None), ([1], None), (LATEST_TIMESTAMP, LATEST_TIMESTAMP),
-])
+
+@pytest.mark.parametrize(
+    "raw,timestamp",
+    [
+        (1700000000, 1700000000),
+        (10**12, None),
+        (-(10**12), None),
+        (1e308, None),
+        (10**400, None),
+        (float("nan"), None),
+        ("1700000000", None),
+        ([1], None),
+        (LATEST_TIMESTAMP, LATEST_TIMESTAMP),
+    ],
+)
 def test_header_timestamp_is_known_only_in_1970_to_9999(raw, timestamp):
     h = Header(raw={"version": 2, "timestamp": raw}, version=2)
     assert h.timestamp == timestamp
@@ -146,8 +179,9 @@ def test_header_duration_and_idle_limit_are_bounded():
 
 
 def test_every_ignored_header_field_is_a_problem_on_line_1():
-    head, result = read(lines(header(timestamp=1e308, duration=-1, srcNodeUser={"a": 1}, sshUser=5, command=[1]),
-                              event(0.5, "o", "x")))
+    head, result = read(
+        lines(header(timestamp=1e308, duration=-1, srcNodeUser={"a": 1}, sshUser=5, command=[1]), event(0.5, "o", "x"))
+    )
     messages = [p.message for p in result.problems if p.line == 1]
     for field in ("timestamp", "duration", "srcNodeUser", "sshUser", "command"):
         assert any(m.startswith(f"header {field} ") and m.endswith("; ignored") for m in messages), messages
@@ -174,13 +208,17 @@ def test_parse_size_still_reads_sizes():
 
 # -- the reader ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("data,message", [
-    ((NESTED + "\n").encode(), "not an asciicast recording"),
-    (('{"version": 2, "a": ' + NESTED + "\n").encode(), "invalid JSON"),
-    (lines('{"version": 2, "t": ' + "9" * 5000 + "}"), "invalid JSON"),
-    (lines('{"version": ' + "[" * 600 + "]" * 600 + "}"), "unsupported asciicast version (nested)"),
-    (lines('{"version": 2.0}'), "unsupported asciicast version 2.0"),
-])
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ((NESTED + "\n").encode(), "not an asciicast recording"),
+        (('{"version": 2, "a": ' + NESTED + "\n").encode(), "invalid JSON"),
+        (lines('{"version": 2, "t": ' + "9" * 5000 + "}"), "invalid JSON"),
+        (lines('{"version": ' + "[" * 600 + "]" * 600 + "}"), "unsupported asciicast version (nested)"),
+        (lines('{"version": 2.0}'), "unsupported asciicast version 2.0"),
+    ],
+)
 def test_headers_that_once_raised_are_one_cast_error(data, message):
     with pytest.raises(CastError) as info:
         read_head(io.BytesIO(data), "/x/bad.cast")
@@ -189,8 +227,14 @@ def test_headers_that_once_raised_are_one_cast_error(data, message):
 
 
 def test_bad_event_lines_are_problems_and_the_rest_is_kept():
-    data = lines(header(), NESTED, f"[{HUGE}, \"o\", \"a\"]", event(1e308, "m", "far"),
-                 '[0.1, "o", ' + "[" * 900 + "]" * 900 + "]", event(2.0, "o", "kept"))
+    data = lines(
+        header(),
+        NESTED,
+        f'[{HUGE}, "o", "a"]',
+        event(1e308, "m", "far"),
+        '[0.1, "o", ' + "[" * 900 + "]" * 900 + "]",
+        event(2.0, "o", "kept"),
+    )
     head, result = read(data)
     times = event_times(data)
     assert times == [0.0, 0.0, 0.1, 2.0]
@@ -200,7 +244,9 @@ def test_bad_event_lines_are_problems_and_the_rest_is_kept():
 
 
 def test_v3_intervals_cannot_sum_past_the_bound():
-    data = lines('{"version": 3, "term": {"cols": 80, "rows": 24}}', *(event(MAX_EVENT_TIME, "o", str(i)) for i in range(3)))
+    data = lines(
+        '{"version": 3, "term": {"cols": 80, "rows": 24}}', *(event(MAX_EVENT_TIME, "o", str(i)) for i in range(3))
+    )
     head, result = read(data)
     assert event_times(data) == [MAX_EVENT_TIME] * 3
     assert [p.line for p in result.problems] == [3, 4]
@@ -213,12 +259,13 @@ def test_v1_delays_out_of_range_are_taken_as_zero():
 
 
 def test_the_tail_skips_times_the_scanner_rejects():
-    data = lines(header(), event(1.5, "o", "a"), event(1e308, "o", "b"), f"[{HUGE}, \"o\", \"c\"]")
+    data = lines(header(), event(1.5, "o", "a"), event(1e308, "o", "b"), f'[{HUGE}, "o", "c"]')
     f = io.BytesIO(data)
     assert read_tail(f, read_head(f, "x"), len(data)).last_time == 1.5
 
 
 # -- opening only regular files ---------------------------------------------------------------
+
 
 @pytest.fixture
 def specials(tmp_path: Path) -> dict[str, Path]:
@@ -230,8 +277,9 @@ def specials(tmp_path: Path) -> dict[str, Path]:
     return {"fifo": fifo, "link": tmp_path / "link.cast", "null": tmp_path / "null.cast", "dir": tmp_path / "dir.cast"}
 
 
-@pytest.mark.parametrize("name,kind", [("fifo", "a FIFO"), ("link", "a FIFO"), ("null", "a character device"),
-                                       ("dir", "a directory")])
+@pytest.mark.parametrize(
+    "name,kind", [("fifo", "a FIFO"), ("link", "a FIFO"), ("null", "a character device"), ("dir", "a directory")]
+)
 def test_open_regular_refuses_what_is_not_a_file(specials, name, kind):
     with pytest.raises(NotRegularFile) as info:
         open_regular(specials[name])
@@ -245,7 +293,9 @@ def test_open_regular_catches_a_fifo_swapped_in_after_the_stat(specials, monkeyp
     regular.write_bytes(b"x")
     real_stat = os.stat
     # The stat sees a regular file; the path opened is the FIFO: the race the fstat closes.
-    monkeypatch.setattr(os, "stat", lambda path, *a, **k: real_stat(regular if Path(path) == specials["fifo"] else path))
+    monkeypatch.setattr(
+        os, "stat", lambda path, *a, **k: real_stat(regular if Path(path) == specials["fifo"] else path)
+    )
     done = threading.Event()
     errors: list[BaseException] = []
 
@@ -291,16 +341,42 @@ def test_a_fifo_named_as_the_source_is_refused(specials):
 def test_a_file_swapped_for_a_fifo_after_listing_is_damaged_not_a_hang(specials, tmp_path):
     ref = RecordingRef(str(tmp_path), str(specials["fifo"]), "fifo.cast", None, None, 0, 0.0)
     summary = summarize(LocalSource(tmp_path), ref)
-    assert summary.status == "damaged" and summary.error == f"{specials['fifo']}: cannot read (not a regular file (a FIFO))"
+    assert (
+        summary.status == "damaged"
+        and summary.error == f"{specials['fifo']}: cannot read (not a regular file (a FIFO))"
+    )
 
 
 # -- text shown ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("char", [
-    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff", "\u2028", "\u2029", "\u202a", "\u202e",
-    "\u2066", "\u2069", "\U000e0001", "\U000e0041", "\U000e007f", "\u00ad", "\u2060", "\u180e", "\ud800", "\x1b",
-    "\x9b",
-])
+
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+        "\ufeff",
+        "\u2028",
+        "\u2029",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\U000e0001",
+        "\U000e0041",
+        "\U000e007f",
+        "\u00ad",
+        "\u2060",
+        "\u180e",
+        "\ud800",
+        "\x1b",
+        "\x9b",
+    ],
+)
 def test_printable_shows_hidden_characters(char):
     shown = printable(f"ad{char}min")
     assert shown != f"ad{char}min" and char not in shown

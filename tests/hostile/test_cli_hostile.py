@@ -54,7 +54,7 @@ def names_file(run: Run, path: Path) -> bool:
 
 def check_single_file_runs(inputs: dict[str, Path], runs: list[Run]) -> None:
     failures = []
-    for (name, path), run in zip(inputs.items(), runs):
+    for (name, path), run in zip(inputs.items(), runs, strict=False):
         problems = clean(run)
         if name in NOT_RECORDINGS and run.returncode != 1:
             problems.append("a file that is not a recording was accepted")
@@ -84,9 +84,10 @@ def test_single_file_commands_as_real_processes(hostile_tree, castview_cli):
     jobs = [(command, PROCESS_INPUTS[i % len(PROCESS_INPUTS)]) for i, command in enumerate(SINGLE_FILE_COMMANDS)]
     # Four at a time: each run is mostly interpreter start-up.
     with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = list(pool.map(lambda job: castview_cli(*SINGLE_FILE_COMMANDS[job[0]], str(hostile_tree.bad[job[1]])),
-                             jobs))
-    for (_, name), run in zip(jobs, runs):
+        runs = list(
+            pool.map(lambda job: castview_cli(*SINGLE_FILE_COMMANDS[job[0]], str(hostile_tree.bad[job[1]])), jobs)
+        )
+    for (_, name), run in zip(jobs, runs, strict=False):
         check_single_file_runs({name: hostile_tree.bad[name]}, [run])
 
 
@@ -153,11 +154,11 @@ def test_info_flags_the_ignored_fields_with_the_file_and_line(hostile_tree, cast
         "event-and-marker-at-1e308": ":3: invalid time 1e+308",
         "huge-int-event-time": ":2: invalid time 9999",
         "deep-valid-header-value": "header field 'deep' is nested over",
-        "size-of-wrong-types": "header srcNodeUser {\"a\": [1, {\"b\": null}]} is not usable",
+        "size-of-wrong-types": 'header srcNodeUser {"a": [1, {"b": null}]} is not usable',
         "huge-size": "header size 10000000000…x-5 is unusable",
     }
     runs = castview_cli.batch([("info", str(hostile_tree.bad[name])) for name in expected])
-    for message, run in zip(expected.values(), runs):
+    for message, run in zip(expected.values(), runs, strict=False):
         assert run.returncode == 0 and message in run.stdout, run.describe() + run.stdout
 
 
@@ -173,11 +174,12 @@ def test_look_alike_user_names_are_shown_with_their_hidden_characters(tmp_path, 
         "2024-04-05T00:00:00Z.cast": ("\ufeffadmin\u2066@example.com", "\\ufeffadmin\\u2066@example.com"),
     }
     for name, (user, _) in users.items():
-        (node / name).write_bytes(lines(header(srcNodeUser=user, srcNode="h\u200dost", srcNodeID="n\u061cid"),
-                                        event(0.5, "o", "x\r\n")))
+        (node / name).write_bytes(
+            lines(header(srcNodeUser=user, srcNode="h\u200dost", srcNodeID="n\u061cid"), event(0.5, "o", "x\r\n"))
+        )
     listing, *infos = castview_cli.batch([("ls", str(root)), *(("info", str(node / name)) for name in users)])
     assert clean(listing) == [], listing.describe()
-    for (_, shown), info in zip(users.values(), infos):
+    for (_, shown), info in zip(users.values(), infos, strict=False):
         assert shown in info.stdout and "h\\u200dost" in info.stdout and "n\\u061cid" in info.stdout
         assert shown[:16] in listing.stdout  # the WHO column may cut the end, never hide the mark
     # nothing invisible reached the terminal
@@ -189,8 +191,16 @@ def test_fifos_in_a_tree_hang_nothing(hostile_tree, castview_cli):
     """The listing's own reads: `ls`, `grep` and `info` on the good file, with the FIFOs
     beside them and no writer ever opening them."""
     with ThreadPoolExecutor(max_workers=3) as pool:
-        runs = list(pool.map(lambda args: castview_cli(*args), [
-            ("ls", str(hostile_tree.root)), ("grep", "good-", str(hostile_tree.root)), ("info", str(hostile_tree.good[0]))]))
+        runs = list(
+            pool.map(
+                lambda args: castview_cli(*args),
+                [
+                    ("ls", str(hostile_tree.root)),
+                    ("grep", "good-", str(hostile_tree.root)),
+                    ("info", str(hostile_tree.good[0])),
+                ],
+            )
+        )
     for run in runs:
         assert clean(run) == [] and run.returncode == 0, run.describe()
 
@@ -212,11 +222,11 @@ def test_export_warns_about_skipped_lines(hostile_tree, castview_cli):
     assert any(f"{path.name}:2" in line for line in run.stderr.splitlines()), run.describe()
 
 
-
 def test_info_text_shows_markup_in_header_values_literally(tmp_path, castview_cli):
     path = tmp_path / "markup.cast"
-    path.write_bytes(lines(header(srcNodeUser="[/]", srcNode="[link=https://evil.example]h[/link]"),
-                           event(0.5, "m", "[/]")))
+    path.write_bytes(
+        lines(header(srcNodeUser="[/]", srcNode="[link=https://evil.example]h[/link]"), event(0.5, "m", "[/]"))
+    )
     run = castview_cli("info", str(path))
     assert clean(run) == [] and run.returncode == 0, run.describe()
     assert "[/]" in run.stdout and "[link=https://evil.example]h[/link]" in run.stdout
@@ -224,8 +234,9 @@ def test_info_text_shows_markup_in_header_values_literally(tmp_path, castview_cl
 
 def test_a_file_name_that_is_not_utf8_is_listed_and_shown_escaped(hostile_tree, castview_cli):
     path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
-    listing, as_json, info = castview_cli.batch([("ls", "-p", str(hostile_tree.root)), ("ls", "--json", str(hostile_tree.root)),
-                                                 ("info", str(path))])
+    listing, as_json, info = castview_cli.batch(
+        [("ls", "-p", str(hostile_tree.root)), ("ls", "--json", str(hostile_tree.root)), ("info", str(path))]
+    )
     for run in (listing, as_json, info):
         assert clean(run) == [] and run.returncode == 0, run.describe()
     assert "-\\udcff\\udcfe.cast" in listing.stdout and "-\\udcff\\udcfe.cast" in info.stdout
@@ -234,7 +245,9 @@ def test_a_file_name_that_is_not_utf8_is_listed_and_shown_escaped(hostile_tree, 
 
 def test_a_file_name_that_is_not_utf8_can_be_searched_and_indexed(hostile_tree, castview_cli):
     path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
-    runs = castview_cli.batch([("cat", str(path)), ("index", str(path)), ("grep", "undecodable", str(hostile_tree.root))])
+    runs = castview_cli.batch(
+        [("cat", str(path)), ("index", str(path)), ("grep", "undecodable", str(hostile_tree.root))]
+    )
     for run in runs:
         assert clean(run) == [] and run.returncode == 0, run.describe()
     assert "under an undecodable name" in runs[0].stdout and "under an undecodable name" in runs[2].stdout

@@ -32,15 +32,25 @@ FIELDS = [*Header.KNOWN_KEYS, "stdout", "unknown"]
 NAMES = ["2024-05-01T00:00:00Z.cast", "0001-01-01T00:00:00+23:59.cast", "9999-12-31T23:59:59-23:59.cast", "x.cast"]
 
 text = st.text(st.characters(exclude_categories=()), max_size=30) | st.sampled_from(
-    ["[/]", "[link=https://evil.example]x[/link]", "\\", '"', "]]]", "{[", "\x1b]0;t\x07", "\u202eabc", "a\u200bb"])
-numbers = (st.integers() | st.integers(min_value=10**300, max_value=10**400) | st.integers(max_value=-(10**300))
-           | st.floats() | st.sampled_from([1e12, -1e12, 1e308, 253402300800, 0, -0.0]))
-json_values = st.recursive(st.none() | st.booleans() | numbers | text,
-                           lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
-                           max_leaves=12)
-headers = st.builds(lambda version, fields: {**BASE, "version": version, **fields},
-                    st.sampled_from([1, 2, 3]) | json_values,
-                    st.dictionaries(st.sampled_from(FIELDS), json_values, min_size=1, max_size=4))
+    ["[/]", "[link=https://evil.example]x[/link]", "\\", '"', "]]]", "{[", "\x1b]0;t\x07", "\u202eabc", "a\u200bb"]
+)
+numbers = (
+    st.integers()
+    | st.integers(min_value=10**300, max_value=10**400)
+    | st.integers(max_value=-(10**300))
+    | st.floats()
+    | st.sampled_from([1e12, -1e12, 1e308, 253402300800, 0, -0.0])
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | numbers | text,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
+    max_leaves=12,
+)
+headers = st.builds(
+    lambda version, fields: {**BASE, "version": version, **fields},
+    st.sampled_from([1, 2, 3]) | json_values,
+    st.dictionaries(st.sampled_from(FIELDS), json_values, min_size=1, max_size=4),
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +67,9 @@ def write(root: Path, name: str, header: dict) -> Path:
     if header.get("version") == 1 and isinstance(header.get("stdout"), list):
         path.write_text(json.dumps(header))  # a v1 document: the frames beside the fields
     else:
-        path.write_text(json.dumps(header) + "\n" + event(0.5, "o", "hello\r\n") + "\n" + event(1.0, "m", "mark") + "\n")
+        path.write_text(
+            json.dumps(header) + "\n" + event(0.5, "o", "hello\r\n") + "\n" + event(1.0, "m", "mark") + "\n"
+        )
     return path
 
 
@@ -67,8 +79,9 @@ def show(renderable) -> str:
     return console.file.getvalue()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(header=headers, name=st.sampled_from(NAMES))
 def test_any_json_in_any_header_field(tree, header, name):
     from castview.cli import app
@@ -90,16 +103,33 @@ def test_any_json_in_any_header_field(tree, header, name):
         h = head.header
         assert rec.header == h and rec.error is None
         json.dumps(dict(h.raw))
-        for value in (h.size, h.no_pty, h.start_time, h.duration, h.idle_time_limit, h.env, h.term_type, h.theme,
-                      h.who, h.kubernetes, h.src_node_tags, h.unknown_keys, h.resize_rows_first):
+        for value in (
+            h.size,
+            h.no_pty,
+            h.start_time,
+            h.duration,
+            h.idle_time_limit,
+            h.env,
+            h.term_type,
+            h.theme,
+            h.who,
+            h.kubernetes,
+            h.src_node_tags,
+            h.unknown_keys,
+            h.resize_rows_first,
+        ):
             str(value)
         with open(path, "rb") as f:
             times = [located.event.time for located in EventScanner(f, read_head(f, str(path)))]
         assert times == sorted(times)
         with open(path, "rb") as f:
             json.dumps(describe(f, str(path)), ensure_ascii=True)
-        facts = replace(metadata_pane.MetadataPane.facts_for(rec), markers=result.facts.markers,
-                        problems=result.problems, events=result.facts.events)
+        facts = replace(
+            metadata_pane.MetadataPane.facts_for(rec),
+            markers=result.facts.markers,
+            problems=result.problems,
+            events=result.facts.events,
+        )
         show(metadata_pane.describe(h, facts))
 
     fmt.local_time(rec.start_ns), fmt.duration(rec.duration)
