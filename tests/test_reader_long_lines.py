@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from castview.cast.long_lines import LONG_LINE, StringDecoder, utf8_cut
+from castview.cast.long_lines import LONG_LINE, StringDecoder
 from castview.cast.reader import EventScanner, ScanState, read_head, read_tail
 
 LONG = 48  # the threshold (and chunk size) of most tests here
@@ -107,18 +107,22 @@ def test_an_invalid_or_unterminated_string_raises_wherever_it_is_cut(body):
             decode_in_chunks(body, [cut])
 
 
+# Bytes that make up, or break, multi-byte UTF-8 characters.
+UTF8ISH = st.lists(st.sampled_from([b"A", b"\xc3", b"\xa9", b"\xe2", b"\x82", b"\xac", b"\xf0", b"\x9f", b"\x98",
+                                    b"\x80", b"\xff", b"\xed", b"\xa0", b"\xc0", "é".encode(), "😀".encode()]),
+                   max_size=16).map(b"".join)
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.binary(max_size=24).map(lambda b: b.replace(b"\x00", b"\xf0")), st.data())
-def test_utf8_cut_decodes_as_the_whole_would(data, draw):
+@given(UTF8ISH, st.data())
+def test_utf8_split_anywhere_decodes_as_the_whole_would(data, draw):
     cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=4)))
-    out, pending = [], b""
+    decoder = StringDecoder()
     bounds = [0, *cuts, len(data)]
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
-        chunk = pending + data[a:b]
-        cut = len(chunk) if i == len(bounds) - 2 else utf8_cut(chunk, len(chunk))
-        out.append(chunk[:cut].decode("utf-8", "replace"))
-        pending = chunk[cut:]
-    assert "".join(out) == data.decode("utf-8", "replace")
+    text = "".join(decoder.feed(data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    text += decoder.feed(b'"', final=True)
+    assert text == data.decode("utf-8", "replace")
+    assert decoder.valid_utf8 == ("\ufffd" not in text)  # (no byte here makes a real U+FFFD)
 
 
 # ------------------------------------------------------------------ long lines in a recording
@@ -333,3 +337,21 @@ def test_the_tail_of_a_long_line_file_is_read_in_bounded_memory(tmp_path, header
     # v2 reads only the last 64 KiB: a long line at the very end leaves the duration unknown.
     expected = None if last else (1.0 if header == V2 else 1.5)
     assert tail.last_time == expected and not tail.incomplete
+
+
+def test_the_screen_after_a_long_line_is_the_one_after_the_same_output_in_short_events(tmp_path):
+    from castview.term.keyframes import Replay
+
+    # Escape sequences and characters the pieces' boundaries fall in, over 2 MiB.
+    output = "".join(f"\x1b[3{i % 8}mline {i} é😀\x1b[0m\r\n" for i in range(50_000)) + "\x1b[2;5Hthe end"
+    one_line = [[0.5, "o", output]]
+    short = [[0.5, "o", output[i:i + 997]] for i in range(0, len(output), 997)]
+    screens = []
+    for name, events in (("one.cast", one_line), ("short.cast", short)):
+        path = tmp_path / name
+        path.write_text(lines(V2, *(json.dumps(e) for e in events), '[1,"o","\\r\\nafter"]').decode())
+        replay = Replay(lambda path=path: open(path, "rb"), str(path))
+        replay.build()
+        screens.append(replay.seek(float("inf")).term.text())
+    assert len(json.dumps(one_line)) > 2 * LONG_LINE
+    assert screens[0] == screens[1] and "the end" in screens[0] and "after" in screens[0]
