@@ -2,7 +2,8 @@
 
 The reader is tolerant: a bad line is skipped and reported as a Problem with its line
 number, everything valid is kept. Only a file that is not a recording at all raises
-CastError. v2/v3 bodies are streamed line by line so multi-GB files never sit in memory.
+CastError. v2/v3 bodies are streamed line by line so multi-GB files never sit in memory,
+and a line over 1 MiB is read a chunk at a time (long_lines.py).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterator, NamedTuple
+from typing import Any, BinaryIO, Generator, Iterator, NamedTuple
 
-from .model import MAX_EVENT_TIME, RESIZE, CastError, Event, Header, Problem, parse_size, seconds_value
+from .long_lines import LONG_LINE, BodyReader, LongLine, OutputLine, check_line, find_line
+from .model import INPUT, MAX_EVENT_TIME, OUTPUT, RESIZE, CastError, Event, Header, Problem, parse_size, seconds_value
 
 HEADER_LIMIT = 1 << 20  # a header line longer than this is not a recording's
 V1_LIMIT = 256 << 20  # v1 is one JSON document that must be parsed whole
@@ -235,11 +237,19 @@ class Located(NamedTuple):
 
 @dataclass
 class ScanState:
-    """Where a scan stopped, so a later scan of a growing file can resume there."""
+    """Where a scan stopped, so a later scan of a growing file can resume there.
+
+    `piece` is 0 between lines. Inside a long line whose data comes out as several events
+    (see EventScanner) it counts the events of that line already yielded, and `offset`,
+    `line` and `time` are those before the line: a scan resumed there reads the line again
+    and skips them. Such a state is only good with the same `long_line` setting, so it
+    is not one to keep on disk (EventScanner.mid_line).
+    """
 
     offset: int
     line: int
     time: float
+    piece: int = 0
 
 
 @dataclass
@@ -249,11 +259,27 @@ class EventScanner:
     After iteration: `problems` holds every skipped or repaired line, `state` where to
     resume, and `incomplete_tail` whether the file ends in a half-written line (a session
     still being recorded, or a recorder that died) which is not counted as a problem.
+
+    Memory stays bounded whatever the file holds. A line over `long_line` bytes is never
+    held whole: if it is an output or input event `[time, "o", "<data>"]`, its data comes
+    out as several events with the line's time and code, each of at most `long_line`
+    characters (and a few), whose concatenation is the data; any other line that long is
+    a problem ("line of N MB skipped: ..."). The line is checked whole (decoded and
+    dropped) before its first event is yielded, so a malformed one gives no events, as a
+    short one does. While its events are yielded (all but after the last) `mid_line` is
+    True and `state` resumes inside the line.
+
+    The bound: a few chunks of `long_line` alive at once (a chunk of bytes, its text with
+    a closing quote, the decoded piece, the piece held back to know which one is last, the
+    piece the consumer holds). For a 48 MiB line and the default 1 MiB that is a peak of
+    7 MiB for ASCII text and 18 MiB for text with characters beyond U+FFFF, which Python
+    stores at 4 bytes each: under 10 x and 24 x `long_line` (tests/test_reader_long_lines.py).
     """
 
     f: BinaryIO
     head: CastHead
     start: ScanState | None = None
+    long_line: int = LONG_LINE
     problems: list[Problem] = field(default_factory=list)
     incomplete_tail: bool = False
     state: ScanState = field(init=False)
@@ -261,6 +287,12 @@ class EventScanner:
     def __post_init__(self) -> None:
         self.state = self.start or ScanState(self.head.body_offset, 2, 0.0)
         self._rows_first = self.head.header.resize_rows_first
+
+    @property
+    def mid_line(self) -> bool:
+        """True while the events of a long line are being yielded, except after its last:
+        `state` then resumes inside the line (see ScanState.piece)."""
+        return self.state.piece > 0
 
     def __iter__(self) -> Iterator[Located]:
         if self.head.v1_events is not None:
@@ -275,9 +307,20 @@ class EventScanner:
         f = self.f
         f.seek(self.state.offset)
         offset, line_no, now = self.state.offset, self.state.line, self.state.time
+        skip = self.state.piece
         self.incomplete_tail = False
-        for raw in f:
+        readline, limit = f.readline, self.long_line
+        while raw := readline(limit + 1):
             here = offset
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                line = find_line(f, here, limit)
+                now = yield from self._long_line(line, raw, line_no, now, relative, skip)
+                if self.incomplete_tail:
+                    break
+                offset, line_no, skip = line.end, line_no + 1, 0
+                self.state = ScanState(offset, line_no, now)
+                f.seek(offset)
+                continue
             offset += len(raw)
             body, complete = _strip_eol(raw)
             text, valid_utf8 = _decode(body)
@@ -308,6 +351,60 @@ class EventScanner:
                 self.state = ScanState(offset, line_no, now)
                 yield Located(here, line_no - 1, event)
             self.state = ScanState(offset, line_no, now)
+
+    def _long_line(self, line: LongLine, start: bytes, line_no: int, now: float, relative: bool,
+                   skip: int) -> Generator[Located, None, float]:
+        """The events of a line over `long_line` bytes (`start` is its beginning); returns
+        the time after it. Only an output or input event of the usual shape is read, as one
+        event per chunk of its data, all at the line's time; any other line that long is a
+        problem. A line the file ends in is checked whole first: if it is not a whole event
+        it is an incomplete tail, as a short one is."""
+        if relative and start.lstrip().startswith(b"#"):
+            return now  # a comment, however long
+        if not line.complete and not line.may_end_event:
+            self.incomplete_tail = True  # (cheap: a file being written is looked at often)
+            return now
+        shape = check_line(self.f, line, _loads, self.long_line)
+        if isinstance(shape, str) and not line.complete:
+            self.incomplete_tail = True
+            return now
+        if isinstance(shape, OutputLine) and shape.code not in (OUTPUT, INPUT):
+            shape = f"only output and input events may be this long, not {_json_excerpt(shape.code, 12)}"
+        if isinstance(shape, str):
+            self.problems.append(Problem(line_no, f"line of {line.megabytes:.1f} MB skipped: {shape}"))
+            return now
+        return (yield from self._pieces(line, shape, line_no, now, relative, skip))
+
+    def _pieces(self, line: LongLine, shape: OutputLine, line_no: int, now: float, relative: bool,
+                skip: int) -> Generator[Located, None, float]:
+        """The line's events, the first `skip` of which were yielded before (a resumed
+        scan). If the line no longer decodes (the file changed since it was checked), the
+        pieces already yielded stay and the line is a problem."""
+        event, problem = self._event([shape.time, shape.code, ""], "", now, relative)
+        assert event is not None  # the shape is an event's: at worst its time is repaired
+        if problem:
+            self.problems.append(Problem(line_no, problem))
+        if not shape.valid_utf8:
+            self.problems.append(Problem(line_no, "invalid UTF-8 replaced with U+FFFD"))
+        done = 0
+        previous = None
+        try:
+            # Each piece waits for the next, so the last one is known when it is yielded.
+            for piece in BodyReader(self.f, shape.data_offset, line.offset + line.length, self.long_line):
+                if previous is not None:
+                    done += 1
+                    if done > skip:
+                        self.state = ScanState(line.offset, line_no, now, done)
+                        yield Located(line.offset, line_no, event._replace(data=previous))
+                previous = piece
+        except ValueError as exc:
+            self.problems.append(Problem(line_no, f"line of {line.megabytes:.1f} MB changed while read ({exc}); "
+                                                  f"the rest of it skipped"))
+            return now if done == 0 else event.time
+        if done + 1 > skip:
+            self.state = ScanState(line.end, line_no + 1, event.time)
+            yield Located(line.offset, line_no, event._replace(data=previous or ""))
+        return event.time
 
     def _event(self, item: object, text: str, now: float, relative: bool) -> tuple[Event | None, str | None]:
         if not isinstance(item, list):
