@@ -1,0 +1,132 @@
+"""Amplification (issue 11, item 5): recordings crafted to make castview spend far more
+than their size. Each input is a scaled-down version of one in bench/hostile.py that still
+shows the problem; the tests assert sizes and counts (cache bytes, snapshots, output,
+work done), never wall time. bench/RESULTS.md has the figures at scale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from castview.cast.reader import load_events
+from castview.term import keyframes
+from castview.term.keyframes import KEYFRAME_SPACING, Replay, apply
+from castview.term.screen import Terminal
+from castview.term.snapshot import encode_state
+
+from .conftest import SRC, TIMEOUT
+
+Event = tuple[float, str, str]
+
+
+def write_cast(path: Path, cols: int, rows: int, events: Iterable[Event]) -> Path:
+    with open(path, "w") as f:
+        f.write(json.dumps({"version": 2, "width": cols, "height": rows, "timestamp": 1795166102}) + "\n")
+        for t, code, data in events:
+            f.write(json.dumps([round(t, 6), code, data]) + "\n")
+    return path
+
+
+def truecolour_screen(cols: int, rows: int) -> str:
+    """A screen whose every cell has its own colour: the largest snapshot a screen gives."""
+    return "\r\n".join("".join(f"\x1b[38;2;{x % 256};{y % 256};{(x * y) % 256}m#" for x in range(cols))
+                       for y in range(rows))
+
+
+def keystrokes(n: int, start: float = 0.2) -> Iterable[Event]:
+    return ((start + i * 0.01, "o", chr(0x61 + i % 26)) for i in range(n))
+
+
+def big_screen(path: Path, cols: int, rows: int, events: int) -> Path:
+    """bench/hostile.py's big-screen: a screen of true-colour cells, then one-character events."""
+    return write_cast(path, cols, rows, [(0.1, "o", truecolour_screen(cols, rows)), *keystrokes(events)])
+
+
+def replay_of(path: Path) -> Replay:
+    return Replay(lambda: open(path, "rb"), str(path))
+
+
+def straight_states(path: Path, counts: Iterable[int]) -> dict[int, dict]:
+    """The terminal's whole state (parser included) after the first n events, for each n."""
+    header, events = load_events(path)
+    wanted = set(counts)
+    term = Terminal(*header.size)
+    states = {0: encode_state(term)} if 0 in wanted else {}
+    for n, event in enumerate(events, 1):
+        apply(term, event, header.no_pty)
+        if n in wanted:
+            states[n] = encode_state(term)
+    return states
+
+
+def run_measured(cache: Path, *args: str, out: Path | None = None) -> tuple[int, float]:
+    """`castview ARGS` in a subprocess (stdout to `out`): its exit status and peak RSS in MB.
+    A hang is killed after TIMEOUT and fails."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+               CASTVIEW_CACHE_DIR=str(cache), CASTVIEW_CONFIG_DIR=str(cache / "config"))
+    with open(out or os.devnull, "wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "castview", *args], stdout=sink, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, env=env)
+        killer = threading.Timer(TIMEOUT, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, f"castview {' '.join(args)} exited with {proc.returncode} (killed after {TIMEOUT} s?)"
+    return proc.returncode, usage.ru_maxrss / 1024
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# -- keyframes follow the input, not the screen -------------------------------------------
+
+def test_keyframes_of_a_big_screen_are_paid_for_by_the_input(tmp_path):
+    path = big_screen(tmp_path / "big.cast", 200, 100, 20_000)
+    replay = replay_of(path)
+    assert replay.build()
+    kfs = replay.index.keyframes
+    blobs = [len(kf.blob) for kf in kfs if kf.blob is not None]
+    # The bound the keyframes module states.
+    assert sum(blobs) <= path.stat().st_size / KEYFRAME_SPACING + 2 * max(blobs)
+    for before, after in zip(kfs[1:], kfs[2:-1], strict=False):  # the end keyframe is free
+        assert after.state.offset - before.state.offset >= KEYFRAME_SPACING * len(before.blob)
+    # By replay cost alone (KEYFRAME_COST) there would be one every ~100 keystrokes.
+    assert 3 <= len(kfs) <= 20_000 * keyframes.EVENT_COST // keyframes.KEYFRAME_COST // 10
+    checked = [0, 1, 2, 5_000, 12_345, replay.event_count]
+    states = straight_states(path, checked)
+    for n in checked:
+        assert encode_state(replay.seek_event(n).term) == states[n], n
+
+
+def test_an_ordinary_screen_keeps_a_keyframe_per_keyframe_cost(tmp_path, monkeypatch):
+    lines = [(0.1 + i * 0.01, "o", f"line {i}: " + "lorem ipsum " * 8 + "\r\n") for i in range(3000)]
+    path = write_cast(tmp_path / "plain.cast", 80, 24, lines)
+    spaced = replay_of(path)
+    spaced.build()
+    monkeypatch.setattr(keyframes, "KEYFRAME_SPACING", 0)
+    by_cost = replay_of(path)
+    by_cost.build()
+    assert [kf.count for kf in spaced.index.keyframes] == [kf.count for kf in by_cost.index.keyframes]
+    assert len(spaced.index.keyframes) > 40
+
+
+def test_index_of_a_1000x500_true_colour_screen_stays_small(tmp_path):
+    """bench/hostile.py's big-screen at scale 0.02, through `castview index`."""
+    path = big_screen(tmp_path / "big.cast", 1000, 500, 2_000)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    _, rss = run_measured(cache, "index", str(path))
+    size = path.stat().st_size
+    # Before: 22 snapshots of the whole screen, a cache of 0.86 x the input; now two.
+    assert dir_bytes(cache) < 0.2 * size
+    assert rss < 600
