@@ -130,3 +130,45 @@ def test_index_of_a_1000x500_true_colour_screen_stays_small(tmp_path):
     # Before: 22 snapshots of the whole screen, a cache of 0.86 x the input; now two.
     assert dir_bytes(cache) < 0.2 * size
     assert rss < 600
+
+
+# -- keyframes inside sequences ----------------------------------------------------------
+
+# (how an event ends, how the next one begins): every event ends inside a sequence.
+CUTS = [
+    ("\x1b[", "31m"),  # bench/hostile.py's open-csi: CSI introduced, nothing more
+    ("\x1b[38;2;10", ";200;30m"),  # inside a CSI's parameters
+    ("\x1b[?10", "49h"),  # a private CSI: the alternate screen, entered in the next event
+    ("\x1b[?10", "49l"),
+    ("\x1b]2;a title cut", " in two\x07"),  # inside an OSC
+    ("\x1bPq#0;2;0;0;0#0~~@@", "vv\x1b\\"),  # inside a DCS's data
+    ("\x1bPq#0~~\x1b", "\\"),  # a DCS's ESC, its terminator's second half next
+    ("\x1b(", "0lqqk\x1b(B"),  # an ESC with an intermediate: DEC graphics
+    ("\x1b", "[1;4m"),  # a lone ESC
+    ("\x1b_an APC", " string\x1b\\"),
+]
+
+
+def open_sequences(path: Path, events: int) -> Path:
+    out = []
+    head = ""
+    for i in range(events):
+        tail, nxt = CUTS[i % len(CUTS)]
+        out.append((0.01 * i, "o", f"{head}red text then green {i} " * 3 + ("\r\n" if i % 4 == 0 else "") + tail))
+        head = nxt
+    return write_cast(path, 60, 12, out)
+
+
+def test_keyframes_are_taken_inside_sequences_and_seeks_land_right(tmp_path, monkeypatch):
+    monkeypatch.setattr(keyframes, "KEYFRAME_COST", 600)
+    path = open_sequences(tmp_path / "open.cast", 600)
+    replay = replay_of(path)
+    assert replay.build()
+    kfs = replay.index.keyframes
+    # Before, none but the start: the parser is never at rest between events.
+    assert len(kfs) > 20
+    assert not any(Terminal.restore(kf.blob).at_boundary for kf in kfs[1:])
+    counts = sorted({kf.count + d for kf in kfs for d in (0, 1, 3)} & set(range(replay.event_count + 1)))
+    states = straight_states(path, counts)
+    for n in counts:
+        assert encode_state(replay.seek_event(n).term) == states[n], n

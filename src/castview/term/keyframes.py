@@ -286,7 +286,7 @@ class Replay:
                 self._publish()
             if finished:
                 index.incomplete_tail = scanner.incomplete_tail
-                if term.at_boundary and len(index.times) > index.keyframes[-1].count:
+                if len(index.times) > index.keyframes[-1].count:
                     # A keyframe at the end makes seeking to the end and extending cheap.
                     index.keyframes.append(Keyframe(len(index.times), index.duration, index.state, term.snapshot()))
                     index.tail_cost = cost
@@ -320,7 +320,7 @@ class Replay:
                 if event.code == MARKER:
                     index.markers.append((count - 1, event.time, event.data))
             cost += EVENT_COST + (len(event.data) if event.code == OUTPUT else 0)
-            if cost >= KEYFRAME_COST and scanner.state.offset >= paid_until and term.at_boundary \
+            if cost >= KEYFRAME_COST and scanner.state.offset >= paid_until \
                     and not getattr(scanner, "mid_line", False):
                 keyframe = Keyframe(count, event.time, scanner.state, term.snapshot())
                 index.keyframes.append(keyframe)
