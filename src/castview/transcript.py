@@ -8,9 +8,12 @@ deleted, or when the recording ends. The tracker reports three things:
 
 * **transcript lines** (:class:`TranscriptLine`): every main-screen line once, in its final
   form, in the order lines leave the screen, then the final screen top to bottom.
-  Soft-wrapped rows are joined into one line. A command typed with corrections appears as
-  it was finally shown; a ``\\r`` progress bar once, as it last read. The time of a line is
-  when it reached its final form (its last character changed).
+  Soft-wrapped rows are joined into one line, up to LINE_LIMIT characters: a longer one
+  (a megabyte of output without a line feed) is written out as several lines, each ending
+  at the end of a row, so no transcript line is longer than LINE_LIMIT (or one row). A
+  command typed with corrections appears as it was finally shown; a ``\\r`` progress bar
+  once, as it last read. The time of a line is when it reached its final form (its last
+  character changed).
 * **alternate-screen frames**: a full-screen app (vim, less, htop...) is summarised by its
   screen each time it changed substantially (at least half of its text differs from the
   frame before, judged only where the screen rested for ``SETTLE`` seconds) and by its
@@ -47,6 +50,7 @@ from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
 from .hidden import Anomaly, StringWatch, Unstring
 from .term.keyframes import Opener, apply, onlcr
+from .term.cells import data_of
 from .term.observer import ScreenObserver
 from .term.render import clean_cell
 from .term.screen import Char, Terminal
@@ -60,6 +64,9 @@ SETTLE = 0.05
 """Seconds without output after which a full-screen app's screen counts as shown."""
 FRAME_CHANGE = 0.5
 """Fraction of a full-screen app's text that must change for a new frame."""
+LINE_LIMIT = 64 * 1024
+"""Characters of one transcript line at most: a longer line (soft-wrapped over many rows)
+is written out as several, each ending at a row's end."""
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 HIDDEN_BATCH = 1000  # lines of hidden output kept to be written out together
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
@@ -216,7 +223,7 @@ class _Line:
     def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float) -> None:
         self.obj = obj
         self.copy = obj[:]
-        self.data = [c[0] for c in obj]
+        self.data = list(map(data_of, obj))
         self.times = [now] * len(obj)
         self.end = _end(self.data)
         self.lid = lid
@@ -259,7 +266,11 @@ class TextTracker(ScreenObserver):
             self._watch.string_started(term.open_string)
         self._main: dict[int, _Line] = {}
         self._alt: dict[int, _Line] = {}
-        self._stash: TranscriptLine | None = None  # a wrapped row waiting for its continuation
+        # the wrapped rows of a line waiting for its continuation: their texts, the sum of
+        # their lengths, the latest time
+        self._stash: list[str] = []
+        self._stash_len = 0
+        self._stash_time = 0.0
         self._last_time = 0.0
         # rows left by an explicit line feed: their wrapped flag no longer joins them to the
         # next row (readline moves back up onto a wrapped row and then feeds a line)
@@ -373,7 +384,7 @@ class TextTracker(ScreenObserver):
                 unmatched = []
                 kept: set[int] = set()
                 for y, obj in fresh:
-                    cells = [c[0] for c in obj]
+                    cells = list(map(data_of, obj))
                     end = _end(cells)
                     same = by_text.get(tuple(cells[:end])) if end else None
                     if same:
@@ -422,7 +433,7 @@ class TextTracker(ScreenObserver):
         if obj == ln.copy:
             return
         ln.copy = obj[:]
-        new = [c[0] for c in obj]
+        new = list(map(data_of, obj))
         old = ln.data
         if new == old:
             return
@@ -518,14 +529,15 @@ class TextTracker(ScreenObserver):
         self._commit_text(text, time, wrapped)
 
     def _commit_text(self, text: str, time: float, wrapped: bool) -> None:
-        if self._stash is not None:
-            text = self._stash.text + text
-            time = max(time, self._stash.time)
-            self._stash = None
-        if wrapped:
-            self._stash = TranscriptLine(time, text)
-            return
-        self._emit(TranscriptLine(time, text.rstrip(" ")))
+        """A row of a line: written out with the wrapped rows before it, or kept while it
+        wraps on (up to LINE_LIMIT characters: a longer line is written out in pieces)."""
+        if self._stash_len + len(text) > LINE_LIMIT:
+            self._flush()
+        self._stash_time = max(self._stash_time, time) if self._stash else time
+        self._stash.append(text)
+        self._stash_len += len(text)
+        if not wrapped:
+            self._flush()
 
     def _emit(self, line: TranscriptLine) -> None:
         self._last_time = line.time
@@ -533,9 +545,12 @@ class TextTracker(ScreenObserver):
             self._on_line(line)
 
     def _flush(self) -> None:
-        if self._stash is not None:
-            stash, self._stash = self._stash, None
-            self._emit(stash._replace(text=stash.text.rstrip(" ")))
+        """Write out the rows kept (see _commit_text)."""
+        if self._stash:
+            text = "".join(self._stash)
+            self._stash.clear()
+            self._stash_len = 0
+            self._emit(TranscriptLine(self._stash_time, text.rstrip(" ")))
 
     # -- what the screen tells (ScreenObserver) ----------------------------------------------
     def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
@@ -555,7 +570,7 @@ class TextTracker(ScreenObserver):
 
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
         """A row written and scrolled off within one event (the bulk of a long output)."""
-        cells = [c[0] for c in obj]
+        cells = list(map(data_of, obj))
         end = _end(cells)
         now = self.now
         if end and self._on_version is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from castview.cast.reader import load_events
 from castview.term import keyframes
+from castview.transcript import LINE_LIMIT, MAIN, transcript
 from castview.term.keyframes import KEYFRAME_SPACING, Replay, apply
 from castview.term.screen import Terminal
 from castview.term.snapshot import encode_state
@@ -172,3 +173,51 @@ def test_keyframes_are_taken_inside_sequences_and_seeks_land_right(tmp_path, mon
     states = straight_states(path, counts)
     for n in counts:
         assert encode_state(replay.seek_event(n).term) == states[n], n
+
+
+# -- transcripts -------------------------------------------------------------------------
+
+def test_a_line_of_a_megabyte_is_written_in_pieces_that_end_at_rows(tmp_path):
+    text = "".join(chr(0x41 + i % 26) for i in range(1_000_003))
+    assert len(text) > 10 * LINE_LIMIT
+    path = write_cast(tmp_path / "long.cast", 80, 24, [(0.5, "o", text), (1.0, "o", "\r\nafter the long line\r\n")])
+    lines = [line.text for line in transcript(path) if line.screen == MAIN]
+    assert lines[-1] == "after the long line"
+    pieces = lines[:-1]
+    assert "".join(pieces) == text
+    assert len(pieces) == len(text) // (LINE_LIMIT // 80 * 80) + 1
+    assert all(len(piece) % 80 == 0 and len(piece) <= LINE_LIMIT for piece in pieces[:-1])
+
+
+def open_csi(path: Path, events: int) -> Path:
+    """bench/hostile.py's open-csi: every event ends inside a CSI the next one ends."""
+    chunk = "31mred text then green " * 160 + "\x1b["
+    return write_cast(path, 120, 40, [(0.0, "o", "\x1b["), *((0.001 * i, "o", chunk) for i in range(events))])
+
+
+def test_cat_of_output_always_inside_a_csi_is_its_text_once(tmp_path):
+    path = open_csi(tmp_path / "open-csi.cast", 120)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    out = tmp_path / "cat.txt"
+    _, rss = run_measured(cache, "cat", str(path), out=out)
+    lines = out.read_text().splitlines()
+    shown = "red text then green " * 160 * 120
+    assert len(shown) > 4 * LINE_LIMIT
+    assert "".join(lines).replace("31m", "") == shown.rstrip(" ")
+    assert max(map(len, lines)) <= LINE_LIMIT
+    assert rss < 300
+
+
+def resize_storm(path: Path, cols: int, rows: int, resizes: int) -> Path:
+    """bench/hostile.py's resize-storm: a full screen of text, then the width changed by one
+    column back and forth."""
+    screen = "\r\n".join(("word " * cols)[:cols - 1] for _ in range(rows))
+    resizing = ((0.2 + i * 0.1, "r", f"{cols - i % 2}x{rows}") for i in range(resizes))
+    return write_cast(path, cols, rows, [(0.1, "o", screen), *resizing])
+
+
+def test_resizes_that_reflow_the_same_text_do_not_repeat_it(tmp_path):
+    path = resize_storm(tmp_path / "storm.cast", 200, 60, 40)
+    lines = transcript(path)
+    assert [line.text for line in lines] == [("word " * 200)[:199].rstrip(" ")] * 60
