@@ -49,8 +49,8 @@ from typing import Any, BinaryIO, NamedTuple
 from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
 from .hidden import Anomaly, StringWatch, Unstring
-from .term.keyframes import Opener, apply, onlcr
 from .term.cells import data_of
+from .term.keyframes import Opener, apply, onlcr
 from .term.observer import ScreenObserver
 from .term.render import clean_cell
 from .term.screen import Char, Terminal

@@ -6,8 +6,10 @@ work done), never wall time. bench/RESULTS.md has the figures at scale.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -15,11 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from castview.cast.reader import load_events
-from castview.term import keyframes
-from castview.transcript import LINE_LIMIT, MAIN, transcript
+from castview.term import keyframes, reflow
+from castview.term.cells import cell_width
 from castview.term.keyframes import KEYFRAME_SPACING, Replay, apply
-from castview.term.screen import Terminal
+from castview.term.screen import Char, Terminal
 from castview.term.snapshot import encode_state
+from castview.transcript import LINE_LIMIT, MAIN, transcript
 
 from .conftest import SRC, TIMEOUT
 
@@ -71,7 +74,9 @@ def run_measured(cache: Path, *args: str, out: Path | None = None) -> tuple[int,
     A hang is killed after TIMEOUT and fails."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
                CASTVIEW_CACHE_DIR=str(cache), CASTVIEW_CONFIG_DIR=str(cache / "config"))
-    with open(out or os.devnull, "wb") as sink:
+    # subprocess.DEVNULL, not open(os.devnull, "wb"): that would create a regular file
+    # if /dev/null had gone missing.
+    with open(out, "wb") if out is not None else contextlib.nullcontext(subprocess.DEVNULL) as sink:
         proc = subprocess.Popen([sys.executable, "-m", "castview", *args], stdout=sink, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, env=env)
         killer = threading.Timer(TIMEOUT, proc.kill)
@@ -221,3 +226,65 @@ def test_resizes_that_reflow_the_same_text_do_not_repeat_it(tmp_path):
     path = resize_storm(tmp_path / "storm.cast", 200, 60, 40)
     lines = transcript(path)
     assert [line.text for line in lines] == [("word " * 200)[:199].rstrip(" ")] * 60
+
+
+def test_cat_and_export_of_a_resize_storm_are_one_screen(tmp_path):
+    """bench/hostile.py's resize-storm (1000x500, a few resizes), through the CLI."""
+    path = resize_storm(tmp_path / "storm.cast", 1000, 500, 6)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    row = ("word " * 1000)[:999].rstrip(" ")
+    run_measured(cache, "cat", str(path), out=tmp_path / "cat.txt")
+    assert (tmp_path / "cat.txt").read_text().splitlines() == [row] * 500
+    run_measured(cache, "export", str(path), "--at", "end", "-o", str(tmp_path / "end.txt"))
+    assert (tmp_path / "end.txt").read_text().splitlines() == [row] * 500
+
+
+# -- reflow ------------------------------------------------------------------------------
+
+def counting_cell_width(monkeypatch) -> list[int]:
+    calls = [0]
+
+    def counted(cell: Char) -> int:
+        calls[0] += 1
+        return cell_width(cell)
+
+    monkeypatch.setattr(reflow, "cell_width", counted)
+    return calls
+
+
+def test_a_width_change_of_a_full_screen_measures_no_cell_one_by_one(monkeypatch):
+    calls = counting_cell_width(monkeypatch)
+    words = Terminal(1000, 500)
+    words.feed("\r\n".join(("word " * 200)[:999] for _ in range(500)))
+    wrapped = Terminal(1000, 500)
+    wrapped.feed("x" * 499_999)  # one line over the whole screen
+    for term in (words, wrapped):
+        for cols in (999, 1000, 999, 700, 1000):
+            term.resize(cols, 500)
+    assert calls[0] == 0  # before: every cell of every row, at each resize
+    assert words.lines() == [("word " * 200)[:999] + " "] * 500
+    assert "".join(wrapped.lines()).rstrip(" ") == "x" * 499_999
+
+
+def random_rows(rng: random.Random, cols: int) -> tuple[list[list[Char]], list[bool], list[int]]:
+    texts = ["a", "b", " ", "\u00e9", "\u2500", "x\u0301", "", "\u4e2d", "\U0001f600"]
+    narrow = rng.random() < 0.5
+    rows = []
+    for _ in range(rng.randint(1, 12)):
+        cells: list[Char] = []
+        while len(cells) < cols:
+            text = rng.choice("ab ") if narrow else rng.choice(texts)
+            cells += [Char(text), Char("")] if text in ("\u4e2d", "\U0001f600") and rng.random() < 0.9 else [Char(text)]
+        rows.append(cells[:cols])
+    used = [rng.choice([0, cols, rng.randint(0, cols)]) for _ in rows]
+    return rows, [rng.random() < 0.6 for _ in rows], used
+
+
+def test_reflow_of_narrow_rows_by_slices_matches_reflow_cell_by_cell(monkeypatch):
+    rng = random.Random(11)
+    cases = [(random_rows(rng, cols), rng.randint(1, 14)) for cols in (rng.randint(1, 12) for _ in range(3000))]
+    fast = [reflow.reflow_rows([r[:] for r in rows], wrapped, used, sx) for (rows, wrapped, used), sx in cases]
+    monkeypatch.setattr(reflow, "_widths", lambda cells, used: list(map(cell_width, cells[:used])))
+    for ((rows, wrapped, used), sx), want in zip(cases, fast, strict=True):
+        assert reflow.reflow_rows([r[:] for r in rows], wrapped, used, sx) == want
