@@ -32,6 +32,12 @@ deleted -- or at the end. Until then every change to it (typing, backspace, ``\\
 erase-in-line, cursor-up redraws) revises it in place. The trailing blank lines of a
 cleared or final screen are not written. A line written out when a full-screen app
 started is not written again unless it changed.
+
+Output a string sequence swallowed (see ``castview.hidden``) is written as HIDDEN lines,
+a block per string, rendered on a side terminal of the screen's size; after
+HIDDEN_BLOCKS such strings, the output of the later ones goes on, in one more block, on
+one shared side terminal (its lines written as they leave that screen), so a recording
+of thousands of tiny strings costs their text, not thousands of screens.
 """
 
 from __future__ import annotations
@@ -69,6 +75,12 @@ LINE_LIMIT = 64 * 1024
 is written out as several, each ending at a row's end."""
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 HIDDEN_BATCH = 1000  # lines of hidden output kept to be written out together
+MOVES_KEPT = 64  # moves of a line kept before the ones too old to matter are dropped
+HIDDEN_BLOCKS = 64
+"""Strings whose hidden output is rendered on a side terminal of its own, as a block of
+its own. A side terminal costs a screen (up to 1000x500 cells) whatever the string held,
+so the output of later strings goes on one more, shared, as a single block: thousands of
+strings of a few bytes cost the text they hold, not thousands of screens."""
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
 _UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
 
@@ -218,18 +230,24 @@ def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | No
 
 class _Line:
     __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
-                 "emitted", "last_text", "last_times", "uniform", "row0")
+                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at")
 
-    def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float) -> None:
+    def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float, like: _Line | None = None) -> None:
         self.obj = obj
-        self.copy = obj[:]
-        self.data = list(map(data_of, obj))
+        if like is not None and obj == like.copy:
+            # the same cells as the line just made (the blank rows of a new screen): share
+            # what is only ever replaced, never changed in place
+            self.copy, self.data, self.end = like.copy, like.data, like.end
+        else:
+            self.copy = obj[:]
+            self.data = list(map(data_of, obj))
+            self.end = _end(self.data)
         self.times = [now] * len(obj)
-        self.end = _end(self.data)
         self.lid = lid
         self.alt = alt
         self.row = row
         self.moves: list[tuple[float, int]] = [(now, row)]  # (time, row it is on from then)
+        self.trim_at = MOVES_KEPT  # moves after which those too old to matter are dropped
         self.row0 = row
         self.uniform = True  # every cell still has the time the line was created
         self.wrapped = False
@@ -262,6 +280,7 @@ class TextTracker(ScreenObserver):
         self.now = 0.0
         self._ids = ids if ids is not None else itertools.count()  # line identities
         self._watch = StringWatch(self._hidden_text if recover else None)
+        self._more_hidden: _HiddenText | None = None  # the shared side terminal (HIDDEN_BLOCKS)
         if term.open_string is not None:
             self._watch.string_started(term.open_string)
         self._main: dict[int, _Line] = {}
@@ -338,6 +357,8 @@ class TextTracker(ScreenObserver):
         self._retire_all(lines, commit=True, until=None)
         self._flush()
         self._watch.finish()
+        if self._more_hidden is not None:
+            self._more_hidden.end()
 
     @property
     def anomalies(self) -> list[Anomaly]:
@@ -403,11 +424,12 @@ class TextTracker(ScreenObserver):
                 fresh = unmatched
                 vanished = [ln for ln in vanished if ln.lid not in kept]
             self._retire_all(vanished, commit=not alt, until=self.now)
+        made: _Line | None = None
         for y, obj in fresh:
-            ln = _Line(obj, next(self._ids), alt, y, self.now)
-            ln.wrapped = wrapped[y]
-            ln.seen = boundary
-            lines[id(obj)] = ln
+            made = _Line(obj, next(self._ids), alt, y, self.now, made)
+            made.wrapped = wrapped[y]
+            made.seen = boundary
+            lines[id(obj)] = made
         if alt:
             texts = self._alt_text
             if len(texts) != rows:
@@ -465,10 +487,13 @@ class TextTracker(ScreenObserver):
             moves[-1] = (self.now, y)
         else:
             moves.append((self.now, y))
-        if len(moves) > 64:  # only moves after its oldest character can matter
+        if len(moves) > ln.trim_at:  # only moves after its oldest character can matter
             oldest = min(ln.times)
             keep = max(0, bisect_right(moves, oldest, key=lambda m: m[0]) - 1)
             del moves[:keep]
+            # Those left all matter: look again when they have doubled, not at every move
+            # (a line scrolling up a tall screen would scan its cells at each row).
+            ln.trim_at = max(MOVES_KEPT, 2 * len(moves))
 
     # -- versions and commits ---------------------------------------------------------------
     def _store(self, ln: _Line, until: float | None) -> str | None:
@@ -637,7 +662,11 @@ class TextTracker(ScreenObserver):
         self._watch.string_ended()
 
     def _hidden_text(self, number: int, kind: str) -> _HiddenText:
-        return _HiddenText(self, number)
+        if number < HIDDEN_BLOCKS:
+            return _HiddenText(self, number)
+        if self._more_hidden is None:
+            self._more_hidden = _HiddenText(self, number, shared=True)
+        return self._more_hidden
 
     # -- full-screen frames -------------------------------------------------------------------
     def _enter_alt(self) -> None:
@@ -703,9 +732,11 @@ class _HiddenText:
     """What string number *number* swallowed, rendered on a side terminal of the same
     size by a side tracker, whose lines and versions are reported as HIDDEN. Its lines
     are written out together (in batches of HIDDEN_BATCH), so a transcript shows one
-    block for one string."""
+    block for one string. A *shared* one goes on through the strings after it (see
+    HIDDEN_BLOCKS) until :meth:`end`."""
 
-    def __init__(self, tracker: TextTracker, number: int) -> None:
+    def __init__(self, tracker: TextTracker, number: int, shared: bool = False) -> None:
+        self._shared = shared
         self._on_line = tracker._on_line
         on_version = tracker._on_version
         self._lines: list[TranscriptLine] = []
@@ -722,6 +753,15 @@ class _HiddenText:
             self._write()
 
     def close(self) -> None:
+        """The string ended."""
+        if not self._shared:
+            self.end()
+            return
+        if self._side.term.cursor[0]:  # the next string's output starts a line, as on a screen of its own
+            self._side.feed(Event(self._side.now, OUTPUT, "\r\n"))
+        self._write()
+
+    def end(self) -> None:
         self._side.finish()
         self._write()
 

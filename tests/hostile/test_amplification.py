@@ -16,13 +16,14 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from castview import transcript as transcript_module
 from castview.cast.reader import load_events
 from castview.term import keyframes, reflow
 from castview.term.cells import cell_width
 from castview.term.keyframes import KEYFRAME_SPACING, Replay, apply
 from castview.term.screen import Char, Terminal
 from castview.term.snapshot import encode_state
-from castview.transcript import LINE_LIMIT, MAIN, transcript
+from castview.transcript import HIDDEN, HIDDEN_BLOCKS, LINE_LIMIT, MAIN, transcript
 
 from .conftest import SRC, TIMEOUT
 
@@ -238,6 +239,46 @@ def test_cat_and_export_of_a_resize_storm_are_one_screen(tmp_path):
     assert (tmp_path / "cat.txt").read_text().splitlines() == [row] * 500
     run_measured(cache, "export", str(path), "--at", "end", "-o", str(tmp_path / "end.txt"))
     assert (tmp_path / "end.txt").read_text().splitlines() == [row] * 500
+
+
+def test_thousands_of_hidden_strings_cost_a_bounded_number_of_side_screens(tmp_path, monkeypatch):
+    """Each string that swallows a line feed is rendered on a side terminal: a screen's
+    worth of cells (1000x500 at most) for a few bytes of input, unless bounded."""
+    made = [0]
+
+    class Counted(Terminal):
+        def __init__(self, cols: int, rows: int) -> None:
+            made[0] += 1
+            super().__init__(cols, rows)
+
+    monkeypatch.setattr(transcript_module, "Terminal", Counted)
+    strings = 300
+    assert strings // 2 >= HIDDEN_BLOCKS
+    path = write_cast(tmp_path / "osc.cast", 400, 200,
+                      [(0.01 * i, "o", f"\x1b]0;a{i}\nb{i}\x07shown {i}\r\n") for i in range(strings)])
+    lines = transcript(path)
+    assert made[0] == 1 + HIDDEN_BLOCKS + 1  # the screen, one per block, the shared one
+    hidden = [line for line in lines if line.screen == HIDDEN]
+    assert {line.frame for line in hidden} == set(range(HIDDEN_BLOCKS + 1))
+    texts = {line.text.strip() for line in hidden}
+    assert all({f"0;a{i}", f"b{i}"} <= texts for i in range(strings))  # nothing swallowed is lost
+    assert [line.text for line in lines if line.screen == MAIN] == [f"shown {i}" for i in range(strings)]
+
+
+def test_scrolling_a_tall_screen_does_not_scan_every_line_at_every_row(tmp_path, monkeypatch):
+    cols, rows, n = 200, 100, 1500
+    scans = [0]
+
+    def counted_min(*args, **kwargs):
+        if len(args) == 1 and isinstance(args[0], list) and len(args[0]) == cols:
+            scans[0] += 1  # a line's cell times
+        return min(*args, **kwargs)
+
+    monkeypatch.setattr(transcript_module, "min", counted_min, raising=False)
+    path = write_cast(tmp_path / "scroll.cast", cols, rows, [(0.01 * i, "o", f"line {i}\r\n") for i in range(n)])
+    assert [line.text for line in transcript(path)] == [f"line {i}" for i in range(n)]
+    # Before: every line, at every row it scrolled past after its 64th, ~36 per line.
+    assert scans[0] <= 2 * n
 
 
 # -- reflow ------------------------------------------------------------------------------
