@@ -379,10 +379,16 @@ class TextTracker(ScreenObserver):
         lines = self._alt if alt else self._main
         buf, wrapped = s.buffer, s.wrapped
         rows = len(buf)
-        present = {id(obj) for obj in buf}
-        vanished = [ln for key, ln in lines.items() if key not in present]
-        for ln in vanished:
-            del lines[id(ln.obj)]
+        # A row replaced or moved is marked dirty: when every dirty row holds a line already
+        # tracked and there are as many lines as rows, no line has left the screen (output
+        # on a row or two then costs those rows, not the whole screen).
+        if len(lines) == rows and all(id(buf[y]) in lines for y in dirty if y < rows):
+            vanished = []
+        else:
+            present = {id(obj) for obj in buf}
+            vanished = [ln for key, ln in lines.items() if key not in present]
+            for ln in vanished:
+                del lines[id(ln.obj)]
         fresh: list[tuple[int, list[Char]]] = []
         for y in sorted(dirty):
             if y >= rows:

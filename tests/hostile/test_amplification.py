@@ -281,6 +281,22 @@ def test_scrolling_a_tall_screen_does_not_scan_every_line_at_every_row(tmp_path,
     assert scans[0] <= 2 * n
 
 
+def test_typing_on_a_tall_screen_costs_the_rows_typed_on(tmp_path, monkeypatch):
+    rows, n = 200, 900
+    seen = [0]
+
+    def counted_id(obj: object) -> int:
+        seen[0] += 1
+        return id(obj)
+
+    monkeypatch.setattr(transcript_module, "id", counted_id, raising=False)
+    path = write_cast(tmp_path / "typing.cast", 1000, rows, [(0.1, "o", "$ "), *keystrokes(n)])
+    lines = transcript(path)
+    assert [line.text for line in lines] == ["$ " + "".join(chr(0x61 + i % 26) for i in range(n))]
+    # Before: every row's line looked up at every event, whatever changed.
+    assert seen[0] < n * 20
+
+
 # -- reflow ------------------------------------------------------------------------------
 
 def counting_cell_width(monkeypatch) -> list[int]:
