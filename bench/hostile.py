@@ -18,6 +18,7 @@ The inputs (issue 11, item 5), sizes at scale 1:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -95,7 +96,7 @@ INPUTS = {"big-screen": big_screen, "resize-storm": resize_storm, "open-csi": op
 def run(src: Path, args: list[str], cache: Path, out: Path | None) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(src), CASTVIEW_CACHE_DIR=str(cache))
     started = time.perf_counter()
-    with open(out or os.devnull, "wb") as sink:
+    with open(out, "wb") if out is not None else contextlib.nullcontext(subprocess.DEVNULL) as sink:
         proc = subprocess.Popen([sys.executable, "-c", "from castview.cli import main; main()", *args], stdout=sink,
                                 stderr=subprocess.DEVNULL, env=env)
         try:

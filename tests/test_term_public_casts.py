@@ -9,7 +9,7 @@ Resize events are replayed in tmux too: the oracle pauses the pane's output at
 the resize and runs ``resize-window`` before the rest is written, so a pane is
 resized exactly where the recording says (tmux reflows the main screen, as
 castview does). Sample points are taken only where the parser is between
-sequences (``Terminal.at_boundary``), which is where keyframes are taken too.
+sequences (``Terminal.at_boundary``).
 """
 
 from __future__ import annotations

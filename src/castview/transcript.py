@@ -8,9 +8,12 @@ deleted, or when the recording ends. The tracker reports three things:
 
 * **transcript lines** (:class:`TranscriptLine`): every main-screen line once, in its final
   form, in the order lines leave the screen, then the final screen top to bottom.
-  Soft-wrapped rows are joined into one line. A command typed with corrections appears as
-  it was finally shown; a ``\\r`` progress bar once, as it last read. The time of a line is
-  when it reached its final form (its last character changed).
+  Soft-wrapped rows are joined into one line, up to LINE_LIMIT characters: a longer one
+  (a megabyte of output without a line feed) is written out as several lines, each ending
+  at the end of a row, so no transcript line is longer than LINE_LIMIT (or one row). A
+  command typed with corrections appears as it was finally shown; a ``\\r`` progress bar
+  once, as it last read. The time of a line is when it reached its final form (its last
+  character changed).
 * **alternate-screen frames**: a full-screen app (vim, less, htop...) is summarised by its
   screen each time it changed substantially (at least half of its text differs from the
   frame before, judged only where the screen rested for ``SETTLE`` seconds) and by its
@@ -29,6 +32,12 @@ deleted -- or at the end. Until then every change to it (typing, backspace, ``\\
 erase-in-line, cursor-up redraws) revises it in place. The trailing blank lines of a
 cleared or final screen are not written. A line written out when a full-screen app
 started is not written again unless it changed.
+
+Output a string sequence swallowed (see ``castview.hidden``) is written as HIDDEN lines,
+a block per string, rendered on a side terminal of the screen's size; after
+HIDDEN_BLOCKS such strings, the output of the later ones goes on, in one more block, on
+one shared side terminal (its lines written as they leave that screen), so a recording
+of thousands of tiny strings costs their text, not thousands of screens.
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ from typing import Any, BinaryIO, NamedTuple
 from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
 from .hidden import Anomaly, StringWatch, Unstring
+from .term.cells import data_of
 from .term.keyframes import Opener, apply, onlcr
 from .term.observer import ScreenObserver
 from .term.render import clean_cell
@@ -60,8 +70,17 @@ SETTLE = 0.05
 """Seconds without output after which a full-screen app's screen counts as shown."""
 FRAME_CHANGE = 0.5
 """Fraction of a full-screen app's text that must change for a new frame."""
+LINE_LIMIT = 64 * 1024
+"""Characters of one transcript line at most: a longer line (soft-wrapped over many rows)
+is written out as several, each ending at a row's end."""
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 HIDDEN_BATCH = 1000  # lines of hidden output kept to be written out together
+MOVES_KEPT = 64  # moves of a line kept before the ones too old to matter are dropped
+HIDDEN_BLOCKS = 64
+"""Strings whose hidden output is rendered on a side terminal of its own, as a block of
+its own. A side terminal costs a screen (up to 1000x500 cells) whatever the string held,
+so the output of later strings goes on one more, shared, as a single block: thousands of
+strings of a few bytes cost the text they hold, not thousands of screens."""
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
 _UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
 
@@ -211,18 +230,24 @@ def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | No
 
 class _Line:
     __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
-                 "emitted", "last_text", "last_times", "uniform", "row0")
+                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at")
 
-    def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float) -> None:
+    def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float, like: _Line | None = None) -> None:
         self.obj = obj
-        self.copy = obj[:]
-        self.data = [c[0] for c in obj]
+        if like is not None and obj == like.copy:
+            # the same cells as the line just made (the blank rows of a new screen): share
+            # what is only ever replaced, never changed in place
+            self.copy, self.data, self.end = like.copy, like.data, like.end
+        else:
+            self.copy = obj[:]
+            self.data = list(map(data_of, obj))
+            self.end = _end(self.data)
         self.times = [now] * len(obj)
-        self.end = _end(self.data)
         self.lid = lid
         self.alt = alt
         self.row = row
         self.moves: list[tuple[float, int]] = [(now, row)]  # (time, row it is on from then)
+        self.trim_at = MOVES_KEPT  # moves after which those too old to matter are dropped
         self.row0 = row
         self.uniform = True  # every cell still has the time the line was created
         self.wrapped = False
@@ -255,11 +280,16 @@ class TextTracker(ScreenObserver):
         self.now = 0.0
         self._ids = ids if ids is not None else itertools.count()  # line identities
         self._watch = StringWatch(self._hidden_text if recover else None)
+        self._more_hidden: _HiddenText | None = None  # the shared side terminal (HIDDEN_BLOCKS)
         if term.open_string is not None:
             self._watch.string_started(term.open_string)
         self._main: dict[int, _Line] = {}
         self._alt: dict[int, _Line] = {}
-        self._stash: TranscriptLine | None = None  # a wrapped row waiting for its continuation
+        # the wrapped rows of a line waiting for its continuation: their texts, the sum of
+        # their lengths, the latest time
+        self._stash: list[str] = []
+        self._stash_len = 0
+        self._stash_time = 0.0
         self._last_time = 0.0
         # rows left by an explicit line feed: their wrapped flag no longer joins them to the
         # next row (readline moves back up onto a wrapped row and then feeds a line)
@@ -327,6 +357,8 @@ class TextTracker(ScreenObserver):
         self._retire_all(lines, commit=True, until=None)
         self._flush()
         self._watch.finish()
+        if self._more_hidden is not None:
+            self._more_hidden.end()
 
     @property
     def anomalies(self) -> list[Anomaly]:
@@ -347,10 +379,16 @@ class TextTracker(ScreenObserver):
         lines = self._alt if alt else self._main
         buf, wrapped = s.buffer, s.wrapped
         rows = len(buf)
-        present = {id(obj) for obj in buf}
-        vanished = [ln for key, ln in lines.items() if key not in present]
-        for ln in vanished:
-            del lines[id(ln.obj)]
+        # A row replaced or moved is marked dirty: when every dirty row holds a line already
+        # tracked and there are as many lines as rows, no line has left the screen (output
+        # on a row or two then costs those rows, not the whole screen).
+        if len(lines) == rows and all(id(buf[y]) in lines for y in dirty if y < rows):
+            vanished = []
+        else:
+            present = {id(obj) for obj in buf}
+            vanished = [ln for key, ln in lines.items() if key not in present]
+            for ln in vanished:
+                del lines[id(ln.obj)]
         fresh: list[tuple[int, list[Char]]] = []
         for y in sorted(dirty):
             if y >= rows:
@@ -373,7 +411,7 @@ class TextTracker(ScreenObserver):
                 unmatched = []
                 kept: set[int] = set()
                 for y, obj in fresh:
-                    cells = [c[0] for c in obj]
+                    cells = list(map(data_of, obj))
                     end = _end(cells)
                     same = by_text.get(tuple(cells[:end])) if end else None
                     if same:
@@ -392,11 +430,12 @@ class TextTracker(ScreenObserver):
                 fresh = unmatched
                 vanished = [ln for ln in vanished if ln.lid not in kept]
             self._retire_all(vanished, commit=not alt, until=self.now)
+        made: _Line | None = None
         for y, obj in fresh:
-            ln = _Line(obj, next(self._ids), alt, y, self.now)
-            ln.wrapped = wrapped[y]
-            ln.seen = boundary
-            lines[id(obj)] = ln
+            made = _Line(obj, next(self._ids), alt, y, self.now, made)
+            made.wrapped = wrapped[y]
+            made.seen = boundary
+            lines[id(obj)] = made
         if alt:
             texts = self._alt_text
             if len(texts) != rows:
@@ -422,7 +461,7 @@ class TextTracker(ScreenObserver):
         if obj == ln.copy:
             return
         ln.copy = obj[:]
-        new = [c[0] for c in obj]
+        new = list(map(data_of, obj))
         old = ln.data
         if new == old:
             return
@@ -454,10 +493,13 @@ class TextTracker(ScreenObserver):
             moves[-1] = (self.now, y)
         else:
             moves.append((self.now, y))
-        if len(moves) > 64:  # only moves after its oldest character can matter
+        if len(moves) > ln.trim_at:  # only moves after its oldest character can matter
             oldest = min(ln.times)
             keep = max(0, bisect_right(moves, oldest, key=lambda m: m[0]) - 1)
             del moves[:keep]
+            # Those left all matter: look again when they have doubled, not at every move
+            # (a line scrolling up a tall screen would scan its cells at each row).
+            ln.trim_at = max(MOVES_KEPT, 2 * len(moves))
 
     # -- versions and commits ---------------------------------------------------------------
     def _store(self, ln: _Line, until: float | None) -> str | None:
@@ -518,14 +560,15 @@ class TextTracker(ScreenObserver):
         self._commit_text(text, time, wrapped)
 
     def _commit_text(self, text: str, time: float, wrapped: bool) -> None:
-        if self._stash is not None:
-            text = self._stash.text + text
-            time = max(time, self._stash.time)
-            self._stash = None
-        if wrapped:
-            self._stash = TranscriptLine(time, text)
-            return
-        self._emit(TranscriptLine(time, text.rstrip(" ")))
+        """A row of a line: written out with the wrapped rows before it, or kept while it
+        wraps on (up to LINE_LIMIT characters: a longer line is written out in pieces)."""
+        if self._stash_len + len(text) > LINE_LIMIT:
+            self._flush()
+        self._stash_time = max(self._stash_time, time) if self._stash else time
+        self._stash.append(text)
+        self._stash_len += len(text)
+        if not wrapped:
+            self._flush()
 
     def _emit(self, line: TranscriptLine) -> None:
         self._last_time = line.time
@@ -533,9 +576,12 @@ class TextTracker(ScreenObserver):
             self._on_line(line)
 
     def _flush(self) -> None:
-        if self._stash is not None:
-            stash, self._stash = self._stash, None
-            self._emit(stash._replace(text=stash.text.rstrip(" ")))
+        """Write out the rows kept (see _commit_text)."""
+        if self._stash:
+            text = "".join(self._stash)
+            self._stash.clear()
+            self._stash_len = 0
+            self._emit(TranscriptLine(self._stash_time, text.rstrip(" ")))
 
     # -- what the screen tells (ScreenObserver) ----------------------------------------------
     def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
@@ -555,7 +601,7 @@ class TextTracker(ScreenObserver):
 
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
         """A row written and scrolled off within one event (the bulk of a long output)."""
-        cells = [c[0] for c in obj]
+        cells = list(map(data_of, obj))
         end = _end(cells)
         now = self.now
         if end and self._on_version is not None:
@@ -622,7 +668,11 @@ class TextTracker(ScreenObserver):
         self._watch.string_ended()
 
     def _hidden_text(self, number: int, kind: str) -> _HiddenText:
-        return _HiddenText(self, number)
+        if number < HIDDEN_BLOCKS:
+            return _HiddenText(self, number)
+        if self._more_hidden is None:
+            self._more_hidden = _HiddenText(self, number, shared=True)
+        return self._more_hidden
 
     # -- full-screen frames -------------------------------------------------------------------
     def _enter_alt(self) -> None:
@@ -688,9 +738,11 @@ class _HiddenText:
     """What string number *number* swallowed, rendered on a side terminal of the same
     size by a side tracker, whose lines and versions are reported as HIDDEN. Its lines
     are written out together (in batches of HIDDEN_BATCH), so a transcript shows one
-    block for one string."""
+    block for one string. A *shared* one goes on through the strings after it (see
+    HIDDEN_BLOCKS) until :meth:`end`."""
 
-    def __init__(self, tracker: TextTracker, number: int) -> None:
+    def __init__(self, tracker: TextTracker, number: int, shared: bool = False) -> None:
+        self._shared = shared
         self._on_line = tracker._on_line
         on_version = tracker._on_version
         self._lines: list[TranscriptLine] = []
@@ -707,6 +759,15 @@ class _HiddenText:
             self._write()
 
     def close(self) -> None:
+        """The string ended."""
+        if not self._shared:
+            self.end()
+            return
+        if self._side.term.cursor[0]:  # the next string's output starts a line, as on a screen of its own
+            self._side.feed(Event(self._side.now, OUTPUT, "\r\n"))
+        self._write()
+
+    def end(self) -> None:
         self._side.finish()
         self._write()
 

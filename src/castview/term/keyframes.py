@@ -6,6 +6,30 @@ keyframe before T, restored into a fresh terminal, plus the few events after it.
 into a part not yet scanned feed forward from the last keyframe. The index (event
 times, keyframes, markers) is cached on disk; a grown recording extends it.
 
+When a keyframe is taken: after KEYFRAME_COST of replay cost (output characters plus
+EVENT_COST per event) since the previous one, and not before the input read since the
+previous one is KEYFRAME_SPACING times the size of that one's snapshot. A snapshot holds
+the whole screen, so its size follows the screen, not the input: a 1000x500 screen of
+true-colour cells is about 0.5 MB compressed, and one-character events after it would
+otherwise add such a snapshot every hundred events. With the second rule, every snapshot
+but the last two is paid for by input read after it, which bounds the keyframes of any
+recording by its size:
+
+    snapshot bytes <= input bytes / KEYFRAME_SPACING + 2 x the largest snapshot
+
+(the cache file adds 8 bytes per event and the markers). Encoding or restoring a
+snapshot takes time in proportion to its size, so the same rule keeps the time spent on
+keyframes in proportion to the input, and a seek replays at most KEYFRAME_SPACING times
+the snapshot it restored (or KEYFRAME_COST). On an ordinary screen (120x40: snapshots of
+2-5 KB) only KEYFRAME_COST counts. Keyframes are not spaced by wall-clock time: the index
+would then depend on the machine, and a resumed build must take the keyframes a whole
+build would.
+
+Keyframes are taken wherever the parser is, inside a sequence too (the snapshot holds the
+parser's state: a CSI's parameters, an OSC's text...), so output that always ends inside
+a sequence still gets them. Never while the scanner yields the pieces of one long line
+(`EventScanner.mid_line`): its scan state there is not a place reading can resume.
+
 Threads: one thread builds (or extends) the index while others seek and play. The
 builder only ever appends to the index's lists (a build resumed from a keyframe replays
 the events it already has into its terminal without adding them again), and publishes
@@ -32,6 +56,8 @@ from .screen import SnapshotError, Terminal
 # per event (a line to parse), so a recording of single keystrokes also gets keyframes.
 KEYFRAME_COST = 16 * 1024
 EVENT_COST = 160
+#: Input bytes read between two keyframes, at least, per byte of the first one's snapshot.
+KEYFRAME_SPACING = 2
 PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 
 Opener = Callable[[], AbstractContextManager[BinaryIO]]
@@ -62,6 +88,12 @@ class Keyframe:
     time: float
     state: ScanState
     blob: bytes | None  # None: a fresh terminal of the header's size
+
+
+def _paid_until(kf: Keyframe) -> int:
+    """The input offset up to which `kf`'s snapshot is not yet paid for (see the module
+    docstring): no keyframe follows it before."""
+    return kf.state.offset + KEYFRAME_SPACING * len(kf.blob or b"")
 
 
 class Prefix(Sequence[T], Generic[T]):
@@ -241,17 +273,20 @@ class Replay:
                 self.index = index = self._fresh_index()
                 resumed = index.keyframes[-1]
             resumed_tail = index.tail_cost is not None
+            # The keyframe the next one is spaced from: the one before an end keyframe, as
+            # in a build that had read the whole file at once.
+            spaced_from = index.keyframes[-2] if resumed_tail else resumed
             scanner = EventScanner(f, self.head, start=resumed.state)
             try:
                 finished, cost = self._scan(index, term, scanner, resumed.count, size, progress, cancelled,
-                                            index.tail_cost or 0)
+                                            index.tail_cost or 0, _paid_until(spaced_from))
             finally:
                 index.problems = [p for p in index.problems if (p.line or 0) < resumed.state.line] + scanner.problems
                 index.scanned_bytes = index.state.offset
                 self._publish()
             if finished:
                 index.incomplete_tail = scanner.incomplete_tail
-                if term.at_boundary and len(index.times) > index.keyframes[-1].count:
+                if len(index.times) > index.keyframes[-1].count:
                     # A keyframe at the end makes seeking to the end and extending cheap.
                     index.keyframes.append(Keyframe(len(index.times), index.duration, index.state, term.snapshot()))
                     index.tail_cost = cost
@@ -267,9 +302,10 @@ class Replay:
 
     def _scan(self, index: KeyframeIndex, term: Terminal, scanner: EventScanner, count: int, size: int,
               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
-              cost: int = 0) -> tuple[bool, int]:
+              cost: int, paid_until: int) -> tuple[bool, int]:
         """Feed `term` every event the scanner reads (`count` events came before) and index
-        those not indexed yet. Returns whether the scan reached the end, and the cost since
+        those not indexed yet, taking keyframes after `cost` more and not before input
+        offset `paid_until`. Returns whether the scan reached the end, and the cost since
         the last keyframe. Replaying the part already indexed is short (less than a
         keyframe's worth) and not cancelled."""
         no_pty = self.header.no_pty
@@ -284,10 +320,13 @@ class Replay:
                 if event.code == MARKER:
                     index.markers.append((count - 1, event.time, event.data))
             cost += EVENT_COST + (len(event.data) if event.code == OUTPUT else 0)
-            if cost >= KEYFRAME_COST and term.at_boundary:
-                index.keyframes.append(Keyframe(count, event.time, scanner.state, term.snapshot()))
+            if cost >= KEYFRAME_COST and scanner.state.offset >= paid_until \
+                    and not getattr(scanner, "mid_line", False):
+                keyframe = Keyframe(count, event.time, scanner.state, term.snapshot())
+                index.keyframes.append(keyframe)
                 index.tail_cost = None
                 cost = 0
+                paid_until = _paid_until(keyframe)
             if count > known and count % PROGRESS_EVERY == 0:
                 index.scanned_bytes = scanner.state.offset
                 self._publish()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pyte.screens import Char, Margins
 
-from .cells import BLANK, cell_width
+from .cells import BLANK, cell_width, data_of
 from .grid import Grid
+from .widths import char_width
 
 
 class ReflowScreen(Grid):
@@ -160,6 +161,8 @@ def reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],  #
 
     A row's content is its first ``used`` cells (tmux's cellused); rows moved
     across unchanged keep their other cells too, as tmux moves whole lines.
+    Rows of narrow cells (see ``_widths``) are measured and cut by slicing rather
+    than cell by cell, so a full screen reflows in milliseconds.
     """
     src = list(rows)
     src_used = list(used)
@@ -196,22 +199,14 @@ def reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],  #
                 n_lines += 1
                 continue
             cells = src[line]
-            cw = cell_width(cells[0])
-            if width + cw > sx:
+            fit, fit_width = _fit(cells, src_used[line], sx - width)
+            if not fit:
                 break
-            width += cw
-            _set_cell(target, at, cells[0])
-            at += 1
+            width += fit_width
+            _put(target, at, cells[:fit])
+            at += fit
             from_idx = line
-            want = 1
-            while want < src_used[line]:
-                cw = cell_width(cells[want])
-                if width + cw > sx:
-                    break
-                width += cw
-                _set_cell(target, at, cells[want])
-                at += 1
-                want += 1
+            want = fit
             n_lines += 1
             if not is_wrapped or want != src_used[line] or width == sx:
                 break
@@ -229,28 +224,34 @@ def reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],  #
         for i in range(yy + 1, yy + 1 + n_lines):
             dead[i] = True
 
-    def split(yy: int, at: int) -> None:
+    def split(yy: int, at: int, widths: list[int] | None) -> None:
         cells = src[yy]
         u = src_used[yy]
         flag = flags[yy]
         out_rows.append(cells[:at])
         out_wrapped.append(True)
         out_used.append(at)
-        cur: list[Char] = []
-        width = 0
-        for i in range(at, u):
-            cw = cell_width(cells[i])
-            if width + cw > sx:
-                out_rows.append(cur)
-                out_wrapped.append(True)
-                out_used.append(len(cur))
-                cur = []
-                width = 0
-            width += cw
-            cur.append(cells[i])
-        out_rows.append(cur)
-        out_wrapped.append(flag)
-        out_used.append(len(cur))
+        if widths is None:  # rows of sx cells, the last one shorter (or empty)
+            rest = [cells[i:min(i + sx, u)] for i in range(at, u, sx)] or [[]]
+            width = len(rest[-1])
+        else:
+            rest = []
+            cur: list[Char] = []
+            width = 0
+            for i in range(at, u):
+                cw = widths[i]
+                if width + cw > sx:
+                    rest.append(cur)
+                    cur = []
+                    width = 0
+                width += cw
+                cur.append(cells[i])
+            rest.append(cur)
+        for cur in rest:
+            out_rows.append(cur)
+            out_wrapped.append(True)
+            out_used.append(len(cur))
+        out_wrapped[-1] = flag
         dead[yy] = True
         if width < sx and flag:
             join(yy, width, True)
@@ -258,17 +259,22 @@ def reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],  #
     for yy in range(total):
         if dead[yy]:
             continue
-        cells = src[yy]
-        at = width = 0
-        for i in range(src_used[yy]):
-            cw = cell_width(cells[i])
-            if at == 0 and width + cw > sx:
-                at = i
-            width += cw
+        u = src_used[yy]
+        widths = _widths(src[yy], u)
+        if widths is None:
+            width = u
+            at = sx
+        else:
+            at = width = 0
+            for i in range(u):
+                cw = widths[i]
+                if at == 0 and width + cw > sx:
+                    at = i
+                width += cw
         if width == sx:
             move(yy)
         elif width > sx:
-            split(yy, at)
+            split(yy, at, widths)
         elif flags[yy]:
             join(yy, width, False)
         else:
@@ -276,9 +282,37 @@ def reflow_rows(rows: list[list[Char]], wrapped: list[bool], used: list[int],  #
     return out_rows, out_wrapped, out_used
 
 
-def _set_cell(row: list[Char], x: int, cell: Char) -> None:
-    if x < len(row):
-        row[x] = cell
-    else:
+def _widths(cells: list[Char], used: int) -> list[int] | None:
+    """The width tmux gives each of the first *used* cells, or None when every one holds
+    one character one column wide (most rows: then widths are counts)."""
+    texts = list(map(data_of, cells[:used]))
+    text = "".join(texts)
+    if len(text) == used and "" not in texts and (text.isascii() or _all_narrow(set(text))):
+        return None
+    return list(map(cell_width, cells[:used]))
+
+
+def _all_narrow(chars: set[str]) -> bool:
+    return not any(char_width(ch) == 2 for ch in chars if ch >= "\x80")
+
+
+def _fit(cells: list[Char], used: int, room: int) -> tuple[int, int]:
+    """How many of the first *used* cells, taken in order, fit in *room* columns, and
+    their width."""
+    widths = _widths(cells, used)
+    if widths is None:
+        n = min(used, room)
+        return n, n
+    width = 0
+    for i, cw in enumerate(widths):
+        if width + cw > room:
+            return i, width
+        width += cw
+    return used, width
+
+
+def _put(row: list[Char], x: int, cells: list[Char]) -> None:
+    """Write *cells* into *row* from column *x*, growing it as needed."""
+    if x > len(row):
         row.extend([BLANK] * (x - len(row)))
-        row.append(cell)
+    row[x:x + len(cells)] = cells
