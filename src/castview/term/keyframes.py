@@ -321,7 +321,7 @@ class Replay:
                     index.markers.append((count - 1, event.time, event.data))
             cost += EVENT_COST + (len(event.data) if event.code == OUTPUT else 0)
             if cost >= KEYFRAME_COST and scanner.state.offset >= paid_until \
-                    and not getattr(scanner, "mid_line", False):
+                    and not scanner.mid_line:
                 keyframe = Keyframe(count, event.time, scanner.state, term.snapshot())
                 index.keyframes.append(keyframe)
                 index.tail_cost = None
