@@ -13,6 +13,10 @@ The inputs (issue 11, item 5), sizes at scale 1:
 - resize-storm: a full 1000x500 screen, then 100 resizes 1000x500 <-> 999x500 (0.5 MB)
 - open-csi: every event ends inside a CSI (`ESC [`), so the parser is never at rest (48 MB)
 - long-line: one output event of 300 MB on a single line
+- hidden-strings: on a 1000x500 screen, 100,000 OSC strings that each swallow a line feed
+  (each once cost `cat` a side screen of 1000x500 cells) (3.7 MB)
+- tall-scroll: on a 1000x500 screen, 100,000 short lines (each scroll once cost `cat` a
+  scan of every cell of the screen) (3.1 MB)
 """
 
 from __future__ import annotations
@@ -90,7 +94,22 @@ def long_line(path: Path, scale: float) -> None:
         f.write(_event(1.0, "\r\nafter the long line\r\n"))
 
 
-INPUTS = {"big-screen": big_screen, "resize-storm": resize_storm, "open-csi": open_csi, "long-line": long_line}
+def hidden_strings(path: Path, scale: float) -> None:
+    with open(path, "w") as f:
+        f.write(_header(1000, 500))
+        for i in range(int(100_000 * scale)):
+            f.write(_event(0.01 * i, "\x1b]0;x\ny\x07"))
+
+
+def tall_scroll(path: Path, scale: float) -> None:
+    with open(path, "w") as f:
+        f.write(_header(1000, 500))
+        for i in range(int(100_000 * scale)):
+            f.write(_event(0.01 * i, f"line {i}\r\n"))
+
+
+INPUTS = {"big-screen": big_screen, "resize-storm": resize_storm, "open-csi": open_csi, "long-line": long_line,
+          "hidden-strings": hidden_strings, "tall-scroll": tall_scroll}
 
 
 def run(src: Path, args: list[str], cache: Path, out: Path | None) -> dict[str, float]:
