@@ -1,6 +1,8 @@
 """Exports never write through a planted symlink or over an existing file."""
 
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,20 @@ def test_export_to_a_planted_symlink_replaces_the_link(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert victim.read_text() == "precious"
     assert not out.is_symlink() and out.read_text().strip()
+
+
+def test_replacing_writes_to_a_device_instead_of_replacing_it(tmp_path: Path) -> None:
+    """`castview export ... -o /dev/null` once renamed a file over /dev/null."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
+    reader.start()
+    with replacing(fifo) as f:
+        f.write("through the pipe")
+    reader.join(timeout=60)
+    assert received == ["through the pipe"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    with replacing("/dev/null") as f:
+        f.write("nothing")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

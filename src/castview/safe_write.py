@@ -10,6 +10,7 @@ following it).
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,8 +51,18 @@ def write_new(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
 def replacing(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[TextIO]:
     """A text file that becomes `path` when the block ends without an error: a temporary
     file in the same directory renamed over it, so a symlink at `path` is replaced, not
-    written through, and a failed write leaves `path` as it was. Raises OSError."""
+    written through, and a failed write leaves `path` as it was. A path that is a device or
+    a FIFO (`-o /dev/null`, `/dev/stdout`) is written to as it is: renaming a file over it
+    would replace the device. Raises OSError."""
     path = Path(path)
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir()
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "w", encoding=encoding) as f:
+            yield f
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding=encoding) as f:
