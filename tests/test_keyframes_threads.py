@@ -57,7 +57,7 @@ def test_seeks_while_the_index_grows_see_whole_indexes_and_exact_screens(tmp_pat
 
     errors: list[BaseException] = []
     done = threading.Event()
-    reads = threading.Semaphore(0)  # one release per reader round
+    looked = threading.Condition()  # notified after each reader round
     seen_lengths: set[int] = set()
 
     def builder() -> None:
@@ -72,8 +72,9 @@ def test_seeks_while_the_index_grows_see_whole_indexes_and_exact_screens(tmp_pat
                 calls = iter(range(10**6))
                 replay.build(cancelled=lambda calls=calls: next(calls) >= 2)
                 replay.build()
-                for _ in range(2):  # let the reader look at this size
-                    if not reads.acquire(timeout=DEADLINE):
+                size = len(replay.view.times)
+                with looked:  # let the reader look at this size, however slow the machine
+                    if not looked.wait_for(lambda size=size: size in seen_lengths or done.is_set(), DEADLINE):
                         raise AssertionError("the reader stopped")
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
@@ -86,7 +87,6 @@ def test_seeks_while_the_index_grows_see_whole_indexes_and_exact_screens(tmp_pat
             while not done.is_set():
                 view = replay.view
                 n = len(view.times)
-                seen_lengths.add(n)
                 times = list(view.times)
                 assert times == all_times[:n]
                 assert all(kf.count <= n for kf in view.keyframes)
@@ -103,7 +103,9 @@ def test_seeks_while_the_index_grows_see_whole_indexes_and_exact_screens(tmp_pat
                 count = bisect_right(all_times, t)
                 if count <= n:  # else events at t may not be written yet
                     assert replay.seek(t).term.lines() == expected[count], f"t={t}"
-                reads.release()
+                with looked:  # a size counts as seen once every check on it passed
+                    seen_lengths.add(n)
+                    looked.notify_all()
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
             done.set()
