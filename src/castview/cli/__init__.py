@@ -16,6 +16,7 @@ from .follow import follow_command
 from .info import info_command
 from .listing import ls_command
 from .output import out
+from .serve import serve_command
 from .transcript import cat_command, grep_command
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.command("cat")(cat_command)
 app.command("grep")(grep_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
+app.command("serve")(serve_command)
 
 
 def version() -> str:

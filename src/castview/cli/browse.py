@@ -8,17 +8,20 @@ import typer
 
 from .options import SourcesArg, make_sources, s3_options
 
+# The app's settings on the command line; `castview serve` takes them too and hands them on.
+ThemeOpt = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/).")
+SpeedOpt = typer.Option(None, "--speed", min=0.25, max=16.0, help="Playback speed, 0.25 to 16.")
+IdleLimitOpt = typer.Option(
+    None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."
+)
+
 
 @s3_options
 def open_command(
     sources: list[str] | None = SourcesArg,
-    theme: str | None = typer.Option(
-        None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/)."
-    ),
-    speed: float | None = typer.Option(None, "--speed", min=0.25, max=16.0, help="Playback speed, 0.25 to 16."),
-    idle_limit: float | None = typer.Option(
-        None, "--idle-limit", min=0.0, help="Cap on idle time in seconds (0: the recording's own, else 2 s)."
-    ),
+    theme: str | None = ThemeOpt,
+    speed: float | None = SpeedOpt,
+    idle_limit: float | None = IdleLimitOpt,
 ) -> None:
     """Browse and play recordings in the terminal (the default command)."""
     from dataclasses import replace

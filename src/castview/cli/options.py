@@ -94,6 +94,11 @@ def s3_options(command: Command) -> Command:
     return wrapper  # type: ignore[return-value]
 
 
+def current_s3_flags() -> dict[str, str | None]:
+    """The S3 flags given to the running command, by parameter name (None: not given)."""
+    return dict(_s3_flags)
+
+
 def current_s3_options() -> S3Options:
     """S3Options from the S3 flags of the running command (boto3's chain fills the rest)."""
     from ..sources.s3 import S3Options
