@@ -7,6 +7,7 @@ a message: FrameExported, ScreenTextCopied or ExportFailed.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,20 +44,28 @@ def frame_at(replay: Replay, position: float, count: int) -> Terminal:
 
 def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, count: int, theme: Theme,
                  directory: str | os.PathLike[str] | None, name: str) -> None:
-    """Export the frame in a worker of `node`, which receives the outcome."""
+    """Export the frame in a worker of `node`, which receives the outcome. In a browser
+    (`castview serve`) the file is the user's download, never a file on the server."""
     from ..term.render import export
+
+    app = node.app
+    in_browser = app.is_web
 
     def run() -> None:
         try:
             data = export(frame_at(replay, position, count), fmt_name, theme)
-            # A new file, numbered if the name is taken; never through a planted link.
-            path = write_new(Path(directory or os.getcwd()), export_stem(name, position),
-                             f".{EXPORT_EXT[fmt_name]}", data.encode("utf-8"))
+            stem, suffix = export_stem(name, position), f".{EXPORT_EXT[fmt_name]}"
+            if in_browser:
+                path = stem + suffix
+                app.call_from_thread(app.deliver_binary, io.BytesIO(data.encode("utf-8")), save_filename=path)
+            else:
+                # A new file, numbered if the name is taken; never through a planted link.
+                path = str(write_new(Path(directory or os.getcwd()), stem, suffix, data.encode("utf-8")))
         except (OSError, SourceError) as exc:
             filename = getattr(exc, "filename", "") or ""
             node.post_message(ExportFailed(f"export failed: {getattr(exc, 'strerror', None) or exc} ({filename})"))
             return
-        node.post_message(FrameExported(str(path), fmt_name))
+        node.post_message(FrameExported(path, fmt_name, downloaded=in_browser))
 
     node.run_worker(run, thread=True, group="export", exit_on_error=False)
 

@@ -94,10 +94,13 @@ class SeekRequested(Message):
 
 
 class FrameExported(Message):
-    def __init__(self, path: str, fmt: str) -> None:
+    """An export was written to `path`, or (`downloaded`) sent to the browser as `path`."""
+
+    def __init__(self, path: str, fmt: str, downloaded: bool = False) -> None:
         super().__init__()
         self.path = path
         self.fmt = fmt
+        self.downloaded = downloaded
 
 
 class ScreenTextCopied(Message):

@@ -319,7 +319,10 @@ class PlayerScreen(Screen[None]):
 
     def on_frame_exported(self, message: FrameExported) -> None:
         self.last_export = message.path
-        toast(self, f"Saved {message.fmt} to {message.path}", title="Exported", timeout=8)
+        if message.downloaded:
+            toast(self, f"Sent {message.path} to the browser as a download", title="Exported", timeout=8)
+        else:
+            toast(self, f"Saved {message.fmt} to {message.path}", title="Exported", timeout=8)
 
     def action_copy(self) -> None:
         if self.replay is not None:
