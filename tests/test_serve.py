@@ -14,11 +14,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from serve_helpers import ServeProcess, is_alive
 
 from castview.cli.serve import app_command
 from castview.serve.auth import is_loopback
 from castview.serve.server import AppCommand, CastviewServer
+from serve_helpers import ServeProcess, is_alive
 
 TOKEN = "test-token-0123456789abcdef"
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "castview" / "data" / "sample_casts"
@@ -166,10 +166,10 @@ def test_a_signal_stops_the_server_and_every_app(tmp_path, signum):
             task = asyncio.create_task(_open_session(server, drawn))
             await asyncio.wait_for(drawn.wait(), 30)
             pids = server.app_pids()
-            # a wrong token, then the right one in a query: neither may reach the log
-            async with aiohttp.ClientSession() as other:
-                async with other.get(server.base + "/?token=wrong-token-0123456789abcdef") as refused:
-                    assert refused.status == 403
+            # a wrong token (the right one was in the session's query): neither may reach the log
+            async with aiohttp.ClientSession() as other, \
+                    other.get(server.base + "/?token=wrong-token-0123456789abcdef") as refused:
+                assert refused.status == 403
             stopped = asyncio.to_thread(server.stop, signum)
             code, log = await stopped
             await asyncio.wait_for(task, 30)

@@ -120,7 +120,10 @@ def describe_client(request: web.Request) -> str:
     """The client's address (and port), for the log; behind a proxy on this machine, the
     address and Tailscale login it forwards too."""
     peer = request.transport.get_extra_info("peername") if request.transport else None
-    text = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else str(request.remote)
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        text = f"[{peer[0]}]:{peer[1]}" if ":" in peer[0] else f"{peer[0]}:{peer[1]}"
+    else:
+        text = str(request.remote)
     forwarded = request.headers.get("X-Forwarded-For") if _peer_is_loopback(request) else None
     if forwarded:
         login = request.headers.get("Tailscale-User-Login")
