@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from castview.cli.serve import app_command
 from castview.serve.auth import is_loopback
 from castview.serve.server import AppCommand, CastviewServer
-from serve_helpers import ServeProcess, is_alive
+from serve_helpers import ServeProcess, is_alive, wait_until
 
 TOKEN = "test-token-0123456789abcdef"
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "castview" / "data" / "sample_casts"
@@ -186,6 +186,26 @@ def test_a_signal_stops_the_server_and_every_app(tmp_path, signum):
     assert re.search(stamp + r"session 1 disconnected from 127\.0\.0\.1:\d+", log), log
     assert re.search(stamp + r"refused GET / from 127\.0\.0\.1:\d+", log), log
     assert (tmp_path / "recordings").exists() and not list(tmp_path.glob("*.txt"))
+
+
+def test_the_apps_end_even_when_the_server_is_killed(tmp_path):
+    """SIGKILL gives the server no chance to stop its apps: they end by themselves."""
+    server = ServeProcess.start(tmp_path, str(SAMPLES / "nK8mXc7CNTRL"))
+    try:
+        async def session_then_kill() -> list[int]:
+            drawn = asyncio.Event()
+            task = asyncio.create_task(_open_session(server, drawn))
+            await asyncio.wait_for(drawn.wait(), 30)
+            pids = server.app_pids()
+            server.process.kill()
+            await asyncio.wait_for(task, 30)
+            return pids
+
+        pids = asyncio.run(session_then_kill())
+    finally:
+        server.kill()
+    assert pids
+    wait_until(lambda: not any(is_alive(pid) for pid in pids), timeout=30, what="the orphaned app to end")
 
 
 def test_a_non_loopback_address_is_served_only_with_a_warning(tmp_path):

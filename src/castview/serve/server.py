@@ -15,12 +15,15 @@ server and an app process, its downloads. What castview changes:
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import itertools
 import logging
+import os
 import re
 import shlex
 import signal
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,7 +79,7 @@ class AppProcess(AppService):
         pipe = asyncio.subprocess.PIPE
         self._process = process = await asyncio.create_subprocess_exec(
             *self._command.argv, stdin=pipe, stdout=pipe, stderr=pipe,
-            env=self._build_environment(width, height))
+            env=self._build_environment(width, height), preexec_fn=functools.partial(_end_with_parent, os.getpid()))
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
@@ -97,6 +100,19 @@ class AppProcess(AppService):
             except TimeoutError:
                 end()
         await process.wait()
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the app process before it runs (Linux): SIGTERM when the server dies, even by
+    SIGKILL, which gives it no chance to stop its apps. Elsewhere a no-op."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the server died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def public_origin(request: web.Request) -> str:
