@@ -139,6 +139,18 @@ def test_a_weak_token_is_refused(tmp_path):
     assert result.returncode == 2 and "--token" in result.stderr
 
 
+def test_a_missing_source_is_refused_before_serving(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no such dir"
+    result = subprocess.run([sys.executable, "-m", "castview", "serve", "--port", "0", str(missing)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"castview: {missing}: no such file or directory"
+    assert not result.stdout
+
+
 async def _open_session(server: ServeProcess, drawn: asyncio.Event) -> None:
     """A websocket like the browser page's (token -> cookie -> /ws): `drawn` is set once
     the app has drawn its first screen; returns when the server closes the websocket."""
@@ -153,6 +165,36 @@ async def _open_session(server: ServeProcess, drawn: asyncio.Event) -> None:
                 received += len(message.data)
                 if received > 2000:
                     drawn.set()
+
+
+def test_a_source_path_with_spaces_quotes_and_a_dash_reaches_the_app_as_written(tmp_path):
+    import pyte
+
+    folder = tmp_path / "-it's a \"dir\"; $(touch pwned)"
+    shutil.copytree(SAMPLES / "nK8mXc7CNTRL", folder / "nK8mXc7CNTRL")
+    server = ServeProcess.start(tmp_path, "--", str(folder))
+    screen = pyte.Screen(120, 30)
+    stream = pyte.ByteStream(screen)
+
+    async def session() -> None:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+            async with client.get(server.url) as page:
+                assert page.status == 200
+            async with client.ws_connect(server.base + "/ws?width=120&height=30") as websocket:
+                async for message in websocket:
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        stream.feed(message.data)
+                        if "1 recording" in "\n".join(screen.display):
+                            break
+
+    try:
+        asyncio.run(asyncio.wait_for(session(), 60))
+        code, _ = server.stop(signal.SIGTERM)
+    finally:
+        server.kill()
+    assert code == 0
+    assert "it's a" in "\n".join(screen.display)
+    assert not (tmp_path / "pwned").exists()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

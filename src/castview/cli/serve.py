@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -68,6 +69,12 @@ def serve_command(
     if token is not None and not _TOKEN.fullmatch(token):
         raise typer.BadParameter("at least 16 characters, each a letter, digit, - or _", param_hint="--token")
     specs = list(sources or default_sources())
+    from ..sources.s3_url import is_s3_url
+
+    for spec in specs:
+        # Refused here, once, rather than as an error in every browser tab.
+        if not is_s3_url(spec) and not os.path.exists(spec):
+            fail(f"{spec}: no such file or directory")
     options = {**current_s3_flags(), "theme": theme, "speed": speed, "idle_limit": idle_limit}
     if not is_loopback(host):
         err.print(Text(f"castview serve: warning: listening on {host}, which other machines can reach; anyone "
