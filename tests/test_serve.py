@@ -258,3 +258,31 @@ def test_a_non_loopback_address_is_served_only_with_a_warning(tmp_path):
         server.kill()
     assert code == 0
     assert "warning: listening on 0.0.0.0" in log
+
+
+def test_an_app_that_ignores_quit_and_sigterm_is_killed(monkeypatch):
+    import sys
+
+    from textual_serve.download_manager import DownloadManager
+
+    import castview.serve.server as server_module
+
+    monkeypatch.setattr(server_module, "STOP_SECONDS", 0.5)
+    stubborn = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                "print('__GANGLION__', flush=True); time.sleep(120)")
+
+    async def noop(*args) -> None:
+        pass
+
+    async def run() -> tuple[int, int | None]:
+        service = server_module.AppProcess(AppCommand((sys.executable, "-c", stubborn)), write_bytes=noop,
+                                           write_str=noop, close=noop, download_manager=DownloadManager())
+        await service.start(80, 24)
+        process = service._process
+        assert process is not None
+        await service.stop()
+        return process.pid, process.returncode
+
+    pid, returncode = asyncio.run(run())
+    assert returncode == -signal.SIGKILL
+    assert not is_alive(pid)

@@ -15,6 +15,7 @@ server and an app process, its downloads. What castview changes:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -86,20 +87,21 @@ class AppProcess(AppService):
 
     async def stop(self) -> None:
         """Ask the app to quit; terminate it, then kill it, if it does not in time."""
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(super().stop(), STOP_SECONDS)
-        except TimeoutError:
-            log.warning("an app did not quit within %.0f s; terminating it", STOP_SECONDS)
         process = self._process
-        if process is None or process.returncode is not None:
+        if process is None:
             return
-        for end in (process.terminate, process.kill):
+        try:
+            await asyncio.wait_for(process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            log.warning("an app (pid %d) did not quit when asked; terminating it", process.pid)
+            process.terminate()
             try:
                 await asyncio.wait_for(process.wait(), STOP_SECONDS)
-                return
             except TimeoutError:
-                end()
-        await process.wait()
+                process.kill()
+                await process.wait()
 
 
 def _end_with_parent(parent: int) -> None:
