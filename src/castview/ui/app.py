@@ -19,6 +19,9 @@ from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
 from .toast import toast
 
 
+SAMPLES_TITLE = "castview — sample recordings"
+
+
 class CastviewApp(App[None]):
     """`castview SOURCE...`: browse recordings, open one to play it."""
 
@@ -37,10 +40,15 @@ class CastviewApp(App[None]):
         theme_dirs: list[Path] | None = None,
         export_dir: str | os.PathLike[str] | None = None,
         live_seconds: float = LIVE_SECONDS,
+        samples: bool = False,
     ) -> None:
         """`live_seconds`: a recording that has not grown for this long is taken as
-        finished (its live mark goes in the browser; the player stops following it)."""
+        finished (its live mark goes in the browser; the player stops following it).
+        `samples`: the sources are the bundled samples, not the user's recordings (the
+        title says so)."""
         super().__init__()
+        if samples:
+            self.title = SAMPLES_TITLE
         self.sources = list(sources)
         self.settings = settings or load_settings()
         self.autoplay = autoplay

@@ -231,7 +231,7 @@ class BrowserScreen(Screen[None]):
         tree = self.query_one(RecordingTree)
         done, total = self._progress
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("castview", style="bold")
+        text.append(self.app.title, style="bold")  # "castview", or says the samples are shown
         shown, all_ = tree.shown, tree.total
         text.append(f"  {all_} recording{'s' if all_ != 1 else ''}")
         if tree.filter:
