@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from ..config import Settings, load_settings
 from ..sources.base import Source
@@ -58,6 +61,8 @@ class CastviewApp(App[None]):
         self.live_seconds = live_seconds
         self.loaded_themes: dict[str, LoadedTheme] = {}
         self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
+        self._kept_theme = ""  # the theme config.toml has (or the start chose)
+        self._save_lock = threading.Lock()
 
     def source_for(self, label: str) -> Source | None:
         return next((s for s in self.sources if s.label == label), None)
@@ -80,11 +85,39 @@ class CastviewApp(App[None]):
                       f"using {fallback}", title="Theme", severity="error", timeout=10)
             self.theme = fallback
         self._theme_applied()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_applied())
+        self._kept_theme = self.theme  # the start's own choice is not saved; one the user picks is
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._theme_applied()
+        if theme.name != self._kept_theme:
+            self._kept_theme = theme.name
+            self._save_theme()
 
     def _theme_applied(self) -> None:
         current = self.current_theme
         self.terminal_theme = terminal_theme_for(self.theme, self.loaded_themes, current.dark)
+
+    @work(thread=True, exclusive=True, group="save-theme", exit_on_error=False)
+    def _save_theme(self) -> None:
+        """Keep a theme chosen (command palette) for the next start, in config.toml. The
+        palette's picker changes the theme as it is browsed: saves run one at a time and
+        each writes the latest choice, so the file ends with the last one."""
+        from ..config import config_file
+        from ..config_file import ConfigFileError, save_setting
+        from ..recording import error_message
+
+        path = config_file()
+        try:
+            with self._save_lock:
+                save_setting(path, "theme", self._kept_theme)
+        except (ConfigFileError, OSError) as exc:
+            problem = str(exc) if isinstance(exc, ConfigFileError) else error_message(exc, path, "write")
+            self.call_from_thread(toast, self, problem, title="Theme not saved", severity="error", timeout=10)
+            return
+        if os.environ.get("CASTVIEW_THEME"):
+            self.call_from_thread(toast, self, f"saved in {path}, but $CASTVIEW_THEME chooses the theme at start",
+                                  title="Theme", severity="warning", timeout=8)
 
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
