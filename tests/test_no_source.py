@@ -13,8 +13,8 @@ import pytest
 
 from castview import cli
 from castview.config import bundled_samples
-from castview.ui.app import SAMPLES_TITLE, CastviewApp
 from castview.sources.local import LocalSource
+from castview.ui.app import SAMPLES_TITLE, CastviewApp
 
 CASTVIEW = Path(sys.executable).parent / "castview"
 pytestmark = pytest.mark.anyio

@@ -21,7 +21,6 @@ from .screens.browser import BrowserScreen
 from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
 from .toast import toast
 
-
 SAMPLES_TITLE = "castview — sample recordings"
 
 
