@@ -16,7 +16,7 @@ from ..config import Settings, load_settings
 from ..sources.base import Source
 from ..sources.catalog import LIVE_SECONDS
 from .commands import CastviewCommands
-from .messages import RecordingOpenRequested
+from .messages import RecordingDamaged, RecordingOpenRequested
 from .screens.browser import BrowserScreen
 from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
 from .toast import toast
@@ -135,6 +135,12 @@ class CastviewApp(App[None]):
                                       terminal_theme=lambda: self.terminal_theme, export_dir=self.export_dir,
                                       autoplay=self.autoplay, query=message.query, match=message.match,
                                       finished_after=self.live_seconds))
+
+    def on_recording_damaged(self, message: RecordingDamaged) -> None:
+        """The player found problems: the browser below it marks the recording."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowserScreen):
+                screen.post_message(RecordingDamaged(message.summary))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -34,6 +34,7 @@ from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ..catalog_view import detail
 from ..messages import (
+    RecordingDamaged,
     RecordingOpenRequested,
     RecordingsChanged,
     RecordingsListed,
@@ -200,6 +201,10 @@ class BrowserScreen(Screen[None]):
         self._update_status()
         self._update_detail()
         self._select_first()
+
+    def on_recording_damaged(self, message: RecordingDamaged) -> None:
+        message.stop()  # the app sent it here: not back up to the app
+        self.query_one(RecordingTree).update_summaries([message.summary])
 
     def on_watch_failed(self, message: WatchFailed) -> None:
         toast(self, message.error, title="Watching the sources", severity="warning", timeout=8)
