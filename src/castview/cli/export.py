@@ -94,7 +94,7 @@ def index_command(sources: list[str] | None = SourcesArg) -> None:
         status = 1
     by_label = {source.label: source for source in listed}
     store = IndexStore(load_settings().cache_dir)
-    if not catalog.recordings:
+    if not catalog.recordings and not catalog.errors:
         say("no recordings found", style="yellow")
     # markup=False: the description is a file name, which may hold "[...]".
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
