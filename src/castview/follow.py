@@ -405,11 +405,12 @@ def follow_stream(
     quiet_shown = False
     try:
         while not stop.is_set():
+            grew = False
             for update in follower.poll():
                 if update.message and update.kind != OPENED:
                     notice(f"{os.path.basename(path)}: {update.message}")
                 if update.kind in (OPENED, GROWN, RELOADED, RESUMED):
-                    last_growth, quiet_shown = clock(), False
+                    last_growth, quiet_shown, grew = clock(), False, True
                 if update.kind == FINISHED and (exit_after is not None or not (was_live or wait)):
                     stop.set()
                     if follower.replay is None:
@@ -423,7 +424,7 @@ def follow_stream(
             elif not quiet_shown and clock() - last_growth >= quiet_after:
                 text_out.quiet()
                 quiet_shown = True
-            else:
+            elif grew:  # an idle poll has no line to print: no look at the screen
                 text_out.flush()
             if not stop.is_set():
                 stop.wait(interval)
