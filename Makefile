@@ -6,10 +6,14 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install bench samples clean
 
+# pip's own progress shows, with a line first: the first install takes about a minute,
+# which looks like a hang when nothing is printed.
 $(BIN)/castview: pyproject.toml
+	@echo "castview: installing castview and its test tools into $(VENV) (the first run takes a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --upgrade --progress-bar on pip
+	$(BIN)/pip install --progress-bar on -e '.[test]'
+	@echo "castview: installed ($(BIN)/castview)"
 	touch $@
 
 install: $(BIN)/castview

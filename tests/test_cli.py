@@ -72,8 +72,8 @@ def test_ls_empty_directory_exits_0_with_a_message(tmp_path):
 
 
 def test_default_source_is_named(tmp_path):
-    result = run("ls", "--json")
-    assert "using the bundled samples" in result.stderr
+    result = run("ls", "--json")  # commands never fall back to the samples (test_no_source.py)
+    assert result.returncode == 1 and "TSRECORDER_DST" in result.stderr
     result = run("ls", env={"TSRECORDER_DST": str(tmp_path)})
     assert f"using $TSRECORDER_DST ({tmp_path})" in result.stderr
 

@@ -20,7 +20,8 @@ def run(*args: str, cache: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(CASTVIEW), *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-@pytest.mark.parametrize("command", [("info",), ("export", "--at", "1"), ("cat",), ("index",), ("follow",)])
+# `index` takes SOURCEs (a directory is one): it says what `ls` says (test_index_sources_case.py).
+@pytest.mark.parametrize("command", [("info",), ("export", "--at", "1"), ("cat",), ("follow",)])
 @pytest.mark.parametrize("missing, reason", [("missing.cast", "No such file or directory"), (".", "Is a directory")])
 def test_a_recording_that_cannot_be_read(tmp_path, command, missing, reason):
     target = tmp_path / missing

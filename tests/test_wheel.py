@@ -84,8 +84,9 @@ def test_the_installed_package_is_the_wheel(venv, clean_env, tmp_path):
 
 
 def test_ls_lists_the_bundled_samples(venv, clean_env, tmp_path):
-    done = _run(venv / "bin" / "castview", "ls", "--paths", env=clean_env, cwd=tmp_path)
-    assert "using the bundled samples" in done.stderr
+    where = "from castview.config import bundled_samples; print(bundled_samples())"
+    samples = _run(venv / "bin" / "python", "-c", where, env=clean_env, cwd=tmp_path).stdout.strip()
+    done = _run(venv / "bin" / "castview", "ls", "--paths", samples, env=clean_env, cwd=tmp_path)
     paths = [Path(word) for word in done.stdout.split() if word.endswith(".cast")]
     assert len(paths) == RECORDINGS
     assert all(path.is_relative_to(venv) and path.is_file() for path in paths)

@@ -18,6 +18,11 @@ def config_dir() -> Path:
     return Path(os.environ.get("CASTVIEW_CONFIG_DIR") or user_config_dir(APP))
 
 
+def config_file() -> Path:
+    """The user's settings file (read by load_settings; the app saves a theme chosen in it)."""
+    return config_dir() / "config.toml"
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("CASTVIEW_CACHE_DIR") or user_cache_dir(APP))
 
@@ -47,7 +52,7 @@ class Settings:
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Settings from `config.toml` in the config dir, then CASTVIEW_* variables."""
     env = dict(os.environ) if env is None else env
-    path = path or config_dir() / "config.toml"
+    path = path or config_file()
     settings = Settings()
     problems: list[str] = []
     values: dict[str, object] = {}

@@ -17,6 +17,7 @@ No Textual here: the app runs :meth:`Follower.follow` in a thread worker and pos
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -354,6 +355,10 @@ def live_only(catalog: Catalog) -> Catalog:
 
 CLEAR = "\x1b[H\x1b[2J"  # cursor home, erase display: the only sequences the screen mode writes
 DIM, RESET = "\x1b[2m", "\x1b[0m"
+QUIET_AFTER = 1.0
+"""Seconds without new events after which `follow --transcript` prints the screen's lines
+not yet printed, the cursor's line too (a prompt waiting for input, a command still
+running), as `tail -f` prints a last line that has no newline yet."""
 
 
 def follow_stream(
@@ -363,81 +368,158 @@ def follow_stream(
     *,
     transcript: bool = False,
     exit_after: float | None = None,
+    wait: bool = False,
     interval: float = POLL_INTERVAL,
+    quiet_after: float = QUIET_AFTER,
     tty: bool = False,
+    size: Callable[[], os.terminal_size] | None = None,
     stop: threading.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """`castview follow`: print a recording as it is written until `stop`, Ctrl-C, or (with
-    `exit_after`) once it has not grown for that many seconds. Returns the exit status.
+    `exit_after`) once it has not grown for that many seconds. A recording that is not
+    being written at the first look (finished) is printed as it is and ends the command,
+    unless `wait`. Returns the exit status.
 
-    Screen mode prints the screen whenever its text changed: on a terminal redrawn in
-    place (cursor home + erase display, then plain text), elsewhere as pages separated
-    by form feeds, so the last page is the last screen. Transcript mode appends each line
-    once it is final (see castview.transcript), then the final screen's lines at the end.
-    Everything printed is rendered text: no byte of the recording reaches `out` raw.
+    Screen mode prints the screen whenever its text changed: on a terminal (`tty`, of
+    `size()` cells, default the terminal's) redrawn in place (cursor home + erase display,
+    then plain text cut to fit, with a status line as its last row), elsewhere as pages
+    separated by form feeds, so the last page is the last screen. Transcript mode appends
+    each line once the cursor has left it, and after `quiet_after` seconds without events
+    the lines still on screen (see :class:`TranscriptFollow`). Everything printed is
+    rendered text: no byte of the recording reaches `out` raw.
     """
-    from .sanitize import printable
-    from .term.render import to_text
-
     stop = stop or threading.Event()
-    text_out = _TranscriptOut(out) if transcript else None
+    text_out = TranscriptFollow(out) if transcript else None
     follower = Follower.for_path(
         path,
         finished_after=exit_after if exit_after is not None else FINISHED_AFTER,
         on_event=text_out.feed if text_out is not None else None,
         on_reset=text_out.reset if text_out is not None else None,
+        clock=clock,
     )
-    shown: str | None = None
-    pages = 0
+    screen_out = _ScreenFollow(out, path, (size or _terminal_size(out)) if tty else None)
     status = 0
-
-    def show_screen() -> None:
-        nonlocal shown, pages
-        edge = follower.edge
-        if edge is None:
-            return
-        screen = to_text(edge.term)
-        state = "live" if follower.live else ("deleted" if follower.missing else "finished")
-        if (screen + state if tty else screen) == shown:
-            return
-        shown = screen + state if tty else screen
-        if tty:
-            bar = f"── {printable(os.path.basename(path))} · {state} · {edge.time:.1f} s · {edge.count} events ──"
-            out.write(CLEAR + screen + DIM + bar + RESET + "\n")
-        else:
-            out.write(("\f\n" if pages else "") + screen)
-        pages += 1
-        out.flush()
-
+    was_live = False
+    last_growth = clock()
+    quiet_shown = False
     try:
         while not stop.is_set():
+            grew = False
             for update in follower.poll():
                 if update.message and update.kind != OPENED:
                     notice(f"{os.path.basename(path)}: {update.message}")
-                if update.kind == FINISHED and exit_after is not None:
+                if update.kind in (OPENED, GROWN, RELOADED, RESUMED):
+                    last_growth, quiet_shown, grew = clock(), False, True
+                if update.kind == FINISHED and (exit_after is not None or not (was_live or wait)):
                     stop.set()
                     if follower.replay is None:
                         status = 1
-            if text_out is not None:
+                    elif exit_after is None:
+                        notice(f"{os.path.basename(path)}: not being written: printed as it is "
+                               "(--wait keeps following it)")
+            was_live = was_live or follower.live
+            if text_out is None:
+                screen_out.show(follower)
+            elif not quiet_shown and clock() - last_growth >= quiet_after:
+                text_out.quiet()
+                quiet_shown = True
+            elif grew:  # an idle poll has no line to print: no look at the screen
                 text_out.flush()
-            else:
-                show_screen()
             if not stop.is_set():
                 stop.wait(interval)
     except KeyboardInterrupt:
         pass
     if text_out is not None:
         text_out.finish()
+    else:
+        screen_out.finish()
     return status
 
 
-class _TranscriptOut:
-    """Transcript lines of the events the live edge passes, written as they become final."""
+class _ScreenFollow:
+    """The screen mode of `castview follow`: each screen whose text changed, redrawn in
+    place on a terminal of `size()` cells with a status line as its last row, else as
+    pages separated by form feeds."""
+
+    def __init__(self, out: TextIO, path: str, size: Callable[[], os.terminal_size] | None) -> None:
+        self.out, self.path, self.size = out, path, size
+        self.shown: str | None = None
+
+    def show(self, follower: Follower) -> None:
+        from .sanitize import printable
+        from .term.render import to_text
+
+        edge = follower.edge
+        if edge is None:
+            return
+        screen = to_text(edge.term)
+        if self.size is not None:
+            cells = self.size()
+            state = "live" if follower.live else ("deleted" if follower.missing else "finished")
+            bar = f"── {printable(os.path.basename(self.path))} · {state} · {edge.time:.1f} s · {edge.count} events ──"
+            page = CLEAR + fit_screen(screen, edge.term.screen.cursor.y, cells) + DIM + _crop(bar, cells.columns)
+            page += RESET
+        else:
+            page = screen
+        if page != self.shown:
+            self.out.write(page if self.size is not None or self.shown is None else "\f\n" + page)
+            self.shown = page
+            self.out.flush()
+
+    def finish(self) -> None:
+        if self.size is not None and self.shown is not None:
+            self.out.write("\n")  # the shell's prompt goes below the status line
+            self.out.flush()
+
+
+def _terminal_size(out: TextIO) -> Callable[[], os.terminal_size]:
+    def size() -> os.terminal_size:
+        try:
+            return os.get_terminal_size(out.fileno())
+        except (OSError, ValueError, AttributeError):
+            return os.terminal_size((80, 24))
+
+    return size
+
+
+def _crop(text: str, cols: int) -> str:
+    """`text` cut to `cols` cells (a wide character that would straddle the edge goes)."""
+    from .term.widths import char_width
+
+    used = 0
+    for i, ch in enumerate(text):
+        used += char_width(ch)
+        if used > cols:
+            return text[:i]
+    return text
+
+
+def fit_screen(screen: str, cursor_row: int, cells: os.terminal_size) -> str:
+    """The rows of `screen` (text, a newline after each row) that fit a terminal of
+    `cells` with one row left for the status line: each row cut to the width, and a
+    screen taller than that shown from the top, or down to the cursor's row when it is
+    below. Writing it never scrolls the terminal, so no row is lost above."""
+    rows = screen.split("\n")[:-1]
+    height = max(1, cells.lines - 1)
+    top = min(max(0, cursor_row - height + 1), max(0, len(rows) - height))
+    return "".join(_crop(row, cells.columns) + "\n" for row in rows[top:top + height])
+
+
+class TranscriptFollow:
+    """Transcript lines of the events the live edge passes, written as they become final:
+    a line when the cursor has left it (as `tail -f` prints a line once its newline is
+    written), the lines still on screen when the recording goes quiet (:meth:`quiet`),
+    and the rest at the end. A line is printed again only when it changed after being
+    printed, except the cursor's line printed by :meth:`quiet`: it is left open (no
+    newline), and what is typed on it later is appended, as on the terminal."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.tracker: TextTracker | None = None
-        self.pending: list[TranscriptLine] = []
+        self.pending: list[tuple[int | None, TranscriptLine]] = []
+        self.open: tuple[int, str] | None = None
+        """(line identity, text) of the cursor's line printed without its newline."""
 
     def reset(self, replay: Replay) -> None:
         from .term.screen import Terminal
@@ -445,26 +527,67 @@ class _TranscriptOut:
 
         if self.tracker is not None:
             self.flush()
+            self._close()
             self.out.write("\f\n")  # a reloaded file starts over
         size = replay.header.size
-        self.tracker = TextTracker(Terminal(size.cols, size.rows), self.pending.append,
-                                   onlcr=replay.header.no_pty)
+        self.tracker = TextTracker(Terminal(size.cols, size.rows), self._line, onlcr=replay.header.no_pty)
+
+    def _line(self, line: TranscriptLine) -> None:
+        assert self.tracker is not None
+        self.pending.append((self.tracker.writing, line))
 
     def feed(self, event: Event) -> None:
         if self.tracker is not None:
             self.tracker.feed(event)
 
     def flush(self) -> None:
-        from .transcript import render_text
+        """Print the lines the cursor has left."""
+        if self.tracker is not None:
+            self.tracker.write_out()
+        self._write(None)
 
-        if self.pending:
-            lines = self.pending[:]
-            self.pending.clear()  # the tracker holds this list's append
-            for text in render_text(lines):
-                self.out.write(text + "\n")
-            self.out.flush()
+    def quiet(self) -> None:
+        """The recording went quiet: print what is on screen, the cursor's line left open."""
+        if self.tracker is None:
+            return
+        self.tracker.write_out(partial=True)
+        self._write(self.tracker.cursor_line)
 
     def finish(self) -> None:
         if self.tracker is not None:
             self.tracker.finish()
-        self.flush()
+        self._write(None)
+        self._close()
+
+    def _write(self, open_line: int | None) -> None:
+        from .transcript import MAIN, render_text
+
+        if not self.pending:
+            return
+        lines = self.pending[:]
+        self.pending.clear()
+        write = self.out.write
+        last = len(lines) - 1
+        for on_main, run in itertools.groupby(enumerate(lines), key=lambda item: item[1][1].screen == MAIN):
+            if not on_main:  # a full-screen frame or hidden output: a block, as in `castview cat`
+                self._close()
+                write("".join(text + "\n" for text in render_text(line for _, (_, line) in run)))
+                continue
+            for i, (lid, line) in run:
+                text = line.text
+                if self.open is not None and self.open[0] == lid and text.startswith(self.open[1]):
+                    write(text[len(self.open[1]):])
+                else:
+                    self._close()
+                    write(text)
+                if lid is not None and lid == open_line and i == last:
+                    self.open = (lid, text)
+                else:
+                    self.open = None
+                    write("\n")
+        self.out.flush()
+
+    def _close(self) -> None:
+        if self.open is not None:
+            self.out.write("\n")
+            self.open = None

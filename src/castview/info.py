@@ -13,6 +13,7 @@ from .cast.index import scan
 from .cast.model import Header
 from .cast.reader import read_head
 from .hidden import scan_anomalies
+from .problem_store import incomplete_line_problem
 from .sanitize import printable
 
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
@@ -59,11 +60,15 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in rows if v not in (None, "")]
 
 
-def describe(f: BinaryIO, location: str) -> dict[str, Any]:
+def describe(f: BinaryIO, location: str, live: bool = False) -> dict[str, Any]:
     """What the recording holds (header, a full scan's findings) read from `f`, a file at
-    its start; where it is (path, size) is the caller's."""
+    its start; where it is (path, size) is the caller's. A cut-off last line is a problem
+    unless the recording is `live` (the recorder caught mid-write), as in the player."""
     head = read_head(f, location)
     result = scan(f, head)
+    problems = list(result.problems)
+    if result.incomplete_line is not None and not live:
+        problems.append(incomplete_line_problem(result.incomplete_line))
     anomalies = scan_anomalies(f, head)
     h, facts = head.header, result.facts
     return {
@@ -83,7 +88,7 @@ def describe(f: BinaryIO, location: str) -> dict[str, Any]:
         },
         "hidden_output": [{**a._asdict(), "description": a.describe()} for a in anomalies],
         "incomplete_last_line": result.incomplete_tail,
-        "problems": [{"line": p.line, "message": p.message} for p in result.problems],
+        "problems": [{"line": p.line, "message": p.message} for p in problems],
     }
 
 

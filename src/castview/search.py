@@ -57,7 +57,8 @@ class SearchCancelled(Exception):
 @dataclass(frozen=True)
 class Query:
     """What to look for. A plain pattern is a literal substring; `regex` makes it a
-    Python regular expression. Matching ignores case by default."""
+    Python regular expression. Matching ignores case by default (what users type goes
+    through :func:`ignores_case`)."""
 
     pattern: str
     regex: bool = False
@@ -80,6 +81,19 @@ class Query:
         """A substring every match contains (any case), for the index to narrow the
         search: the pattern itself, or the longest literal a regular expression requires."""
         return _required_literal(self.pattern) if self.regex else self.pattern
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def ignores_case(pattern: str, regex: bool = False) -> bool:
+    """The case rule of every search (`castview grep`, the player's `/`, the browser's
+    `s`): smart case, as in ripgrep and vim. A pattern without an uppercase letter ignores
+    case (`sudo` finds SUDO); one with an uppercase letter is matched as typed (`Error`
+    does not find `error`). In a regular expression escapes do not count (`\\S+` is
+    lowercase). `castview grep -i` / `-s` force either way."""
+    text = _ESCAPE.sub("", pattern) if regex else pattern
+    return not any(ch.isupper() for ch in text)
 
 
 def _required_literal(pattern: str) -> str | None:

@@ -33,6 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
+from .problem_store import ProblemStore
 from .term.fingerprint import Fingerprint
 from .term.keyframes import Opener
 from .transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextScan, TranscriptLine, scan_text
@@ -329,6 +330,8 @@ class SearchIndexStore:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             scan = build_into(conn, opener, name, size, progress, cancelled)
+            if scan.complete:
+                ProblemStore(self.directory.parent).record(key, fp, scan.problems or [])
             _write_meta(conn, key, fp, scan)
             conn.commit()
         except BaseException:

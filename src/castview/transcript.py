@@ -290,6 +290,10 @@ class TextTracker(ScreenObserver):
         self._stash: list[str] = []
         self._stash_len = 0
         self._stash_time = 0.0
+        self._stash_lid: int | None = None  # the line whose row was stashed last
+        self.writing: int | None = None
+        """While on_line runs: the identity of the main-screen line written (of its last
+        row), else None (a frame's row, hidden output, a row that scrolled past at once)."""
         self._last_time = 0.0
         # rows left by an explicit line feed: their wrapped flag no longer joins them to the
         # next row (readline moves back up onto a wrapped row and then feeds a line)
@@ -359,6 +363,32 @@ class TextTracker(ScreenObserver):
         self._watch.finish()
         if self._more_hidden is not None:
             self._more_hidden.end()
+
+    def write_out(self, partial: bool = False) -> None:
+        """Write out now the main-screen lines the cursor has left (the rows above the
+        cursor's line), as `tail -f` shows lines once their newline is written; with
+        `partial` (the recording went quiet), the cursor's line too, and a full-screen
+        app's screen as it is. A line written out here is not written again when it
+        leaves the screen, unless it changed meanwhile (then its new form is)."""
+        s = self.term.screen
+        self._sync(boundary=True)
+        if s.alt_saved is not None:
+            if partial and self._alt_text:
+                self._emit_frame(tuple(self._alt_text), self._alt_changed)
+            return
+        end = s.cursor.y + 1 if partial else s.cursor.y
+        while not partial and end and s.wrapped[end - 1] and id(s.buffer[end - 1]) not in self._hard:
+            end -= 1  # a soft-wrapped row above belongs to the cursor's line, not finished yet
+        self._write_rows(s.buffer[:end])
+
+    @property
+    def cursor_line(self) -> int | None:
+        """The identity of the main-screen line the cursor is on (see :attr:`writing`)."""
+        s = self.term.screen
+        if s.alt_saved is not None:
+            return None
+        ln = self._main.get(id(s.buffer[s.cursor.y]))
+        return ln.lid if ln is not None else None
 
     @property
     def anomalies(self) -> list[Anomaly]:
@@ -549,6 +579,16 @@ class TextTracker(ScreenObserver):
             if self._hard:
                 self._hard.pop(id(ln.obj), None)
 
+    def _write_rows(self, rows: list[list[Char]]) -> None:
+        """Write out the main-screen lines on `rows` (top to bottom, up to the last one
+        that is not blank) ahead of their leaving the screen, noting what was written."""
+        shown = [ln for ln in map(self._main.get, map(id, rows)) if ln is not None]
+        last = max((i for i, ln in enumerate(shown) if ln.end), default=-1)
+        for ln in shown[:last + 1]:
+            self._commit(ln)
+            ln.emitted = _row_text(ln.data, ln.end, full=ln.wrapped and id(ln.obj) not in self._hard)[0]
+        self._flush()
+
     def _commit(self, ln: _Line, text: str | None = None) -> None:
         """Write a main-screen line out (`text`: its text if already known)."""
         wrapped = ln.wrapped and id(ln.obj) not in self._hard
@@ -557,6 +597,7 @@ class TextTracker(ScreenObserver):
         if ln.emitted is not None and ln.emitted == text:
             return
         time = max(ln.times[:ln.end]) if ln.end else max(self._last_time, max(ln.times, default=0.0))
+        self._stash_lid = ln.lid
         self._commit_text(text, time, wrapped)
 
     def _commit_text(self, text: str, time: float, wrapped: bool) -> None:
@@ -581,7 +622,9 @@ class TextTracker(ScreenObserver):
             text = "".join(self._stash)
             self._stash.clear()
             self._stash_len = 0
+            self.writing, self._stash_lid = self._stash_lid, None
             self._emit(TranscriptLine(self._stash_time, text.rstrip(" ")))
+            self.writing = None
 
     # -- what the screen tells (ScreenObserver) ----------------------------------------------
     def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
@@ -612,6 +655,7 @@ class TextTracker(ScreenObserver):
             if self._hard and self._hard.pop(id(obj), None) is not None:
                 wrapped = False
             text = _row_text(cells, end, full=wrapped)[0] if (end or wrapped) else ""
+            self._stash_lid = None
             self._commit_text(text, now, wrapped)
 
     def erasing_rows(self, rows: range) -> None:
@@ -644,13 +688,7 @@ class TextTracker(ScreenObserver):
         # comes before the app's frames.
         s = self.term.screen
         self._sync(boundary=False)
-        rows = [self._main.get(id(obj)) for obj in s.buffer[:s.cursor.y + 1]]
-        shown = [ln for ln in rows if ln is not None]
-        last = max((i for i, ln in enumerate(shown) if ln.end), default=-1)
-        for ln in shown[:last + 1]:
-            self._commit(ln)
-            ln.emitted = _row_text(ln.data, ln.end, full=ln.wrapped and id(ln.obj) not in self._hard)[0]
-        self._flush()
+        self._write_rows(s.buffer[:s.cursor.y + 1])
         self._enter_alt()
 
     def leaving_alternate(self) -> None:

@@ -50,6 +50,8 @@ class ScanResult:
     facts: RecordingFacts
     problems: list[Problem]
     incomplete_tail: bool
+    incomplete_line: int | None = None
+    """The line number of a half-written last line."""
 
 
 def scan(f: BinaryIO, head: CastHead) -> ScanResult:
@@ -58,4 +60,5 @@ def scan(f: BinaryIO, head: CastHead) -> ScanResult:
     facts = RecordingFacts()
     for located in scanner:
         facts.add(located.event)
-    return ScanResult(facts, list(head.problems) + scanner.problems, scanner.incomplete_tail)
+    return ScanResult(facts, list(head.problems) + scanner.problems, scanner.incomplete_tail,
+                      scanner.state.line if scanner.incomplete_tail else None)

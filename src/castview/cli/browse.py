@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from .options import SourcesArg, make_sources, s3_options
+from .options import AppSourcesArg, default_sources, make_sources, s3_options
 
 # The app's settings on the command line; `castview serve` takes them too and hands them on.
 ThemeOpt = typer.Option(None, "--theme", help="Theme name (a file in themes/ or your config dir's themes/).")
@@ -18,7 +18,7 @@ IdleLimitOpt = typer.Option(
 
 @s3_options
 def open_command(
-    sources: list[str] | None = SourcesArg,
+    sources: list[str] | None = AppSourcesArg,
     theme: str | None = ThemeOpt,
     speed: float | None = SpeedOpt,
     idle_limit: float | None = IdleLimitOpt,
@@ -26,7 +26,7 @@ def open_command(
     """Browse and play recordings in the terminal (the default command)."""
     from dataclasses import replace
 
-    from ..config import load_settings
+    from ..config import bundled_samples, load_settings
     from ..ui.app import CastviewApp
 
     settings = load_settings()
@@ -37,4 +37,6 @@ def open_command(
         changes["speed"] = speed
     if idle_limit is not None:
         changes["idle_limit"] = idle_limit or None
-    CastviewApp(make_sources(sources), replace(settings, **changes)).run()
+    specs = sources or default_sources(samples=True)
+    samples = specs == [str(bundled_samples())]
+    CastviewApp(make_sources(specs), replace(settings, **changes), samples=samples).run()

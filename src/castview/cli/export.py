@@ -12,7 +12,7 @@ from rich.text import Text
 from .. import formatting as fmt
 from ..recording import READ_ERRORS, Recording, error_message
 from ..sanitize import printable
-from .options import OutputOpt, RecordingArg, current_s3_options, s3_options
+from .options import OutputOpt, RecordingArg, SourcesArg, current_s3_options, make_sources, s3_options
 from .output import err, fail, say, write_out
 
 if TYPE_CHECKING:
@@ -75,37 +75,51 @@ def export_command(
 
 
 @s3_options
-def index_command(
-    recordings: list[str] = typer.Argument(..., help="One or more .cast files or s3://bucket/key objects."),
-) -> None:
-    """Build and cache the keyframe index of recordings, with a progress bar."""
+def index_command(sources: list[str] | None = SourcesArg) -> None:
+    """Build and cache the keyframe index of every recording in SOURCEs (directories,
+    .cast files, s3:// URLs), with a progress bar: later opens and seeks are instant."""
     import time
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+    from ..config import load_settings
+    from ..sources.catalog import build_catalog
+    from ..term.index_store import IndexStore
+
+    listed = make_sources(sources)
+    catalog = build_catalog(listed)
     status = 0
+    for message in catalog.errors:
+        say(message)
+        status = 1
+    by_label = {source.label: source for source in listed}
+    store = IndexStore(load_settings().cache_dir)
+    if not catalog.recordings and not catalog.errors:
+        say("no recordings found", style="yellow")
     # markup=False: the description is a file name, which may hold "[...]".
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   TimeRemainingColumn(), console=err, transient=False) as progress:
-        for recording in recordings:
+        for rec in catalog.recordings:
+            location = rec.ref.location
             try:
-                replay, fp, store, target = open_replay(recording)
+                target = Recording.from_ref(rec.ref, by_label.get(rec.ref.source))
+                replay, fp = target.open_replay(store)
                 task = progress.add_task(printable(target.name), total=fp.size)
                 started = time.perf_counter()
                 replay.build(progress=lambda done, total, task=task: progress.update(task, completed=done, total=total),
                              size=fp.size)
             except READ_ERRORS as exc:
-                say(error_message(exc, recording), console=progress.console)
+                say(error_message(exc, location), console=progress.console)
                 status = 1
                 continue
             store.save(target.cache_key, fp, replay.index)
             progress.update(task, completed=fp.size)
             elapsed = time.perf_counter() - started
             progress.console.print(Text(
-                f"{printable(str(recording))}: {replay.event_count} events, {len(replay.index.keyframes)} keyframes, "
+                f"{printable(location)}: {replay.event_count} events, {len(replay.index.keyframes)} keyframes, "
                 f"{fmt.duration(replay.duration)} long, indexed in {elapsed:.2f} s"
             ))
-            warn_problems(replay, recording, progress.console)
+            warn_problems(replay, location, progress.console)
     raise typer.Exit(status)
 
 

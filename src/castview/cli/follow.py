@@ -15,7 +15,8 @@ def follow_command(
     transcript: bool = typer.Option(
         False,
         "--transcript",
-        help="Print text lines as they become final (append-only) instead of redrawing the screen.",
+        help="Print text lines as the cursor leaves them (append-only), and the screen's last lines when "
+        "the recording is quiet for a second, instead of redrawing the screen.",
     ),
     exit_when_finished: float | None = typer.Option(
         None,
@@ -23,6 +24,11 @@ def follow_command(
         min=0.0,
         metavar="SECONDS",
         help="Exit once the file has not grown for SECONDS (default: run until Ctrl-C).",
+    ),
+    wait: bool = typer.Option(
+        False,
+        "--wait",
+        help="Keep following a recording that is not being written (default: print it as it is and exit).",
     ),
     interval: float = typer.Option(0.25, "--interval", min=0.02, max=10.0, help="Seconds between looks at the file."),
 ) -> None:
@@ -42,6 +48,7 @@ def follow_command(
             lambda text: say(text, style="yellow"),
             transcript=transcript,
             exit_after=exit_when_finished,
+            wait=wait,
             interval=interval,
             tty=sys.stdout.isatty(),
         )

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any, BinaryIO
+
+from ..cast.model import Problem
+from ..problem_store import INCOMPLETE_LINE
 from ..recording import READ_ERRORS, Recording, error_message
 from ..records import recording_record
+from ..sources.catalog import LIVE
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
-from .output import fail, out, print_record
+from .output import fail, out, print_record, unwrapped
+
+
+def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, Any]]) -> bool:
+    """Keep what the full read found for every listing (castview.problem_store); a cut-off
+    last line is not kept: listings mark it themselves (truncated, or live). Returns
+    whether there was anything to keep."""
+    from ..config import load_settings
+    from ..problem_store import ProblemStore
+    from ..term.fingerprint import fingerprint
+
+    kept = [Problem(p["line"], p["message"]) for p in problems if p["message"] != INCOMPLETE_LINE]
+    if kept:
+        fp = fingerprint(f, target.size, target.mtime, target.etag)
+        ProblemStore(load_settings().cache_dir).record(target.cache_key, fp, kept)
+    return bool(kept)
 
 
 @s3_options
@@ -15,12 +35,15 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
 
     try:
         target = Recording.from_spec(recording, current_s3_options())
+        summary = target.summary()
         with target.open_whole() as f:
-            found = describe(f, target.location)
-        description = recording_record(target.summary()) | target.facts() | found
+            found = describe(f, target.location, live=summary.status == LIVE)
+            if remember_problems(target, f, found["problems"]):
+                summary = target.summary()  # damaged, now that it is known
+        description = recording_record(summary) | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:
         print_record(description, indent=2)
     else:
-        print_description(out, description)
+        print_description(unwrapped(out), description)

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 
 SourcesArg = typer.Argument(
     None,
+    help="Directories, .cast files, s3://BUCKET or s3://BUCKET/PREFIX (default: $TSRECORDER_DST or --dst).",
+)
+AppSourcesArg = typer.Argument(
+    None,
     help="Directories, .cast files, s3://BUCKET or s3://BUCKET/PREFIX "
-    "(default: $TSRECORDER_DST, else the bundled samples).",
+    "(default: $TSRECORDER_DST or --dst, else the bundled sample recordings).",
 )
 RecordingArg = typer.Argument(..., help="A .cast file or s3://bucket/key.")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable output (JSON; the README lists the fields).")
@@ -110,9 +114,10 @@ def current_s3_options() -> S3Options:
         fail(str(exc))
 
 
-def default_sources() -> list[str]:
-    """The recorder's destination ($TSRECORDER_DST, its bucket), else the bundled samples;
-    says which on stderr."""
+def default_sources(samples: bool = False) -> list[str]:
+    """The recorder's destination ($TSRECORDER_DST, its bucket), else (with `samples`, for
+    the app only) the bundled samples; says which on stderr. Without a destination and
+    without `samples`, fails: sample hits printed by a command look like real findings."""
     from ..sources.s3 import default_s3_source
 
     dst = _s3_flags.get("dst") or os.environ.get("TSRECORDER_DST")
@@ -128,17 +133,23 @@ def default_sources() -> list[str]:
     if dst:
         err.print(Text(f"castview: no SOURCE given; using $TSRECORDER_DST ({printable(dst)})", style="dim"))
         return [dst]
-    samples = bundled_samples()
-    err.print(Text(f"castview: no SOURCE given; using the bundled samples ({samples})", style="dim"))
-    return [str(samples)]
+    if not samples:
+        fail(
+            "no SOURCE given and $TSRECORDER_DST is not set: name directories, .cast files or s3:// URLs, "
+            "or give the recorder's destination with --dst (and --bucket for S3) or $TSRECORDER_DST"
+        )
+    folder = bundled_samples()
+    err.print(Text(f"castview: no SOURCE given; using the bundled samples ({folder})", style="dim"))
+    return [str(folder)]
 
 
-def make_sources(specs: list[str] | None) -> list[Source]:
+def make_sources(specs: list[str] | None, samples: bool = False) -> list[Source]:
+    """Sources for SOURCE arguments, else the default ones (see default_sources)."""
     from ..sources.local import LocalSource
     from ..sources.s3_url import is_s3_url
 
     sources: list[Source] = []
-    for spec in specs or default_sources():
+    for spec in specs or default_sources(samples):
         if is_s3_url(spec):
             from ..sources.s3 import S3Source
 

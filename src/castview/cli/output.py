@@ -24,6 +24,19 @@ out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+UNWRAPPED = 1 << 16
+"""Columns of a console writing to a pipe or file: wide enough that no line is wrapped."""
+
+
+def unwrapped(console: Console) -> Console:
+    """`console` on a terminal; elsewhere one like it that never wraps a line (a path or a
+    message cut in the middle breaks whoever reads the pipe: grep, awk, a log)."""
+    if console.is_terminal:
+        return console
+    return Console(file=console.file, highlight=False, soft_wrap=console.soft_wrap, width=UNWRAPPED,
+                   no_color=console.no_color, color_system=None)
+
+
 def say(message: str, style: str = "red", console: Console | None = None) -> None:
     """One `castview: ...` line on stderr (or on a progress bar's console, above the bar)."""
     (console or err).print(Text(f"castview: {printable(message)}", style=style), soft_wrap=True)

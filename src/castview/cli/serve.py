@@ -68,7 +68,7 @@ def serve_command(
 
     if token is not None and not _TOKEN.fullmatch(token):
         raise typer.BadParameter("at least 16 characters, each a letter, digit, - or _", param_hint="--token")
-    specs = list(sources or default_sources())
+    specs = list(sources or default_sources(samples=True))
     from ..sources.s3_url import is_s3_url
 
     for spec in specs:

@@ -85,7 +85,13 @@ def grep_command(
     sources: list[str] | None = SourcesArg,
     as_json: bool = JsonOpt,
     regex: bool = typer.Option(False, "--regex", "-E", help="PATTERN is a Python regular expression."),
-    ignore_case: bool = typer.Option(False, "--ignore-case", "-i", help="Ignore case."),
+    ignore_case: bool | None = typer.Option(
+        None,
+        "--ignore-case/--case-sensitive",
+        "-i/-s",
+        show_default=False,
+        help="Ignore case, or match it exactly (default: smart case, ignored unless PATTERN has an uppercase letter).",
+    ),
     node: str | None = NodeOpt,
     user: str | None = UserOpt,
     host: str | None = HostOpt,
@@ -102,8 +108,10 @@ def grep_command(
     import time
 
     from ..config import load_settings
-    from ..search import Query, search_recordings
+    from ..search import Query, ignores_case, search_recordings
 
+    if ignore_case is None:
+        ignore_case = ignores_case(pattern, regex)
     query = Query(pattern, regex=regex, ignore_case=ignore_case)
     try:
         query.compile()

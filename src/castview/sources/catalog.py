@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from ..cast.model import CastError, Header
+from ..cast.model import CastError, Header, Problem
 from ..cast.reader import read_head, read_tail
 from .base import RecordingRef, Source, SourceError
 
@@ -86,7 +86,8 @@ class Catalog:
 
 
 def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> RecordingSummary:
-    """Read a recording's header and its last line, never the whole file (but for v1/v3)."""
+    """Read a recording's header and its last line, never the whole file (but for v1/v3);
+    damaged also when a full read of this version of it found problems (ProblemStore)."""
     now = time.time() if now is None else now
     recent = ref.may_grow and now - ref.mtime < LIVE_SECONDS
     try:
@@ -105,7 +106,19 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> Re
         status = LIVE if live else TRUNCATED
     elif live:
         status = LIVE
+    if status != LIVE and known_problems(ref):
+        status = DAMAGED
     return RecordingSummary(ref, head.header, None, tail.last_time, status)
+
+
+def known_problems(ref: RecordingRef) -> tuple[Problem, ...]:
+    """What a full read of this version of the recording found wrong, if one did (see
+    castview.problem_store; the cache dir is $CASTVIEW_CACHE_DIR's or the user's)."""
+    from ..config import cache_dir
+    from ..problem_store import ProblemStore
+    from ..recording import cache_key
+
+    return ProblemStore(cache_dir()).known(cache_key(ref.location), ref.size, ref.mtime)
 
 
 def _ends_near(header: Header, last_time: float | None, now: float) -> bool:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from ..problem_store import ProblemStore
 from .fingerprint import Fingerprint, fingerprint, only_grew
 from .index_file import IndexFileError, read_index, write_index
 from .keyframes import KeyframeIndex, Opener, Replay
@@ -48,7 +49,10 @@ class IndexStore:
         return None
 
     def save(self, key: str, fp: Fingerprint, index: KeyframeIndex) -> None:
-        """Write atomically; a cache that cannot be written is not an error."""
+        """Write atomically; a cache that cannot be written is not an error. The problems
+        a complete index found are remembered for listings too (ProblemStore)."""
+        if index.complete:
+            ProblemStore(self.directory.parent).record(key, fp, index.problems)
         tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from ..config import Settings, load_settings
 from ..sources.base import Source
 from ..sources.catalog import LIVE_SECONDS
 from .commands import CastviewCommands
-from .messages import RecordingOpenRequested
+from .messages import RecordingDamaged, RecordingOpenRequested
 from .screens.browser import BrowserScreen
 from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
 from .toast import toast
+
+SAMPLES_TITLE = "castview — sample recordings"
 
 
 class CastviewApp(App[None]):
@@ -37,10 +42,15 @@ class CastviewApp(App[None]):
         theme_dirs: list[Path] | None = None,
         export_dir: str | os.PathLike[str] | None = None,
         live_seconds: float = LIVE_SECONDS,
+        samples: bool = False,
     ) -> None:
         """`live_seconds`: a recording that has not grown for this long is taken as
-        finished (its live mark goes in the browser; the player stops following it)."""
+        finished (its live mark goes in the browser; the player stops following it).
+        `samples`: the sources are the bundled samples, not the user's recordings (the
+        title says so)."""
         super().__init__()
+        if samples:
+            self.title = SAMPLES_TITLE
         self.sources = list(sources)
         self.settings = settings or load_settings()
         self.autoplay = autoplay
@@ -50,6 +60,8 @@ class CastviewApp(App[None]):
         self.live_seconds = live_seconds
         self.loaded_themes: dict[str, LoadedTheme] = {}
         self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
+        self._kept_theme = ""  # the theme config.toml has (or the start chose)
+        self._save_lock = threading.Lock()
 
     def source_for(self, label: str) -> Source | None:
         return next((s for s in self.sources if s.label == label), None)
@@ -72,11 +84,39 @@ class CastviewApp(App[None]):
                       f"using {fallback}", title="Theme", severity="error", timeout=10)
             self.theme = fallback
         self._theme_applied()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._theme_applied())
+        self._kept_theme = self.theme  # the start's own choice is not saved; one the user picks is
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._theme_applied()
+        if theme.name != self._kept_theme:
+            self._kept_theme = theme.name
+            self._save_theme()
 
     def _theme_applied(self) -> None:
         current = self.current_theme
         self.terminal_theme = terminal_theme_for(self.theme, self.loaded_themes, current.dark)
+
+    @work(thread=True, exclusive=True, group="save-theme", exit_on_error=False)
+    def _save_theme(self) -> None:
+        """Keep a theme chosen (command palette) for the next start, in config.toml. The
+        palette's picker changes the theme as it is browsed: saves run one at a time and
+        each writes the latest choice, so the file ends with the last one."""
+        from ..config import config_file
+        from ..config_file import ConfigFileError, save_setting
+        from ..recording import error_message
+
+        path = config_file()
+        try:
+            with self._save_lock:
+                save_setting(path, "theme", self._kept_theme)
+        except (ConfigFileError, OSError) as exc:
+            problem = str(exc) if isinstance(exc, ConfigFileError) else error_message(exc, path, "write")
+            self.call_from_thread(toast, self, problem, title="Theme not saved", severity="error", timeout=10)
+            return
+        if os.environ.get("CASTVIEW_THEME"):
+            self.call_from_thread(toast, self, f"saved in {path}, but $CASTVIEW_THEME chooses the theme at start",
+                                  title="Theme", severity="warning", timeout=8)
 
     # -- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -95,6 +135,12 @@ class CastviewApp(App[None]):
                                       terminal_theme=lambda: self.terminal_theme, export_dir=self.export_dir,
                                       autoplay=self.autoplay, query=message.query, match=message.match,
                                       finished_after=self.live_seconds))
+
+    def on_recording_damaged(self, message: RecordingDamaged) -> None:
+        """The player found problems: the browser below it marks the recording."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowserScreen):
+                screen.post_message(RecordingDamaged(message.summary))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

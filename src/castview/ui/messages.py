@@ -75,6 +75,15 @@ class RecordingOpenRequested(Message):
         self.query = query
 
 
+class RecordingDamaged(Message):
+    """A full read of a recording (the player's index) found problems the listing could
+    not see: `summary` is the recording as the browser should now show it (damaged)."""
+
+    def __init__(self, summary: RecordingSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 # -- player ------------------------------------------------------------------------------
 class PlaybackNotified(Message, bubble=False):
     """The player's engine said something: a frame, the recording opened, indexed,

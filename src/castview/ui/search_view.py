@@ -16,7 +16,7 @@ from rich.text import Text
 from .. import formatting as fmt
 from ..records import who
 from ..sanitize import printable
-from ..search import Match, Query
+from ..search import Match, Query, ignores_case
 from ..sources.catalog import RecordingSummary
 
 REGEX_PREFIX = "re:"
@@ -28,13 +28,13 @@ _BLANKS = re.compile(r"\s{3,}")
 
 def parse_query(text: str) -> Query:
     """The query typed in a search box: ``re:PATTERN`` is a regular expression, anything
-    else a literal; case is ignored. Raises ValueError (empty, or a bad expression) with
+    else a literal; smart case (see search.ignores_case). Raises ValueError (empty, or a bad expression) with
     a message to show."""
     regex = text.startswith(REGEX_PREFIX)
     pattern = text[len(REGEX_PREFIX):] if regex else text
     if not pattern.strip():
         raise ValueError("type the text to find (or re: and a regular expression)")
-    query = Query(pattern, regex=regex, ignore_case=True, only_shown=True)
+    query = Query(pattern, regex=regex, ignore_case=ignores_case(pattern, regex), only_shown=True)
     query.compile()
     return query
 

@@ -34,6 +34,7 @@ from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ..catalog_view import detail
 from ..messages import (
+    RecordingDamaged,
     RecordingOpenRequested,
     RecordingsChanged,
     RecordingsListed,
@@ -201,6 +202,10 @@ class BrowserScreen(Screen[None]):
         self._update_detail()
         self._select_first()
 
+    def on_recording_damaged(self, message: RecordingDamaged) -> None:
+        message.stop()  # the app sent it here: not back up to the app
+        self.query_one(RecordingTree).update_summaries([message.summary])
+
     def on_watch_failed(self, message: WatchFailed) -> None:
         toast(self, message.error, title="Watching the sources", severity="warning", timeout=8)
 
@@ -231,7 +236,7 @@ class BrowserScreen(Screen[None]):
         tree = self.query_one(RecordingTree)
         done, total = self._progress
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("castview", style="bold")
+        text.append(self.app.title, style="bold")  # "castview", or says the samples are shown
         shown, all_ = tree.shown, tree.total
         text.append(f"  {all_} recording{'s' if all_ != 1 else ''}")
         if tree.filter:

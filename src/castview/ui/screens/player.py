@@ -15,6 +15,7 @@ search, `esc`, or any other move of the playhead. `/` is the search panel
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
@@ -43,14 +44,22 @@ from ...playback import (
     Opened,
     OpenFailed,
 )
+from ...problem_store import incomplete_line_problem
 from ...recording import Recording
 from ...search import Match, Query
 from ...sources.base import Source
-from ...sources.catalog import LIVE, LIVE_SECONDS, RecordingSummary
+from ...sources.catalog import DAMAGED, LIVE, LIVE_SECONDS, RecordingSummary
 from ...term.render import Theme
 from ...term.screen import Terminal
 from .. import export_actions
-from ..messages import ExportFailed, FrameExported, PlaybackNotified, ScreenTextCopied, SeekRequested
+from ..messages import (
+    ExportFailed,
+    FrameExported,
+    PlaybackNotified,
+    RecordingDamaged,
+    ScreenTextCopied,
+    SeekRequested,
+)
 from ..player_keys import PLAYER_KEYS
 from ..player_search import SearchPanel
 from ..search_view import step
@@ -419,6 +428,8 @@ class PlayerScreen(Screen[None]):
                 self.index = index
                 if index.built:
                     self._refresh_facts()
+                    if index.problems and self.summary.status not in (DAMAGED, LIVE):
+                        self.post_message(RecordingDamaged(dataclasses.replace(self.summary, status=DAMAGED)))
             case FactsGathered(output_bytes, resizes):
                 self.facts.output_bytes = output_bytes
                 self.facts.resizes = [(t, f"{s.cols}x{s.rows}") for t, s in resizes]
@@ -533,8 +544,7 @@ class PlayerScreen(Screen[None]):
         problems = list(self.facts.problems)
         if index.built and index.incomplete_line is not None and not self.live:
             # While live, half a line at the end is the recorder caught mid-write: no problem.
-            problems.append(Problem(index.incomplete_line,
-                                    "the last line is incomplete (cut off, or still being written)"))
+            problems.append(incomplete_line_problem(index.incomplete_line))
         self.query_one(ProblemLine).show_problems(os.path.basename(replay.name), problems)
 
     def _update_scrub(self) -> None:

@@ -1,0 +1,113 @@
+"""Problems found in recordings, remembered so that once found they are shown everywhere.
+
+A listing reads only a recording's header and last line, so garbage in the middle of a
+file is found only by a full read: the player's keyframe index, `info`, `export`,
+`index`, `grep`'s search index. Each of them records what it found here (through
+:meth:`ProblemStore.record`, hooked into the keyframe and search index stores), and every
+listing (`ls`, `ls --json`, the browser, `info`'s record) asks :meth:`ProblemStore.known`,
+which marks the recording damaged.
+
+One small JSON file per recording in the cache dir's `problems/` folder, named by a hash
+of the recording's cache key and kept with the size and mtime of the version the problems
+were found in: a file that changed since (grew, rewritten) has nothing known until it is
+read in full again. The files are parsed and checked like any input; one that does not
+read as an entry is ignored (and overwritten by the next record).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cast.model import Problem
+from .term.fingerprint import Fingerprint
+
+FOLDER = "problems"
+FORMAT = 1
+MAX_ENTRY_BYTES = 64 << 10
+"""An entry is a few lines of text; anything larger in the folder is not one of ours."""
+KEPT = 20
+"""Problems kept per recording (the first ones, in line order): enough to show; the
+full read lists them all."""
+
+
+INCOMPLETE_LINE = "the last line is incomplete (cut off: the recorder stopped mid-write)"
+
+
+def incomplete_line_problem(line: int) -> Problem:
+    """A last line cut off in a recording no longer being written: the recorder stopped
+    mid-write (while the recording is live, half a line is the recorder caught writing).
+    Not kept in the store: a listing sees it itself (truncated)."""
+    return Problem(line, INCOMPLETE_LINE)
+
+
+class ProblemStore:
+    def __init__(self, cache_dir: str | os.PathLike[str]) -> None:
+        self.directory = Path(cache_dir) / FOLDER
+
+    def _path(self, key: str) -> Path:
+        return self.directory / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".json")
+
+    def record(self, key: str, fp: Fingerprint, problems: Sequence[Problem]) -> None:
+        """Remember the problems a full read of the version `fp` of recording `key` found
+        (nothing to remember when there are none). A cache that cannot be written is not
+        an error."""
+        if not problems:
+            return
+        entry = {
+            "format": FORMAT,
+            "key": key.encode("utf-8", "backslashreplace").decode("utf-8"),
+            "size": fp.size,
+            "mtime": fp.mtime,
+            "problems": [{"line": p.line, "message": p.message} for p in problems[:KEPT]],
+        }
+        tmp = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                json.dump(entry, f)
+            os.replace(tmp, self._path(key))
+        except OSError:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.remove(tmp)
+
+    def known(self, key: str, size: int, mtime: float) -> tuple[Problem, ...]:
+        """The problems recorded for recording `key` as it is now (`size` bytes, modified
+        at `mtime`); () when none were, or it changed since."""
+        try:
+            with open(self._path(key), "rb") as f:
+                data = f.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return ()
+        try:
+            return _parse(data, key, size, mtime)
+        except (ValueError, TypeError, KeyError):
+            return ()
+
+
+def _parse(data: bytes, key: str, size: int, mtime: float) -> tuple[Problem, ...]:
+    """The problems of an entry if it is this version's. Raises ValueError, TypeError or
+    KeyError for what is not an entry."""
+    if len(data) > MAX_ENTRY_BYTES:
+        raise ValueError("too large")
+    entry = json.loads(data.decode("ascii"))
+    if not isinstance(entry, dict) or entry["format"] != FORMAT:
+        raise ValueError("not an entry")
+    if entry["key"] != key.encode("utf-8", "backslashreplace").decode("utf-8"):
+        return ()  # another key with the same hash prefix
+    if type(entry["size"]) is not int or entry["size"] != size or float(entry["mtime"]) != mtime:
+        return ()
+    problems = []
+    for item in entry["problems"]:
+        line, message = item["line"], item["message"]
+        if not (line is None or type(line) is int) or not isinstance(message, str):
+            raise ValueError("bad problem")
+        problems.append(Problem(line, message))
+    return tuple(problems)
