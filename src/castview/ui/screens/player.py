@@ -11,6 +11,11 @@ dropped (the answer to that command follows). A jump to a search match seeks and
 highlights the match's cells once the frame of that seek is on view, until the next
 search, `esc`, or any other move of the playhead. `/` is the search panel
 (ui/player_search.py); `e` and `c` are ui/export_actions.py.
+
+What goes to the terminal is kept small for slow (SSH) links: frames come at most
+`settings.frame_rate` times a second, and the view, the status line and the scrub bar
+repaint only the cells that changed. `z` (compact) hides the footer and the status line;
+the scrub bar then shows over the view's last row for a moment after each key.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.strip import Strip
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
@@ -63,6 +69,8 @@ from ..widgets.terminal_view import Highlight, TerminalView
 
 METADATA_WIDTH = 36
 METADATA_WIDTH_MAX = 60
+OVERLAY_SECONDS = 3.0  # compact mode: how long the scrub bar stays over the view after a key
+SUGGEST_LOW_BANDWIDTH = 16 * 1024  # bytes a second of recording output that over SSH is worth a hint
 
 
 class PlayerScreen(Screen[None]):
@@ -114,6 +122,12 @@ class PlayerScreen(Screen[None]):
         self._engine: Engine[Strip] | None = None
         self._seq = 0  # of the last command sent
         self._highlight: tuple[int, Highlight] | None = None  # cells to show with the frame of that command
+        self.utc = settings.utc
+        """The wall clock in UTC (else local time); `u` toggles it."""
+        self.compact = settings.compact
+        self._marker_seq: int | None = None  # a jump to a marker: its label is shown with its frame
+        self._overlay_timer: Timer | None = None
+        self._suggested = settings.low_bandwidth  # the low-bandwidth hint is given once
 
     # -- what the engine said, for the keys and the tests ----------------------------------
     @property
@@ -167,7 +181,10 @@ class PlayerScreen(Screen[None]):
         view.set_background(self._terminal_theme.bg)
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
         self._auto_metadata()
-        self.query_one(ScrubBar).duration = self.summary.duration or 0.0
+        bar = self.query_one(ScrubBar)
+        bar.duration = self.summary.duration or 0.0
+        bar.whole_seconds = self.settings.low_bandwidth
+        self.set_class(self.compact, "-compact")
         self._update_status()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         ref = self.summary.ref
@@ -175,7 +192,8 @@ class PlayerScreen(Screen[None]):
             lambda: Recording.from_ref(ref, self._source), lambda n: self.post_message(PlaybackNotified(n)),
             location=ref.location, render_row=self._row_renderer(), store=IndexStore(self.settings.cache_dir),
             speed=self.speed, idle_cap=self.idle_cap, live=self.live, watch=ref.may_grow,
-            listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after)
+            listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after,
+            frame_interval=1 / self.settings.frame_rate)
         self._engine = engine
         if self.live and self.start_at is None:
             self._send(Engine.follow, opened=False, following=True)  # a live recording opens at its live edge
@@ -187,6 +205,10 @@ class PlayerScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._auto_metadata()
+
+    @on(TerminalView.ViewChanged)
+    def _view_changed(self) -> None:
+        self._update_status()
 
     def on_unmount(self) -> None:
         if self._engine is not None:
@@ -212,6 +234,8 @@ class PlayerScreen(Screen[None]):
         if self._engine is None or (opened and self.replay is None):
             return
         seq = self._seq = command(self._engine)
+        if move:
+            self.query_one(TerminalView).release_pan()
         if highlight is not None or move:
             self._clear_highlight()
         if highlight is not None:
@@ -220,6 +244,7 @@ class PlayerScreen(Screen[None]):
         self.following = self.following if following is None else following
         self._update_scrub()
         self._update_status()
+        self._show_overlay()
 
     def settled(self) -> bool:
         """Every command sent has been carried out and its frame is on view (for tests)."""
@@ -245,6 +270,7 @@ class PlayerScreen(Screen[None]):
 
     def action_marker(self, direction: int) -> None:
         self._send(lambda engine: engine.seek_marker(direction))
+        self._marker_seq = self._seq
 
     def action_percent(self, digit: int) -> None:
         self._send(lambda engine: engine.seek_percent(digit))
@@ -290,6 +316,26 @@ class PlayerScreen(Screen[None]):
     def action_pan(self, dx: int, dy: int) -> None:
         self.query_one(TerminalView).pan_by(dx, dy)
         self._update_status()
+
+    def action_toggle_utc(self) -> None:
+        """`u`: the wall clock in UTC or in the local zone."""
+        self.utc = not self.utc
+        self._update_status()
+
+    def action_toggle_compact(self) -> None:
+        """`z`: hide the footer and the status line (the scrub bar shows for a moment after a key)."""
+        self.compact = not self.compact
+        self.set_class(self.compact, "-compact")
+        self._show_overlay()
+
+    def _show_overlay(self) -> None:
+        """Compact mode: the scrub bar over the view's last row, for OVERLAY_SECONDS."""
+        if not self.compact or not self.is_mounted:
+            return
+        self.add_class("-overlay")
+        if self._overlay_timer is not None:
+            self._overlay_timer.stop()
+        self._overlay_timer = self.set_timer(OVERLAY_SECONDS, lambda: self.remove_class("-overlay"))
 
     def action_goto(self) -> None:
         from ... import formatting as fmt
@@ -417,6 +463,7 @@ class PlayerScreen(Screen[None]):
                 if index.built:
                     self._refresh_facts()
             case FactsGathered(output_bytes, resizes):
+                self._suggest_low_bandwidth(output_bytes)
                 self.facts.output_bytes = output_bytes
                 self.facts.resizes = [(t, f"{s.cols}x{s.rows}") for t, s in resizes]
                 self.query_one(MetadataPane).show(self.summary.header, self.facts)
@@ -446,6 +493,11 @@ class PlayerScreen(Screen[None]):
             view.set_highlight(self._highlight[1])  # drawn with the new frame; show() pans to it
         view.show(frame)
         self._engine.frame_taken()
+        if self._marker_seq is not None and frame.seq >= self._marker_seq:
+            self._marker_seq = None
+            labels = [label for t, label in frame.index.markers if abs(t - frame.position) < 1e-6]
+            if labels:
+                toast(self, " / ".join(label or "(no label)" for label in labels), title="Marker", timeout=3)
         self.position, self.count = frame.position, frame.count
         self.playing, self.following = frame.playing, frame.following
         self.index = frame.index
@@ -550,6 +602,18 @@ class PlayerScreen(Screen[None]):
         if times != bar.matches:
             bar.matches = times
 
+    def _suggest_low_bandwidth(self, output_bytes: int) -> None:
+        """Over SSH, a recording that writes much per second: say once that there is a
+        low-bandwidth mode."""
+        length = self.duration or self.summary.duration or 0.0
+        if self._suggested or not os.environ.get("SSH_CONNECTION") or length <= 0:
+            return
+        if output_bytes / length * self.speed >= SUGGEST_LOW_BANDWIDTH:
+            self._suggested = True
+            toast(self, "This recording writes much to the terminal; over a slow link, "
+                  "CASTVIEW_LOW_BANDWIDTH=1 (or low_bandwidth = true in config.toml) sends less.",
+                  title="Over SSH", timeout=10)
+
     def _update_status(self) -> None:
         view = self.query_one(TerminalView)
         rec = self.summary
@@ -560,7 +624,8 @@ class PlayerScreen(Screen[None]):
             count=self.count, events=self.index.events if self.replay is not None else None,
             indexing=None if self.index.built else self.index.fraction,
             panned=view.visible_region() if view.panned else None, size=(view.cols, view.rows),
-            start_ns=rec.start_ns, who=rec.header.who if rec.header else ""))
+            start_ns=rec.start_ns, who=rec.header.who if rec.header else "", position=self.position,
+            utc=self.utc))
 
     # -- themes --------------------------------------------------------------------------
     @property
