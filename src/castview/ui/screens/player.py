@@ -55,7 +55,7 @@ from ...sources.base import Source
 from ...sources.catalog import LIVE, LIVE_SECONDS, RecordingSummary
 from ...term.render import Theme
 from ...term.screen import Terminal
-from .. import export_actions
+from .. import export_actions, partial_updates
 from ..messages import ExportFailed, FrameExported, PlaybackNotified, ScreenTextCopied, SeekRequested
 from ..player_keys import PLAYER_KEYS
 from ..player_search import SearchPanel
@@ -128,6 +128,7 @@ class PlayerScreen(Screen[None]):
         self._marker_seq: int | None = None  # a jump to a marker: its label is shown with its frame
         self._overlay_timer: Timer | None = None
         self._suggested = settings.low_bandwidth  # the low-bandwidth hint is given once
+        self._view_changed_cells = True  # the last frame changed what the view shows
 
     # -- what the engine said, for the keys and the tests ----------------------------------
     @property
@@ -174,6 +175,7 @@ class PlayerScreen(Screen[None]):
     def on_mount(self) -> None:
         from ...term.index_store import IndexStore
 
+        partial_updates.install()
         view = self.query_one(TerminalView)
         if self.summary.header is not None:
             size = self.summary.header.size
@@ -491,7 +493,7 @@ class PlayerScreen(Screen[None]):
         resized = (frame.cols, frame.rows) != (view.cols, view.rows)
         if self._highlight is not None and self._highlight[0] <= frame.seq and view.highlight is None:
             view.set_highlight(self._highlight[1])  # drawn with the new frame; show() pans to it
-        view.show(frame)
+        self._view_changed_cells = view.show(frame)
         self._engine.frame_taken()
         if self._marker_seq is not None and frame.seq >= self._marker_seq:
             self._marker_seq = None
@@ -590,7 +592,11 @@ class PlayerScreen(Screen[None]):
         bar = self.query_one(ScrubBar)
         duration = self.duration
         bar.duration = duration
-        bar.position = min(self.position, duration) if duration else self.position
+        position = min(self.position, duration) if duration else self.position
+        # While playing through a quiet stretch the clock ticks by the second; its tenths
+        # are repainted with frames that change the view anyway (fewer bytes over SSH).
+        if not self.playing or self._view_changed_cells or int(position) != int(bar.position):
+            bar.position = position
         bar.indexed = self.index.duration
         bar.complete = self.index.built
         bar.playing = self.playing

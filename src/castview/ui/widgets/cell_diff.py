@@ -2,9 +2,9 @@
 
 Textual writes a dirty region of a line from the start of the first segment that
 overlaps it to the end of the last one: a refresh of one cell inside a long run of one
-style re-sends the whole run. `changed_span` finds the cells that differ between what
+style re-sends the whole run. `changed_runs` finds the cells that differ between what
 is on view and what replaces it, and `cut_at` splits the new line's segments at the
-span's ends, so that only the changed cells (plus a cursor move and their style) go to
+runs' ends, so that only the changed cells (plus a cursor move and their style) go to
 the terminal. Over SSH this is the difference between a few bytes and a whole line per
 frame.
 """
@@ -32,36 +32,45 @@ def cells(strip: Strip) -> list[Cell]:
     return out
 
 
-def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
-    """The cells [start, end) that differ between `old` and `new` (None: none do; no
-    `old`: all of `new`)."""
+RUN_GAP = 6
+"""Changed runs closer than this many unchanged cells are sent as one (a cursor move and
+a style cost about that much)."""
+
+
+def changed_runs(old: Strip | None, new: Strip) -> list[tuple[int, int]]:
+    """The runs of cells [start, end) that differ between `old` and `new`, left to right
+    (none: nothing changed; no `old`: all of `new`). A wide character is never cut."""
     after = cells(new)
     if old is None:
-        return (0, len(after)) if after else None
+        return [(0, len(after))] if after else []
     before = cells(old)
     if before == after:
-        return None
-    start = 0
-    limit = min(len(before), len(after))
-    while start < limit and before[start] == after[start]:
-        start += 1
-    end_old, end_new = len(before), len(after)
-    while end_old > start and end_new > start and before[end_old - 1] == after[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    end = max(end_old, end_new)
-    # A wide character half inside the span is repainted whole.
-    if start > 0 and start < len(after) and after[start][0] == "":
-        start -= 1
-    if end < len(after) and after[end][0] == "":
-        end += 1
-    return start, end
+        return []
+    length = max(len(before), len(after))
+    runs: list[tuple[int, int]] = []
+    x = 0
+    while x < length:
+        if x < len(before) and x < len(after) and before[x] == after[x]:
+            x += 1
+            continue
+        start = x
+        while x < length and not (x < len(before) and x < len(after) and before[x] == after[x]):
+            x += 1
+        if start > 0 and start < len(after) and after[start][0] == "":
+            start -= 1  # the second half of a wide character: from its first
+        end = x + 1 if x < len(after) and after[x][0] == "" else x
+        if runs and start - runs[-1][1] < RUN_GAP:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+        x = end
+    return runs
 
 
-def cut_at(strip: Strip, start: int, end: int) -> Strip:
-    """`strip` with its segments split at cells `start` and `end` (drawn the same)."""
+def cut_at(strip: Strip, runs: list[tuple[int, int]]) -> Strip:
+    """`strip` with its segments split at the ends of `runs` (drawn the same)."""
     length = strip.cell_length
-    cuts = [c for c in (start, end) if 0 < c < length] + [length]
+    cuts = sorted({c for run in runs for c in run if 0 < c < length}) + [length]
     if len(cuts) == 1:
         return strip
     parts = strip.divide(cuts)

@@ -7,12 +7,13 @@ same text again costs nothing on the wire; a clock's tenths cost one cell.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .cell_diff import changed_span, cut_at
+from .cell_diff import changed_runs, cut_at
 
 
 class DiffLine(Widget):
@@ -35,7 +36,7 @@ class DiffLine(Widget):
     def _rendered(self, width: int) -> Strip:
         text = self.content()
         text.truncate(width, overflow=text.overflow or "ellipsis")
-        segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+        segments = Segment.simplify(s for s in text.render(self.app.console) if s.text != "\n")
         return Strip(segments).extend_cell_length(width).crop(0, width)
 
     def redraw(self) -> None:
@@ -46,12 +47,11 @@ class DiffLine(Widget):
             self.refresh()
             return
         new = self._rendered(width)
-        span = changed_span(self._strip, new)
-        if span is None:
+        runs = changed_runs(self._strip, new)
+        if not runs:
             return
-        start, end = span
-        self._strip = cut_at(new, start, end)
-        self.refresh(Region(start, 0, end - start, 1))
+        self._strip = cut_at(new, runs)
+        self.refresh(*(Region(start, 0, end - start, 1) for start, end in runs))
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width

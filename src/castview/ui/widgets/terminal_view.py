@@ -31,7 +31,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...playback import Frame
-from .cell_diff import changed_span, cut_at
+from .cell_diff import changed_runs, cut_at
 
 HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
 
@@ -125,7 +125,9 @@ class TerminalView(Widget, can_focus=False):
             self.refresh(Region(0, row - py, self.size.width, 1))
 
     # -- frames --------------------------------------------------------------------------
-    def show(self, frame: Frame[Strip]) -> None:
+    def show(self, frame: Frame[Strip]) -> bool:
+        """Show a frame; whether any cell on view changed (a playing frame may only move
+        the position)."""
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
@@ -140,38 +142,43 @@ class TerminalView(Widget, can_focus=False):
             self._follow(sought=True)
             if old is None or self.pan != before:
                 self.refresh()
-            else:  # a seek or a redraw at the same place: the cells that differ
-                self._repaint({y: self._changed(y, old[y]) for y in range(frame.rows)})
-            return
-        spans = {}
+                return True
+            # a seek or a redraw at the same place: the cells that differ
+            return self._repaint({y: self._changed(y, old[y]) for y in range(frame.rows)})
+        changed: dict[int, list[tuple[int, int]]] = {}
         for y, strip in frame.lines.items():
             if 0 <= y < len(self._lines):
                 old_row = self._lines[y]
                 self._lines[y] = strip
-                spans[y] = self._changed(y, old_row)
+                changed[y] = self._changed(y, old_row)
         before = self.pan
         self._follow()
-        if self.pan == before:  # else the pan watcher repaints everything
-            self._repaint(spans)
+        if self.pan != before:
+            return True  # the pan watcher repaints everything
+        return self._repaint(changed)
 
-    def _changed(self, y: int, old: Strip) -> tuple[int, int] | None:
-        """The cells of row y that differ from `old` (its new strip cut at their ends)."""
-        span = changed_span(old, self._lines[y])
-        if span is not None:
-            self._lines[y] = cut_at(self._lines[y], *span)
-        return span
+    def _changed(self, y: int, old: Strip) -> list[tuple[int, int]]:
+        """The runs of cells of row y that differ from `old` (its new strip cut at their ends)."""
+        runs = changed_runs(old, self._lines[y])
+        if runs:
+            self._lines[y] = cut_at(self._lines[y], runs)
+        return runs
 
-    def _repaint(self, spans: dict[int, tuple[int, int] | None]) -> None:
+    def _repaint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
+        """Refresh the changed cells on view; whether there were any."""
         px, py = self.pan
+        repainted = False
         width, height = self.size.width, self.size.height
-        for y, span in spans.items():
-            if span is None or not py <= y < py + height:
+        h = self.highlight
+        for y, runs in changed.items():
+            if not runs or not py <= y < py + height:
                 continue
-            h = self.highlight
-            start, end = (0, self.cols) if h is not None and h.row == y else span
-            x1, x2 = max(0, start - px), min(width, end - px)
-            if x1 < x2:
-                self.refresh(Region(x1, y - py, x2 - x1, 1))
+            for start, end in [(0, self.cols)] if h is not None and h.row == y else runs:
+                x1, x2 = max(0, start - px), min(width, end - px)
+                if x1 < x2:
+                    self.refresh(Region(x1, y - py, x2 - x1, 1))
+                    repainted = True
+        return repainted
 
     def release_pan(self) -> None:
         """The playhead moved: the view goes back to the pan rule."""
