@@ -1,6 +1,7 @@
 """Bytes on the wire: what the player writes to its terminal while it plays (issue 18).
 
     python bench/wire.py [--span 10] [--paused 60] [--baseline OLD_SRC_DIR] [--only NAME]
+                         [--speeds 1,4] [--low-bandwidth]
 
 The real app runs under a pty of 100x30 (TERM=xterm-256color, a private cache and config)
 on each recording; everything it writes is counted. Per recording and speed (1x, 4x): the
@@ -9,7 +10,8 @@ castview's bytes per second against the recording's own (the output bytes it wou
 in that span at that speed, idle gaps capped as the player caps them: what `asciinema
 play` writes). Then, on the full-screen recording: the bytes of a paused `--paused`
 seconds, and of a mouse drag across the whole scrub bar (about 2 s). `--baseline` runs
-the same with another castview source tree (e.g. a checkout of main) in the same run.
+the same with another castview source tree (e.g. a checkout of main) in the same run;
+`--low-bandwidth` adds a column for this tree with CASTVIEW_LOW_BANDWIDTH=1.
 
 The recordings: `quiet` (an editor, a few keys a second), `busy` (a deploy script, a
 progress bar redrawn 8 times a second and log lines), `full-screen` (htop-like: a 100x30
@@ -20,6 +22,7 @@ s), all generated here (60 s each), and `nano` (the bundled nano sample, real).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -57,7 +60,8 @@ def quiet(path: Path) -> None:
                + f"\x1b[{ROWS - 1};1H\x1b[7m^G\x1b[0m Help  \x1b[7m^O\x1b[0m Write Out  \x1b[7m^X\x1b[0m Exit"
                + "\x1b[3;1H")]
     t, row, col = 0.5, 3, 1
-    words = "the deploy went fine until the cache was cold and then everything slowed down".split()
+    words = ["the", "deploy", "went", "fine", "until", "the", "cache", "was", "cold", "and", "then",
+             "everything", "slowed", "down"]
     while t < 60:
         for ch in rng.choice(words) + " ":
             t += rng.uniform(0.08, 0.25)
@@ -65,7 +69,7 @@ def quiet(path: Path) -> None:
             col += 1
         if col > 70:
             row, col = row + 1 if row < ROWS - 3 else 3, 1
-            events.append((t, "o", f"\r\n" if row != 3 else "\x1b[3;1H\x1b[J"))
+            events.append((t, "o", "\r\n" if row != 3 else "\x1b[3;1H\x1b[J"))
     _write(path, COLS, ROWS, events)
 
 
@@ -92,7 +96,7 @@ def full_screen(path: Path) -> None:
             load = rng.randint(0, 40)
             out.append(f"\x1b[{cpu + 1};1H  {cpu}\x1b[1;34m[\x1b[32m{'|' * load}\x1b[31m{' ' * (40 - load)}"
                        f"\x1b[34m]\x1b[0m {load * 2.5:5.1f}%")
-        out.append(f"\x1b[6;1H\x1b[30;42m  PID USER      PRI  NI  VIRT   RES   SHR S CPU% MEM%   TIME+  Command"
+        out.append("\x1b[6;1H\x1b[30;42m  PID USER      PRI  NI  VIRT   RES   SHR S CPU% MEM%   TIME+  Command"
                    + " " * 24 + "\x1b[0m")
         for row in range(7, ROWS):
             pid = 1000 + (row * 37 + i) % 900
@@ -141,8 +145,9 @@ def own_bytes(path: Path, speed: float, span: float) -> int:
 
 # -- the app under a pty ------------------------------------------------------------------
 class App:
-    def __init__(self, src: Path, recording: Path, speed: float, home: Path) -> None:
+    def __init__(self, src: Path, recording: Path, speed: float, home: Path, extra: dict[str, str]) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "SSH_CONNECTION")}
+        env.update(extra)
         env.update(PYTHONPATH=str(src), TERM="xterm-256color", TZ="UTC", CASTVIEW_CACHE_DIR=str(home / "cache"),
                    CASTVIEW_CONFIG_DIR=str(home / "config"), CASTVIEW_SPEED=str(speed))
         pid, fd = pty.fork()
@@ -190,17 +195,18 @@ class App:
         self.send("q")
         time.sleep(0.3)
         self.stopped = True
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         os.waitpid(self.pid, 0)
         os.close(self.fd)
 
 
-def opened(src: Path, recording: Path, speed: float, home: Path) -> App:
+Tree = tuple[str, Path, dict[str, str]]  # a label, a castview source tree, extra environment
+
+
+def opened(tree: Tree, recording: Path, speed: float, home: Path) -> App:
     """The app on `recording`, paused at the start, settled."""
-    app = App(src, recording, speed, home)
+    app = App(tree[1], recording, speed, home, tree[2])
     deadline = time.monotonic() + 30
     while app.count < 1000 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -212,8 +218,8 @@ def opened(src: Path, recording: Path, speed: float, home: Path) -> App:
     return app
 
 
-def play(src: Path, recording: Path, speed: float, span: float, home: Path) -> float:
-    app = opened(src, recording, speed, home)
+def play(tree: Tree, recording: Path, speed: float, span: float, home: Path) -> float:
+    app = opened(tree, recording, speed, home)
     try:
         app.send(" ")
         return app.bytes_during(span) / span
@@ -221,8 +227,8 @@ def play(src: Path, recording: Path, speed: float, span: float, home: Path) -> f
         app.close()
 
 
-def paused_and_scrub(src: Path, recording: Path, paused: float, home: Path) -> tuple[int, int]:
-    app = opened(src, recording, 1.0, home)
+def paused_and_scrub(tree: Tree, recording: Path, paused: float, home: Path) -> tuple[int, int]:
+    app = opened(tree, recording, 1.0, home)
     try:
         idle = app.bytes_during(paused)
         y, x0, x1 = ROWS - 1, 12, COLS - 8  # the scrub bar's row (above the footer), its span
@@ -244,11 +250,15 @@ def main() -> None:
     parser.add_argument("--paused", type=float, default=60.0, help="seconds paused measured")
     parser.add_argument("--baseline", type=Path, help="another castview source tree (its src/ or the checkout)")
     parser.add_argument("--only", help="one recording")
+    parser.add_argument("--speeds", default="1,4", help="playback speeds, comma-separated")
+    parser.add_argument("--low-bandwidth", action="store_true", help="also this tree with CASTVIEW_LOW_BANDWIDTH=1")
     args = parser.parse_args()
-    trees = [("this", SRC)]
+    trees: list[Tree] = [("this", SRC, {})]
     if args.baseline is not None:
         base = args.baseline / "src" if (args.baseline / "src").is_dir() else args.baseline
-        trees.insert(0, ("baseline", base))
+        trees.insert(0, ("baseline", base, {}))
+    if args.low_bandwidth:
+        trees.append(("low bandwidth", SRC, {"CASTVIEW_LOW_BANDWIDTH": "1"}))
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         files: dict[str, Path] = {}
@@ -258,20 +268,22 @@ def main() -> None:
         files["nano"] = SAMPLE
         names = [args.only] if args.only else list(files)
         print(f"{COLS}x{ROWS}, {args.span:g} s of playback per run; KB = 1024 bytes", flush=True)
-        print("| recording | speed | its own KB/s | " + " | ".join(f"{t} KB/s | ratio" for t, _ in trees) + " |")
+        print("| recording | speed | its own KB/s | " + " | ".join(f"{t[0]} KB/s | ratio" for t in trees) + " |")
         print("|---|---|---|" + "---|---|" * len(trees))
         for name in names:
-            for speed in (1.0, 4.0):
+            for speed in (float(x) for x in args.speeds.split(",")):
                 own = own_bytes(files[name], speed, args.span) / args.span
                 cells = []
-                for _, src in trees:
-                    rate = play(src, files[name], speed, args.span, home)
+                for tree in trees:
+                    rate = play(tree, files[name], speed, args.span, home)
                     cells.append(f"{rate / 1024:.2f} | {rate / own:.1f}x" if own else f"{rate / 1024:.2f} | -")
                 print(f"| {name} | {speed:g}x | {own / 1024:.2f} | " + " | ".join(cells) + " |", flush=True)
+        if args.paused <= 0:
+            return
         print()
-        print(f"| full-screen | " + " | ".join(f"{t}" for t, _ in trees) + " |")
+        print("| full-screen | " + " | ".join(t[0] for t in trees) + " |")
         print("|---|" + "---|" * len(trees))
-        results = [paused_and_scrub(src, files["full-screen"], args.paused, home) for _, src in trees]
+        results = [paused_and_scrub(tree, files["full-screen"], args.paused, home) for tree in trees]
         print(f"| paused {args.paused:g} s (bytes) | " + " | ".join(str(r[0]) for r in results) + " |")
         print("| drag across the scrub bar, ~2 s (bytes) | " + " | ".join(str(r[1]) for r in results) + " |")
 

@@ -62,7 +62,7 @@ async def test_paused_writes_nothing(ui_env):
     nano = nano_recording()
     app = make_app(nano, tmp_path=ui_env)
     async with app.run_test(size=(100, 30)) as pilot:
-        player = await open_player(pilot)
+        await open_player(pilot)
         written = count_writes(app)
         for _ in range(20):
             await pilot.pause(0.05)

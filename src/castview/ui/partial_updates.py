@@ -28,7 +28,7 @@ def _render_segments(self: _compositor.ChopsUpdate, console: Console) -> str:
     move_to = Control.move_to
     last_y = self.spans[-1][0]
     for y, x1, x2 in self.spans:
-        for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items()):
+        for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
             if strip is None or x > x2 or end <= x1:
                 continue
             start = max(x, x1)

@@ -27,8 +27,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
@@ -129,6 +129,8 @@ class PlayerScreen(Screen[None]):
         self._overlay_timer: Timer | None = None
         self._suggested = settings.low_bandwidth  # the low-bandwidth hint is given once
         self._view_changed_cells = True  # the last frame changed what the view shows
+        self._scrub_target: float | None = None  # a drag on the scrub bar, held back by the frame cap
+        self._scrub_timer: Timer | None = None
 
     # -- what the engine said, for the keys and the tests ----------------------------------
     @property
@@ -250,7 +252,7 @@ class PlayerScreen(Screen[None]):
 
     def settled(self) -> bool:
         """Every command sent has been carried out and its frame is on view (for tests)."""
-        return self._engine is not None and self._engine.settled.is_set()
+        return self._engine is not None and self._engine.settled.is_set() and self._scrub_target is None
 
     def _seek(self, t: float, highlight: Highlight | None = None, play: bool | None = None) -> None:
         if self.replay is not None:
@@ -259,7 +261,18 @@ class PlayerScreen(Screen[None]):
 
     @on(SeekRequested)
     def _seek_requested(self, message: SeekRequested) -> None:
-        self._seek(message.time)
+        """A click or drag on the scrub bar: seeks at most `frame_rate` times a second (a
+        drag sends many), the last one always."""
+        self._scrub_target = message.time
+        if self._scrub_timer is None:
+            self._scrub_tick()
+
+    def _scrub_tick(self) -> None:
+        self._scrub_timer = None
+        if self._scrub_target is not None:
+            target, self._scrub_target = self._scrub_target, None
+            self._seek(target)
+            self._scrub_timer = self.set_timer(1 / self.settings.frame_rate, self._scrub_tick)
 
     def action_toggle_play(self) -> None:
         if self.playing or self.following:
