@@ -175,3 +175,29 @@ async def test_toasts_do_not_cover_the_status_line_or_the_scrub_bar(ui_env):
         lowest = max(t.region.bottom for t in player.query(Toast))
         assert lowest <= player.query_one("#player-status").region.y
         assert lowest <= player.query_one(ScrubBar).region.y
+
+
+# -- low bandwidth -----------------------------------------------------------------------
+async def test_low_bandwidth_clock_in_whole_seconds(ui_env):
+    from castview.ui.widgets.scrub_bar import ScrubBar
+
+    rec = tall_recording(ui_env / "tall.cast")
+    async with make_app(rec, tmp_path=ui_env, low_bandwidth=True).run_test(size=(100, 30)) as pilot:
+        player = await open_player(pilot)
+        await press(pilot, player, "right")
+        text = str(player.query_one(ScrubBar).render())
+        assert text.startswith("⏸ 0:05 ") and text.endswith(" 0:59")
+
+
+async def test_low_bandwidth_is_suggested_once_over_ssh(ui_env, monkeypatch):
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
+    busy = ui_env / "busy.cast"
+    events = [[i / 10, "o", "\x1b[H" + ("x" * 79 + "\r\n") * 23] for i in range(100)]
+    header = {"version": 2, "width": 80, "height": 24, "timestamp": START}
+    busy.write_text("\n".join(json.dumps(x) for x in [header, *events]) + "\n")
+    app = make_app(busy, tmp_path=ui_env)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_player(pilot)
+        await wait_for(pilot, lambda: any(n.title == "Over SSH" for n in app._notifications), what="the hint")
+        assert [n.title for n in app._notifications].count("Over SSH") == 1
+        assert "CASTVIEW_LOW_BANDWIDTH=1" in next(n.message for n in app._notifications if n.title == "Over SSH")

@@ -32,7 +32,7 @@ def cells(strip: Strip) -> list[Cell]:
     return out
 
 
-RUN_GAP = 6
+RUN_GAP = 16
 """Changed runs closer than this many unchanged cells are sent as one (a cursor move and
 a style cost about that much)."""
 
@@ -64,6 +64,8 @@ def changed_runs(old: Strip | None, new: Strip) -> list[tuple[int, int]]:
         else:
             runs.append((start, end))
         x = end
+    if len(runs) > 1 and sum(e - s for s, e in runs) * 2 >= runs[-1][1] - runs[0][0]:
+        runs = [(runs[0][0], runs[-1][1])]  # mostly changed: one run costs less than many
     return runs
 
 
