@@ -43,10 +43,28 @@ class Settings:
     remote_refresh: float = 300.0
     """Seconds between two listings of a remote (S3) source while the app runs, to find
     new recordings; 0: only when asked (`r`). Local folders are watched instead."""
+    fps: float = 30.0
+    """Frames per second at most while playing: fewer send less to the terminal (over a
+    slow SSH link) at the cost of smoothness; 1 to 60."""
+    low_bandwidth: bool = False
+    """For a slow link: the clock in whole seconds and at most LOW_BANDWIDTH_FPS frames a second."""
+    utc: bool = False
+    """The player's wall clock in UTC (else the local zone); `u` toggles it."""
+    compact: bool = False
+    """The player without footer and status line (`z` toggles it), so a recording the
+    terminal's size fits it exactly."""
     cache_dir: Path = field(default_factory=cache_dir)
     """Where keyframe indexes, search indexes and downloaded S3 objects are kept."""
     problems: tuple[str, ...] = ()
     """What was wrong with the config file or environment, to show the user."""
+
+    @property
+    def frame_rate(self) -> float:
+        """The frame cap in effect (low bandwidth lowers it)."""
+        return min(self.fps, LOW_BANDWIDTH_FPS) if self.low_bandwidth else self.fps
+
+
+LOW_BANDWIDTH_FPS = 10.0
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -61,13 +79,21 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             problems.append(f"{path}: ignored ({exc})")
-    for key in ("theme", "speed", "idle_limit", "remote_refresh"):
+    for key in ("theme", "speed", "idle_limit", "remote_refresh", "fps", "low_bandwidth", "utc", "compact"):
         if f"CASTVIEW_{key.upper()}" in env:
             values[key] = env[f"CASTVIEW_{key.upper()}"]
     changes: dict[str, object] = {}
     if "theme" in values:
         changes["theme"] = str(values["theme"])
-    for key, low, high in (("speed", 0.25, 16.0), ("idle_limit", 0.0, 3600.0), ("remote_refresh", 0.0, 86400.0)):
+    for key in ("low_bandwidth", "utc", "compact"):
+        if key in values:
+            flag = _flag(values[key])
+            if flag is None:
+                problems.append(f"{key}={values[key]!r} ignored (use true or false)")
+            else:
+                changes[key] = flag
+    for key, low, high in (("speed", 0.25, 16.0), ("idle_limit", 0.0, 3600.0), ("remote_refresh", 0.0, 86400.0),
+                           ("fps", 1.0, 60.0)):
         if key in values:
             try:
                 number = float(values[key])  # type: ignore[arg-type]
@@ -77,3 +103,11 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             except (TypeError, ValueError) as exc:
                 problems.append(f"{key}={values[key]!r} ignored ({exc})")
     return replace(settings, **changes, problems=tuple(problems))  # type: ignore[arg-type]
+
+
+def _flag(value: object) -> bool | None:
+    """A boolean setting from TOML (true/false) or the environment (1/0, true/false, yes/no)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in ("1", "true", "yes", "on") else False if text in ("0", "false", "no", "off", "") else None

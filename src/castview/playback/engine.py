@@ -22,7 +22,7 @@ Threads and ownership:
   moves add up).
 - Frames: a move is answered by a full frame. While playing, the engine applies every
   event due by now and renders once (intermediate frames are skipped); it makes a new
-  frame at most every FRAME_MIN seconds and only once the consumer has taken the
+  frame at most every `frame_interval` seconds (FRAME_MIN by default) and only once the consumer has taken the
   previous one (`frame_taken`); rows that changed meanwhile accumulate. `settled` is set
   while there is nothing left to do: no command queued, not playing, every frame taken.
 
@@ -140,6 +140,7 @@ class Engine(Generic[R]):
         finished_after: float = FINISHED_AFTER,
         poll_interval: float = POLL_INTERVAL,
         clock: Clock | None = None,
+        frame_interval: float = FRAME_MIN,
     ) -> None:
         self._open_recording = open_recording
         self._location = location
@@ -151,6 +152,7 @@ class Engine(Generic[R]):
         self._finished_after = finished_after
         self._poll_interval = poll_interval
         self._clock: Clock = clock or SystemClock()
+        self._frame_interval = max(FRAME_MIN, frame_interval)
         # shared with callers: under _lock
         self._lock = threading.Lock()
         self._inbox: deque[tuple[int, object]] = deque()
@@ -585,10 +587,12 @@ class Engine(Generic[R]):
         since = now - self._last_frame
         with self._lock:
             ready = not self._unacked
-        if ready and since >= FRAME_MIN and (playhead.term.screen.dirty or since >= POSITION_EVERY):
+        if ready and since >= self._frame_interval and (playhead.term.screen.dirty or since >= POSITION_EVERY):
             self._frame()
         wait = timeline.until_next(times, target, played, cap)
         delay = IDLE_POLL if wait is None else self._wall.wall_delay(wait)
+        if playhead.term.screen.dirty:
+            delay = min(delay, max(0.0, self._frame_interval - since))  # the frame held back by the cap
         return min(max(delay, FRAME_MIN), POSITION_EVERY)
 
     # -- frames ---------------------------------------------------------------------------

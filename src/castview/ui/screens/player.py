@@ -11,6 +11,11 @@ dropped (the answer to that command follows). A jump to a search match seeks and
 highlights the match's cells once the frame of that seek is on view, until the next
 search, `esc`, or any other move of the playhead. `/` is the search panel
 (ui/player_search.py); `e` and `c` are ui/export_actions.py.
+
+What goes to the terminal is kept small for slow (SSH) links: frames come at most
+`settings.frame_rate` times a second, and the view, the status line and the scrub bar
+repaint only the cells that changed. `z` (compact) hides the footer and the status line;
+the scrub bar then shows over the view's last row for a moment after each key.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
@@ -51,7 +57,7 @@ from ...sources.base import Source
 from ...sources.catalog import DAMAGED, LIVE, LIVE_SECONDS, RecordingSummary
 from ...term.render import Theme
 from ...term.screen import Terminal
-from .. import export_actions
+from .. import export_actions, partial_updates
 from ..messages import (
     ExportFailed,
     FrameExported,
@@ -72,6 +78,8 @@ from ..widgets.terminal_view import Highlight, TerminalView
 
 METADATA_WIDTH = 36
 METADATA_WIDTH_MAX = 60
+OVERLAY_SECONDS = 3.0  # compact mode: how long the scrub bar stays over the view after a key
+SUGGEST_LOW_BANDWIDTH = 16 * 1024  # bytes a second of recording output that over SSH is worth a hint
 
 
 class PlayerScreen(Screen[None]):
@@ -123,6 +131,15 @@ class PlayerScreen(Screen[None]):
         self._engine: Engine[Strip] | None = None
         self._seq = 0  # of the last command sent
         self._highlight: tuple[int, Highlight] | None = None  # cells to show with the frame of that command
+        self.utc = settings.utc
+        """The wall clock in UTC (else local time); `u` toggles it."""
+        self.compact = settings.compact
+        self._marker_seq: int | None = None  # a jump to a marker: its label is shown with its frame
+        self._overlay_timer: Timer | None = None
+        self._suggested = settings.low_bandwidth  # the low-bandwidth hint is given once
+        self._view_changed_cells = True  # the last frame changed what the view shows
+        self._scrub_target: float | None = None  # a drag on the scrub bar, held back by the frame cap
+        self._scrub_timer: Timer | None = None
 
     # -- what the engine said, for the keys and the tests ----------------------------------
     @property
@@ -169,6 +186,7 @@ class PlayerScreen(Screen[None]):
     def on_mount(self) -> None:
         from ...term.index_store import IndexStore
 
+        partial_updates.install()
         view = self.query_one(TerminalView)
         if self.summary.header is not None:
             size = self.summary.header.size
@@ -176,7 +194,10 @@ class PlayerScreen(Screen[None]):
         view.set_background(self._terminal_theme.bg)
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
         self._auto_metadata()
-        self.query_one(ScrubBar).duration = self.summary.duration or 0.0
+        bar = self.query_one(ScrubBar)
+        bar.duration = self.summary.duration or 0.0
+        bar.whole_seconds = self.settings.low_bandwidth
+        self.set_class(self.compact, "-compact")
         self._update_status()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         ref = self.summary.ref
@@ -184,7 +205,8 @@ class PlayerScreen(Screen[None]):
             lambda: Recording.from_ref(ref, self._source), lambda n: self.post_message(PlaybackNotified(n)),
             location=ref.location, render_row=self._row_renderer(), store=IndexStore(self.settings.cache_dir),
             speed=self.speed, idle_cap=self.idle_cap, live=self.live, watch=ref.may_grow,
-            listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after)
+            listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after,
+            frame_interval=1 / self.settings.frame_rate)
         self._engine = engine
         if self.live and self.start_at is None:
             self._send(Engine.follow, opened=False, following=True)  # a live recording opens at its live edge
@@ -196,6 +218,10 @@ class PlayerScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._auto_metadata()
+
+    @on(TerminalView.ViewChanged)
+    def _view_changed(self) -> None:
+        self._update_status()
 
     def on_unmount(self) -> None:
         if self._engine is not None:
@@ -221,6 +247,8 @@ class PlayerScreen(Screen[None]):
         if self._engine is None or (opened and self.replay is None):
             return
         seq = self._seq = command(self._engine)
+        if move:
+            self.query_one(TerminalView).release_pan()
         if highlight is not None or move:
             self._clear_highlight()
         if highlight is not None:
@@ -229,10 +257,11 @@ class PlayerScreen(Screen[None]):
         self.following = self.following if following is None else following
         self._update_scrub()
         self._update_status()
+        self._show_overlay()
 
     def settled(self) -> bool:
         """Every command sent has been carried out and its frame is on view (for tests)."""
-        return self._engine is not None and self._engine.settled.is_set()
+        return self._engine is not None and self._engine.settled.is_set() and self._scrub_target is None
 
     def _seek(self, t: float, highlight: Highlight | None = None, play: bool | None = None) -> None:
         if self.replay is not None:
@@ -241,7 +270,18 @@ class PlayerScreen(Screen[None]):
 
     @on(SeekRequested)
     def _seek_requested(self, message: SeekRequested) -> None:
-        self._seek(message.time)
+        """A click or drag on the scrub bar: seeks at most `frame_rate` times a second (a
+        drag sends many), the last one always."""
+        self._scrub_target = message.time
+        if self._scrub_timer is None:
+            self._scrub_tick()
+
+    def _scrub_tick(self) -> None:
+        self._scrub_timer = None
+        if self._scrub_target is not None:
+            target, self._scrub_target = self._scrub_target, None
+            self._seek(target)
+            self._scrub_timer = self.set_timer(1 / self.settings.frame_rate, self._scrub_tick)
 
     def action_toggle_play(self) -> None:
         if self.playing or self.following:
@@ -254,6 +294,7 @@ class PlayerScreen(Screen[None]):
 
     def action_marker(self, direction: int) -> None:
         self._send(lambda engine: engine.seek_marker(direction))
+        self._marker_seq = self._seq
 
     def action_percent(self, digit: int) -> None:
         self._send(lambda engine: engine.seek_percent(digit))
@@ -299,6 +340,26 @@ class PlayerScreen(Screen[None]):
     def action_pan(self, dx: int, dy: int) -> None:
         self.query_one(TerminalView).pan_by(dx, dy)
         self._update_status()
+
+    def action_toggle_utc(self) -> None:
+        """`u`: the wall clock in UTC or in the local zone."""
+        self.utc = not self.utc
+        self._update_status()
+
+    def action_toggle_compact(self) -> None:
+        """`z`: hide the footer and the status line (the scrub bar shows for a moment after a key)."""
+        self.compact = not self.compact
+        self.set_class(self.compact, "-compact")
+        self._show_overlay()
+
+    def _show_overlay(self) -> None:
+        """Compact mode: the scrub bar over the view's last row, for OVERLAY_SECONDS."""
+        if not self.compact or not self.is_mounted:
+            return
+        self.add_class("-overlay")
+        if self._overlay_timer is not None:
+            self._overlay_timer.stop()
+        self._overlay_timer = self.set_timer(OVERLAY_SECONDS, lambda: self.remove_class("-overlay"))
 
     def action_goto(self) -> None:
         from ... import formatting as fmt
@@ -431,6 +492,7 @@ class PlayerScreen(Screen[None]):
                     if index.problems and self.summary.status not in (DAMAGED, LIVE):
                         self.post_message(RecordingDamaged(dataclasses.replace(self.summary, status=DAMAGED)))
             case FactsGathered(output_bytes, resizes):
+                self._suggest_low_bandwidth(output_bytes)
                 self.facts.output_bytes = output_bytes
                 self.facts.resizes = [(t, f"{s.cols}x{s.rows}") for t, s in resizes]
                 self.query_one(MetadataPane).show(self.summary.header, self.facts)
@@ -458,8 +520,13 @@ class PlayerScreen(Screen[None]):
         resized = (frame.cols, frame.rows) != (view.cols, view.rows)
         if self._highlight is not None and self._highlight[0] <= frame.seq and view.highlight is None:
             view.set_highlight(self._highlight[1])  # drawn with the new frame; show() pans to it
-        view.show(frame)
+        self._view_changed_cells = view.show(frame)
         self._engine.frame_taken()
+        if self._marker_seq is not None and frame.seq >= self._marker_seq:
+            self._marker_seq = None
+            labels = [label for t, label in frame.index.markers if abs(t - frame.position) < 1e-6]
+            if labels:
+                toast(self, " / ".join(label or "(no label)" for label in labels), title="Marker", timeout=3)
         self.position, self.count = frame.position, frame.count
         self.playing, self.following = frame.playing, frame.following
         self.index = frame.index
@@ -551,7 +618,11 @@ class PlayerScreen(Screen[None]):
         bar = self.query_one(ScrubBar)
         duration = self.duration
         bar.duration = duration
-        bar.position = min(self.position, duration) if duration else self.position
+        position = min(self.position, duration) if duration else self.position
+        # While playing through a quiet stretch the clock ticks by the second; its tenths
+        # are repainted with frames that change the view anyway (fewer bytes over SSH).
+        if not self.playing or self._view_changed_cells or int(position) != int(bar.position):
+            bar.position = position
         bar.indexed = self.index.duration
         bar.complete = self.index.built
         bar.playing = self.playing
@@ -563,6 +634,18 @@ class PlayerScreen(Screen[None]):
         if times != bar.matches:
             bar.matches = times
 
+    def _suggest_low_bandwidth(self, output_bytes: int) -> None:
+        """Over SSH, a recording that writes much per second: say once that there is a
+        low-bandwidth mode."""
+        length = self.duration or self.summary.duration or 0.0
+        if self._suggested or not os.environ.get("SSH_CONNECTION") or length <= 0:
+            return
+        if output_bytes / length * self.speed >= SUGGEST_LOW_BANDWIDTH:
+            self._suggested = True
+            toast(self, "This recording writes much to the terminal; over a slow link, "
+                  "CASTVIEW_LOW_BANDWIDTH=1 (or low_bandwidth = true in config.toml) sends less.",
+                  title="Over SSH", timeout=10)
+
     def _update_status(self) -> None:
         view = self.query_one(TerminalView)
         rec = self.summary
@@ -573,7 +656,8 @@ class PlayerScreen(Screen[None]):
             count=self.count, events=self.index.events if self.replay is not None else None,
             indexing=None if self.index.built else self.index.fraction,
             panned=view.visible_region() if view.panned else None, size=(view.cols, view.rows),
-            start_ns=rec.start_ns, who=rec.header.who if rec.header else ""))
+            start_ns=rec.start_ns, who=rec.header.who if rec.header else "", position=self.position,
+            utc=self.utc))
 
     # -- themes --------------------------------------------------------------------------
     @property

@@ -3,7 +3,9 @@ part, duration. A recording being written has its end (the live edge) marked; in
 follow mode the head sits there, in the live style.
 
 The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
-time on the recording's own timeline.
+time on the recording's own timeline; hovering a marker shows its label. Only the cells
+that changed are repainted (DiffLine): the knob moving a cell, or the clock's last digit,
+costs a few bytes on the wire.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from ... import formatting as fmt
+from ...sanitize import printable
 from ..messages import SeekRequested
+from .diff_line import DiffLine
 
 
-class ScrubBar(Widget, can_focus=False):
+def _bar(default: object) -> reactive:  # type: ignore[type-arg]
+    """An attribute whose change redraws the changed cells (not the whole line)."""
+    return reactive(default, repaint=False)
+
+
+class ScrubBar(DiffLine, can_focus=False):
     COMPONENT_CLASSES = {
         "scrub-bar--played",
         "scrub-bar--indexed",
@@ -34,29 +42,48 @@ class ScrubBar(Widget, can_focus=False):
     ScrubBar { height: 1; width: 1fr; }
     """
 
-    position: reactive[float] = reactive(0.0)
-    duration: reactive[float] = reactive(0.0)
-    indexed: reactive[float] = reactive(0.0)
+    position: reactive[float] = _bar(0.0)
+    duration: reactive[float] = _bar(0.0)
+    indexed: reactive[float] = _bar(0.0)
     """Seconds of the recording indexed so far (== duration once complete)."""
-    complete: reactive[bool] = reactive(False)
-    playing: reactive[bool] = reactive(False)
-    markers: reactive[tuple[tuple[float, str], ...]] = reactive(())
-    matches: reactive[tuple[float, ...]] = reactive(())
+    complete: reactive[bool] = _bar(False)
+    playing: reactive[bool] = _bar(False)
+    markers: reactive[tuple[tuple[float, str], ...]] = _bar(())
+    matches: reactive[tuple[float, ...]] = _bar(())
     """Times of the search matches (drawn under markers and the head)."""
-    live: reactive[bool] = reactive(False)
+    live: reactive[bool] = _bar(False)
     """The recording is still being written: its end is the live edge."""
-    following: reactive[bool] = reactive(False)
+    following: reactive[bool] = _bar(False)
     """Follow mode: the head stays at the live edge."""
+    whole_seconds: reactive[bool] = _bar(False)
+    """The clock without tenths (low bandwidth: it then changes once a second)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._dragging = False
+        self._redraw_queued = False
+
+    def _changed(self) -> None:
+        """Attributes set together (the player sets them all at once) redraw once."""
+        if not self._redraw_queued:
+            self._redraw_queued = True
+            self.call_next(self._redraw_queued_now)
+
+    def _redraw_queued_now(self) -> None:
+        self._redraw_queued = False
+        self.redraw()
+
+    watch_position = watch_duration = watch_indexed = watch_complete = watch_playing = _changed
+    watch_markers = watch_matches = watch_live = watch_following = watch_whole_seconds = _changed
 
     # -- geometry ------------------------------------------------------------------------
+    def _time(self, seconds: float) -> str:
+        return fmt.duration(seconds) if self.whole_seconds else fmt.clock(seconds)
+
     def _labels(self) -> tuple[str, str]:
         icon = "●" if self.following else "▶" if self.playing else "⏸"
-        left = f"{icon} {fmt.clock(self.position)} "
-        right = f" {fmt.clock(self.duration)}"
+        left = f"{icon} {self._time(self.position)} "
+        right = f" {self._time(self.duration)}"
         return left, right
 
     def _bar_span(self) -> tuple[int, int]:
@@ -74,8 +101,16 @@ class ScrubBar(Widget, can_focus=False):
             return 0
         return max(0, min(width - 1, round(t / self.duration * (width - 1))))
 
+    def marker_label(self, x: int) -> str | None:
+        """The label(s) of the marker(s) drawn at cell `x` of the line (None: no marker there)."""
+        start, width = self._bar_span()
+        if not start <= x < start + width:
+            return None
+        labels = [printable(label) or "(marker)" for t, label in self.markers if self._cell(t, width) == x - start]
+        return " / ".join(labels) if labels else None
+
     # -- drawing -------------------------------------------------------------------------
-    def render(self) -> Text:
+    def content(self) -> Text:
         left, right = self._labels()
         _, width = self._bar_span()
         style = self.get_component_rich_style
@@ -127,9 +162,13 @@ class ScrubBar(Widget, can_focus=False):
             self._seek_to(x)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
+        x = self._content_x(event)
         if self._dragging:
             event.stop()
-            self._seek_to(self._content_x(event))
+            self._seek_to(x)
+            return
+        label = self.marker_label(x)
+        self.tooltip = Text(f"marker: {label}") if label is not None else None
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:

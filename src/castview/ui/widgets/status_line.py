@@ -1,5 +1,7 @@
-"""The player's status line: live state, speed and idle cap, the search, events, panning,
-when and who. The player sets it whole from a `PlayerStatus` value."""
+"""The player's status line: live state, speed and idle cap, the wall-clock time of the
+frame on view, the search, events, panning, who. The player sets it whole from a
+`PlayerStatus` value; only the cells that changed are repainted (DiffLine), so a
+status that ticks with every event costs a few cells on the wire, not a line."""
 
 from __future__ import annotations
 
@@ -7,12 +9,17 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.geometry import Region
-from textual.widgets import Static
 
 from ... import formatting as fmt
 from ...cast import timeline
+from ...cast.model import utc_datetime
 from ...playback import LiveState
 from ...sanitize import printable
+from .diff_line import DiffLine
+
+WIDE = 100
+"""Columns from which the line says more: the wall clock's date, how to pan, who. Below,
+at 80 columns, the wall clock (time and zone) and the pan still fit."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +41,49 @@ class PlayerStatus:
     size: tuple[int, int]
     start_ns: int
     who: str
+    position: float = 0.0
+    """The playhead, in seconds from the start: start_ns + position is the frame's wall-clock time."""
+    utc: bool = False
+    """The wall clock in UTC (else in the local zone)."""
 
 
-class StatusLine(Static):
+def wall_clock(ns: int, *, utc: bool, date: bool) -> str:
+    """The moment, to the second, with its zone: "14:22:05 UTC", "2026-11-20 15:22:05 CET"."""
+    moment = utc_datetime(ns // 1_000_000_000)
+    if moment is None:
+        return fmt.UNKNOWN
+    try:
+        moment = moment if utc else moment.astimezone()
+        shown = moment.strftime("%Y-%m-%d %H:%M:%S" if date else "%H:%M:%S")
+    except (OverflowError, ValueError, OSError):
+        return fmt.UNKNOWN  # within a day of 9999-12-31, east of UTC: year 10000 locally
+    return f"{shown} {'UTC' if utc else moment.tzname() or moment.strftime('%z')}"
+
+
+class StatusLine(DiffLine):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status: PlayerStatus | None = None
+
     def show(self, status: PlayerStatus) -> None:
+        if status != self.status:
+            self.status = status
+            self.redraw()
+
+    def content(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
+        status = self.status
+        if status is None:
+            return text
         text.append_text(self._live(status.live, status.following))
         if not status.following:  # speed and the idle cap do not apply at the live edge
             text.append("  " if text.plain else "")
             text.append(timeline.speed_label(status.speed), style="bold")
             text.append(f"  idle≤{status.idle_cap:g}s" if status.idle_cap is not None else "  idle: real")
+        moment = status.start_ns + int(status.position * 1_000_000_000)
+        text.append("  " if text.plain else "")
+        wide = self.content_size.width >= WIDE
+        text.append(wall_clock(moment, utc=status.utc, date=wide))
         text.append_text(status.search)
         if status.events is not None:
             text.append(f"  ev {status.count}/{status.events}", style="dim")
@@ -57,11 +97,10 @@ class StatusLine(Static):
                 text.append(f"cols {r.x + 1}-{r.right} ")
             if r.height < rows:
                 text.append(f"rows {r.y + 1}-{r.bottom} ")
-            text.append(f"of {cols}x{rows} (ctrl+arrows)")
-        text.append(f"  ·  {fmt.local_time(status.start_ns)}", style="dim")
-        if status.who:
-            text.append(f" {printable(status.who)}", style="dim")
-        self.update(text)
+            text.append(f"of {cols}x{rows}" + (" (ctrl+arrows)" if wide else ""))
+        if status.who and wide:
+            text.append(f"  ·  {printable(status.who)}", style="dim")
+        return text
 
     def _live(self, live: LiveState, following: bool) -> Text:
         """"● LIVE following", "● LIVE" (f: follow), "■ finished", "file deleted"."""

@@ -1,9 +1,16 @@
 """The recorded terminal, drawn at the recording's size with the Line API.
 
 Rows arrive already rendered (the playback engine's thread turns its screen into
-Strips); the view keeps them and repaints only the rows a frame changed. A recording larger
-than the view is panned, never wrapped: the view follows the cursor, and the user can
-pan with ctrl+arrows or the mouse wheel.
+Strips); the view keeps them and repaints only the cells a frame changed (cell_diff: a
+typed character costs that cell on the wire, not its row).
+
+A recording larger than the view is panned, never wrapped, by one rule: the view shows
+the top left of the recording, moved just enough that the cursor is on view (the cursor
+on the view's last row when it is below the first screenful). The same frame is shown
+the same way however it was reached. A pan by hand (ctrl+arrows, the mouse wheel) holds
+while the recording plays (moving only to keep the cursor on view) until the player
+moves the playhead (`release_pan`). A hidden cursor leaves the view where it is while
+playing; a frame sought to with a hidden cursor shows the top left.
 
 A search match can be highlighted: a span of cells on one row, drawn in the
 `terminal-view--match` style over whatever the recording drew there, and kept on view
@@ -18,11 +25,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from ...playback import Frame
+from .cell_diff import changed_runs, cut_at
 
 HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
 
@@ -49,6 +58,9 @@ class TerminalView(Widget, can_focus=False):
 
     pan = reactive((0, 0), always_update=False, layout=False)
 
+    class ViewChanged(Message):
+        """The part of the recording on view changed (a pan, a resize of the view)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cols = 80
@@ -58,6 +70,8 @@ class TerminalView(Widget, can_focus=False):
         self.follow_cursor = True
         self.cursor: tuple[int, int, bool] = (0, 0, True)
         self.highlight: Highlight | None = None
+        self.panned_by_hand = False
+        """The user panned: the view holds there until `release_pan`."""
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -111,45 +125,83 @@ class TerminalView(Widget, can_focus=False):
             self.refresh(Region(0, row - py, self.size.width, 1))
 
     # -- frames --------------------------------------------------------------------------
-    def show(self, frame: Frame[Strip]) -> None:
+    def show(self, frame: Frame[Strip]) -> bool:
+        """Show a frame; whether any cell on view changed (a playing frame may only move
+        the position)."""
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
             self.cols, self.rows = frame.cols, frame.rows
             blank = Strip.blank(frame.cols, self._background)
+            old = self._lines if not resized and len(self._lines) == frame.rows else None
             self._lines = [frame.lines.get(y, blank) for y in range(frame.rows)]
             if resized:
                 self.refresh(layout=True)
+            before = self.pan
             self._clamp_pan()
-            self._follow()
-            self.refresh()
-            return
+            self._follow(sought=True)
+            if old is None or self.pan != before:
+                self.refresh()
+                return True
+            # a seek or a redraw at the same place: the cells that differ
+            return self._repaint({y: self._changed(y, old[y]) for y in range(frame.rows)})
+        changed: dict[int, list[tuple[int, int]]] = {}
         for y, strip in frame.lines.items():
             if 0 <= y < len(self._lines):
+                old_row = self._lines[y]
                 self._lines[y] = strip
+                changed[y] = self._changed(y, old_row)
         before = self.pan
         self._follow()
         if self.pan != before:
-            return  # the pan watcher repaints everything
-        py = self.pan[1]
-        width = self.size.width
-        for y in frame.lines:
-            if py <= y < py + self.size.height:
-                self.refresh(Region(0, y - py, width, 1))
+            return True  # the pan watcher repaints everything
+        return self._repaint(changed)
 
-    def _follow(self) -> None:
-        """Pan so the cursor (or the highlighted match) is on view (only when the
-        recording does not fit)."""
+    def _changed(self, y: int, old: Strip) -> list[tuple[int, int]]:
+        """The runs of cells of row y that differ from `old` (its new strip cut at their ends)."""
+        runs = changed_runs(old, self._lines[y])
+        if runs:
+            self._lines[y] = cut_at(self._lines[y], runs)
+        return runs
+
+    def _repaint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
+        """Refresh the changed cells on view; whether there were any."""
+        px, py = self.pan
+        repainted = False
+        width, height = self.size.width, self.size.height
+        h = self.highlight
+        for y, runs in changed.items():
+            if not runs or not py <= y < py + height:
+                continue
+            for start, end in [(0, self.cols)] if h is not None and h.row == y else runs:
+                x1, x2 = max(0, start - px), min(width, end - px)
+                if x1 < x2:
+                    self.refresh(Region(x1, y - py, x2 - x1, 1))
+                    repainted = True
+        return repainted
+
+    def release_pan(self) -> None:
+        """The playhead moved: the view goes back to the pan rule."""
+        self.panned_by_hand = False
+
+    def _follow(self, sought: bool = False) -> None:
+        """Pan by the rule (see the module's docstring; only when the recording does not
+        fit). `sought`: a frame reached by a move, not by playing on."""
         if self.highlight is not None:
             self._reveal(self.highlight)
             return
         if not self.follow_cursor or not self.panned or not self.size:
             return
         x, y, hidden = self.cursor
+        w, h = self.size.width, self.size.height
         if hidden:
+            if sought and not self.panned_by_hand:
+                self.pan = self._clamped(0, 0)
+            return
+        if not self.panned_by_hand:
+            self.pan = self._clamped(x - w + 1, y - h + 1)
             return
         px, py = self.pan
-        w, h = self.size.width, self.size.height
         if x < px:
             px = x
         elif x >= px + w:
@@ -170,14 +222,17 @@ class TerminalView(Widget, can_focus=False):
         self.pan = self._clamped(*self.pan)
 
     def pan_by(self, dx: int, dy: int) -> None:
+        self.panned_by_hand = True
         self.pan = self._clamped(self.pan[0] + dx, self.pan[1] + dy)
 
     def watch_pan(self) -> None:
         self.refresh()
+        self.post_message(self.ViewChanged())
 
     def on_resize(self, event: events.Resize) -> None:
         self._clamp_pan()
-        self._follow()
+        self._follow(sought=True)
+        self.post_message(self.ViewChanged())
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         if self.rows > self.size.height:
