@@ -11,6 +11,7 @@ import sys
 import typer
 
 from .browse import open_command
+from .clip import clip_command
 from .export import export_command, index_command
 from .follow import follow_command
 from .info import info_command
@@ -31,6 +32,7 @@ app.command("cat")(cat_command)
 app.command("grep")(grep_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
+app.command("clip")(clip_command)
 
 
 def version() -> str:

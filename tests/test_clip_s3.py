@@ -1,0 +1,26 @@
+"""`castview clip` of an object in an S3 bucket (moto's real server): the same clip as of
+the local file, but for the source it names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("moto")
+from test_grep_s3 import SAMPLES, bucket, cli  # noqa: E402,F401  (bucket: the fixture)
+
+
+def test_clip_an_object_equals_the_clip_of_the_file(bucket, tmp_path):  # noqa: F811  (the fixture)
+    name = "nHx4Tb1CNTRL/2026-11-20T09:15:02Z.cast"
+    remote, local = tmp_path / "remote.cast", tmp_path / "local.cast"
+    result = cli(bucket, "clip", f"s3://rec/{name}", "--from", "3", "--to", "9", "-o", str(remote))
+    assert result.returncode == 0, result.stderr
+    result = cli(bucket, "clip", str(SAMPLES / name), "--from", "3", "--to", "9", "-o", str(local))
+    assert result.returncode == 0, result.stderr
+    remote_lines, local_lines = remote.read_text().splitlines(), local.read_text().splitlines()
+    assert remote_lines[1:] == local_lines[1:]
+    remote_header, local_header = json.loads(remote_lines[0]), json.loads(local_lines[0])
+    assert remote_header["castview_clip"].pop("source") == f"s3://rec/{name}"
+    assert local_header["castview_clip"].pop("source") == str(SAMPLES / name)
+    assert remote_header == local_header
