@@ -28,6 +28,8 @@ written cells from column 0, a wrapped row running on into the next one by autow
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from pyte.screens import Char
 
 from ..cast.model import Size
@@ -146,19 +148,7 @@ def _draw_screen(w: _Writer, buffer: list[list[Char]], wrapped: list[bool], used
             if end == 0 and not runs_on:
                 continue
             w.write(cup(0, y))
-        x = 0
-        while x < end:
-            cell = row[x]
-            if not cell.data:  # an orphaned wide character's second cell
-                x += 1
-                continue
-            w.set_pen(cell)
-            w.write(cell.data)
-            x += max(1, char_width(cell.data[0]))
-            if cell.data.endswith(ZWJ):
-                # the ZWJ is now pending and would join the next non-ASCII character
-                # printed, wherever: a zero-width character at column 0 drops it
-                w.write(cup(0, y) + _DROPS_ZWJ + cup(x, y))
+        x = _draw_cells(w, row, y, end)
         continuing = runs_on
         if runs_on:
             # Autowrap sets the flag: the next character must find the cursor past the
@@ -169,7 +159,43 @@ def _draw_screen(w: _Writer, buffer: list[list[Char]], wrapped: list[bool], used
                 w.write(" " * (cols - x))
 
 
-def _pending_wrap_at(w: _Writer, buffer: list[list[Char]], used: list[int], x: int, y: int) -> None:
+def _draw_cells(w: _Writer, row: Sequence[Char], y: int, end: int) -> int:
+    """Print cells 0..end-1 of *row*, the cursor at its start; returns the column after."""
+    x = 0
+    while x < end:
+        cell = row[x]
+        if not cell.data:  # an orphaned wide character's second cell
+            w.set_pen(BLANK)
+            w.write(" ")
+            x += 1
+            continue
+        w.set_pen(cell)
+        w.write(cell.data)
+        x += max(1, char_width(cell.data[0]))
+        if cell.data.endswith(ZWJ):
+            # the ZWJ is now pending and would join the next non-ASCII character
+            # printed, wherever: a zero-width character at column 0 drops it
+            w.write(cup(0, y) + _DROPS_ZWJ + cup(x, y))
+    return x
+
+
+def redraw(rows: Sequence[Sequence[Char]], changed: Iterable[int], cursor: tuple[int, int, bool]) -> str:
+    """Output text that draws whole rows *changed* of *rows* over what a terminal of their
+    size shows, then puts the cursor at ``(x, y, hidden)`` (x == cols: a pending wrap).
+    The pen is left at the default. For frames drawn one after another (redaction)."""
+    w = _Writer()
+    cols = len(rows[0])
+    for y in changed:
+        w.write(cup(0, y))
+        _draw_cells(w, rows[y], y, cols)
+    x, y, hidden = cursor
+    _pending_wrap_at(w, rows, [cols] * len(rows), x, y)
+    w.write(_private([k.DECTCEM], not hidden))
+    w.set_pen(DEFAULT_ATTRS)
+    return w.text()
+
+
+def _pending_wrap_at(w: _Writer, buffer: Sequence[Sequence[Char]], used: list[int], x: int, y: int) -> None:
     """Put the cursor at x, y of *buffer* (the screen shown, rows written up to *used*);
     x == cols (a pending wrap) by writing the row's last cell again."""
     cols = len(buffer[0])
