@@ -24,3 +24,13 @@ def test_clip_an_object_equals_the_clip_of_the_file(bucket, tmp_path):  # noqa: 
     assert remote_header["castview_clip"].pop("source") == f"s3://rec/{name}"
     assert local_header["castview_clip"].pop("source") == str(SAMPLES / name)
     assert remote_header == local_header
+
+
+def test_evidence_of_an_object_verifies_against_it(bucket, tmp_path):  # noqa: F811  (the fixture)
+    url = "s3://rec/nHx4Tb1CNTRL/2026-11-20T09:15:02Z.cast"
+    pack = tmp_path / "p.zip"
+    result = cli(bucket, "evidence", url, "--from", "2", "--redact", "alice", "-o", str(pack))
+    assert result.returncode == 0, result.stderr
+    result = cli(bucket, "verify", str(pack), "--original", url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "every frame of the clip is the original's" in result.stdout

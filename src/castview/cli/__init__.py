@@ -12,6 +12,7 @@ import typer
 
 from .browse import open_command
 from .clip import clip_command
+from .evidence import evidence_command, verify_command
 from .export import export_command, index_command
 from .follow import follow_command
 from .info import info_command
@@ -33,6 +34,8 @@ app.command("grep")(grep_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
 app.command("clip")(clip_command)
+app.command("evidence")(evidence_command)
+app.command("verify")(verify_command)
 
 
 def version() -> str:
