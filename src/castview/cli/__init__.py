@@ -18,6 +18,7 @@ from .follow import follow_command
 from .info import info_command
 from .listing import ls_command
 from .output import out
+from .reviews import review_command, reviews_command
 from .transcript import cat_command, grep_command
 
 app = typer.Typer(
@@ -36,6 +37,8 @@ app.command("open")(open_command)
 app.command("clip")(clip_command)
 app.command("evidence")(evidence_command)
 app.command("verify")(verify_command)
+app.command("review")(review_command)
+app.command("reviews")(reviews_command)
 
 
 def version() -> str:

@@ -6,6 +6,7 @@ from ..recording import READ_ERRORS, Recording, error_message
 from ..records import recording_record
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record
+from .reviews import review_statuses
 
 
 @s3_options
@@ -17,7 +18,9 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
         target = Recording.from_spec(recording, current_s3_options())
         with target.open_whole() as f:
             found = describe(f, target.location)
-        description = recording_record(target.summary()) | target.facts() | found
+        summary = target.summary()
+        review = review_statuses([summary])[summary.ref.location].record()
+        description = recording_record(summary) | {"review": review} | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:
