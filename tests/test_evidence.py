@@ -126,3 +126,18 @@ def test_redaction_that_cannot_succeed_writes_no_pack(run, tmp_path: Path) -> No
     result = run("evidence", cast, "--redact", "secret", "--redact-regex", "\u2588+", "-o", pack)
     assert result.exit_code == 3 and "redaction failed" in result.output and "0:01.0" in result.output
     assert not pack.exists()
+
+
+def test_bookmarks_in_the_range_go_into_the_metadata(run, tmp_path: Path, monkeypatch) -> None:
+    from castview.clip import sha256_of
+    from castview.reviews import Ledger
+
+    monkeypatch.setenv("CASTVIEW_REVIEWS_DB", str(tmp_path / "ledger.sqlite"))
+    digest, _ = sha256_of(lambda: open(PLAIN, "rb"))
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.add_bookmark(digest, str(PLAIN), 5.0, "restart here", "auditor")
+        ledger.add_bookmark(digest, str(PLAIN), 30.0, "outside", "auditor")
+    pack = tmp_path / "p.zip"
+    assert run("evidence", PLAIN, "--from", "2", "--to", "20", "-o", pack).exit_code == 0
+    metadata = json.loads(members(pack)["p/metadata.json"])
+    assert [(b["at"], b["note"]) for b in metadata["bookmarks"]] == [(3.0, "restart here")]

@@ -47,7 +47,8 @@ def evidence_command(
     if redactor is not None and (leak := find_leak(clip, redactor)) is not None:
         fail(f"{output}: redaction failed, a match remains {leak}; nothing was written", code=3)
     facts = ev.PackFacts(source=opened.source.record(), start=opened.start, end=opened.end, version=version(),
-                         exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exporting_user())
+                         exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exporting_user(),
+                         bookmarks=bookmarks_in(opened, redactor))
     files = ev.pack_files(clip, facts)
     if redactor is not None and (path := ev.leaks_in_files(files, redactor)) is not None:
         fail(f"{output}: redaction failed, a match remains in {path}; nothing was written", code=3)
@@ -58,6 +59,26 @@ def evidence_command(
         fail(error_message(exc, output, "write"))
     check_redacted_pack(output, redactor)
     say(f"wrote {output} ({len(files) + 1} files in {output.stem}/)", style="")
+
+
+def bookmarks_in(opened, redactor) -> tuple[dict, ...]:
+    """The ledger's bookmarks of the source inside the range, times on the clip's timeline
+    (notes masked like the clip); none without a ledger file."""
+    from ..config import load_settings
+    from ..reviews import Ledger, ledger_path
+
+    path = ledger_path(load_settings().reviews_db)
+    if not path.is_file():
+        return ()
+    with Ledger(path) as ledger:
+        marks = ledger.bookmarks(opened.source.sha256)
+    out = []
+    for mark in marks:
+        if opened.start <= mark.at <= opened.end:
+            note = redactor.mask_text(mark.note) if redactor is not None else mark.note
+            out.append({"at": round(mark.at - opened.start, 9), "note": note, "author": mark.author,
+                        "time": mark.time})
+    return tuple(out)
 
 
 def check_redacted_pack(output: Path, redactor) -> None:
