@@ -117,7 +117,10 @@ def clip_command(
     """Cut a time range of a recording into a new recording that starts on the exact screen."""
     redactor = make_redactor(redact, redact_regex)
     opened = open_for_clip(recording, start, end)
-    write_out(clip_text(opened, redactor), output)
+    try:
+        write_out(clip_text(opened, redactor), output)
+    except READ_ERRORS as exc:  # the recording, read again while writing (write_out says write errors)
+        fail(error_message(exc, recording))
     check_redacted(output, redactor)
     say(f"wrote {output} ({fmt.clock(opened.start)} to {fmt.clock(opened.end)}"
         + (f", {len(redactor.patterns)} redaction(s)" if redactor else "") + ")", style="")
