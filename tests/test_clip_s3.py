@@ -34,3 +34,17 @@ def test_evidence_of_an_object_verifies_against_it(bucket, tmp_path):  # noqa: F
     result = cli(bucket, "verify", str(pack), "--original", url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "every frame of the clip is the original's" in result.stdout
+
+
+def test_review_of_an_object_applies_to_the_same_bytes_on_disk(bucket, tmp_path):  # noqa: F811  (the fixture)
+    server, env, _ = bucket
+    env = {**env, "CASTVIEW_REVIEWS_DB": str(tmp_path / "ledger.sqlite"), "CASTVIEW_REVIEWER": "s3-auditor"}
+    bucket_env = (server, env, tmp_path)
+    url = "s3://rec/nHx4Tb1CNTRL/2026-11-20T09:15:02Z.cast"
+    result = cli(bucket_env, "review", url, "--verdict", "incident")
+    assert result.returncode == 0, result.stderr
+    listed = cli(bucket_env, "ls", str(SAMPLES / "nHx4Tb1CNTRL"), "--json", "--verdict", "incident")
+    assert listed.returncode == 0, listed.stderr
+    (record,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert record["path"].endswith("2026-11-20T09:15:02Z.cast")
+    assert record["review"]["location"] == url and record["review"]["reviewer"] == "s3-auditor"
