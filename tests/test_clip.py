@@ -20,6 +20,7 @@ from tmux_oracle import styled_rows_of
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = sorted((ROOT / "sample_casts").glob("**/*.cast"))
+PUBLIC = sorted(p for p in (ROOT / "tests/data/public").glob("*") if p.suffix in (".cast", ".json"))
 RANGES = [(0.0, 1.0), (1 / 3, 2 / 3), (0.5, 1.0), (0.9, 0.95)]
 
 
@@ -55,6 +56,16 @@ def states_after_each_event(path: Path, cut: float | None = None) -> list[dict]:
 @pytest.mark.parametrize("fractions", RANGES, ids=str)
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_clip_replays_the_original_at_every_moment(path: Path, fractions, tmp_path: Path) -> None:
+    assert_clip_replays(path, fractions, tmp_path)
+
+
+@pytest.mark.parametrize("path", PUBLIC, ids=lambda p: p.name)
+def test_clips_of_v1_v3_and_kubernetes_recordings(path: Path, tmp_path: Path) -> None:
+    """Public casts: v1 documents, v3 (relative times, "term"), Kubernetes (ROWSxCOLS)."""
+    assert_clip_replays(path, (0.4, 0.8), tmp_path)
+
+
+def assert_clip_replays(path: Path, fractions: tuple[float, float], tmp_path: Path) -> None:
     clip = tmp_path / "clip.cast"
     t0, t1 = make_clip(path, *fractions, clip)
     original = states_after_each_event(path, cut=t0)  # [state at t0, after each later event...]
