@@ -55,6 +55,10 @@ class Settings:
     terminal's size fits it exactly."""
     cache_dir: Path = field(default_factory=cache_dir)
     """Where keyframe indexes, search indexes and downloaded S3 objects are kept."""
+    reviewer: str | None = None
+    """The name reviews and bookmarks are made under; None: the OS user."""
+    reviews_db: Path | None = None
+    """The review ledger (SQLite), e.g. on a shared path; None: reviews.sqlite in the user data dir."""
     problems: tuple[str, ...] = ()
     """What was wrong with the config file or environment, to show the user."""
 
@@ -85,6 +89,10 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     changes: dict[str, object] = {}
     if "theme" in values:
         changes["theme"] = str(values["theme"])
+    for key in ("reviewer", "reviews_db"):
+        value = env.get(f"CASTVIEW_{key.upper()}", values.get(key))
+        if isinstance(value, str) and value:
+            changes[key] = value if key == "reviewer" else Path(value).expanduser()
     for key in ("low_bandwidth", "utc", "compact"):
         if key in values:
             flag = _flag(values[key])

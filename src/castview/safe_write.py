@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 MAX_TRIES = 10_000
@@ -48,24 +48,25 @@ def write_new(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
 
 
 @contextmanager
-def replacing(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[TextIO]:
+def replacing(path: str | os.PathLike[str], encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
     """A text file that becomes `path` when the block ends without an error: a temporary
     file in the same directory renamed over it, so a symlink at `path` is replaced, not
     written through, and a failed write leaves `path` as it was. A path that is a device or
     a FIFO (`-o /dev/null`, `/dev/stdout`) is written to as it is: renaming a file over it
-    would replace the device. Raises OSError."""
+    would replace the device. ``encoding=None``: a binary file. Raises OSError."""
     path = Path(path)
     try:
         special = not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir()
     except FileNotFoundError:
         special = False
+    mode = "w" if encoding is not None else "wb"
     if special:
-        with open(path, "w", encoding=encoding) as f:
+        with open(path, mode, encoding=encoding) as f:
             yield f
         return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding=encoding) as f:
+        with os.fdopen(fd, mode, encoding=encoding) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)

@@ -11,12 +11,15 @@ import sys
 import typer
 
 from .browse import open_command
+from .clip import clip_command
+from .evidence import evidence_command, verify_command
 from .export import export_command, index_command
 from .follow import follow_command
 from .info import info_command
 from .listing import ls_command
 from .output import out
 from .serve import serve_command
+from .reviews import review_command, reviews_command
 from .transcript import cat_command, grep_command
 
 app = typer.Typer(
@@ -33,6 +36,11 @@ app.command("grep")(grep_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
 app.command("serve")(serve_command)
+app.command("clip")(clip_command)
+app.command("evidence")(evidence_command)
+app.command("verify")(verify_command)
+app.command("review")(review_command)
+app.command("reviews")(reviews_command)
 
 
 def version() -> str:

@@ -11,6 +11,7 @@ from ..records import recording_record
 from ..sources.catalog import LIVE
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, unwrapped
+from .reviews import review_statuses
 
 
 def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, Any]]) -> bool:
@@ -40,7 +41,8 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
             found = describe(f, target.location, live=summary.status == LIVE)
             if remember_problems(target, f, found["problems"]):
                 summary = target.summary()  # damaged, now that it is known
-        description = recording_record(summary) | target.facts() | found
+        review = review_statuses([summary])[summary.ref.location].record()
+        description = recording_record(summary) | {"review": review} | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:

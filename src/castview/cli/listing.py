@@ -25,6 +25,7 @@ from .options import (
     s3_options,
 )
 from .output import out, print_record, say
+from .reviews import UnreviewedOpt, VerdictOpt, review_mark, review_statuses, reviewed_only
 
 
 @s3_options
@@ -41,6 +42,8 @@ def ls_command(
     live: bool = typer.Option(
         False, "--live", help="Only recordings still being written (grew within the last minute)."
     ),
+    unreviewed: bool = UnreviewedOpt,
+    verdict: str | None = VerdictOpt,
 ) -> None:
     """List recordings grouped by stable node ID, newest first."""
     selection = make_filter(node, user, host, command, since, until)
@@ -49,11 +52,13 @@ def ls_command(
         from ..follow import live_only
 
         catalog = live_only(catalog)
+    reviews = review_statuses(catalog.recordings)
+    catalog = reviewed_only(catalog, reviews, unreviewed, verdict)
     for message in catalog.errors:
         say(message)
     if as_json:
         for rec in catalog.recordings:
-            print_record(recording_record(rec))
+            print_record({**recording_record(rec), "review": reviews[rec.ref.location].record()})
     elif not catalog.groups:
         out.print(
             "No recordings found"
@@ -66,7 +71,7 @@ def ls_command(
             )
         )
     else:
-        print_catalog(catalog, paths)
+        print_catalog(catalog, paths, {k: review_mark(v) for k, v in reviews.items()})
     if catalog.errors and not catalog.groups:
         raise typer.Exit(1)
 
@@ -97,12 +102,12 @@ def _columns(rows: list[list[str]], caps: list[int], floors: list[int], room: in
     return widths
 
 
-def print_catalog(catalog: Catalog, paths: bool = False) -> None:
+def print_catalog(catalog: Catalog, paths: bool = False, reviews: dict[str, str] | None = None) -> None:
     """A plain table per node. Built by hand: ten thousand rows through rich's Table take
     seconds, this takes milliseconds."""
     room = out.width if out.is_terminal else None
     header = ["START (local)", *(["PATH"] if paths else []), "DUR", "SIZE", "WHO", "FROM", "USER", "COMMAND", ""]
-    caps = [19, *([1000] if paths else []), 8, 9, 24, 20, 16, 40, 12]
+    caps = [19, *([1000] if paths else []), 8, 9, 24, 20, 16, 40, 24]
     floors = [19, *([20] if paths else []), 4, 6, 8, 6, 5, 7, 11]
     right = {header.index("DUR"), header.index("SIZE")}
     for group in catalog.groups:
@@ -125,7 +130,8 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
                     printable((h.src_node or "").split(".")[0]) if h else "",
                     printable(_users(rec)),
                     printable(h.command or "") if h else printable(rec.error or ""),
-                    MARKS[rec.status][0] if rec.status in MARKS else "",
+                    " ".join(filter(None, [MARKS[rec.status][0] if rec.status in MARKS else "",
+                                           (reviews or {}).get(rec.ref.location, "")])),
                 ]
             )
         marked = any(row[-1] for row in rows[1:])
@@ -144,7 +150,7 @@ def print_catalog(catalog: Catalog, paths: bool = False) -> None:
             style = "bold" if r == 0 else ("red" if status == DAMAGED else "")
             body.append(line if row[-1] and r else line.rstrip(), style=style)
             if row[-1] and r:
-                body.append("  " + row[-1], style=DEFAULT_COLOURS[MARKS[status][1]])
+                body.append("  " + row[-1], style=DEFAULT_COLOURS[MARKS[status][1]] if status in MARKS else "")
             body.append("\n")
         out.print(body, soft_wrap=True, end="")
         out.print()

@@ -42,6 +42,7 @@ from ..messages import (
     SourcesListed,
     WatchFailed,
 )
+from ..review_actions import LedgerFailed, ReviewRecorded, tell_failed, tell_reviewed
 from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
@@ -59,6 +60,7 @@ class BrowserScreen(Screen[None]):
         Binding("s", "fleet_search", "Search text"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
+        Binding("a", "review", "Review", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -278,6 +280,30 @@ class BrowserScreen(Screen[None]):
             self.post_message(RecordingOpenRequested(node.data))
         else:
             node.toggle()
+
+    def action_review(self) -> None:
+        """A verdict on the highlighted recording (ui/review_actions.py)."""
+        from ...recording import Recording
+        from ..review_actions import start_review
+        from .review_dialogs import VerdictDialog
+
+        node = self.query_one(RecordingTree).cursor_node
+        if node is None or not isinstance(node.data, RecordingSummary):
+            return
+        ref = node.data.ref
+        source = self.app.source_for(ref.source)  # type: ignore[attr-defined]
+
+        def done(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                start_review(self, self.app.settings, lambda: Recording.from_ref(ref, source), *choice)  # type: ignore[attr-defined]
+
+        self.app.push_screen(VerdictDialog(), done)
+
+    def on_review_recorded(self, message: ReviewRecorded) -> None:
+        tell_reviewed(self, message)
+
+    def on_ledger_failed(self, message: LedgerFailed) -> None:
+        tell_failed(self, message)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -89,6 +89,8 @@ HELP_TEXT = {
     "open": "Open the recording (or fold a node)", "filter": "Filter by node, user, host, command or date",
     "clear_filter": "Clear the filter",
     "reload": "List the sources again now (S3; local folders are watched)", "quit": "Quit",
+    "review": "Review verdict (ok, concern, incident; a note) into the review ledger",
+    "bookmarks": "Bookmarks: a note at this time; the list, enter on one goes there",
 }
 
 

@@ -68,6 +68,7 @@ from ..messages import (
 )
 from ..player_keys import PLAYER_KEYS
 from ..player_search import SearchPanel
+from ..review_actions import BookmarksLoaded, LedgerFailed, ReviewRecorded, tell_failed, tell_reviewed
 from ..search_view import step
 from ..toast import toast
 from ..widgets.metadata_pane import MetadataPane
@@ -406,6 +407,52 @@ class PlayerScreen(Screen[None]):
     def on_export_failed(self, message: ExportFailed) -> None:
         self.query_one(ProblemLine).show_error(message.error)
         toast(self, message.error, severity="error", timeout=8)
+
+    # -- review ledger: a verdict (a), bookmarks (b) ----------------------------------------
+    def _target(self) -> Recording:
+        return Recording.from_ref(self.summary.ref, self._source)
+
+    def action_review(self) -> None:
+        from ..review_actions import start_review
+        from .review_dialogs import VerdictDialog
+
+        def done(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                start_review(self, self.settings, self._target, *choice)
+
+        self.app.push_screen(VerdictDialog(), done)
+
+    def action_bookmarks(self) -> None:
+        from ..review_actions import load_bookmarks
+
+        load_bookmarks(self, self.settings, self._target)  # then on_bookmarks_loaded shows them
+
+    def on_bookmarks_loaded(self, message: BookmarksLoaded) -> None:
+        from ... import formatting as fmt
+        from ..review_actions import start_bookmark
+        from .review_dialogs import BookmarksDialog
+
+        if message.added is not None:
+            toast(self, f"Bookmark at {fmt.clock(message.added.at)}", timeout=3)
+            return
+        position = self.position
+
+        def done(choice: tuple[str, str | float] | None) -> None:
+            if choice is None:
+                return
+            what, value = choice
+            if what == "add":
+                start_bookmark(self, self.settings, self._target, position, str(value))
+            else:
+                self._seek(float(value))
+
+        self.app.push_screen(BookmarksDialog(position, message.bookmarks), done)
+
+    def on_review_recorded(self, message: ReviewRecorded) -> None:
+        tell_reviewed(self, message)
+
+    def on_ledger_failed(self, message: LedgerFailed) -> None:
+        tell_failed(self, message)
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -1,0 +1,131 @@
+"""`castview review` (record a verdict on a recording) and `castview reviews` (the ledger),
+and what `ls` asks of the ledger (its `review` field and the --unreviewed/--verdict filters)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+import typer
+
+from ..recording import READ_ERRORS, Recording, error_message
+from ..reviews import (
+    VERDICTS,
+    Ledger,
+    ReviewStatus,
+    default_reviewer,
+    hash_recording,
+    ledger_path,
+    open_ledger,
+    to_csv,
+)
+from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
+from .output import fail, out, print_record, say
+
+if TYPE_CHECKING:
+    from ..sources.catalog import Catalog, RecordingSummary
+
+UnreviewedOpt = typer.Option(False, "--unreviewed", help="Only recordings without a review (or changed since).")
+VerdictOpt = typer.Option(None, "--verdict", help="Only recordings reviewed with this verdict: ok, concern, incident.")
+
+
+def recording_sha256(ledger: Ledger, target: Recording) -> str:
+    """The recording's SHA-256, read once per version of the file (kept in the ledger)."""
+    version = target.etag or repr(target.mtime)
+    return ledger.sha256(target.cache_key, target.size, version, lambda: hash_recording(target.open_whole))
+
+
+@s3_options
+def review_command(
+    recording: str = RecordingArg,
+    verdict: str = typer.Option(..., "--verdict", help="ok, concern or incident."),
+    note: str = typer.Option("", "--note", help="What the reviewer saw."),
+) -> None:
+    """Record a review of a recording in the ledger (by its SHA-256: a copy keeps it)."""
+    from ..config import load_settings
+
+    if verdict not in VERDICTS:
+        raise typer.BadParameter(f"must be one of {', '.join(VERDICTS)}", param_hint="--verdict")
+    try:
+        target = Recording.from_spec(recording, current_s3_options())
+        with open_ledger() as ledger:
+            review = ledger.add_review(recording_sha256(ledger, target), target.cache_key, verdict, note,
+                                       default_reviewer(load_settings().reviewer))
+    except READ_ERRORS as exc:
+        fail(error_message(exc, recording))
+    say(f"{recording}: {review.verdict} by {review.reviewer} at {review.time}", style="")
+
+
+def reviews_command(
+    as_json: bool = JsonOpt,
+    as_csv: bool = typer.Option(False, "--csv", help="CSV with a header row."),
+) -> None:
+    """Every review in the ledger, oldest first."""
+    with open_ledger() as ledger:
+        reviews = ledger.reviews()
+    if as_csv:
+        out.file.write(to_csv(reviews))
+        return
+    for review in reviews:
+        if as_json:
+            print_record(review.record())
+        else:
+            note = f"  {json.dumps(review.note, ensure_ascii=True)}" if review.note else ""
+            out.print(f"{review.time}  {review.verdict:<8}  {review.reviewer}  {review.location}{note}",
+                      markup=False, highlight=False, soft_wrap=True)
+
+
+def review_statuses(recordings: list[RecordingSummary]) -> dict[str, ReviewStatus]:
+    """The ledger's word on each listed recording, by location. Local files not hashed yet
+    are hashed (once per version); remote ones only if hashed before (else by location).
+    Without a ledger file nothing is created: nothing is reviewed."""
+    from ..config import load_settings
+
+    path = ledger_path(load_settings().reviews_db)
+    if not path.is_file():
+        return {rec.ref.location: ReviewStatus(None) for rec in recordings}
+    with Ledger(path) as ledger:
+        if not ledger.has_reviews():
+            return {rec.ref.location: ReviewStatus(None) for rec in recordings}
+        statuses = {}
+        for rec in recordings:
+            ref = rec.ref
+            local = os.path.isfile(ref.location)
+            key = os.path.realpath(ref.location) if local else ref.location
+            version = ref.etag or repr(ref.mtime)
+            compute = (lambda path=ref.location: hash_recording(lambda: open(path, "rb"))) if local else None
+            try:
+                sha = ledger.sha256(key, ref.size, version, compute)
+            except OSError:
+                sha = None
+            statuses[ref.location] = ledger.status(sha, key)
+        return statuses
+
+
+def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], unreviewed: bool,
+                  verdict: str | None) -> Catalog:
+    """The catalog with the recordings --unreviewed / --verdict V keep (empty groups dropped)."""
+    from ..sources.catalog import Catalog, NodeGroup
+
+    if verdict is not None and verdict not in VERDICTS:
+        raise typer.BadParameter(f"must be one of {', '.join(VERDICTS)}", param_hint="--verdict")
+    if not unreviewed and verdict is None:
+        return catalog
+
+    def keep(rec: RecordingSummary) -> bool:
+        review = statuses[rec.ref.location].review
+        return review is None if unreviewed else review is not None and review.verdict == verdict
+
+    groups = [NodeGroup(g.node_id, kept) for g in catalog.groups if (kept := [r for r in g.recordings if keep(r)])]
+    return Catalog(groups, catalog.errors)
+
+
+#: How `ls` marks a review (beside the status marks).
+REVIEW_MARKS = {"ok": "✓ ok", "concern": "? concern", "incident": "! incident"}
+
+
+def review_mark(status: ReviewStatus) -> str:
+    if status.review is not None:
+        return REVIEW_MARKS[status.review.verdict]
+    return "~ changed" if status.changed else ""

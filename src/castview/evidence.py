@@ -1,0 +1,292 @@
+"""Evidence packs: a clip with what a reviewer needs to read and check it, in one zip.
+
+A pack is one folder in a zip: the clip (``clip.cast``, redacted or not), its transcript
+(``transcript.txt``, what ``castview cat`` prints), its commands when castview has a
+commands feature (``commands.txt``), SVG pictures of the screen at the start, the end and
+each marker (``frames/``), ``metadata.json`` (the clip's header, the source and its
+SHA-256 and size, the range, the redactions, bookmarks, castview's version, when and by
+whom it was made), ``README.txt`` (how to verify) and ``SHA256SUMS`` over every other
+file, in ``sha256sum`` format, so ``sha256sum -c SHA256SUMS`` passes in the unpacked
+folder. ``verify_pack`` checks the sums; ``compare_with_original`` checks that the clip
+shows the original's frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import math
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from .cast.model import MARKER, Event
+from .cast.reader import EventScanner, read_head
+from .clip import CLIP_KEY
+from .formatting import clock
+from .term.cells import ZWJ
+from .term.keyframes import apply
+from .term.screen import Terminal
+
+if TYPE_CHECKING:
+    from .redact import Redactor
+    from .term.keyframes import Replay
+
+CLIP = "clip.cast"
+TRANSCRIPT = "transcript.txt"
+COMMANDS = "commands.txt"
+METADATA = "metadata.json"
+README = "README.txt"
+SUMS = "SHA256SUMS"
+FRAMES = "frames"
+#: Zip entries get this date, not the clock's, so a pack's bytes depend on its contents only.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+PACK_FORMAT = 1
+# Times of a clip and of its original agree to the nanosecond (clip.clip_time); events
+# closer than this are one moment.
+TIME_SLACK = 1e-6
+
+
+class PackError(ValueError):
+    """A file that is not an evidence pack castview can read."""
+
+
+def clip_events(clip: bytes) -> tuple[Any, list[Event]]:
+    """The header and events of a clip held in memory."""
+    f = io.BytesIO(clip)
+    head = read_head(f, CLIP)
+    return head.header, [located.event for located in EventScanner(f, head)]
+
+
+def frames_to_draw(clip: bytes) -> list[tuple[str, Terminal]]:
+    """(name, terminal) at the start, at each marker and at the end of a clip."""
+    header, events = clip_events(clip)
+    term = Terminal(header.size.cols, header.size.rows)
+    shots: list[tuple[str, Terminal]] = []
+    started = False
+    markers = 0
+    for event in events:
+        if not started and event.time > 0:
+            shots.append(("start", Terminal.restore(term.snapshot())))
+            started = True
+        if event.code == MARKER:
+            markers += 1
+            name = f"marker-{markers:03d}-{clock(event.time).replace(':', 'm')}s"
+            shots.append((name, _after_time(events, event, header)))
+        apply(term, event, header.no_pty)
+    if not started:
+        shots.append(("start", Terminal.restore(term.snapshot())))
+    shots.append(("end", term))
+    return shots
+
+
+def _after_time(events: list[Event], marker: Event, header: Any) -> Terminal:
+    """The clip's terminal after every event up to the marker's time."""
+    term = Terminal(header.size.cols, header.size.rows)
+    for event in events:
+        if event.time > marker.time:
+            break
+        apply(term, event, header.no_pty)
+    return term
+
+
+def commands_text(clip: bytes) -> str | None:
+    """HOOK (issue 15 / the commands feature): the commands typed in the clip, or None
+    while castview has no ``castview.commands`` module with ``commands_text(opener)``."""
+    try:
+        from . import commands  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    render = getattr(commands, "commands_text", None)
+    return None if render is None else render(lambda: io.BytesIO(clip))
+
+
+def transcript_text(clip: bytes) -> str:
+    from .sanitize import strip_controls
+    from .transcript import render_text, transcript
+
+    lines = transcript(CLIP, lambda: io.BytesIO(clip))
+    return "".join(strip_controls(line) + "\n" for line in render_text(lines))
+
+
+@dataclass(frozen=True)
+class PackFacts:
+    """What metadata.json says besides the clip's header."""
+
+    source: dict[str, Any]
+    start: float
+    end: float
+    version: str
+    exported_at: str
+    exported_by: str
+    bookmarks: tuple[dict[str, Any], ...] = ()
+
+
+def pack_files(clip: bytes, facts: PackFacts) -> dict[str, bytes]:
+    """Every file of the pack but SHA256SUMS, by path in its folder."""
+    from .term.render import Theme, to_svg
+
+    header, _ = clip_events(clip)
+    theme = Theme.from_asciicast(header.theme) if header.theme else None
+    files: dict[str, bytes] = {CLIP: clip, TRANSCRIPT: transcript_text(clip).encode("utf-8")}
+    commands = commands_text(clip)
+    if commands is not None:
+        files[COMMANDS] = commands.encode("utf-8")
+    for name, term in frames_to_draw(clip):
+        files[f"{FRAMES}/{name}.svg"] = to_svg(term, theme).encode("utf-8")
+    clip_info = dict(header.raw).get(CLIP_KEY, {})
+    metadata = {
+        "castview_evidence": PACK_FORMAT,
+        "header": {k: v for k, v in header.raw.items() if k != CLIP_KEY},
+        "source": facts.source,
+        "range": {"from": facts.start, "to": facts.end},
+        "redactions": clip_info.get("redactions", []),
+        "bookmarks": list(facts.bookmarks),
+        "castview_version": facts.version,
+        "exported_at": facts.exported_at,
+        "exported_by": facts.exported_by,
+    }
+    files[METADATA] = (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files[README] = readme(facts, metadata["redactions"]).encode("utf-8")
+    return files
+
+
+def readme(facts: PackFacts, redactions: list) -> str:
+    source = facts.source
+    return "\n".join([
+        "castview evidence pack",
+        "",
+        f"Source:     {source['source']}",
+        f"SHA-256:    {source['source_sha256']} ({source['source_size']} bytes)",
+        f"Range:      {clock(facts.start)} to {clock(facts.end)} ({facts.start:g} s to {facts.end:g} s)",
+        f"Redactions: {len(redactions)} (each recorded as a count and a salted SHA-256, never the text)",
+        f"Made by:    {facts.exported_by} at {facts.exported_at} with castview {facts.version}",
+        "",
+        "Files: clip.cast (asciicast v2: play it with castview or asciinema), transcript.txt, frames/*.svg",
+        "(the screen at the start, the end and each marker), metadata.json, SHA256SUMS.",
+        "",
+        "How to verify:",
+        "  1. In this folder: sha256sum -c SHA256SUMS        (every file is as packed)",
+        "  2. castview verify PACK.zip --original RECORDING  (the sums, and that the clip shows",
+        "     the recording's own frames; the recording's SHA-256 must be the one above)",
+        "  3. Without castview: sha256sum RECORDING and compare with the SHA-256 above.",
+        "",
+    ])
+
+
+def sums(files: dict[str, bytes]) -> bytes:
+    """SHA256SUMS in sha256sum's text format (two spaces), sorted by path."""
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items())).encode()
+
+
+def build_pack(folder: str, files: dict[str, bytes]) -> bytes:
+    """The zip: *files* and their SHA256SUMS in *folder*."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, data in sorted({**files, SUMS: sums(files)}.items()):
+            z.writestr(zipfile.ZipInfo(f"{folder}/{path}", ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def leaks_in_files(files: dict[str, bytes], redactor: Redactor) -> str | None:
+    """The first file of a pack (besides the clip, see redact.find_leak) holding a match."""
+    for path, data in sorted(files.items()):
+        text = data.decode("utf-8", "replace")
+        if redactor.spans(text) or redactor.spans(html.unescape(text)):
+            return path
+    return None
+
+
+# ------------------------------------------------------------------------------ verifying
+
+
+@dataclass
+class Verified:
+    folder: str
+    files: dict[str, bytes]
+    problems: list[str]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.files[METADATA])
+        except (KeyError, ValueError):
+            return {}
+
+
+def verify_pack(f: BinaryIO) -> Verified:
+    """Read a pack and check its SHA256SUMS. Raises PackError for what is not a pack."""
+    try:
+        z = zipfile.ZipFile(f)
+        names = [n for n in z.namelist() if not n.endswith("/")]
+        folders = {n.split("/", 1)[0] for n in names}
+        if len(folders) != 1 or any("/" not in n for n in names):
+            raise PackError("not an evidence pack: expected one folder")
+        folder = folders.pop()
+        files = {n.split("/", 1)[1]: z.read(n) for n in names}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        if isinstance(exc, PackError):
+            raise
+        raise PackError(f"not a zip file ({exc})") from exc
+    if SUMS not in files:
+        raise PackError(f"not an evidence pack: no {SUMS}")
+    problems: list[str] = []
+    listed = set()
+    for line in files[SUMS].decode("utf-8", "replace").splitlines():
+        digest, _, path = line.partition("  ")
+        listed.add(path)
+        if path not in files:
+            problems.append(f"{path}: listed in {SUMS} but missing")
+        elif hashlib.sha256(files[path]).hexdigest() != digest:
+            problems.append(f"{path}: SHA-256 differs from {SUMS} (the file was changed)")
+    problems += [f"{path}: not listed in {SUMS}" for path in sorted(set(files) - listed - {SUMS})]
+    return Verified(folder, files, problems)
+
+
+def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: bytes) -> str | None:
+    """The first moment the clip's frame differs from the original's (cells, cursor, size),
+    or None. A redacted clip's masked cells (█ in the cell's colours) count as equal."""
+    from .redact import MASK
+
+    header, events = clip_events(clip)
+    start = float(dict(header.raw).get(CLIP_KEY, {}).get("from", 0.0))
+    ours = Terminal(header.size.cols, header.size.rows)
+    playhead = replay.seek(start)
+    theirs = playhead.term
+    pending = _original_events(opener, replay, playhead)
+    nxt = next(pending, None)
+    for i, event in enumerate(events):
+        apply(ours, event, header.no_pty)
+        if i + 1 < len(events) and events[i + 1].time == event.time:
+            continue  # one moment: compare after its last event
+        while nxt is not None and nxt.time <= start + event.time + TIME_SLACK:
+            apply(theirs, nxt, replay.header.no_pty)
+            nxt = next(pending, None)
+        problem = _frame_difference(ours, theirs, MASK)
+        if problem is not None:
+            return f"at {clock(event.time)} of the clip ({clock(start + event.time)} of the original): {problem}"
+    return None
+
+
+def _original_events(opener: Callable[[], BinaryIO], replay: Replay, playhead: Any) -> Iterator[Event]:
+    from .clip import events_after
+
+    yield from events_after(opener, replay, playhead, math.inf)
+
+
+def _frame_difference(ours: Terminal, theirs: Terminal, mask: str) -> str | None:
+    if (ours.cols, ours.rows) != (theirs.cols, theirs.rows):
+        return f"size {ours.cols}x{ours.rows}, the original's {theirs.cols}x{theirs.rows}"
+    if ours.cursor != theirs.cursor:
+        return f"cursor {ours.cursor}, the original's {theirs.cursor}"
+    for y, (row, want) in enumerate(zip(ours.screen.buffer, theirs.screen.buffer, strict=True)):
+        for x, (cell, orig) in enumerate(zip(row, want, strict=True)):
+            if cell == orig or cell == orig._replace(data=orig.data.rstrip(ZWJ)):  # see term.synthesize
+                continue
+            if cell.data == mask and cell[1:] == orig[1:]:
+                continue
+            return f"row {y + 1}, column {x + 1} shows {cell.data!r}, the original {orig.data!r}"
+    return None

@@ -1,0 +1,221 @@
+"""The review ledger: who reviewed which recording, with what verdict, and bookmarks in them.
+
+Stored in SQLite (``reviews.sqlite`` in the user data dir, or the ``reviews_db`` setting:
+a shared path for a team). A review is keyed by the recording's SHA-256, with the path or
+URL it was seen at: a recording copied or moved keeps its review, and a file changed since
+it was reviewed (the same path, another SHA-256) shows as "changed since review".
+
+Hashing a recording reads it whole, so the SHA-256 of each (location, size, mtime) seen is
+kept in the ledger too: listing reviewed recordings again reads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+VERDICTS = ("ok", "concern", "incident")
+CHANGED = "changed since review"
+FILE_NAME = "reviews.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, location TEXT NOT NULL, verdict TEXT NOT NULL,
+    note TEXT NOT NULL, reviewer TEXT NOT NULL, time TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_sha ON reviews (sha256);
+CREATE INDEX IF NOT EXISTS reviews_location ON reviews (location);
+CREATE TABLE IF NOT EXISTS bookmarks (
+    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, location TEXT NOT NULL, at REAL NOT NULL,
+    note TEXT NOT NULL, author TEXT NOT NULL, time TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bookmarks_sha ON bookmarks (sha256);
+CREATE TABLE IF NOT EXISTS hashes (
+    location TEXT NOT NULL, size INTEGER NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+    PRIMARY KEY (location, size, version));
+"""
+
+
+@dataclass(frozen=True)
+class Review:
+    sha256: str
+    location: str
+    verdict: str
+    note: str
+    reviewer: str
+    time: str  # RFC 3339, UTC
+
+    def record(self) -> dict[str, Any]:
+        """The one JSON record of a review (ls --json `review`, reviews --json)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    sha256: str
+    location: str
+    at: float  # seconds on the recording's timeline
+    note: str
+    author: str
+    time: str
+
+    def record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """A recording's review as the ledger knows it: its latest review, or None; `changed`
+    when the recording at this location was reviewed with other contents."""
+
+    review: Review | None
+    changed: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.review is not None:
+            return self.review.verdict
+        return CHANGED if self.changed else "unreviewed"
+
+    def record(self) -> dict[str, Any] | None:
+        if self.review is None:
+            return {"verdict": None, "changed_since_review": True} if self.changed else None
+        return {**self.review.record(), "changed_since_review": False}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_reviewer(configured: str | None) -> str:
+    """The configured reviewer name, else the OS user."""
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "unknown"
+
+
+class Ledger:
+    """One connection to the ledger file (created with its tables on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=10)
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._db:
+            yield self._db
+
+    # -- reviews ------------------------------------------------------------------------
+    def add_review(self, sha256: str, location: str, verdict: str, note: str, reviewer: str) -> Review:
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
+        review = Review(sha256, location, verdict, note, reviewer, now())
+        with self._writing() as db:
+            db.execute("INSERT INTO reviews (sha256, location, verdict, note, reviewer, time) VALUES (?,?,?,?,?,?)",
+                       (review.sha256, review.location, review.verdict, review.note, review.reviewer, review.time))
+        return review
+
+    def status(self, sha256: str | None, location: str) -> ReviewStatus:
+        """The review of the recording with *sha256* (None: not hashed; then by location,
+        which can only say it was reviewed there, not that it is unchanged)."""
+        if sha256 is not None:
+            row = self._db.execute("SELECT sha256, location, verdict, note, reviewer, time FROM reviews "
+                                   "WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
+            if row is not None:
+                return ReviewStatus(Review(*row))
+        seen_here = self._db.execute("SELECT sha256, location, verdict, note, reviewer, time FROM reviews "
+                                     "WHERE location = ? ORDER BY id DESC LIMIT 1", (location,)).fetchone()
+        if seen_here is None:
+            return ReviewStatus(None)
+        if sha256 is None:
+            return ReviewStatus(Review(*seen_here))
+        return ReviewStatus(None, changed=True)
+
+    def reviews(self) -> list[Review]:
+        rows = self._db.execute("SELECT sha256, location, verdict, note, reviewer, time FROM reviews ORDER BY id")
+        return [Review(*row) for row in rows]
+
+    def has_reviews(self) -> bool:
+        return self._db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+
+    # -- bookmarks ----------------------------------------------------------------------
+    def add_bookmark(self, sha256: str, location: str, at: float, note: str, author: str) -> Bookmark:
+        bookmark = Bookmark(sha256, location, at, note, author, now())
+        with self._writing() as db:
+            db.execute("INSERT INTO bookmarks (sha256, location, at, note, author, time) VALUES (?,?,?,?,?,?)",
+                       (sha256, location, at, note, author, bookmark.time))
+        return bookmark
+
+    def bookmarks(self, sha256: str) -> list[Bookmark]:
+        rows = self._db.execute("SELECT sha256, location, at, note, author, time FROM bookmarks WHERE sha256 = ? "
+                                "ORDER BY at, id", (sha256,))
+        return [Bookmark(*row) for row in rows]
+
+    # -- hashes -------------------------------------------------------------------------
+    def sha256(self, location: str, size: int, version: str, compute: Callable[[], str] | None) -> str | None:
+        """The SHA-256 of the recording at *location* of *size* and *version* (mtime or
+        ETag), computed (and kept) with *compute* if not known; None if not known and no
+        *compute*."""
+        row = self._db.execute("SELECT sha256 FROM hashes WHERE location = ? AND size = ? AND version = ?",
+                               (location, size, version)).fetchone()
+        if row is not None:
+            return row[0]
+        if compute is None:
+            return None
+        digest = compute()
+        with self._writing() as db:
+            db.execute("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?)", (location, size, version, digest))
+        return digest
+
+
+def ledger_path(configured: Path | None) -> Path:
+    """The ledger file: the `reviews_db` setting, else reviews.sqlite in the user data dir
+    ($CASTVIEW_DATA_DIR overrides the data dir)."""
+    if configured is not None:
+        return configured
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("CASTVIEW_DATA_DIR") or user_data_dir("castview")) / FILE_NAME
+
+
+def open_ledger() -> Ledger:
+    from .config import load_settings
+
+    return Ledger(ledger_path(load_settings().reviews_db))
+
+
+def hash_recording(opener: Callable[[], BinaryIO]) -> str:
+    from .clip import sha256_of
+
+    return sha256_of(opener)[0]
+
+
+def to_csv(reviews: Iterable[Review]) -> str:
+    buffer = io.StringIO()
+    with closing(buffer):
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["sha256", "location", "verdict", "note", "reviewer", "time"])
+        for r in reviews:
+            writer.writerow([r.sha256, r.location, r.verdict, r.note, r.reviewer, r.time])
+        return buffer.getvalue()
