@@ -18,8 +18,8 @@ from .follow import follow_command
 from .info import info_command
 from .listing import ls_command
 from .output import out
-from .serve import serve_command
 from .reviews import review_command, reviews_command
+from .serve import serve_command
 from .transcript import cat_command, grep_command
 
 app = typer.Typer(
