@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -118,8 +120,9 @@ def parse_moment(text: str, span: Span, zone: tzinfo | None = None) -> float:
     days = _days(value, span, zone)
     if in_span is not None and days:
         raise AmbiguousMoment(
-            f"{shown} is ambiguous: the position {fmt.exact_clock(in_span, digits=0)} into the recording, or the "
-            f"time of day {_when(span, days[0], zone)}; write +{value} for the position or @{value} for the time of day")
+            f"{shown} is ambiguous: the position {fmt.exact_clock(in_span, digits=0)} into the recording, or "
+            f"the time of day {_when(span, days[0], zone)}; write +{value} for the position or @{value} for the "
+            "time of day")
     if in_span is not None:
         return in_span
     if len(days) > 1:
@@ -144,6 +147,21 @@ def link(location: str, start_ns: int, seconds: float, before: float | None = No
     as `castview open` takes it."""
     ns = fmt.wall_ns(fmt.wall_decimal(start_ns, seconds, before))
     return f"{location}@{format_ns(ns)}"
+
+
+def frame_bound(times: Sequence[float], count: int, complete: bool, position: float) -> float | None:
+    """What a time shown for the frame after `count` events (at `position`) must stay
+    before (formatting.clock's `before`): the next event's time; None when there is no
+    next event (the last frame); the time just after `position` when the index has not
+    reached the next event yet (the position is then shown exactly)."""
+    if count < len(times):
+        return times[count]
+    return None if complete else math.nextafter(position, math.inf)
+
+
+def match_bound(times: Sequence[float], complete: bool, t: float) -> float | None:
+    """`frame_bound` of the frame at time `t` (a search match, a transcript line)."""
+    return frame_bound(times, bisect_right(times, t), complete, t)
 
 
 # -- the readings -----------------------------------------------------------------------------
@@ -225,7 +243,7 @@ def _rfc3339(value: str) -> str:
 
 def _time_of_day(value: str) -> tuple[int, int, Decimal, Decimal] | None:
     """(hour, minute, seconds, tolerance) of hh:mm[:ss[.fff]], or None."""
-    m = re.match(rf"^(\d{{1,2}}):(\d\d)(?::(\d\d(?:\.\d+)?))?$", value)
+    m = re.match(r"^(\d{1,2}):(\d\d)(?::(\d\d(?:\.\d+)?))?$", value)
     if not m:
         return None
     hour, minute, second = int(m.group(1)), int(m.group(2)), m.group(3) or "0"

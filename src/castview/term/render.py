@@ -610,11 +610,9 @@ def to_svg(term: TerminalLike, theme: Theme | None = None, provenance: Provenanc
                 attrs.append('data-wide="1"')
             texts.append(f"<text {' '.join(attrs)}>{esc(run.text, quote=False)}</text>")
 
-    for i, (name, value) in enumerate(shown):
-        texts.append(f'<text class="caption" x="0" y="{_num((rows + i) * CELL_HEIGHT + _BASELINE)}">'
-                     f"{esc(f'{name}: {value}', quote=False)}</text>")
-    if provenance is not None:
-        title = provenance.title
+    texts.extend(f'<text class="caption" x="0" y="{_num((rows + i) * CELL_HEIGHT + _BASELINE)}">'
+                 f"{esc(f'{name}: {value}', quote=False)}</text>" for i, (name, value) in enumerate(shown))
+    title = provenance.title if provenance is not None else title
     return "".join([
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" height="{_num(height)}" '

@@ -8,8 +8,9 @@ a message: FrameExported, ScreenTextCopied or ExportFailed.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from textual.dom import DOMNode
 
@@ -18,6 +19,7 @@ from ..sources.base import SourceError
 from .messages import ExportFailed, FrameExported, ScreenTextCopied
 
 if TYPE_CHECKING:
+    from ..sources.catalog import RecordingSummary
     from ..term.keyframes import Replay
     from ..term.render import Theme
     from ..term.screen import Terminal
@@ -25,13 +27,14 @@ if TYPE_CHECKING:
 EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
 
 
-def export_stem(name: str, position: float) -> str:
-    """`<recording stem>-<m>m<ss.s>s`: the name of the frame at `position`, as the
-    position is shown (fmt.clock)."""
+def export_stem(name: str, position: float, before: float | None = None) -> str:
+    """`<recording stem>-<h>h<mm>m<ss.s>s`: the name of the frame at `position` (the next
+    event at `before`), as the position is shown (fmt.clock); `--at` takes `1h02m05.5s`."""
+    from .. import formatting as fmt
+
     stem = Path(name).stem.replace(":", "-") or "recording"
-    tenths = int(max(0.0, position) * 10)
-    mins, rest = divmod(tenths, 600)
-    return f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
+    *hours, minutes, seconds = fmt.clock(position, before).split(":")
+    return f"{stem}-{''.join(h + 'h' for h in hours)}{minutes}m{seconds}s"
 
 
 def frame_at(replay: Replay, position: float, count: int) -> Terminal:
@@ -42,15 +45,25 @@ def frame_at(replay: Replay, position: float, count: int) -> Terminal:
 
 
 def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, count: int, theme: Theme,
-                 directory: str | os.PathLike[str] | None, name: str) -> None:
-    """Export the frame in a worker of `node`, which receives the outcome."""
+                 directory: str | os.PathLike[str] | None, summary: RecordingSummary,
+                 opener: Callable[[], BinaryIO]) -> None:
+    """Export the frame in a worker of `node`, which receives the outcome. SVG and HTML
+    carry the frame's provenance (the recording's sha256 is read here, off the UI thread)."""
+    from ..moments import frame_bound
+    from ..provenance import provenance, sha256_of
     from ..term.render import export
+
+    view = replay.view
+    before = frame_bound(view.times, count, view.complete, position)
 
     def run() -> None:
         try:
-            data = export(frame_at(replay, position, count), fmt_name, theme)
+            origin = None
+            if fmt_name in ("svg", "html"):
+                origin = provenance(summary, position, before, sha256_of(opener) or "")
+            data = export(frame_at(replay, position, count), fmt_name, theme, origin)
             # A new file, numbered if the name is taken; never through a planted link.
-            path = write_new(Path(directory or os.getcwd()), export_stem(name, position),
+            path = write_new(Path(directory or os.getcwd()), export_stem(summary.ref.name, position, before),
                              f".{EXPORT_EXT[fmt_name]}", data.encode("utf-8"))
         except (OSError, SourceError) as exc:
             filename = getattr(exc, "filename", "") or ""
