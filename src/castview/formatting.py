@@ -40,14 +40,16 @@ def naming_decimal(base: Decimal, seconds: float, before: float | None, digits: 
     before `before` (None: no bound). `base` is exact (nanoseconds since the epoch, or 0)."""
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        exact = base + Decimal(seconds)
+        # The shortest decimal that reads back as `seconds` (0.2, not 0.2000000000000000111):
+        # anything at or above it reads back at or above `seconds`.
+        exact = base + Decimal(repr(seconds))
         if before is not None and before <= seconds:
             before = None  # events at one time: no time names the frame between them
         for k in range(max(0, digits), 10):
             shown = exact.quantize(Decimal(1).scaleb(-k), rounding=ROUND_CEILING)
             if before is None or float(shown - base) < before:
                 return shown
-        return base + Decimal(repr(seconds))  # finer than a nanosecond: the float itself
+        return exact  # finer than a nanosecond: the float itself
 
 
 def _fraction(value: Decimal, digits: int) -> str:

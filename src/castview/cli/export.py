@@ -64,7 +64,7 @@ def resolve_moment(text: str, target: Recording, utc: bool) -> tuple[float, Reco
     try:
         return parse_moment(text, Span(summary.start_ns, summary.duration), UTC if utc else None), summary
     except MomentError as exc:
-        fail(f"--at: {exc}")
+        fail(f"{target.location}: --at: {exc}")
 
 
 UtcOpt = typer.Option(False, "--utc", help="Read a time of day (14:22:05) in UTC, not in the local zone.")
