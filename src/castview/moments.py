@@ -42,7 +42,8 @@ from .sources.layout import format_ns, parse_rfc3339nano
 NS = fmt.NS
 _NUMBER = r"\d+(?:\.\d+)?"
 _UNITS = re.compile(rf"^(?:(\d+)h)?(?:(\d+)m)?(?:({_NUMBER})s)?$")
-_CLOCK = re.compile(rf"^(\d+)(?::(\d\d))?:({_NUMBER}|\d\d(?:\.\d+)?)$")
+_CLOCK = re.compile(rf"^(\d+)(?::(\d\d))?:({_NUMBER})$")
+_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d\d)(?::(\d\d(?:\.\d+)?))?$")
 _SECONDS = re.compile(rf"^{_NUMBER}$")
 _RFC3339_START = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
 _FORMS = ("use seconds, m:ss[.fff], h:mm:ss[.fff], end, an RFC 3339 time "

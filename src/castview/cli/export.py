@@ -59,10 +59,11 @@ def resolve_moment(text: str, target: Recording, utc: bool) -> tuple[float, Reco
     from ..moments import MomentError, Span, parse_moment
 
     summary = target.summary()
-    if summary.duration is None:
-        fail(summary.error or f"{target.location}: cannot read its events")
+    if summary.header is None:
+        fail(summary.error or f"{target.location}: not a recording")
     try:
-        return parse_moment(text, Span(summary.start_ns, summary.duration), UTC if utc else None), summary
+        span = Span(summary.start_ns, summary.duration or 0.0)  # no event yet: only its start
+        return parse_moment(text, span, UTC if utc else None), summary
     except MomentError as exc:
         fail(f"{target.location}: --at: {exc}")
 
