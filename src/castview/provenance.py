@@ -53,13 +53,11 @@ def clean(value: object) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
-def sha256_of(opener: Callable[[], BinaryIO], cancelled: Callable[[], bool] | None = None) -> str | None:
-    """The hex SHA-256 of the whole file, read in chunks (None: cancelled)."""
+def sha256_of(opener: Callable[[], BinaryIO]) -> str:
+    """The hex SHA-256 of the whole file, streamed in chunks (never held whole)."""
     digest = hashlib.sha256()
     with opener() as f:
         while chunk := f.read(_CHUNK):
-            if cancelled is not None and cancelled():
-                return None
             digest.update(chunk)
     return digest.hexdigest()
 

@@ -103,7 +103,7 @@ def export_command(
         before = next_event_time(replay, playhead.count)
         origin = None
         if chosen in ("svg", "html") or with_provenance:
-            origin = provenance(summary, t, before, sha256_of(target.opener) or "")
+            origin = provenance(summary, t, before, sha256_of(target.opener))
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     warn_problems(replay, recording)

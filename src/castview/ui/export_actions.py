@@ -60,7 +60,7 @@ def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, 
         try:
             origin = None
             if fmt_name in ("svg", "html"):
-                origin = provenance(summary, position, before, sha256_of(opener) or "")
+                origin = provenance(summary, position, before, sha256_of(opener))
             data = export(frame_at(replay, position, count), fmt_name, theme, origin)
             # A new file, numbered if the name is taken; never through a planted link.
             path = write_new(Path(directory or os.getcwd()), export_stem(summary.ref.name, position, before),
