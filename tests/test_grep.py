@@ -41,9 +41,9 @@ def first_grep(cache):
 
 def test_grep_prints_node_recording_time_and_line(first_grep):
     assert first_grep.returncode == 0, first_grep.stderr
-    assert first_grep.stdout.splitlines() == [
-        "nHx4Tb1CNTRL  2026-11-20T09:15:02Z.cast  0:32.32  alice@prod-db:~$ echo 'sudo systemctl restart nginx'",
-        "nHx4Tb1CNTRL  2026-11-20T09:15:02Z.cast  0:35.31  sudo systemctl restart nginx",
+    assert first_grep.stdout.splitlines() == [  # times exact: `export --at` of one shows its frame
+        "nHx4Tb1CNTRL  2026-11-20T09:15:02Z.cast  0:32.319288911  alice@prod-db:~$ echo 'sudo systemctl restart nginx'",
+        "nHx4Tb1CNTRL  2026-11-20T09:15:02Z.cast  0:35.314024411  sudo systemctl restart nginx",
     ]
     assert "\x1b" not in first_grep.stdout
 

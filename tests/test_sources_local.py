@@ -38,7 +38,8 @@ def test_names_with_any_number_of_fraction_digits_sort_by_time():
 
 def test_tsrecorder_layout_grouped_by_node_newest_first(tmp_path):
     node = tmp_path / "nPRODDBCNTRL"
-    for name in ["2026-11-20T09:15:02Z", "2026-11-20T09:15:02.5Z", "2026-11-20T09:15:02.05Z"]:
+    # The header's timestamp (2025-11-20T09:15:02Z) agrees with the names to the second.
+    for name in ["2025-11-20T09:15:02Z", "2025-11-20T09:15:02.5Z", "2025-11-20T09:15:02.05Z"]:
         write(node / f"{name}.cast", header(), '[1.5,"o","hi"]')
     write(tmp_path / "nWEB1xxCNTRL" / "2026-11-21T10:00:00Z.cast", header(srcNodeTags=["tag:ci"]), '[3,"o","x"]')
     write(node / "events" / "abc.event", "{}")
@@ -49,7 +50,7 @@ def test_tsrecorder_layout_grouped_by_node_newest_first(tmp_path):
     assert [g.node_id for g in catalog.groups] == ["nPRODDBCNTRL", "nWEB1xxCNTRL"]
     prod = catalog.groups[0].recordings
     assert [r.ref.name for r in prod] == [
-        "2026-11-20T09:15:02.5Z.cast", "2026-11-20T09:15:02.05Z.cast", "2026-11-20T09:15:02Z.cast",
+        "2025-11-20T09:15:02.5Z.cast", "2025-11-20T09:15:02.05Z.cast", "2025-11-20T09:15:02Z.cast",
     ]
     assert all(r.duration == 1.5 and r.status == OK for r in prod)
     assert catalog.groups[1].recordings[0].header.who == "tag:ci"

@@ -66,7 +66,7 @@ def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path, recordings
             break
         time.sleep(0.2)
     assert len(found) >= min(6, len(expected)), screen
-    assert "0:06.4" in screen  # the position: 50 % of 12.86 s
+    assert "0:06.5" in screen  # the position: 50 % of 12.86 s, rounded up (it names the frame)
     # one event forward, then export the frame as text
     tmux.keys(".", "e")
     tmux.wait_for("Export the frame")

@@ -23,6 +23,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _local_midnight(day: datetime) -> datetime:
@@ -71,8 +72,8 @@ def _parse_when(text: str, end: bool, now: datetime | None) -> datetime:
     if m:
         return now - timedelta(seconds=float(m.group(1)) * _UNIT_SECONDS[m.group(2)[0]])
     ns = parse_rfc3339nano(text.strip().upper().replace(" ", "T"))
-    if ns is not None:
-        return datetime.fromtimestamp(ns / 1e9, tz=UTC)
+    if ns is not None:  # exact to the microsecond (a float of the seconds is not)
+        return datetime.fromtimestamp(ns // 1_000_000_000, tz=UTC) + timedelta(microseconds=ns % 1_000_000_000 // 1000)
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -141,11 +142,12 @@ class RecordingFilter:
         if self.command is not None and (h is None or not _like(self.command, [h.command])):
             return False
         if self.since is not None or self.until is not None:
-            start = rec.start_ns / 1e9
-            end = start + (rec.duration or 0.0)
-            if self.since is not None and end < self.since.timestamp():
+            # In integer nanoseconds: as a float, 23:59:59.999999999 is the next day.
+            start = rec.start_ns
+            end = start + round((rec.duration or 0.0) * 1e9)
+            if self.since is not None and end < _ns(self.since):
                 return False
-            if self.until is not None and start >= self.until.timestamp():
+            if self.until is not None and start >= _ns(self.until):
                 return False
         return True
 
@@ -159,6 +161,11 @@ class RecordingFilter:
             if kept:
                 groups.append(NodeGroup(group.node_id, kept))
         return Catalog(groups, catalog.errors)
+
+
+def _ns(moment: datetime) -> int:
+    """A moment in nanoseconds since the epoch, exactly (a datetime holds microseconds)."""
+    return (moment - _EPOCH) // timedelta(microseconds=1) * 1000
 
 
 def _str(value: object) -> str | None:

@@ -54,6 +54,11 @@ class Recording:
     def remote(self) -> bool:
         return is_s3_url(self.location)
 
+    @property
+    def source(self) -> Source | None:
+        """The source a remote recording is read through (None: a local file)."""
+        return self._listed[0] if self._listed is not None else None
+
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Recording:
         """A local file. Raises OSError (IsADirectoryError for a directory)."""

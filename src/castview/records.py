@@ -8,8 +8,10 @@ under the same names as the recording object, so one filter works on all of them
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
+from .formatting import wall_decimal, wall_ns
 from .sources.layout import format_ns
 
 if TYPE_CHECKING:
@@ -63,11 +65,13 @@ def recording_record(rec: RecordingSummary) -> dict[str, Any]:
 
 
 def _at(recording: dict[str, Any], time: float) -> dict[str, Any]:
-    """The recording's session keys and a moment of it, on its timeline and on the clock."""
+    """The recording's session keys and a moment of it, on its timeline and on the clock:
+    both exact (never rounded down), so `export --at` of either shows that moment's frame."""
+    exact = math.nextafter(time, math.inf)
     return {
         **{key: recording[key] for key in SESSION_KEYS},
-        "time": round(time, 6),
-        "timestamp": format_ns(recording["start_ns"] + round(time * 1e9)),
+        "time": time,
+        "timestamp": format_ns(wall_ns(wall_decimal(recording["start_ns"], time, exact))),
     }
 
 

@@ -43,7 +43,6 @@ of thousands of tiny strings costs their text, not thousands of screens.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +53,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from .cast.model import OUTPUT, Event, Problem
 from .cast.reader import CastHead, EventScanner, read_head
+from .formatting import exact_clock
 from .hidden import Anomaly, StringWatch, Unstring
 from .term.cells import data_of
 from .term.keyframes import Opener, apply, onlcr
@@ -909,16 +909,6 @@ def transcript(source: str | Any, opener: Opener | None = None) -> list[Transcri
 
 # --------------------------------------------------------------------------- output
 
-def clock(t: float) -> str:
-    """m:ss.ss or h:mm:ss.ss on the recording's timeline."""
-    if not math.isfinite(t):
-        return "end"
-    t = max(t, 0.0)
-    h, rest = divmod(t, 3600)
-    m, s = divmod(rest, 60)
-    return f"{int(h)}:{int(m):02d}:{s:05.2f}" if h else f"{int(m)}:{s:05.2f}"
-
-
 def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterator[str]:
     """The transcript as plain text lines (no newline at their ends): main-screen lines as
     they are, each full-screen frame and each piece of hidden output as a block of rows
@@ -931,14 +921,14 @@ def render_text(lines: Iterable[TranscriptLine], times: bool = False) -> Iterato
                     yield "╰─"
                 block = (line.screen, line.frame)
                 if line.screen == HIDDEN:
-                    yield f"╭─ hidden in a terminal string, not shown on screen, from {clock(line.time)} ─"
+                    yield f"╭─ hidden in a terminal string, not shown on screen, from {exact_clock(line.time)} ─"
                 else:
-                    yield f"╭─ full-screen app, screen at {clock(line.time)} ─"
-            yield f"│ [{clock(line.time)}] {line.text}" if times and line.screen == HIDDEN else "│ " + line.text
+                    yield f"╭─ full-screen app, screen at {exact_clock(line.time)} ─"
+            yield f"│ [{exact_clock(line.time)}] {line.text}" if times and line.screen == HIDDEN else "│ " + line.text
             continue
         if block is not None:
             yield "╰─"
             block = None
-        yield f"[{clock(line.time)}] {line.text}" if times else line.text
+        yield f"[{exact_clock(line.time)}] {line.text}" if times else line.text
     if block is not None:
         yield "╰─"

@@ -44,15 +44,9 @@ app.command("reviews")(reviews_command)
 
 
 def version() -> str:
-    """The installed distribution's version (the package's own when run from a checkout)."""
-    from importlib.metadata import PackageNotFoundError, version as dist_version
+    from ..provenance import castview_version
 
-    try:
-        return dist_version("castview")
-    except PackageNotFoundError:
-        from .. import __version__
-
-        return __version__
+    return castview_version()
 
 
 def _print_version(value: bool) -> None:

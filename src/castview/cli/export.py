@@ -16,6 +16,7 @@ from .options import OutputOpt, RecordingArg, SourcesArg, current_s3_options, ma
 from .output import err, fail, say, write_out
 
 if TYPE_CHECKING:
+    from ..sources.catalog import RecordingSummary
     from ..term.index_store import Fingerprint, IndexStore
     from ..term.keyframes import Replay
 
@@ -34,30 +35,64 @@ def open_replay(recording: str) -> tuple[Replay, Fingerprint, IndexStore, Record
     return replay, fp, store, target
 
 
-def parse_at(text: str) -> float:
-    if text.strip().lower() == "end":
-        return float("inf")
+FORMAT_OF_EXTENSION = {".txt": "text", ".ans": "ansi", ".svg": "svg", ".html": "html", ".htm": "html"}
+
+
+def export_format(format: str | None, output: Path | None) -> str:
+    """The format asked for: --format, else the output file's extension, else text. A
+    --format that contradicts the extension is an error (exit 2)."""
+    if format is not None and format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    implied = FORMAT_OF_EXTENSION.get(output.suffix.lower()) if output is not None else None
+    if format is not None and implied is not None and format != implied:
+        raise typer.BadParameter(f"{format} does not match the extension of {printable(str(output))} ({implied}); "
+                                 "give one or make them agree", param_hint="--format")
+    return format or implied or "text"
+
+
+def resolve_moment(text: str, target: Recording, utc: bool) -> tuple[float, RecordingSummary]:
+    """Seconds into the recording for a time as the user typed it (castview.moments), and
+    the recording's summary (its exact start and duration). A bad or outside time fails
+    the command (exit 1) with the message naming the recording's span."""
+    from datetime import UTC
+
+    from ..moments import MomentError, Span, parse_moment
+
+    summary = target.summary()
+    if summary.header is None:
+        fail(summary.error or f"{target.location}: not a recording")
     try:
-        return fmt.parse_clock(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        span = Span(summary.start_ns, summary.duration or 0.0)  # no event yet: only its start
+        return parse_moment(text, span, UTC if utc else None), summary
+    except MomentError as exc:
+        fail(f"{target.location}: --at: {exc}")
+
+
+UtcOpt = typer.Option(False, "--utc", help="Read a time of day (14:22:05) in UTC, not in the local zone.")
 
 
 @s3_options
 def export_command(
     recording: str = RecordingArg,
-    at: str = typer.Option(..., "--at", help="Seconds, mm:ss or hh:mm:ss on the recording's own timeline, or 'end'."),
-    format: str = typer.Option("text", "--format", "-f", help="text, ansi, svg or html."),
+    at: str = typer.Option(..., "--at", help="The moment: seconds, m:ss[.fff], h:mm:ss[.fff], end, an RFC 3339 time, "
+                           "or a time of day (@14:22:05); see the README."),
+    format: str | None = typer.Option(None, "--format", "-f",
+                                      help="text, ansi, svg or html (default: from -o's extension, else text)."),
     output: Path | None = OutputOpt,
+    utc: bool = UtcOpt,
+    with_provenance: bool = typer.Option(False, "--provenance",
+                                         help="text/ansi: begin with a block saying where the frame comes from."),
+    caption: bool = typer.Option(False, "--caption", help="svg/html: show the provenance under the screen."),
 ) -> None:
-    """The screen at a moment of a recording, as text, ANSI, SVG or HTML."""
+    """The screen at a moment of a recording, as text, ANSI, SVG or HTML. SVG and HTML
+    always carry where it comes from (recording, node, users, time, sha256) as metadata."""
+    from ..provenance import provenance, sha256_of
     from ..term.render import Theme, export
 
-    if format not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"format must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
-    t = parse_at(at)
+    chosen = export_format(format, output)
     try:
         replay, fp, store, target = open_replay(recording)
+        t, summary = resolve_moment(at, target, utc)
         if not replay.view.complete:
             # Index the file up to the moment, and keep that (as `index` does): the damaged
             # lines of the part read are then known, and later exports and opens start
@@ -65,13 +100,27 @@ def export_command(
             replay.build(cancelled=lambda: replay.index.duration > t, size=fp.size)
             store.save(target.cache_key, fp, replay.index)
         playhead = replay.seek(t)
+        before = next_event_time(replay, playhead.count)
+        origin = None
+        if chosen in ("svg", "html") or with_provenance:
+            origin = provenance(summary, t, before, sha256_of(target.opener))
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     warn_problems(replay, recording)
     theme = Theme.from_asciicast(replay.header.theme) if replay.header.theme else None
-    write_out([export(playhead.term, format, theme)], output)
+    chunks = [export(playhead.term, chosen, theme, origin, caption)]
+    if with_provenance and origin is not None and chosen in ("text", "ansi"):
+        chunks.insert(0, origin.text_block())
+    write_out(chunks, output)
     if output is not None:
-        say(f"wrote {output} ({format}, screen at {fmt.clock(playhead.time)}, event {playhead.count})", style="")
+        say(f"wrote {output} ({chosen}, screen at {fmt.clock(t, before)}, event {playhead.count})", style="")
+
+
+def next_event_time(replay: Replay, count: int) -> float | None:
+    """The time of the event after the first `count` (None: none scanned), which a time
+    shown for that frame must stay before (formatting.py)."""
+    view = replay.view
+    return view.times[count] if count < view.event_count else None
 
 
 @s3_options

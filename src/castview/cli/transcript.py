@@ -174,14 +174,15 @@ def grep_command(
 
 def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     """`node  file  time  line`, the match in bold red on a terminal."""
-    from ..transcript import MAIN, clock
+    from ..formatting import exact_clock
+    from ..transcript import MAIN
 
     line = Text()
     line.append(printable(rec.node_id), style="magenta" if highlight else "")
     line.append("  ")
     line.append(printable(rec.ref.name), style="cyan" if highlight else "")
     line.append("  ")
-    line.append(clock(m.time), style="green" if highlight else "")
+    line.append(exact_clock(m.time), style="green" if highlight else "")
     line.append("  ")
     if m.screen != MAIN:
         line.append("▣ ", style="dim" if highlight else "")

@@ -44,10 +44,15 @@ class RecordingSummary:
 
     @property
     def start_ns(self) -> int:
-        if self.ref.name_time_ns is not None:
-            return self.ref.name_time_ns
-        if self.header is not None and self.header.timestamp is not None:
-            return self.header.timestamp * 1_000_000_000
+        """When the session started, in nanoseconds: the file name's RFC3339Nano time when
+        it agrees with the header's `timestamp` to the second (the recorder writes both;
+        the name is exact), else the header's, else the name's, else the file's mtime."""
+        named = self.ref.name_time_ns
+        stamp = self.header.timestamp if self.header is not None else None
+        if named is not None and (stamp is None or named // 1_000_000_000 == stamp):
+            return named
+        if stamp is not None:
+            return stamp * 1_000_000_000
         return int(self.ref.mtime * 1_000_000_000)
 
     @property

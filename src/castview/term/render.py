@@ -84,6 +84,8 @@ _BASELINE = 13.0  # text baseline offset inside a cell
 FONT_FAMILY = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace"
 
 FORMATS = ("text", "ansi", "svg", "html")
+PROVENANCE_NS = "urn:castview:provenance"
+"""The XML namespace of the <castview:provenance> element an SVG export carries."""
 
 
 class TerminalLike(Protocol):
@@ -541,11 +543,23 @@ def _decoration(look: _Look) -> str:
     return " ".join(parts)
 
 
-def to_svg(term: TerminalLike, theme: Theme | None = None) -> str:
-    """A standalone SVG picture of the screen (cell size CELL_WIDTH x CELL_HEIGHT px)."""
+class Provenance(Protocol):
+    """Where a frame comes from (castview.provenance): a title and (name, value) fields,
+    values already printable; escaped here for XML and HTML."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...]
+
+
+def to_svg(term: TerminalLike, theme: Theme | None = None, provenance: Provenance | None = None,
+           caption: bool = False) -> str:
+    """A standalone SVG picture of the screen (cell size CELL_WIDTH x CELL_HEIGHT px);
+    `provenance` in its title, <desc> and <metadata>, and (`caption`) in lines under it."""
     theme = theme or Theme.default()
     cols, rows = term.cols, term.rows
     width, height = cols * CELL_WIDTH, rows * CELL_HEIGHT
+    shown = provenance.fields if provenance is not None and caption else ()
+    height += len(shown) * CELL_HEIGHT
     cx, cy = _cursor_pos(term, True)
     buffer = term.screen.buffer
     esc = html.escape
@@ -596,11 +610,15 @@ def to_svg(term: TerminalLike, theme: Theme | None = None) -> str:
                 attrs.append('data-wide="1"')
             texts.append(f"<text {' '.join(attrs)}>{esc(run.text, quote=False)}</text>")
 
+    texts.extend(f'<text class="caption" x="0" y="{_num((rows + i) * CELL_HEIGHT + _BASELINE)}">'
+                 f"{esc(f'{name}: {value}', quote=False)}</text>" for i, (name, value) in enumerate(shown))
+    title = provenance.title if provenance is not None else title
     return "".join([
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" height="{_num(height)}" '
         f'viewBox="0 0 {_num(width)} {_num(height)}" data-cols="{cols}" data-rows="{rows}">\n',
         f"<title>{esc(title or 'castview', quote=False)}</title>\n",
+        _svg_provenance(provenance),
         "<style>.blink{animation:castview-blink 1s steps(1) infinite}"
         "@keyframes castview-blink{50%{opacity:0}}</style>\n",
         f'<rect width="100%" height="100%" fill="{theme.bg}"/>\n',
@@ -612,6 +630,16 @@ def to_svg(term: TerminalLike, theme: Theme | None = None) -> str:
         "\n".join(texts),
         "\n</g>\n</svg>\n",
     ])
+
+
+def _svg_provenance(provenance: Provenance | None) -> str:
+    if provenance is None:
+        return ""
+    esc = html.escape
+    desc = "\n".join(f"{name}: {value}" for name, value in provenance.fields)
+    attrs = " ".join(f'{name}="{esc(value)}"' for name, value in provenance.fields)
+    return (f"<desc>{esc(desc, quote=False)}</desc>\n"
+            f'<metadata><castview:provenance xmlns:castview="{PROVENANCE_NS}" {attrs}/></metadata>\n')
 
 
 @lru_cache(maxsize=4096)
@@ -632,8 +660,10 @@ def _css(theme: Theme, key: tuple) -> str:
     return ";".join(parts)
 
 
-def to_html(term: TerminalLike, theme: Theme | None = None) -> str:
-    """A standalone HTML document: a <pre> of styled <span>s with inline CSS, cursor shown."""
+def to_html(term: TerminalLike, theme: Theme | None = None, provenance: Provenance | None = None,
+            caption: bool = False) -> str:
+    """A standalone HTML document: a <pre> of styled <span>s with inline CSS, cursor shown;
+    `provenance` in its title and <meta> tags, and (`caption`) in a table under it."""
     theme = theme or Theme.default()
     cols, rows = term.cols, term.rows
     cx, cy = _cursor_pos(term, True)
@@ -659,12 +689,18 @@ def to_html(term: TerminalLike, theme: Theme | None = None) -> str:
             else:
                 parts.append(text)
         lines.append("".join(parts))
-    title = esc(_title(term) or "castview", quote=False)
+    title = esc(provenance.title if provenance is not None else _title(term) or "castview", quote=False)
+    metas = "".join(f'<meta name="castview:{name}" content="{esc(value)}">\n'
+                    for name, value in (provenance.fields if provenance is not None else ()))
+    below = ""
+    if provenance is not None and caption:
+        rows_html = "".join(f"<tr><th>{esc(name)}</th><td>{esc(value)}</td></tr>" for name, value in provenance.fields)
+        below = f'\n<table class="castview-caption">{rows_html}</table>'
     font = FONT_FAMILY.replace("'", '"')
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
+        f"<title>{title}</title>\n{metas}"
         "<style>\n"
         f"body{{margin:0;padding:0;background:{theme.bg}}}\n"
         f"pre.castview{{display:inline-block;margin:0;padding:8px;min-width:{cols}ch;"
@@ -676,7 +712,7 @@ def to_html(term: TerminalLike, theme: Theme | None = None) -> str:
         "</style>\n</head>\n<body>\n"
         f'<pre class="castview" data-cols="{cols}" data-rows="{rows}">'
         + "\n".join(lines)
-        + "</pre>\n</body>\n</html>\n"
+        + f"</pre>{below}\n</body>\n</html>\n"
     )
 
 
@@ -764,16 +800,18 @@ def to_rich_lines(term: TerminalLike, theme: Theme | None = None, show_cursor: b
 
 # --------------------------------------------------------------------------- dispatch
 
-def export(term: TerminalLike, fmt: str, theme: Theme | None = None) -> str:
-    """Render the screen in one of FORMATS ("text", "ansi", "svg", "html")."""
+def export(term: TerminalLike, fmt: str, theme: Theme | None = None, provenance: Provenance | None = None,
+           caption: bool = False) -> str:
+    """Render the screen in one of FORMATS ("text", "ansi", "svg", "html"). SVG and HTML
+    carry `provenance` (if given) in their metadata, text and ANSI nothing but the screen."""
     if fmt == "text":
         return to_text(term)
     if fmt == "ansi":
         return to_ansi(term)
     if fmt == "svg":
-        return to_svg(term, theme)
+        return to_svg(term, theme, provenance, caption)
     if fmt == "html":
-        return to_html(term, theme)
+        return to_html(term, theme, provenance, caption)
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

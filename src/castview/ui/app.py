@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from textual import work
 from textual.app import App
@@ -14,7 +15,7 @@ from textual.theme import Theme
 
 from ..config import Settings, load_settings
 from ..sources.base import Source
-from ..sources.catalog import LIVE_SECONDS
+from ..sources.catalog import LIVE_SECONDS, RecordingSummary
 from .commands import CastviewCommands
 from .messages import RecordingDamaged, RecordingOpenRequested
 from .screens.browser import BrowserScreen
@@ -22,6 +23,15 @@ from .themes import DEFAULT_THEME, LoadedTheme, discover, terminal_theme_for
 from .toast import toast
 
 SAMPLES_TITLE = "castview — sample recordings"
+
+
+class OpenAt(NamedTuple):
+    """A recording to open in the player at once, paused at `position` (`castview open
+    RECORDING --at T`, or `RECORDING@RFC3339`); `source` reads it (None: a local file)."""
+
+    summary: RecordingSummary
+    source: Source | None
+    position: float
 
 
 class CastviewApp(App[None]):
@@ -43,11 +53,13 @@ class CastviewApp(App[None]):
         export_dir: str | os.PathLike[str] | None = None,
         live_seconds: float = LIVE_SECONDS,
         samples: bool = False,
+        open_at: OpenAt | None = None,
     ) -> None:
         """`live_seconds`: a recording that has not grown for this long is taken as
         finished (its live mark goes in the browser; the player stops following it).
         `samples`: the sources are the bundled samples, not the user's recordings (the
-        title says so)."""
+        title says so). `open_at`: open that recording in the player first (q goes to
+        the browser)."""
         super().__init__()
         if samples:
             self.title = SAMPLES_TITLE
@@ -58,6 +70,7 @@ class CastviewApp(App[None]):
         self.theme_dirs = theme_dirs
         self.export_dir = export_dir
         self.live_seconds = live_seconds
+        self.open_at = open_at
         self.loaded_themes: dict[str, LoadedTheme] = {}
         self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
         self._kept_theme = ""  # the theme config.toml has (or the start chose)
@@ -124,8 +137,15 @@ class CastviewApp(App[None]):
         for problem in self.settings.problems:
             toast(self, problem, title="Settings", severity="warning", timeout=10)
         remote = self.settings.remote_refresh
-        self.push_screen(BrowserScreen(self.sources, open_single=self.open_single, live_seconds=self.live_seconds,
-                                       remote_interval=remote if remote > 0 else None))
+        self.push_screen(BrowserScreen(self.sources, open_single=self.open_single and self.open_at is None,
+                                       live_seconds=self.live_seconds, remote_interval=remote if remote > 0 else None))
+        if self.open_at is not None:
+            from .screens.player import PlayerScreen
+
+            summary, source, position = self.open_at
+            self.push_screen(PlayerScreen(summary, settings=self.settings, source=source,
+                                          terminal_theme=lambda: self.terminal_theme, export_dir=self.export_dir,
+                                          autoplay=False, start=position, finished_after=self.live_seconds))
 
     def on_recording_open_requested(self, message: RecordingOpenRequested) -> None:
         from .screens.player import PlayerScreen

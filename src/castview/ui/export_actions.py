@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from textual.dom import DOMNode
 
@@ -19,6 +20,7 @@ from ..sources.base import SourceError
 from .messages import ExportFailed, FrameExported, ScreenTextCopied
 
 if TYPE_CHECKING:
+    from ..sources.catalog import RecordingSummary
     from ..term.keyframes import Replay
     from ..term.render import Theme
     from ..term.screen import Terminal
@@ -26,13 +28,14 @@ if TYPE_CHECKING:
 EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
 
 
-def export_stem(name: str, position: float) -> str:
-    """`<recording stem>-<m>m<ss.s>s`: the name of the frame at `position`, as the
-    position is shown (fmt.clock)."""
+def export_stem(name: str, position: float, before: float | None = None) -> str:
+    """`<recording stem>-<h>h<mm>m<ss.s>s`: the name of the frame at `position` (the next
+    event at `before`), as the position is shown (fmt.clock); `--at` takes `1h02m05.5s`."""
+    from .. import formatting as fmt
+
     stem = Path(name).stem.replace(":", "-") or "recording"
-    tenths = int(max(0.0, position) * 10)
-    mins, rest = divmod(tenths, 600)
-    return f"{stem}-{mins}m{rest // 10:02d}.{rest % 10}s"
+    *hours, minutes, seconds = fmt.clock(position, before).split(":")
+    return f"{stem}-{''.join(h + 'h' for h in hours)}{minutes}m{seconds}s"
 
 
 def frame_at(replay: Replay, position: float, count: int) -> Terminal:
@@ -43,18 +46,27 @@ def frame_at(replay: Replay, position: float, count: int) -> Terminal:
 
 
 def start_export(node: DOMNode, replay: Replay, fmt_name: str, position: float, count: int, theme: Theme,
-                 directory: str | os.PathLike[str] | None, name: str) -> None:
-    """Export the frame in a worker of `node`, which receives the outcome. In a browser
-    (`castview serve`) the file is the user's download, never a file on the server."""
+                 directory: str | os.PathLike[str] | None, summary: RecordingSummary,
+                 opener: Callable[[], BinaryIO]) -> None:
+    """Export the frame in a worker of `node`, which receives the outcome. SVG and HTML
+    carry the frame's provenance (the recording's sha256 is read here, off the UI thread).
+    In a browser (`castview serve`) the file is the user's download, never a file on the server."""
+    from ..moments import frame_bound
+    from ..provenance import provenance, sha256_of
     from ..term.render import export
 
     app = node.app
     in_browser = app.is_web
+    view = replay.view
+    before = frame_bound(view.times, count, view.complete, position)
 
     def run() -> None:
         try:
-            data = export(frame_at(replay, position, count), fmt_name, theme)
-            stem, suffix = export_stem(name, position), f".{EXPORT_EXT[fmt_name]}"
+            origin = None
+            if fmt_name in ("svg", "html"):
+                origin = provenance(summary, position, before, sha256_of(opener))
+            data = export(frame_at(replay, position, count), fmt_name, theme, origin)
+            stem, suffix = export_stem(summary.ref.name, position, before), f".{EXPORT_EXT[fmt_name]}"
             if in_browser:
                 path = stem + suffix
                 app.call_from_thread(app.deliver_binary, io.BytesIO(data.encode("utf-8")), save_filename=path)

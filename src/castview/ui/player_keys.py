@@ -29,6 +29,7 @@ PLAYER_KEYS = [
     Binding("g", "goto", "Go to"),
     Binding("e", "export", "Export"),
     Binding("c", "copy", "Copy", show=False),
+    Binding("l", "copy_link", "Copy link to this moment", show=False),
     Binding("m", "toggle_metadata", "Info"),
     Binding("u", "toggle_utc", "UTC / local time", show=False),
     Binding("z", "toggle_compact", "Compact", show=False),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -71,6 +72,9 @@ class SearchPanel(Vertical):
         self.seq = 0
         """Counts the searches started (a result of an older one is dropped)."""
         self.recording: Recording | None = None
+        self.bound: Callable[[float], float | None] | None = None
+        """What a time shown for the frame at a time must stay before (moments.match_bound),
+        once the player has the recording's event times."""
         """What to search, once the player has opened it."""
         self.start_match = start_match
         self._cache_dir = cache_dir
@@ -281,7 +285,7 @@ class SearchPanel(Vertical):
     def _fill_results(self) -> None:
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
-        results.add_options([Option(match_row(m)) for m in self.matches])
+        results.add_options([Option(match_row(m, before=self.bound)) for m in self.matches])
         results.set_class(bool(self.matches), "-shown")
 
     def _progress_text(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
@@ -73,11 +73,14 @@ def _squeeze(text: str) -> str:
     return _BLANKS.sub("  ", text)
 
 
-def match_row(m: Match, indent: int = 0) -> Text:
-    """`  m:ss.t  ▣ line`: the time, a mark for a full-screen app's screen, the line."""
+def match_row(m: Match, indent: int = 0, before: Callable[[float], float | None] | None = None) -> Text:
+    """`  m:ss.t  ▣ line`: the time, a mark for a full-screen app's screen, the line. The
+    time names the match's frame (formatting.py): shown exactly, or as short as the next
+    event's time allows when `before` gives it."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" " * indent)
-    text.append(f"{fmt.clock(m.time):>7}", style="bold")
+    shown = fmt.clock(m.time, before(m.time)) if before is not None else fmt.exact_clock(m.time, digits=1)
+    text.append(f"{shown:>7}", style="bold")
     text.append("  ")
     if m.screen != "main":
         text.append("▣ ", style="dim")

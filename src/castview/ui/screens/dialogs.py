@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ... import formatting as fmt
 from ...sanitize import printable
 
 FORMATS = (
@@ -22,18 +23,25 @@ FORMATS = (
 )
 
 
-class GotoDialog(ModalScreen[str | None]):
-    """Asks for a time as mm:ss (or h:mm:ss, or seconds)."""
+class GotoDialog(ModalScreen[float | None]):
+    """Asks for a moment (castview.moments: a position, an RFC 3339 time or a time of
+    day) and answers its seconds into the recording. A time it cannot place (not a time,
+    outside the recording, ambiguous) is said under the box, which stays open."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: str = "") -> None:
+    def __init__(self, parse: Callable[[str], float], current: str = "", zone: str = "") -> None:
+        """`parse`: text to seconds, raising ValueError with the one line to show;
+        `zone`: the zone a time of day is read in, for the prompt."""
         super().__init__()
+        self.parse = parse
         self.current = current
+        self.zone = zone
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto-dialog", classes="dialog"):
-            yield Label("Go to time (mm:ss, h:mm:ss or seconds)")
+            yield Label(f"Go to: m:ss, h:mm:ss, seconds, end, @14:22:05 ({self.zone or 'local'}) "
+                        "or 2025-03-02T14:22:05Z", id="goto-prompt")
             yield Input(placeholder=self.current or "mm:ss", id="goto-input")
             yield Label("", id="goto-error", classes="dialog-error")
 
@@ -47,13 +55,12 @@ class GotoDialog(ModalScreen[str | None]):
             self.dismiss(None)
             return
         try:
-            fmt.parse_clock(value)
-        except ValueError:
+            seconds = self.parse(value)
+        except ValueError as exc:
             # What was typed, as typed: `[/]` is not markup here.
-            self.query_one("#goto-error", Label).update(
-                Text(printable(f"not a time: {value!r} (use mm:ss, h:mm:ss or seconds)")))
+            self.query_one("#goto-error", Label).update(Text(printable(str(exc))))
             return
-        self.dismiss(value)
+        self.dismiss(seconds)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

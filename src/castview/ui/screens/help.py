@@ -40,6 +40,11 @@ NOTES = (
     "live recording follows it at its live edge (● LIVE following), showing the output as it "
     "is written; seeking back leaves follow mode, end or f comes back. A recording that stops "
     "growing is shown as finished; one truncated or replaced is reloaded, with a notice.",
+    "g takes a position (1:07.4, 1:02:05, 90, end), an RFC 3339 time (2025-03-02T14:22:05.5Z) or a "
+    "time of day (@14:22:05, on the recording's day); h:mm:ss without @ or + is read both ways and "
+    "must fit only one. A time outside the recording is refused, naming its span. Times shown "
+    "(position, search results, export names) give back the same frame when typed in. l copies a "
+    "link, RECORDING@2025-03-02T14:22:05.5Z, that castview open takes as it is.",
     "ctrl+p opens the command palette: every action, and the themes.",
 )
 

@@ -21,8 +21,11 @@ the scrub bar then shows over the view's last row for a moment after each key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Callable
+from datetime import timezone, tzinfo
+from typing import BinaryIO
 
 from textual import on
 from textual.app import ComposeResult
@@ -37,6 +40,7 @@ from ...cast import timeline
 from ...cast.model import Problem, Size
 from ...config import Settings
 from ...follow import FINISHED, GROWN, OPENED, RELOADED, RESUMED, VANISHED, WAITING
+from ...moments import Span, frame_bound, link, match_bound, parse_moment
 from ...playback import (
     Engine,
     FactsGathered,
@@ -55,6 +59,7 @@ from ...recording import Recording
 from ...search import Match, Query
 from ...sources.base import Source
 from ...sources.catalog import DAMAGED, LIVE, LIVE_SECONDS, RecordingSummary
+from ...sources.s3_url import is_s3_url
 from ...term.render import Theme
 from ...term.screen import Terminal
 from .. import export_actions, partial_updates
@@ -362,21 +367,54 @@ class PlayerScreen(Screen[None]):
             self._overlay_timer.stop()
         self._overlay_timer = self.set_timer(OVERLAY_SECONDS, lambda: self.remove_class("-overlay"))
 
+    def span(self) -> Span:
+        """The recording's exact start and its duration as far as known (the listing's
+        until the index is further), for the moments typed (g)."""
+        return Span(self.summary.start_ns, max(self.duration, self.summary.duration or 0.0))
+
+    def clock_zone(self) -> tzinfo | None:
+        """The zone a time of day typed in `g` is read in: the wall clock's (None: local)."""
+        return timezone.utc if self.utc else None
+
+    @property
+    def before(self) -> float | None:
+        """What a time shown for the frame on view must stay before (moments.frame_bound)."""
+        if self.replay is None:
+            return None
+        view = self.replay.view
+        return frame_bound(view.times, self.count, view.complete, self.position)
+
+    def _match_bound(self, t: float) -> float | None:
+        """moments.match_bound in the recording as now open (it may be reloaded)."""
+        replay = self.replay
+        if replay is None:
+            return math.nextafter(t, math.inf)
+        return match_bound(replay.view.times, replay.view.complete, t)
+
     def action_goto(self) -> None:
+        """`g`: go to a moment typed as moments.py reads it (a position, an RFC 3339 time,
+        a time of day); one outside the recording is said in the dialog, not jumped to."""
         from ... import formatting as fmt
         from .dialogs import GotoDialog
 
-        def done(value: str | None) -> None:
-            if not value:
-                return
-            try:
-                t = fmt.parse_clock(value)
-            except ValueError as exc:
-                toast(self, str(exc), severity="error")
-                return
-            self._seek(t)
+        def done(seconds: float | None) -> None:
+            if seconds is not None:
+                self._seek(seconds, play=False)
 
-        self.app.push_screen(GotoDialog(fmt.clock(self.position)), done)
+        zone = self.clock_zone()
+        zone_label = "UTC" if zone is not None else "local"
+        self.app.push_screen(GotoDialog(lambda text: parse_moment(text, self.span(), self.clock_zone()),
+                                        fmt.clock(self.position, self.before), zone_label), done)
+
+    def action_copy_link(self) -> None:
+        """`l`: copy `RECORDING@RFC3339` (the frame on view) as `castview open` takes it,
+        through the same OSC 52 path as `c`."""
+        location = self.summary.ref.location
+        if not is_s3_url(location):
+            location = os.path.abspath(location)
+        text = link(location, self.summary.start_ns, self.position, self.before)
+        self.app.copy_to_clipboard(text)
+        toast(self, f"Copied a link to this moment: {text}", title="Link copied", timeout=6)
 
     def action_export(self) -> None:
         from .dialogs import ExportDialog
@@ -384,9 +422,14 @@ class PlayerScreen(Screen[None]):
         def done(choice: str | None) -> None:
             if choice and self.replay is not None:
                 export_actions.start_export(self, self.replay, choice, self.position, self.count,
-                                            self._terminal_theme, self._export_dir, self.summary.ref.name)
+                                            self._terminal_theme, self._export_dir, self.summary,
+                                            self._open_whole)
 
         self.app.push_screen(ExportDialog(), done)
+
+    def _open_whole(self) -> BinaryIO:
+        """The recording from start to end (its checksum in an export's provenance)."""
+        return Recording.from_ref(self.summary.ref, self._source).open_whole()
 
     def on_frame_exported(self, message: FrameExported) -> None:
         self.last_export = message.path
@@ -587,6 +630,7 @@ class PlayerScreen(Screen[None]):
         self.replay = opened.replay
         self.index, self.live_state = opened.index, opened.live
         self._search.recording = opened.recording
+        self._search.bound = self._match_bound
         self._resize_view(opened.replay.header.size)
         self._refresh_facts()
         if self.search_query is not None:

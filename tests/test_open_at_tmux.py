@@ -1,0 +1,48 @@
+"""`castview RECORDING@RFC3339` in a real terminal (tmux): the player opens paused at that
+frame; `g` refuses a time of day outside the recording in the dialog, naming its span."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from castview.term.keyframes import Replay
+from test_ui_helpers import SAMPLES
+from tmux_app import TmuxApp
+
+pytestmark = pytest.mark.tmux
+
+CASTVIEW = Path(sys.executable).parent / "castview"
+REC = SAMPLES / "nK8mXc7CNTRL" / "2026-11-24T07:12:33.31415Z.cast"  # 07:12:33.31415 UTC, 12.58 s
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not CASTVIEW.exists():
+        pytest.skip(f"no castview entry point at {CASTVIEW}")
+    session = TmuxApp(tmp_path, width=120, height=30)
+    yield session
+    session.close()
+
+
+def test_a_link_opens_the_player_paused_at_its_frame(tmux):
+    replay = Replay(lambda: open(REC, "rb"), str(REC))
+    replay.build()
+    expected = [line.strip() for line in replay.seek(40 - 33.31415).term.text().split("\n") if line.strip()]
+    tmux.start(f"{CASTVIEW} '{REC}@2026-11-24T07:12:40Z'")
+    screen = tmux.wait_for("⏸ 0:06.7")  # paused, at 6.68585 s rounded up
+    assert all(line in screen for line in expected[-3:]), screen
+    tmux.keys("g")
+    tmux.wait_for("Go to")
+    tmux.keys("@14:22:05", "Enter")
+    screen = tmux.wait_for("outside the recording")
+    assert "07:12:33.31415" in screen
+    tmux.keys("Escape", "q")
+    tmux.wait_for("1 recording")  # back in the browser
+    tmux.keys("q")
+    tmux.wait_for("CASTVIEW-EXITED-0")
