@@ -127,7 +127,7 @@ def test_cli_clip_and_bad_ranges(tmp_path: Path, monkeypatch) -> None:
     reversed_range = CliRunner().invoke(app, ["clip", path, "--from", "5", "--to", "2", "-o", str(out)])
     assert reversed_range.exit_code != 0 and "before --from" in reversed_range.output
     past = CliRunner().invoke(app, ["clip", path, "--from", "99:00", "-o", str(out)])
-    assert past.exit_code != 0 and "past the end" in past.output
+    assert past.exit_code != 0 and "--from: '99:00' is outside the recording: it runs 0:00 to" in past.output
 
 
 # ----------------------------------------------------------------------------- tmux

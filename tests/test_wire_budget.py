@@ -77,8 +77,12 @@ async def test_scrub_bar_repaints_only_what_moved(ui_env):
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(pilot)
         bar = player.query_one(ScrubBar)
+        bar.before = None
+        bar.position = 0.01  # shown rounded up (0:00.1: it names the frame on view)
+        await pilot.pause()
+        await pilot.pause()
         written = count_writes(app)
-        bar.position = 0.01  # same cell, same tenth: nothing to send
+        bar.position = 0.02  # same cell, same tenth: nothing to send
         await pilot.pause()
         await pilot.pause()
         assert sum(written) == 0

@@ -11,7 +11,7 @@ import typer
 
 from .. import formatting as fmt
 from ..recording import READ_ERRORS, Recording, error_message
-from .export import open_replay, parse_at, warn_problems
+from .export import open_replay, warn_problems
 from .options import RecordingArg, s3_options
 from .output import fail, say, write_out
 
@@ -20,16 +20,27 @@ if TYPE_CHECKING:
     from ..redact import Redactor
     from ..term.keyframes import Replay
 
-FromOpt = typer.Option("0", "--from", help="Start: seconds, mm:ss or hh:mm:ss on the recording's timeline.")
-ToOpt = typer.Option("end", "--to", help="End: seconds, mm:ss, hh:mm:ss or 'end'.")
+FromOpt = typer.Option("0", "--from", help="Start: seconds, m:ss[.fff], h:mm:ss[.fff], an RFC 3339 time or a time "
+                       "of day (@14:22:05), as export --at takes it.")
+ToOpt = typer.Option("end", "--to", help="End: as --from, or 'end'.")
 RedactOpt = typer.Option([], "--redact", help="Mask this text wherever it shows (repeatable).")
 RedactRegexOpt = typer.Option([], "--redact-regex", help="Mask what this regular expression matches (repeatable).")
 
 
-def moment(text: str) -> float:
-    """A --from/--to value in seconds (inf for 'end'): the one place clip and evidence
-    parse a time, so the shared parser (castview.moments) replaces it here."""
-    return parse_at(text)
+def moments(target: Recording, replay: Replay, texts: tuple[str, str]) -> tuple[float, float]:
+    """--from and --to in seconds (castview.moments, against the whole indexed recording):
+    the one place clip and evidence parse a time. One outside the recording fails the
+    command, naming its span."""
+    from ..moments import MomentError, Span, parse_moment
+
+    span = Span(target.summary().start_ns, replay.view.duration)
+    seconds = []
+    for option, text in zip(("--from", "--to"), texts, strict=True):
+        try:
+            seconds.append(parse_moment(text, span))
+        except MomentError as exc:
+            fail(f"{target.location}: {option}: {exc}")
+    return seconds[0], seconds[1]
 
 
 @dataclass
@@ -47,7 +58,6 @@ def open_for_clip(recording: str, start: str, end: str) -> Opened:
     """Open, index and hash *recording*; exits with the one-line message on failure."""
     from ..clip import Source, clip_range, sha256_of
 
-    t0, t1 = moment(start), moment(end)
     try:
         replay, fp, store, target = open_replay(recording)
         if not replay.view.complete:
@@ -57,6 +67,7 @@ def open_for_clip(recording: str, start: str, end: str) -> Opened:
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     warn_problems(replay, recording)
+    t0, t1 = moments(target, replay, (start, end))
     try:
         t0, t1 = clip_range(replay, t0, t1)
     except ValueError as exc:

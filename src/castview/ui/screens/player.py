@@ -24,7 +24,7 @@ import dataclasses
 import math
 import os
 from collections.abc import Callable
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from typing import BinaryIO
 
 from textual import on
@@ -374,7 +374,7 @@ class PlayerScreen(Screen[None]):
 
     def clock_zone(self) -> tzinfo | None:
         """The zone a time of day typed in `g` is read in: the wall clock's (None: local)."""
-        return timezone.utc if self.utc else None
+        return UTC if self.utc else None
 
     @property
     def before(self) -> float | None:
@@ -714,6 +714,7 @@ class PlayerScreen(Screen[None]):
         # are repainted with frames that change the view anyway (fewer bytes over SSH).
         if not self.playing or self._view_changed_cells or int(position) != int(bar.position):
             bar.position = position
+            bar.before = self.before
         bar.indexed = self.index.duration
         bar.complete = self.index.built
         bar.playing = self.playing
@@ -748,7 +749,7 @@ class PlayerScreen(Screen[None]):
             indexing=None if self.index.built else self.index.fraction,
             panned=view.visible_region() if view.panned else None, size=(view.cols, view.rows),
             start_ns=rec.start_ns, who=rec.header.who if rec.header else "", position=self.position,
-            utc=self.utc))
+            utc=self.utc, before=self.before))
 
     # -- themes --------------------------------------------------------------------------
     @property

@@ -57,6 +57,9 @@ class ScrubBar(DiffLine, can_focus=False):
     """Follow mode: the head stays at the live edge."""
     whole_seconds: reactive[bool] = _bar(False)
     """The clock without tenths (low bandwidth: it then changes once a second)."""
+    before: reactive[float | None] = _bar(None)
+    """The next event's time: the position shown stays before it, so that typed back it
+    names the frame on view (moments.frame_bound)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -75,14 +78,15 @@ class ScrubBar(DiffLine, can_focus=False):
 
     watch_position = watch_duration = watch_indexed = watch_complete = watch_playing = _changed
     watch_markers = watch_matches = watch_live = watch_following = watch_whole_seconds = _changed
+    watch_before = _changed
 
     # -- geometry ------------------------------------------------------------------------
-    def _time(self, seconds: float) -> str:
-        return fmt.duration(seconds) if self.whole_seconds else fmt.clock(seconds)
+    def _time(self, seconds: float, before: float | None = None) -> str:
+        return fmt.clock(seconds, before, digits=0 if self.whole_seconds else 1)
 
     def _labels(self) -> tuple[str, str]:
         icon = "●" if self.following else "▶" if self.playing else "⏸"
-        left = f"{icon} {self._time(self.position)} "
+        left = f"{icon} {self._time(self.position, self.before)} "
         right = f" {self._time(self.duration)}"
         return left, right
 

@@ -6,13 +6,13 @@ status that ticks with every event costs a few cells on the wire, not a line."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from rich.text import Text
 from textual.geometry import Region
 
 from ... import formatting as fmt
 from ...cast import timeline
-from ...cast.model import utc_datetime
 from ...playback import LiveState
 from ...sanitize import printable
 from .diff_line import DiffLine
@@ -45,19 +45,9 @@ class PlayerStatus:
     """The playhead, in seconds from the start: start_ns + position is the frame's wall-clock time."""
     utc: bool = False
     """The wall clock in UTC (else in the local zone)."""
-
-
-def wall_clock(ns: int, *, utc: bool, date: bool) -> str:
-    """The moment, to the second, with its zone: "14:22:05 UTC", "2026-11-20 15:22:05 CET"."""
-    moment = utc_datetime(ns // 1_000_000_000)
-    if moment is None:
-        return fmt.UNKNOWN
-    try:
-        moment = moment if utc else moment.astimezone()
-        shown = moment.strftime("%Y-%m-%d %H:%M:%S" if date else "%H:%M:%S")
-    except (OverflowError, ValueError, OSError):
-        return fmt.UNKNOWN  # within a day of 9999-12-31, east of UTC: year 10000 locally
-    return f"{shown} {'UTC' if utc else moment.tzname() or moment.strftime('%z')}"
+    before: float | None = None
+    """The next event's time: the wall clock shown stays before it, so that typed back it
+    names this frame (moments.frame_bound)."""
 
 
 class StatusLine(DiffLine):
@@ -80,10 +70,10 @@ class StatusLine(DiffLine):
             text.append("  " if text.plain else "")
             text.append(timeline.speed_label(status.speed), style="bold")
             text.append(f"  idle≤{status.idle_cap:g}s" if status.idle_cap is not None else "  idle: real")
-        moment = status.start_ns + int(status.position * 1_000_000_000)
+        moment = fmt.wall_decimal(status.start_ns, status.position, status.before)
         text.append("  " if text.plain else "")
         wide = self.content_size.width >= WIDE
-        text.append(wall_clock(moment, utc=status.utc, date=wide))
+        text.append(fmt.wall_time(moment, UTC if status.utc else None, date=wide))
         text.append_text(status.search)
         if status.events is not None:
             text.append(f"  ev {status.count}/{status.events}", style="dim")
