@@ -11,6 +11,7 @@ import sys
 import typer
 
 from .browse import open_command
+from .commands import commands_command
 from .export import export_command, index_command
 from .follow import follow_command
 from .info import info_command
@@ -29,6 +30,7 @@ app.command("export")(export_command)
 app.command("index")(index_command)
 app.command("cat")(cat_command)
 app.command("grep")(grep_command)
+app.command("commands")(commands_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
 

@@ -1,0 +1,350 @@
+"""Commands typed at a shell prompt, inferred from the screen of a replay.
+
+A recording holds output only, so a command is what a shell's line editor showed when
+the line was accepted. The editor tells when it reads a line:
+
+* **bracketed paste**: readline (bash >= 5.1), zle (zsh) and fish turn DECSET 2004 on
+  while they read a line and off when it is accepted (Enter) or given up (ctrl-c). A
+  password prompt, ``cat`` reading stdin, ``less`` or ``vim`` never turn it on, so what
+  is typed there is never taken for a command, and a ``cat`` of a file holding
+  ``$ rm -rf /`` is output, not a prompt.
+* **shell-integration marks** (OSC 133 / 633 ``A`` prompt start, ``B`` prompt end,
+  ``C`` command executed, ``D`` finished), when a shell sends them: ``B`` places the end
+  of the prompt exactly, ``C`` submits.
+
+While the editor reads, the *anchor* is where the prompt ends: the cursor at the end of
+the first event after the editor started that left text before the cursor (a prompt is
+printed before the user can type). At submission the command is the text from the anchor
+to the end of the anchor's row, plus the rows wrapped onto (a long line) and the rows
+down to the cursor's (lines the editor itself broke); its rows are found by identity
+(``screen.buffer`` rows keep theirs while they scroll). Then:
+
+* a line ending in ``^C`` (the tty's echo of ctrl-c) is **abandoned**;
+* bash's ``(reverse-i-search)`...': LINE`` shows the found line: LINE is the command;
+* a prompt drawn right below a command that had no output, whose text looks like a
+  continuation prompt (``> ``, zsh's ``for> ``), continues it (PS2): the lines are joined;
+* an empty line is no command;
+* the alternate screen shown before the next prompt marks the command ``fullscreen``.
+
+Fish draws its autosuggestion after the cursor in another colour and erases it when the
+line is accepted; cells after the cursor that still carry the suggestion's colour
+(a dim/grey foreground different from the typed text's) are dropped all the same.
+
+Where this can be fooled is written down in the README ("Commands").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from pyte.screens import Char
+
+from ..cast.model import Event
+from ..cast.reader import CastHead, EventScanner
+from ..term.cells import data_of
+from ..term.keyframes import apply
+from ..term.observer import ScreenObserver
+from ..term.render import clean_cell
+from ..term.screen import Terminal
+from .model import Command
+
+# A continuation prompt: bash's "> ", zsh's "for> ", "dquote> ", "cmdand> "...
+_PS2 = re.compile(r"^(?:[a-z]+ ?)*> ?$")
+# Prompts of programs that are not shells but read lines with readline (python's REPL)
+_NOT_SHELL = re.compile(r"^(?:>>>|\.\.\.) ?$")
+_REVERSE_SEARCH = re.compile(r"^\((?:reverse|i|failed reverse)-i?-?search\)`[^']*': ?")
+_CWD = re.compile(r"(?:^|[\s:@\[(])((?:~|/)[^\s\])$#%>❯]*)")
+_INTERRUPT = "^C"
+CHECK_EVERY = 256  # events between cancellation checks
+# Colours fish gives an autosuggestion (its default fish_color_autosuggestion is 555 or brblack)
+_SUGGESTION_FG = frozenset({"brightblack", "555555", "8a8a8a", "808080", "767676", "6c6c6c", "585858", "4e4e4e"})
+
+
+def _text(cells: list[Char]) -> str:
+    return "".join(clean_cell(c) if c else "" for c in map(data_of, cells))
+
+
+@dataclass
+class _Draft:
+    """A submitted command whose end (the next prompt) is not known yet."""
+
+    time: float
+    lines: list[str]
+    prompt: str
+    cwd: str | None
+    abandoned: bool
+    last_row: list[Char] | None  # the command's last screen row, while it is on screen
+    base: int  # virtual line number of that row (rows scrolled off + its row)
+    first_row: list[Char]  # the screen row of its first line
+    row: int  # that row's number at `time`
+    fullscreen: bool = False
+
+    def done(self, end: float | None, output_lines: int) -> Command:
+        return Command(round(self.time, 6), "\n".join(self.lines), self.prompt, self.cwd,
+                       None if end is None else round(end, 6), max(output_lines, 0),
+                       self.fullscreen, self.abandoned, self.row)
+
+
+@dataclass
+class _Editor:
+    """A line editor reading a line."""
+
+    top: list[Char]  # the row the editor started on (a prompt of several rows starts there)
+    time: float  # when it started: the end of the command before
+    output_lines: int  # the command before's output lines, counted then
+    anchor: tuple[list[Char], int] | None = None  # the row and column where the prompt ends
+    prompt: str = ""
+    prompt_rows: list[str] = field(default_factory=list)
+    continues: bool = False
+
+
+class CommandWatch(ScreenObserver):
+    """Follows one terminal and lists the commands typed at its shell prompts.
+
+    Use as: ``watch = CommandWatch(term)`` (it becomes the screen's observer), then for
+    each event :meth:`feed` (or, when the caller applies events itself, :meth:`before`,
+    apply, :meth:`after`), then :meth:`finish` for the list."""
+
+    def __init__(self, term: Terminal, no_pty: bool = False) -> None:
+        self._term = term
+        self._no_pty = no_pty
+        term.screen.observer = self
+        self.commands: list[Command] = []
+        self._now = 0.0
+        self._before_time = 0.0  # the time of the event before the current one
+        self._editor: _Editor | None = None
+        self._draft: _Draft | None = None
+        self._scrolled = 0  # main-screen rows scrolled off the top so far
+        self._osc: list[str] | None = None
+        self._osc_cwd: str | None = None
+        self._submitted_rows: list[tuple[list[Char], str]] = []  # rows of the last submitted line
+        self._anchor_row: int | None = None  # the prompt's row before the current event
+        self._submitted_at: int | None = None  # the row of the line submitted, before the event
+
+    # ------------------------------------------------------------------ events
+
+    def feed(self, event: Event) -> None:
+        self.before(event.time)
+        apply(self._term, event, self._no_pty)
+        self.after()
+
+    def before(self, time: float) -> None:
+        """An event at *time* is about to be applied."""
+        self._before_time, self._now = self._now, time
+        editor = self._editor
+        self._anchor_row = None if editor is None or editor.anchor is None else self._row_index(editor.anchor[0])
+
+    def after(self) -> None:
+        """The event has been applied: the screen shows its result."""
+        term = self._term
+        if self._submitted_rows:
+            # the frame at the submit time must still show the line: else the event
+            # before's time is the moment to show
+            rows = {id(r) for r in term.screen.buffer}
+            if self._draft is not None and (term.alternate or any(
+                    id(row) not in rows or _text(row) != text for row, text in self._submitted_rows)):
+                self._draft.time = self._before_time
+                if self._draft.first_row is self._submitted_rows[0][0] and self._submitted_at is not None:
+                    self._draft.row = self._submitted_at
+            self._submitted_rows = []
+        editor = self._editor
+        if editor is not None and editor.anchor is None and not term.alternate:
+            x, y, _ = term.cursor
+            row = term.screen.buffer[y]
+            left = _text(row[: min(x, term.cols)]).rstrip()
+            if left:
+                self._anchor(editor, row, min(x, term.cols))
+
+    def finish(self) -> list[Command]:
+        """The recording ended: the command still running has no end."""
+        if self._draft is not None:
+            self.commands.append(self._draft.done(None, self._output_lines(None)))
+            self._draft = None
+        return self.commands
+
+    # ------------------------------------------------------------- screen hooks
+
+    def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
+        if self._term.screen.alt_saved is None:
+            self._scrolled += 1
+
+    def entering_alternate(self) -> None:
+        if self._draft is not None:
+            self._draft.fullscreen = True
+
+    def bracketed_paste(self, on: bool) -> None:
+        if on:
+            self._editor_started()
+        else:
+            self._submitted()
+
+    def string_started(self, kind: str) -> None:
+        self._osc = [] if kind == "OSC" else None
+
+    def string_data(self, data: str) -> None:
+        if self._osc is not None and sum(map(len, self._osc)) < 4096:
+            self._osc.append(data)
+
+    def string_ended(self) -> None:
+        if self._osc is None:
+            return
+        body, self._osc = "".join(self._osc), None
+        number, _, rest = body.partition(";")
+        if number in ("133", "633"):
+            mark = rest[:1]
+            if mark == "A":
+                self._editor_started()
+            elif mark == "B":
+                if self._editor is None:
+                    self._editor_started()
+                if self._editor is not None and not self._term.alternate:
+                    x, y, _ = self._term.cursor
+                    self._anchor(self._editor, self._term.screen.buffer[y], min(x, self._term.cols))
+            elif mark == "C":
+                self._submitted()
+        elif number == "7":
+            path = re.sub(r"^file://[^/]*", "", rest)
+            self._osc_cwd = path or None
+
+    # ---------------------------------------------------------------- inference
+
+    def _row_index(self, row: list[Char] | None) -> int | None:
+        if row is None:
+            return None
+        for y, r in enumerate(self._term.screen.buffer):
+            if r is row:
+                return y
+        return None
+
+    def _editor_started(self) -> None:
+        if self._term.alternate:
+            return
+        if self._editor is not None:
+            if self._editor.anchor is None:
+                return
+            self._submitted()  # started again without the line accepted: given up
+        term = self._term
+        x, y, _ = term.cursor
+        self._editor = _Editor(term.screen.buffer[y], self._now, self._output_lines(y))
+
+    def _anchor(self, editor: _Editor, row: list[Char], x: int) -> None:
+        buffer = self._term.screen.buffer
+        y = self._row_index(row)
+        top = self._row_index(editor.top)
+        if y is None:
+            return
+        if top is None or top > y:
+            top = y
+        editor.anchor = (row, x)
+        editor.prompt = _text(row[:x]).strip()
+        editor.prompt_rows = [_text(buffer[k]).rstrip() for k in range(top, y)] + [editor.prompt]
+        draft = self._draft
+        if draft is None:
+            return
+        if not (draft.abandoned or draft.fullscreen) and _PS2.match(editor.prompt) and top == y \
+                and draft.last_row is not None and self._row_index(draft.last_row) == y - 1:
+            editor.continues = True  # a continuation line (PS2) of the command before
+        else:
+            self._draft = None
+            self.commands.append(draft.done(editor.time, editor.output_lines))
+
+    def _submitted(self) -> None:
+        editor, self._editor = self._editor, None
+        if editor is None or editor.anchor is None or self._term.alternate:
+            return
+        row, x = editor.anchor
+        y = self._row_index(row)
+        if y is None:
+            return
+        screen = self._term.screen
+        _, cy, _ = self._term.cursor
+        last = y
+        while last + 1 < screen.lines and screen.wrapped[last]:
+            last += 1
+        # rows the editor broke itself (a multi-line buffer) reach down to the cursor's row
+        # or, after the newline that accepted the line, to the one above it
+        bottom = max(last, cy - 1 if cy > y and not _text(screen.buffer[cy]).strip() else cy)
+        rows = list(range(y, bottom + 1))
+        pieces: list[str] = []
+        for k in rows:
+            cells = screen.buffer[k][x:] if k == y else screen.buffer[k]
+            text = _text(_without_suggestion(cells)).rstrip()
+            if k > y and screen.wrapped[k - 1]:
+                pieces[-1] += text
+            else:
+                pieces.append(text)
+        line = "\n".join(pieces).rstrip()
+        self._submitted_rows = [(screen.buffer[k], _text(screen.buffer[k])) for k in rows]
+        abandoned = line.endswith(_INTERRUPT)
+        if abandoned:
+            line = line[: -len(_INTERRUPT)].rstrip()
+        searched = _REVERSE_SEARCH.match(_text(screen.buffer[y]))
+        if searched:
+            line = _text(screen.buffer[y])[searched.end():].rstrip()
+        last_row = screen.buffer[bottom]
+        base = self._scrolled + bottom
+        self._submitted_at = self._anchor_row
+        draft = self._draft
+        if draft is not None and editor.continues:
+            draft.lines.append(line)
+            draft.time, draft.last_row, draft.base = self._now, last_row, base
+            draft.abandoned = abandoned
+            first = self._row_index(draft.first_row)
+            draft.row = first if first is not None else y
+            return
+        if draft is not None:  # never anchored: ends where the editor started
+            self._draft = None
+            self.commands.append(draft.done(editor.time, editor.output_lines))
+        if not line.strip() or _NOT_SHELL.match(editor.prompt):
+            return
+        cwd = self._osc_cwd or _cwd(editor.prompt_rows)
+        self._draft = _Draft(self._now, [line], "\n".join(r for r in editor.prompt_rows if r.strip()),
+                             cwd, abandoned, last_row, base, row, y)
+
+    def _output_lines(self, prompt_row: int | None) -> int:
+        draft = self._draft
+        if draft is None:
+            return 0
+        if prompt_row is None:
+            prompt_row = self._term.cursor[1]
+        return self._scrolled + prompt_row - draft.base - 1
+
+
+def _without_suggestion(cells: list[Char]) -> list[Char]:
+    """*cells* without a trailing run in an autosuggestion's colour (fish)."""
+    end = len(cells)
+    while end and data_of(cells[end - 1]) in (" ", ""):
+        end -= 1
+    start = end
+    while start and cells[start - 1].fg in _SUGGESTION_FG:
+        start -= 1
+    if start < end and (start == 0 or cells[start - 1].fg not in _SUGGESTION_FG):
+        return cells[:start]
+    return cells
+
+
+def _cwd(prompt_rows: list[str]) -> str | None:
+    for text in reversed(prompt_rows):
+        m = _CWD.search(text)
+        if m:
+            return m.group(1).rstrip(":")
+    return None
+
+
+class ScanCancelled(Exception):
+    """A scan for commands was cancelled."""
+
+
+def scan_commands(f: BinaryIO, head: CastHead, cancelled: Callable[[], bool] | None = None) -> list[Command]:
+    """The commands of a whole recording, by a pass of its own. Raises ScanCancelled
+    when *cancelled()* turns true (asked every CHECK_EVERY events)."""
+    term = Terminal(head.header.size.cols, head.header.size.rows)
+    watch = CommandWatch(term, head.header.no_pty)
+    for n, located in enumerate(EventScanner(f, head)):
+        if cancelled is not None and n % CHECK_EVERY == CHECK_EVERY - 1 and cancelled():
+            raise ScanCancelled()
+        watch.feed(located.event)
+    return watch.finish()
