@@ -59,7 +59,11 @@ class Script:
         self.p.type(text)
 
 
-def common_bash_like(s: Script, ps2: bool = True) -> None:
+def common_bash_like(s: Script, completed: str = "ls demo/",
+                     read_password: str = "read -s -p 'Password: ' pw; echo; echo got ${#pw} chars") -> None:
+    """Steps bash and zsh share. *completed*: the line Enter submits after a directory
+    is tab-completed (zsh removes the slash it added); *read_password*: a silent read
+    in the shell's own syntax."""
     p = s.p
     p.settle(1.0)
     s.run("ls demo")
@@ -80,7 +84,7 @@ def common_bash_like(s: Script, ps2: bool = True) -> None:
     s.keys("Tab", pause=0.5)
     s.keys("Enter", pause=0)
     p.settle(0.6)
-    s.expect("ls demo/")
+    s.expect(completed)
     # ctrl-c gives the line up
     s.typed("rm -rf /tmp/scratch")
     s.keys("C-c", pause=0)
@@ -94,8 +98,8 @@ def common_bash_like(s: Script, ps2: bool = True) -> None:
     # output that looks like prompts
     s.run("cat evil.txt")
     # a password prompt and a program reading stdin
-    s.p.line("read -s -p 'Password: ' pw; echo; echo got ${#pw} chars")
-    s.expect("read -s -p 'Password: ' pw; echo; echo got ${#pw} chars")
+    s.p.line(read_password)
+    s.expect(read_password)
     s.typed("hunter2 $ ls\n")
     p.settle(0.6)
     s.p.line("cat > note.txt", wait=0.5)
@@ -104,14 +108,14 @@ def common_bash_like(s: Script, ps2: bool = True) -> None:
     s.typed("$ whoami\n")
     s.keys("C-d", pause=0)
     p.settle(0.6)
-    if ps2:
-        s.typed("for i in 1 2 3\n")
-        p.settle(0.4)
-        s.typed("do echo n$i\n")
-        p.settle(0.4)
-        s.typed("done\n")
-        p.settle(0.6)
-        s.expect("for i in 1 2 3\ndo echo n$i\ndone")
+    # continuation lines (PS2)
+    s.typed("for i in 1 2 3\n")
+    p.settle(0.4)
+    s.typed("do echo n$i\n")
+    p.settle(0.4)
+    s.typed("done\n")
+    p.settle(0.6)
+    s.expect("for i in 1 2 3\ndo echo n$i\ndone")
     # full-screen programs: what is typed in them is not a command
     s.p.line("less app.log", wait=0)
     s.expect("less app.log", fullscreen=True)
@@ -169,13 +173,13 @@ def drive_bash_root_git(s: Script) -> None:
 
 
 def drive_zsh(s: Script) -> None:
-    common_bash_like(s)
+    common_bash_like(s, completed="ls demo", read_password="read -s 'pw?Password: '; echo; echo got ${#pw} chars")
     s.keys("C-r", pause=0.4)
     s.typed("ls d")
     s.p.settle(0.4)
     s.keys("Enter", pause=0)
     s.p.settle(0.6)
-    s.expect("ls demo/")
+    s.expect("ls demo")
     s.run("cd repo")
     s.run("git status --short")
     s.p.line("exit", wait=0)

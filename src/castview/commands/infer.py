@@ -46,6 +46,7 @@ from ..cast.model import Event
 from ..cast.reader import CastHead, EventScanner
 from ..term.cells import data_of
 from ..term.keyframes import apply
+from ..term.modes import private
 from ..term.observer import ScreenObserver
 from ..term.render import clean_cell
 from ..term.screen import Terminal
@@ -58,7 +59,9 @@ _NOT_SHELL = re.compile(r"^(?:>>>|\.\.\.) ?$")
 _REVERSE_SEARCH = re.compile(r"^\((?:reverse|i|failed reverse)-i?-?search\)`[^']*': ?")
 _CWD = re.compile(r"(?:^|[\s:@\[(])((?:~|/)[^\s\])$#%>❯]*)")
 _INTERRUPT = "^C"
+CURSOR_KEYS = 1  # DECCKM
 CHECK_EVERY = 256  # events between cancellation checks
+REANCHOR_ROWS = 8  # rows above the cursor where a prompt is looked for after a resize
 # Colours fish gives an autosuggestion (its default fish_color_autosuggestion is 555 or brblack)
 _SUGGESTION_FG = frozenset({"brightblack", "555555", "8a8a8a", "808080", "767676", "6c6c6c", "585858", "4e4e4e"})
 
@@ -97,8 +100,10 @@ class _Editor:
     output_lines: int  # the command before's output lines, counted then
     anchor: tuple[list[Char], int] | None = None  # the row and column where the prompt ends
     prompt: str = ""
+    prompt_cells: str = ""  # the prompt's cells, as text, on the anchor's row
     prompt_rows: list[str] = field(default_factory=list)
     continues: bool = False
+    keypad: bool = False  # cursor-key mode was on when the prompt was anchored
 
 
 class CommandWatch(ScreenObserver):
@@ -121,6 +126,7 @@ class CommandWatch(ScreenObserver):
         self._osc: list[str] | None = None
         self._osc_cwd: str | None = None
         self._submitted_rows: list[tuple[list[Char], str]] = []  # rows of the last submitted line
+        self._size = (term.cols, term.rows)
         self._anchor_row: int | None = None  # the prompt's row before the current event
         self._submitted_at: int | None = None  # the row of the line submitted, before the event
 
@@ -140,6 +146,9 @@ class CommandWatch(ScreenObserver):
     def after(self) -> None:
         """The event has been applied: the screen shows its result."""
         term = self._term
+        if (term.cols, term.rows) != self._size:
+            self._size = (term.cols, term.rows)
+            self._reanchor()
         if self._submitted_rows:
             # the frame at the submit time must still show the line: else the event
             # before's time is the moment to show
@@ -151,12 +160,22 @@ class CommandWatch(ScreenObserver):
                     self._draft.row = self._submitted_at
             self._submitted_rows = []
         editor = self._editor
-        if editor is not None and editor.anchor is None and not term.alternate:
-            x, y, _ = term.cursor
-            row = term.screen.buffer[y]
-            left = _text(row[: min(x, term.cols)]).rstrip()
-            if left:
-                self._anchor(editor, row, min(x, term.cols))
+        if editor is None or term.alternate:
+            return
+        x, y, _ = term.cursor
+        x = min(x, term.cols)
+        row = term.screen.buffer[y]
+        if editor.anchor is None:
+            if _text(row[:x]).strip():
+                self._anchor(editor, row, x)
+        elif row is not editor.anchor[0] and x == editor.anchor[1] and _text(row[:x]) == editor.prompt_cells:
+            # the same prompt again below, and bracketed paste never went off: fish after
+            # ctrl-c ("^C", a new prompt); the line above was given up
+            anchor_y = self._row_index(editor.anchor[0])
+            if anchor_y is not None and anchor_y < y:
+                self._submitted(until=y)
+                self._editor = _Editor(row, self._now, self._output_lines(y))
+                self._anchor(self._editor, row, x)
 
     def finish(self) -> list[Command]:
         """The recording ended: the command still running has no end."""
@@ -170,6 +189,21 @@ class CommandWatch(ScreenObserver):
     def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
         if self._term.screen.alt_saved is None:
             self._scrolled += 1
+
+    def row_renewed(self, old: list[Char], new: list[Char]) -> None:
+        # the same screen line goes on in the fresh row (bash's \r ESC[K redraw of its prompt)
+        editor = self._editor
+        if editor is not None:
+            if editor.anchor is not None and editor.anchor[0] is old:
+                editor.anchor = (new, editor.anchor[1])
+            if editor.top is old:
+                editor.top = new
+        draft = self._draft
+        if draft is not None:
+            if draft.first_row is old:
+                draft.first_row = new
+            if draft.last_row is old:
+                draft.last_row = new
 
     def entering_alternate(self) -> None:
         if self._draft is not None:
@@ -239,7 +273,9 @@ class CommandWatch(ScreenObserver):
         if top is None or top > y:
             top = y
         editor.anchor = (row, x)
-        editor.prompt = _text(row[:x]).strip()
+        editor.keypad = private(CURSOR_KEYS) in self._term.screen.mode
+        editor.prompt_cells = _text(row[:x])
+        editor.prompt = editor.prompt_cells.strip()
         editor.prompt_rows = [_text(buffer[k]).rstrip() for k in range(top, y)] + [editor.prompt]
         draft = self._draft
         if draft is None:
@@ -251,7 +287,23 @@ class CommandWatch(ScreenObserver):
             self._draft = None
             self.commands.append(draft.done(editor.time, editor.output_lines))
 
-    def _submitted(self) -> None:
+    def _reanchor(self) -> None:
+        """The window was resized: rows were rebuilt (reflowed), so the prompt is found
+        again by its text, on the cursor's row or one of the few above it."""
+        editor = self._editor
+        if editor is None or editor.anchor is None or self._row_index(editor.anchor[0]) is not None:
+            return
+        buffer = self._term.screen.buffer
+        _, cy, _ = self._term.cursor
+        x = editor.anchor[1]
+        for y in range(min(cy, len(buffer) - 1), max(cy - REANCHOR_ROWS, -1), -1):
+            if _text(buffer[y][:x]) == editor.prompt_cells:
+                editor.anchor = (buffer[y], x)
+                return
+        editor.anchor = None  # lost: the next event that leaves text before the cursor
+
+    def _submitted(self, until: int | None = None) -> None:
+        """The line was accepted (or given up): it ends above row *until* if given."""
         editor, self._editor = self._editor, None
         if editor is None or editor.anchor is None or self._term.alternate:
             return
@@ -267,19 +319,25 @@ class CommandWatch(ScreenObserver):
         # rows the editor broke itself (a multi-line buffer) reach down to the cursor's row
         # or, after the newline that accepted the line, to the one above it
         bottom = max(last, cy - 1 if cy > y and not _text(screen.buffer[cy]).strip() else cy)
+        if until is not None:
+            bottom = min(bottom, until - 1)
         rows = list(range(y, bottom + 1))
         pieces: list[str] = []
         for k in rows:
             cells = screen.buffer[k][x:] if k == y else screen.buffer[k]
             text = _text(_without_suggestion(cells)).rstrip()
-            if k > y and screen.wrapped[k - 1]:
+            if k > y and (screen.wrapped[k - 1] or data_of(screen.buffer[k - 1][-1]) not in (" ", "")):
+                # soft-wrapped, or wrapped by the editor itself (zsh rewrites the row
+                # it wrapped onto, which loses the flag): a row full to its edge goes on
                 pieces[-1] += text
             else:
                 pieces.append(text)
         line = "\n".join(pieces).rstrip()
         self._submitted_rows = [(screen.buffer[k], _text(screen.buffer[k])) for k in rows]
-        abandoned = line.endswith(_INTERRUPT)
-        if abandoned:
+        # zle turns cursor-key mode (DECCKM) on while it reads and off before it accepts a
+        # line; interrupted, it leaves it on (and its tty echoes no ^C)
+        abandoned = line.endswith(_INTERRUPT) or (editor.keypad and private(CURSOR_KEYS) in screen.mode)
+        if line.endswith(_INTERRUPT):
             line = line[: -len(_INTERRUPT)].rstrip()
         searched = _REVERSE_SEARCH.match(_text(screen.buffer[y]))
         if searched:
