@@ -92,6 +92,9 @@ def grep_command(
     command: str | None = CommandOpt,
     since: str | None = SinceOpt,
     until: str | None = UntilOpt,
+    only_commands: bool = typer.Option(
+        False, "--commands", help="Search only the commands typed at shell prompts (see `castview commands`)."
+    ),
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."
     ),
@@ -104,7 +107,7 @@ def grep_command(
     from ..config import load_settings
     from ..search import Query, search_recordings
 
-    query = Query(pattern, regex=regex, ignore_case=ignore_case)
+    query = Query(pattern, regex=regex, ignore_case=ignore_case, commands=only_commands)
     try:
         query.compile()
     except ValueError as exc:
@@ -166,6 +169,7 @@ def grep_command(
 
 def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     """`node  file  time  line`, the match in bold red on a terminal."""
+    from ..search import COMMAND
     from ..transcript import MAIN, clock
 
     line = Text()
@@ -175,7 +179,9 @@ def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     line.append("  ")
     line.append(clock(m.time), style="green" if highlight else "")
     line.append("  ")
-    if m.screen != MAIN:
+    if m.screen == COMMAND:
+        line.append("$ ", style="dim" if highlight else "")
+    elif m.screen != MAIN:
         line.append("▣ ", style="dim" if highlight else "")
     line.append(printable(m.line_text[: m.start]))
     line.append(printable(m.text), style="bold red" if highlight else "")

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..cast.reader import read_head
 from ..recording import Recording
 from ..term.fingerprint import Fingerprint, fingerprint_of
+from ..term.keyframes import Opener
 from .infer import scan_commands
 from .model import Command
 
@@ -62,21 +63,24 @@ class CommandStore:
                     os.remove(tmp)
 
 
-def commands_of(recording: Recording | str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> list[Command]:
-    """The commands of one recording, from the cache or by a pass of their own (saved).
-    Blocking. Raises CastError, OSError, SourceError; :class:`ScanCancelled` when
-    *cancelled()* turns true."""
-    rec = Recording.of(recording)
-    store = CommandStore(cache_dir) if cache_dir is not None else None
-    fp = fingerprint_of(rec.opener, rec.size, rec.mtime, rec.etag)
-    if store is not None:
-        cached = store.load(rec.cache_key, fp)
+    def get(self, key: str, fp: Fingerprint, opener: Opener, location: str,
+            cancelled: Callable[[], bool] | None = None) -> tuple[list[Command], bool]:
+        """The commands of the recording *opener* reads, from the cache or by a pass of
+        their own (then saved), and whether they were found now."""
+        cached = self.load(key, fp)
         if cached is not None:
-            return cached
-    with rec.opener() as f:
-        head = read_head(f, rec.location)
-        commands = scan_commands(f, head, cancelled)
-    if store is not None:
-        store.save(rec.cache_key, fp, commands)
-    return commands
+            return cached, False
+        with opener() as f:
+            commands = scan_commands(f, read_head(f, location), cancelled)
+        self.save(key, fp, commands)
+        return commands, True
+
+
+def commands_of(recording: Recording | str | os.PathLike[str], *, cache_dir: str | os.PathLike[str],
+                cancelled: Callable[[], bool] | None = None) -> list[Command]:
+    """The commands of one recording (a `recording.Recording` or a local path), from the
+    cache or found now. Blocking. Raises CastError, OSError, SourceError; ScanCancelled
+    when *cancelled()* turns true."""
+    rec = Recording.of(recording)
+    fp = fingerprint_of(rec.opener, rec.size, rec.mtime, rec.etag)
+    return CommandStore(cache_dir).get(rec.cache_key, fp, rec.opener, rec.location, cancelled)[0]
