@@ -117,6 +117,7 @@ def command_record(recording: dict[str, Any], command: Command) -> dict[str, Any
         "fullscreen": command.fullscreen,
         "abandoned": command.abandoned,
         "row": command.row,
+        "col": command.col,
     }
 
 

@@ -156,14 +156,16 @@ def search_index(index: TextIndex, query: Query, cancelled: Callable[[], bool] |
 
 
 COMMAND = "command"
-"""The `screen` of a match in a command typed at a prompt (`Query.commands`); its columns
-are character offsets in the command."""
+"""The `screen` of a match in a command typed at a prompt (`Query.commands`). Its row is
+the command's first row, its columns the prompt's width plus the match's offsets in the
+command (past the first row of a long or multi-line command they are approximate)."""
 
 
 def search_commands(commands: Sequence[Command], query: Query) -> list[Match]:
     """The matches of a query in a recording's commands, by time."""
     pattern = query.compile()
-    return [Match(c.time, c.command, c.row, m.start(), m.end(), COMMAND, c.end, True, m.start(), m.end())
+    return [Match(c.time, c.command, c.row, c.col + m.start(), c.col + m.end(), COMMAND, c.end, True,
+                  m.start(), m.end())
             for c in commands for m in pattern.finditer(c.command) if m.end() > m.start()]
 
 

@@ -83,12 +83,13 @@ class _Draft:
     base: int  # virtual line number of that row (rows scrolled off + its row)
     first_row: list[Char]  # the screen row of its first line
     row: int  # that row's number at `time`
+    col: int  # the column the command begins at
     fullscreen: bool = False
 
     def done(self, end: float | None, output_lines: int) -> Command:
         return Command(round(self.time, 6), "\n".join(self.lines), self.prompt, self.cwd,
                        None if end is None else round(end, 6), max(output_lines, 0),
-                       self.fullscreen, self.abandoned, self.row)
+                       self.fullscreen, self.abandoned, self.row, self.col)
 
 
 @dataclass
@@ -360,7 +361,7 @@ class CommandWatch(ScreenObserver):
             return
         cwd = self._osc_cwd or _cwd(editor.prompt_rows)
         self._draft = _Draft(self._now, [line], "\n".join(r for r in editor.prompt_rows if r.strip()),
-                             cwd, abandoned, last_row, base, row, y)
+                             cwd, abandoned, last_row, base, row, y, x)
 
     def _output_lines(self, prompt_row: int | None) -> int:
         draft = self._draft

@@ -27,6 +27,8 @@ class Command(NamedTuple):
     """The line was given up with ctrl-c, not run."""
     row: int = 0
     """The screen row of the command's first line at `time`."""
+    col: int = 0
+    """The screen column where the command begins (the end of the prompt)."""
 
     def duration(self) -> float | None:
         return None if self.end is None else max(self.end - self.time, 0.0)
@@ -49,9 +51,10 @@ class Command(NamedTuple):
             data["fullscreen"],
             data["abandoned"],
             data["row"],
+            data["col"],
         )
         if (type(fields[5]) is not int or fields[5] < 0 or type(fields[6]) is not bool or type(fields[7]) is not bool
-                or type(fields[8]) is not int or fields[8] < 0):
+                or any(type(n) is not int or n < 0 for n in fields[8:])):
             raise ValueError("bad command record")
         return cls(*fields)
 
