@@ -30,6 +30,7 @@ PLAYER_KEYS = [
     Binding("e", "export", "Export"),
     Binding("c", "copy", "Copy", show=False),
     Binding("m", "toggle_metadata", "Info"),
+    Binding("t", "toggle_commands", "Commands", show=False),
     Binding("ctrl+left", "pan(-8, 0)", "Pan left", show=False),
     Binding("ctrl+right", "pan(8, 0)", "Pan right", show=False),
     Binding("ctrl+up", "pan(0, -4)", "Pan up", show=False),

@@ -55,6 +55,7 @@ from ..player_keys import PLAYER_KEYS
 from ..player_search import SearchPanel
 from ..search_view import step
 from ..toast import toast
+from ..widgets.commands_pane import CommandsPane
 from ..widgets.metadata_pane import MetadataPane
 from ..widgets.problem_line import ProblemLine
 from ..widgets.scrub_bar import ScrubBar
@@ -151,6 +152,7 @@ class PlayerScreen(Screen[None]):
             with Container(id="term-box"):
                 yield TerminalView(id="terminal")
             yield MetadataPane(id="metadata")
+            yield CommandsPane(id="commands")
         yield SearchPanel(self._query, self._start_match, self.settings.cache_dir, id="search-panel")
         yield StatusLine(id="player-status")
         yield ProblemLine(id="player-problem")
@@ -166,6 +168,7 @@ class PlayerScreen(Screen[None]):
             view.cols, view.rows = size.cols, size.rows
         view.set_background(self._terminal_theme.bg)
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
+        self.query_one(CommandsPane).display = False
         self._auto_metadata()
         self.query_one(ScrubBar).duration = self.summary.duration or 0.0
         self._update_status()
@@ -286,6 +289,27 @@ class PlayerScreen(Screen[None]):
         self.metadata_auto = False
         pane = self.query_one(MetadataPane)
         pane.display = not pane.display
+
+    def action_toggle_commands(self) -> None:
+        """`t`: the commands pane; where the view has no room for both panes (80 columns)
+        it takes the metadata pane's place."""
+        pane = self.query_one(CommandsPane)
+        pane.display = not pane.display
+        if not pane.display:
+            if pane.has_focus:
+                self.set_focus(None)
+            return
+        spare = self.size.width - self.query_one(TerminalView).cols - 2
+        if spare < 2 * METADATA_WIDTH:
+            self.metadata_auto = False
+            self.query_one(MetadataPane).display = False
+        pane.position = self.position
+        ref, source = self.summary.ref, self._source
+        pane.load(lambda: Recording.from_ref(ref, source), ref.location, self.settings.cache_dir)
+        pane.focus()
+
+    def on_commands_pane_found(self, message: CommandsPane.Found) -> None:
+        self.query_one(ScrubBar).commands = tuple(c.time for c in message.commands)
 
     def action_pan(self, dx: int, dy: int) -> None:
         self.query_one(TerminalView).pan_by(dx, dy)
@@ -549,6 +573,7 @@ class PlayerScreen(Screen[None]):
         times = self._search.match_times
         if times != bar.matches:
             bar.matches = times
+        self.query_one(CommandsPane).position = self.position
 
     def _update_status(self) -> None:
         view = self.query_one(TerminalView)

@@ -1,5 +1,5 @@
-"""One line: play state, position, a bar with markers, search matches and the indexed
-part, duration. A recording being written has its end (the live edge) marked; in
+"""One line: play state, position, a bar with markers, search matches, commands typed
+at prompts and the indexed part, duration. A recording being written has its end (the live edge) marked; in
 follow mode the head sits there, in the live style.
 
 The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
@@ -24,6 +24,7 @@ class ScrubBar(Widget, can_focus=False):
         "scrub-bar--unindexed",
         "scrub-bar--marker",
         "scrub-bar--match",
+        "scrub-bar--command",
         "scrub-bar--head",
         "scrub-bar--time",
         "scrub-bar--live",
@@ -43,6 +44,8 @@ class ScrubBar(Widget, can_focus=False):
     markers: reactive[tuple[tuple[float, str], ...]] = reactive(())
     matches: reactive[tuple[float, ...]] = reactive(())
     """Times of the search matches (drawn under markers and the head)."""
+    commands: reactive[tuple[float, ...]] = reactive(())
+    """Times of the commands typed at prompts (drawn under matches)."""
     live: reactive[bool] = reactive(False)
     """The recording is still being written: its end is the live edge."""
     following: reactive[bool] = reactive(False)
@@ -85,6 +88,7 @@ class ScrubBar(Widget, can_focus=False):
         indexed_cells = width if self.complete or self.duration <= 0 else self._cell(self.indexed, width) + 1
         marker_cells = {self._cell(t, width) for t, _ in self.markers}
         match_cells = {self._cell(t, width) for t in self.matches}
+        command_cells = {self._cell(t, width) for t in self.commands}
         text = Text(no_wrap=True, overflow="crop")
         if self.following:
             text.append(left[0], style("scrub-bar--live"))
@@ -100,6 +104,8 @@ class ScrubBar(Widget, can_focus=False):
                 text.append("◆", style("scrub-bar--marker"))
             elif x in match_cells:
                 text.append("┃", style("scrub-bar--match"))
+            elif x in command_cells:
+                text.append("╿", style("scrub-bar--command"))
             elif x < head_cell:
                 text.append("━", played)
             elif x < indexed_cells:
