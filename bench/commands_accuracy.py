@@ -85,7 +85,7 @@ def main() -> int:
                     print(f"    false hit: {g!r}")
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
-                for e, c in zip(expected[i1:i2], found[j1:j2]):
+                for e, c in zip(expected[i1:i2], found[j1:j2], strict=True):
                     if e["fullscreen"] != c.fullscreen:
                         print(f"    fullscreen differs: {c.command!r} (expected {e['fullscreen']})")
         for c in unshown(path, found):

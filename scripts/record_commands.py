@@ -139,6 +139,13 @@ def common_bash_like(s: Script, completed: str = "ls demo/",
 
 def drive_bash(s: Script) -> None:
     common_bash_like(s)
+    # ctrl-l clears the screen and redraws the line being typed at the top
+    s.typed("echo after")
+    s.keys("C-l", pause=0.5)
+    s.typed(" clearing")
+    s.keys("Enter", pause=0)
+    s.p.settle(0.6)
+    s.expect("echo after clearing")
     # ctrl-r: reverse search finds the latest `ls demo...`
     s.keys("C-r", pause=0.4)
     s.typed("ls d")
@@ -245,6 +252,14 @@ def drive_fish(s: Script) -> None:
     p.settle(0.6)
     s.run("cd repo")
     s.run("git status --short")
+    # an unfinished block: fish goes on editing on a new, indented line
+    s.typed("for i in 1 2\n")
+    p.settle(0.4)
+    s.typed("echo n$i\n")
+    p.settle(0.4)
+    s.typed("end\n")
+    p.settle(0.6)
+    s.expect("for i in 1 2\n    echo n$i\nend")
     s.p.line("exit", wait=0)
     s.expect("exit")
 
@@ -254,7 +269,10 @@ PS1='\[\e]0;alice@prod-db: \w\a\]\[\e[01;32m\]alice@prod-db\[\e[00m\]:\[\e[01;34
 """
 
 BASH_ROOT_GIT = r"""HISTFILE=/dev/null
-branch() { local b; b=$(git branch --show-current 2>/dev/null) && [ -n "$b" ] && printf ' \001\e[35m\002(%s%s)\001\e[0m\002' "$b" "$(git status --porcelain 2>/dev/null | grep -q . && echo '*')"; }
+branch() {
+  local b; b=$(git branch --show-current 2>/dev/null) && [ -n "$b" ] &&
+    printf ' \001\e[35m\002(%s%s)\001\e[0m\002' "$b" "$(git status --porcelain 2>/dev/null | grep -q . && echo '*')"
+}
 PS1='\n\[\e[1;31m\]\u@\h\[\e[0m\] \[\e[34m\]\w\[\e[0m\]$(branch)\n\$ '
 """
 

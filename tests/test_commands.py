@@ -95,7 +95,7 @@ def shows(term: Terminal, command: Command) -> None:
 def test_times_ends_and_output_lines_are_ordered():
     for name in RECORDED:
         found = infer(DATA / f"{name}.cast")
-        for a, b in zip(found, found[1:]):
+        for a, b in zip(found, found[1:], strict=False):
             assert a.time < b.time
             assert a.end is not None and a.time <= a.end <= b.time
         assert found[-1].command == "exit" and found[-1].end is None
@@ -270,3 +270,10 @@ def test_lists_are_cached_by_fingerprint_and_a_bad_entry_is_rebuilt(tmp_path):
 def test_the_commands_package_does_not_import_the_ui():
     code = "import sys, castview.commands, castview.cli.commands; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_ctrl_l_at_the_prompt_redraws_it_at_the_top():
+    data = cast((0.0, "\r\n" * 5 + PROMPT), (1.0, "ls"), (2.0, "\x1b[H\x1b[2J" + PROMPT[len("\x1b[?2004h"):] + "ls"),
+                (3.0, " -l"), (4.0, ACCEPT), (4.1, PROMPT))
+    [c] = commands_in(data)
+    assert c.command == "ls -l" and c.row == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
 from rich.text import Text
 
 from ..recording import READ_ERRORS, Recording, error_message

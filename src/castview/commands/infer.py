@@ -169,14 +169,21 @@ class CommandWatch(ScreenObserver):
         if editor.anchor is None:
             if _text(row[:x]).strip():
                 self._anchor(editor, row, x)
-        elif row is not editor.anchor[0] and x == editor.anchor[1] and _text(row[:x]) == editor.prompt_cells:
+            return
+        anchor_row, anchor_x = editor.anchor
+        if row is anchor_row or _text(row[:anchor_x]) != editor.prompt_cells:
+            return
+        anchor_y = self._row_index(anchor_row)
+        if anchor_y is None or _text(anchor_row[:anchor_x]) != editor.prompt_cells:
+            # the prompt left its row and is on the cursor's (ctrl-l cleared the screen
+            # and the editor drew it again at the top): the same line goes on there
+            self._anchor(editor, row, anchor_x)
+        elif anchor_y < y:
             # the same prompt again below, and bracketed paste never went off: fish after
             # ctrl-c ("^C", a new prompt); the line above was given up
-            anchor_y = self._row_index(editor.anchor[0])
-            if anchor_y is not None and anchor_y < y:
-                self._submitted(until=y)
-                self._editor = _Editor(row, self._now, self._output_lines(y))
-                self._anchor(self._editor, row, x)
+            self._submitted(until=y)
+            self._editor = _Editor(row, self._now, self._output_lines(y))
+            self._anchor(self._editor, row, anchor_x)
 
     def finish(self) -> list[Command]:
         """The recording ended: the command still running has no end."""

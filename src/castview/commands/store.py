@@ -41,7 +41,8 @@ class CommandStore:
             with open(self._path(key), "rb") as f:
                 data = json.loads(f.read(_LIMIT))
             if (not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key
-                    or Fingerprint.from_json(data.get("fingerprint")) != fp or not isinstance(data.get("commands"), list)):
+                    or Fingerprint.from_json(data.get("fingerprint")) != fp
+                    or not isinstance(data.get("commands"), list)):
                 return None
             return [Command.from_data(item) for item in data["commands"]]
         except (OSError, ValueError, RecursionError):
