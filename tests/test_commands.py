@@ -277,3 +277,10 @@ def test_ctrl_l_at_the_prompt_redraws_it_at_the_top():
                 (3.0, " -l"), (4.0, ACCEPT), (4.1, PROMPT))
     [c] = commands_in(data)
     assert c.command == "ls -l" and c.row == 0
+
+
+def test_events_at_the_same_time_count_as_one_frame():
+    # the line is accepted, then an event at the very same time clears the screen
+    data = cast((0.0, PROMPT), (1.0, "clear"), (2.0, ACCEPT), (2.0, "\x1b[H\x1b[2J"), (2.1, PROMPT))
+    [c] = commands_in(data)
+    assert c.time == 1.0

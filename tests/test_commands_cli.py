@@ -26,6 +26,14 @@ def run(*args: str, cache: Path) -> subprocess.CompletedProcess:
                           cwd=ROOT, timeout=120)
 
 
+def infer_times() -> list[float]:
+    from castview.cast.reader import read_head
+    from castview.commands import scan_commands
+
+    with open(BASH, "rb") as f:
+        return [c.time for c in scan_commands(f, read_head(f, str(BASH)))]
+
+
 def test_json_lists_every_command_with_its_fields(tmp_path):
     result = run("commands", str(BASH), "--json", cache=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -40,6 +48,8 @@ def test_json_lists_every_command_with_its_fields(tmp_path):
     assert first["session_command"] is None and first["name"] == "bash.cast"
     assert first["end"] >= first["time"] and first["output_lines"] == 2
     assert records[-1]["end"] is None and records[-1]["duration"] is None
+    for record, exact in zip(records, infer_times(), strict=True):
+        assert exact <= record["time"] < exact + 1e-6  # rounded up: its frame shows the line
     assert result.stdout.isascii()
 
 
@@ -47,7 +57,7 @@ def test_plain_text_one_line_per_command(tmp_path):
     result = run("commands", str(BASH), cache=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 16
+    assert len(lines) == 17
     assert lines[4].endswith("rm -rf /tmp/scratch  [abandoned]")
     assert "for i in 1 2 3 ⏎ do echo n$i ⏎ done" in result.stdout
     assert "less app.log  [fullscreen]" in result.stdout

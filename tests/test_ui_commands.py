@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from castview.formatting import clock
 from test_ui_helpers import make_app, open_player, settle, wait_for
 
 pytestmark = pytest.mark.anyio
 
 DATA = Path(__file__).resolve().parent / "data" / "commands"
-BASH = DATA / "bash.cast"  # 80x24, 16 commands
+BASH = DATA / "bash.cast"  # 80x24, 17 commands
 
 
 def rows_of(pane) -> list[str]:
@@ -40,8 +41,8 @@ async def test_t_lists_the_commands_and_enter_seeks_to_one(ui_env):
         assert pane.display and pane.has_focus
         assert not player.query_one(MetadataPane).display  # no room for both: the commands take its place
         rows = rows_of(pane)
-        assert len(rows) == 16
-        assert "ls demo" in rows[0] and rows[0].lstrip().startswith("0:02.1")
+        assert len(rows) == 17
+        assert rows[0].split() == [clock(pane.commands[0].time), "ls", "demo"]
         assert "✗ rm -rf /tmp/scratch" in rows[4]
         assert "▣ less app.log" in rows[10]
         bar = player.query_one(ScrubBar)
@@ -55,7 +56,7 @@ async def test_t_lists_the_commands_and_enter_seeks_to_one(ui_env):
         # the highlight follows the position
         await pilot.press("end")
         await settle(pilot, player)
-        assert pane.highlighted == 15
+        assert pane.highlighted == 16
         await pilot.press("home")
         await settle(pilot, player)
         # t again hides it
@@ -75,7 +76,7 @@ async def test_at_80_columns_the_pane_shows_over_the_hidden_metadata(ui_env):
         pane = await pane_loaded(pilot, player)
         assert player.query_one(CommandsPane).display
         assert not player.query_one(MetadataPane).display
-        assert len(rows_of(pane)) == 16
+        assert len(rows_of(pane)) == 17
 
 
 async def test_a_recording_without_commands_says_so(ui_env):

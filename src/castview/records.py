@@ -8,6 +8,7 @@ under the same names as the recording object, so one filter works on all of them
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from .sources.layout import format_ns
@@ -106,6 +107,8 @@ def command_record(recording: dict[str, Any], command: Command) -> dict[str, Any
     at = _at(recording, command.time)
     return {
         **at,
+        # rounded up: the frame at `time` must still hold the line's last keystroke
+        "time": math.ceil(command.time * 1e6) / 1e6,
         "session_command": at["command"],
         "wall_time": at["timestamp"],
         "command": command.command,

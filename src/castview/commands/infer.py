@@ -87,8 +87,8 @@ class _Draft:
     fullscreen: bool = False
 
     def done(self, end: float | None, output_lines: int) -> Command:
-        return Command(round(self.time, 6), "\n".join(self.lines), self.prompt, self.cwd,
-                       None if end is None else round(end, 6), max(output_lines, 0),
+        # exact times: rounded down, the frame at the time could lack the line's last key
+        return Command(self.time, "\n".join(self.lines), self.prompt, self.cwd, end, max(output_lines, 0),
                        self.fullscreen, self.abandoned, self.row, self.col)
 
 
@@ -120,7 +120,7 @@ class CommandWatch(ScreenObserver):
         term.screen.observer = self
         self.commands: list[Command] = []
         self._now = 0.0
-        self._before_time = 0.0  # the time of the event before the current one
+        self._before_time = 0.0  # the latest event time before the current event's
         self._editor: _Editor | None = None
         self._draft: _Draft | None = None
         self._scrolled = 0  # main-screen rows scrolled off the top so far
@@ -140,7 +140,11 @@ class CommandWatch(ScreenObserver):
 
     def before(self, time: float) -> None:
         """An event at *time* is about to be applied."""
-        self._before_time, self._now = self._now, time
+        if time != self._now:
+            # the frame at a time shows every event up to it: a line submitted at the
+            # time before is shown by that frame now
+            self._before_time, self._now = self._now, time
+            self._submitted_rows = []
         editor = self._editor
         self._anchor_row = None if editor is None or editor.anchor is None else self._row_index(editor.anchor[0])
 
@@ -159,7 +163,7 @@ class CommandWatch(ScreenObserver):
                 self._draft.time = self._before_time
                 if self._draft.first_row is self._submitted_rows[0][0] and self._submitted_at is not None:
                     self._draft.row = self._submitted_at
-            self._submitted_rows = []
+                self._submitted_rows = []
         editor = self._editor
         if editor is None or term.alternate:
             return
@@ -332,9 +336,14 @@ class CommandWatch(ScreenObserver):
         rows = list(range(y, bottom + 1))
         pieces: list[str] = []
         for k in rows:
-            cells = screen.buffer[k][x:] if k == y else screen.buffer[k]
+            cells = screen.buffer[k]
+            joined = k > y and (screen.wrapped[k - 1] or data_of(screen.buffer[k - 1][-1]) not in (" ", ""))
+            if k == y or (not joined and not _text(cells[:x]).strip()):
+                # the first row starts after the prompt; fish starts the lines of a
+                # multi-line command below it too, under the prompt's blank width
+                cells = cells[x:]
             text = _text(_without_suggestion(cells)).rstrip()
-            if k > y and (screen.wrapped[k - 1] or data_of(screen.buffer[k - 1][-1]) not in (" ", "")):
+            if joined:
                 # soft-wrapped, or wrapped by the editor itself (zsh rewrites the row
                 # it wrapped onto, which loses the flag): a row full to its edge goes on
                 pieces[-1] += text
