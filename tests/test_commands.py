@@ -284,3 +284,10 @@ def test_events_at_the_same_time_count_as_one_frame():
     data = cast((0.0, PROMPT), (1.0, "clear"), (2.0, ACCEPT), (2.0, "\x1b[H\x1b[2J"), (2.1, PROMPT))
     [c] = commands_in(data)
     assert c.time == 1.0
+
+
+def test_typed_text_that_wraps_into_the_prompts_shape_is_not_a_new_prompt():
+    data = cast((0.0, "\x1b[?2004h$ "), (1.0, "echo " + "x" * 13 + "$ y"), (2.0, ACCEPT), (2.1, "\x1b[?2004h$ "),
+                cols=20, rows=5)
+    [c] = commands_in(data)
+    assert c.command == "echo " + "x" * 13 + "$ y"

@@ -60,6 +60,7 @@ _REVERSE_SEARCH = re.compile(r"^\((?:reverse|i|failed reverse)-i?-?search\)`[^']
 _CWD = re.compile(r"(?:^|[\s:@\[(])((?:~|/)[^\s\])$#%>❯]*)")
 _INTERRUPT = "^C"
 CURSOR_KEYS = 1  # DECCKM
+OSC_KEPT = 4096  # characters of an OSC string kept: marks and paths are short
 CHECK_EVERY = 256  # events between cancellation checks
 REANCHOR_ROWS = 8  # rows above the cursor where a prompt is looked for after a resize
 # Colours fish gives an autosuggestion (its default fish_color_autosuggestion is 555 or brblack)
@@ -125,6 +126,8 @@ class CommandWatch(ScreenObserver):
         self._draft: _Draft | None = None
         self._scrolled = 0  # main-screen rows scrolled off the top so far
         self._osc: list[str] | None = None
+        self._osc_length = 0
+        self._hint = 0  # the row _row_index found last
         self._osc_cwd: str | None = None
         self._submitted_rows: list[tuple[list[Char], str]] = []  # rows of the last submitted line
         self._size = (term.cols, term.rows)
@@ -175,8 +178,12 @@ class CommandWatch(ScreenObserver):
                 self._anchor(editor, row, x)
             return
         anchor_row, anchor_x = editor.anchor
-        if row is anchor_row or _text(row[:anchor_x]) != editor.prompt_cells:
+        prompt = editor.prompt_cells
+        # (the first cell first: an event costs no more than that unless the row starts so)
+        if row is anchor_row or not prompt.startswith(_text(row[:1])) or _text(row[:anchor_x]) != prompt:
             return
+        if y and term.screen.wrapped[y - 1]:
+            return  # typed text wrapped onto the row: it only reads like the prompt
         anchor_y = self._row_index(anchor_row)
         if anchor_y is None or _text(anchor_row[:anchor_x]) != editor.prompt_cells:
             # the prompt left its row and is on the cursor's (ctrl-l cleared the screen
@@ -229,10 +236,12 @@ class CommandWatch(ScreenObserver):
 
     def string_started(self, kind: str) -> None:
         self._osc = [] if kind == "OSC" else None
+        self._osc_length = 0
 
     def string_data(self, data: str) -> None:
-        if self._osc is not None and sum(map(len, self._osc)) < 4096:
+        if self._osc is not None and self._osc_length < OSC_KEPT:
             self._osc.append(data)
+            self._osc_length += len(data)
 
     def string_ended(self) -> None:
         if self._osc is None:
@@ -258,10 +267,17 @@ class CommandWatch(ScreenObserver):
     # ---------------------------------------------------------------- inference
 
     def _row_index(self, row: list[Char] | None) -> int | None:
+        """Where *row* is on the screen now (None: gone). Rows seldom move between two
+        questions, so the last answer is tried first: most events cost no search."""
         if row is None:
             return None
-        for y, r in enumerate(self._term.screen.buffer):
+        buffer = self._term.screen.buffer
+        hint = self._hint
+        if hint < len(buffer) and buffer[hint] is row:
+            return hint
+        for y, r in enumerate(buffer):
             if r is row:
+                self._hint = y
                 return y
         return None
 
