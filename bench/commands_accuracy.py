@@ -68,7 +68,7 @@ def main() -> int:
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args()
     total_hit = total_found = total_expected = 0
-    print(f"{'recording':58} {'expected':>8} {'found':>6} {'hits':>5}")
+    print(f"{'recording':76} {'expected':>8} {'found':>6} {'hits':>5}")
     for path, expected in cases():
         found = infer(path)
         want = [(e["command"], e["abandoned"]) for e in expected]
@@ -76,7 +76,7 @@ def main() -> int:
         matcher = difflib.SequenceMatcher(a=want, b=got, autojunk=False)
         hits = sum(block.size for block in matcher.get_matching_blocks())
         total_hit, total_found, total_expected = total_hit + hits, total_found + len(got), total_expected + len(want)
-        print(f"{str(path.relative_to(ROOT)):58} {len(want):8} {len(got):6} {hits:5}")
+        print(f"{str(path.relative_to(ROOT)):76} {len(want):8} {len(got):6} {hits:5}")
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag != "equal":
                 for w in want[i1:i2]:
