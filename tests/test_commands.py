@@ -291,3 +291,23 @@ def test_typed_text_that_wraps_into_the_prompts_shape_is_not_a_new_prompt():
                 cols=20, rows=5)
     [c] = commands_in(data)
     assert c.command == "echo " + "x" * 13 + "$ y"
+
+
+def input_cast(*events: tuple[float, str, str]) -> bytes:
+    lines = [json.dumps({"version": 2, "width": 80, "height": 24})] + [json.dumps(list(e)) for e in events]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_keys_recorded_as_input_events_submit_lines_of_a_shell_without_signs():
+    # sh: no bracketed paste, no marks; the recording kept the keys (`i` events)
+    p = "me@sh:~$ "
+    data = input_cast((0.0, "o", p), (1.0, "i", "l"), (1.0, "o", "l"), (1.1, "i", "s"), (1.1, "o", "s"),
+                      (2.0, "i", "\r"), (2.0, "o", "\r\nfile\r\n" + p), (3.0, "i", "c"), (3.0, "o", "c"),
+                      (3.5, "i", "\x03"), (3.5, "o", "^C\r\n" + p), (4.0, "i", "cat\r"), (4.0, "o", "cat\r\n"),
+                      (5.0, "i", "# not a prompt\r"), (5.0, "o", "# not a prompt\r\n"),
+                      (5.5, "i", "root@db:/# nor this\r"), (5.5, "o", "root@db:/# nor this\r\n"),
+                      (6.0, "i", "password\r"), (6.0, "o", "\r\n"))
+    found = [(c.command, c.abandoned, c.time, c.end, c.prompt, c.cwd) for c in commands_in(data)]
+    # what is typed to `cat` is not of the shape of the session's prompt
+    assert found == [("ls", False, 2.0, 3.0, "me@sh:~$", "~"), ("c", True, 3.5, 4.0, "me@sh:~$", "~"),
+                     ("cat", False, 4.0, 5.0, "me@sh:~$", "~")]

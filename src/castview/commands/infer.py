@@ -11,6 +11,10 @@ the line was accepted. The editor tells when it reads a line:
 * **shell-integration marks** (OSC 133 / 633 ``A`` prompt start, ``B`` prompt end,
   ``C`` command executed, ``D`` finished), when a shell sends them: ``B`` places the end
   of the prompt exactly, ``C`` submits.
+* **keys** (``i`` events), when a recording kept them and the shell gave neither sign:
+  Enter submits the row it was pressed on, read after the echo, when the row starts with a
+  prompt ending in a sigil (``$ # % ❯`` and a space) of the shape of the session's first
+  one; its end is when typing resumed.
 
 While the editor reads, the *anchor* is where the prompt ends: the cursor at the end of
 the first event after the editor started that left text before the cursor (a prompt is
@@ -42,7 +46,7 @@ from typing import BinaryIO
 
 from pyte.screens import Char
 
-from ..cast.model import Event
+from ..cast.model import INPUT, Event
 from ..cast.reader import CastHead, EventScanner
 from ..term.cells import data_of
 from ..term.keyframes import apply
@@ -59,6 +63,9 @@ _NOT_SHELL = re.compile(r"^(?:>>>|\.\.\.) ?$")
 _REVERSE_SEARCH = re.compile(r"^\((?:reverse|i|failed reverse)-i?-?search\)`[^']*': ?")
 _CWD = re.compile(r"(?:^|[\s:@\[(])((?:~|/)[^\s\])$#%>❯]*)")
 _INTERRUPT = "^C"
+# A row holding a prompt and a command, for keys without an editor's signs: the prompt
+# ends in a shell's sigil and a space ("alice@web-1:~$ ", "root@db:/# ", "% ", "❯ ")
+_KEYED_PROMPT = re.compile(r"^((?:\S(?:.*?\S)?)?[$#%❯] )(.*)$")
 CURSOR_KEYS = 1  # DECCKM
 OSC_KEPT = 4096  # characters of an OSC string kept: marks and paths are short
 CHECK_EVERY = 256  # events between cancellation checks
@@ -86,6 +93,7 @@ class _Draft:
     row: int  # that row's number at `time`
     col: int  # the column the command begins at
     fullscreen: bool = False
+    end: float | None = None  # (from keys only) when typing resumed after it
 
     def done(self, end: float | None, output_lines: int) -> Command:
         # exact times: rounded down, the frame at the time could lack the line's last key
@@ -128,6 +136,10 @@ class CommandWatch(ScreenObserver):
         self._osc: list[str] | None = None
         self._osc_length = 0
         self._hint = 0  # the row _row_index found last
+        self._signalled = False  # the shell's editor said when it reads (2004 or OSC 133)
+        self._keyed_shape: tuple[str, str] | None = None  # of the first prompt keys submitted at
+        self._keyed: tuple[list[Char], bool] | None = None  # the row Enter or ctrl-c was pressed on
+        self._keyed_echo = False  # an event after those keys was applied
         self._osc_cwd: str | None = None
         self._submitted_rows: list[tuple[list[Char], str]] = []  # rows of the last submitted line
         self._size = (term.cols, term.rows)
@@ -138,8 +150,59 @@ class CommandWatch(ScreenObserver):
 
     def feed(self, event: Event) -> None:
         self.before(event.time)
+        if event.code == INPUT:
+            self.keys(event.data)
         apply(self._term, event, self._no_pty)
         self.after()
+
+    def keys(self, data: str) -> None:
+        """Keys the recording holds (an ``i`` event), for a shell whose editor gives no
+        sign (no bracketed paste, no OSC 133): Enter submits the cursor's row, read once
+        the output after the keys echoed them, as a prompt ending in a shell's sigil and
+        the command after it; ctrl-c gives it up."""
+        if self._keyed is not None:
+            self._keyed_line()
+        if self._signalled or self._term.alternate:
+            return
+        if self._draft is not None and self._draft.end is None:
+            self._draft.end = self._now  # typing again: the command ended by now, at the latest
+        enter, interrupt = data.find("\r"), data.find("\x03")
+        if enter < 0 and interrupt < 0:
+            return
+        _, y, _ = self._term.cursor
+        self._keyed = (self._term.screen.buffer[y], interrupt >= 0 and (enter < 0 or interrupt < enter))
+        self._keyed_echo = False
+
+    def _keyed_line(self) -> None:
+        """The row Enter (or ctrl-c) was pressed on, now that it shows what was typed."""
+        if self._keyed is None:
+            return
+        (row, interrupted), self._keyed = self._keyed, None
+        y = self._row_index(row)
+        if y is None or self._signalled:
+            return
+        text = _text(row).rstrip()
+        if text.endswith(_INTERRUPT):
+            text, interrupted = text[: -len(_INTERRUPT)].rstrip(), True
+        found = _KEYED_PROMPT.match(text)
+        if found is None or not found.group(2).strip():
+            return
+        prompt, line = found.group(1).strip(), found.group(2).strip()
+        # the shape of the session's first prompt: what comes before its first ":", "~",
+        # "/", space or "[" (user@host), and its sigil; a row of another shape is output
+        shape = (re.split(r"[:~/ \[]", prompt, maxsplit=1)[0], prompt[-1])
+        if self._keyed_shape is None:
+            self._keyed_shape = shape
+        elif shape != self._keyed_shape:
+            return
+        self._close_keyed()
+        self._draft = _Draft(self._now, [line], prompt, _cwd([prompt]), interrupted, row, self._scrolled + y, row, y,
+                             len(found.group(1)))
+
+    def _close_keyed(self) -> None:
+        draft, self._draft = self._draft, None
+        if draft is not None:
+            self.commands.append(draft.done(draft.end, 0))
 
     def before(self, time: float) -> None:
         """An event at *time* is about to be applied."""
@@ -154,6 +217,10 @@ class CommandWatch(ScreenObserver):
     def after(self) -> None:
         """The event has been applied: the screen shows its result."""
         term = self._term
+        if self._keyed is not None:
+            if self._keyed_echo:
+                self._keyed_line()
+            self._keyed_echo = True  # the event of the keys themselves showed nothing yet
         if (term.cols, term.rows) != self._size:
             self._size = (term.cols, term.rows)
             self._reanchor()
@@ -198,6 +265,9 @@ class CommandWatch(ScreenObserver):
 
     def finish(self) -> list[Command]:
         """The recording ended: the command still running has no end."""
+        if not self._signalled:
+            self._keyed_line()
+            self._close_keyed()
         if self._draft is not None:
             self.commands.append(self._draft.done(None, self._output_lines(None)))
             self._draft = None
@@ -229,6 +299,7 @@ class CommandWatch(ScreenObserver):
             self._draft.fullscreen = True
 
     def bracketed_paste(self, on: bool) -> None:
+        self._signalled = True
         if on:
             self._editor_started()
         else:
@@ -249,6 +320,7 @@ class CommandWatch(ScreenObserver):
         body, self._osc = "".join(self._osc), None
         number, _, rest = body.partition(";")
         if number in ("133", "633"):
+            self._signalled = True
             mark = rest[:1]
             if mark == "A":
                 self._editor_started()
