@@ -108,3 +108,16 @@ def test_grep_without_commands_still_finds_the_output(tmp_path):
 def test_grep_commands_regex(tmp_path, pattern, count):
     result = run("grep", "--commands", "-E", pattern, str(DATA), "--json", cache=tmp_path)
     assert len(result.stdout.splitlines()) == count
+
+
+def test_every_field_of_a_command_record_is_documented():
+    from castview.commands import Command
+    from castview.recording import Recording
+    from castview.records import SESSION_KEYS, command_record, recording_record
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Commands", 1)[1].split("\n### ", 1)[0]
+    [table] = re.findall(r"((?:^\|.*\n)+)", section, re.M)
+    documented = {name for row in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    rec = recording_record(Recording.from_path(BASH).summary())
+    record = command_record(rec, Command(1.0, "ls", "$", None, None, 0, False, False, 0, 2))
+    assert set(record) == set(SESSION_KEYS) | {"time", "timestamp", "session_command"} | documented
