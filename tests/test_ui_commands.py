@@ -117,3 +117,17 @@ async def test_fleet_search_commands_only(ui_env):
         screens = await search(1)
         assert screens == ["command"] * 3
         assert fleet.values()["commands"] == "yes"
+
+
+async def test_commands_found_before_are_marked_at_once(ui_env):
+    from castview.ui.widgets.scrub_bar import ScrubBar
+
+    async with make_app(BASH, tmp_path=ui_env).run_test(size=(120, 30)) as pilot:
+        player = await open_player(pilot)
+        assert player.query_one(ScrubBar).commands == ()  # nothing cached: found on `t` only
+        await pilot.press("t")
+        await pane_loaded(pilot, player)
+    async with make_app(BASH, tmp_path=ui_env).run_test(size=(120, 30)) as pilot:
+        player = await open_player(pilot)
+        bar = player.query_one(ScrubBar)
+        await wait_for(pilot, lambda: len(bar.commands) == 17, what="the cached commands' marks")

@@ -168,7 +168,8 @@ class PlayerScreen(Screen[None]):
             view.cols, view.rows = size.cols, size.rows
         view.set_background(self._terminal_theme.bg)
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
-        self.query_one(CommandsPane).display = False
+        commands = self.query_one(CommandsPane)
+        commands.display = False
         self._auto_metadata()
         self.query_one(ScrubBar).duration = self.summary.duration or 0.0
         self._update_status()
@@ -180,6 +181,7 @@ class PlayerScreen(Screen[None]):
             speed=self.speed, idle_cap=self.idle_cap, live=self.live, watch=ref.may_grow,
             listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after)
         self._engine = engine
+        commands.load(self._commands_recording, ref.location, self.settings.cache_dir, cached_only=True)
         if self.live and self.start_at is None:
             self._send(Engine.follow, opened=False, following=True)  # a live recording opens at its live edge
         else:
@@ -304,9 +306,12 @@ class PlayerScreen(Screen[None]):
             self.metadata_auto = False
             self.query_one(MetadataPane).display = False
         pane.position = self.position
-        ref, source = self.summary.ref, self._source
-        pane.load(lambda: Recording.from_ref(ref, source), ref.location, self.settings.cache_dir)
+        pane.load(self._commands_recording, self.summary.ref.location, self.settings.cache_dir)
         pane.focus()
+
+    def _commands_recording(self) -> Recording:
+        """The recording, for the commands pane's worker (called on its thread)."""
+        return Recording.from_ref(self.summary.ref, self._source)
 
     def on_commands_pane_found(self, message: CommandsPane.Found) -> None:
         self.query_one(ScrubBar).commands = tuple(c.time for c in message.commands)

@@ -68,27 +68,41 @@ class CommandsPane(OptionList):
         self.loading_started = False
         self.loaded = False
 
-    def load(self, recording: Callable[[], Recording], location: str, cache_dir: str | Path) -> None:
-        """Find the commands once, off the UI thread (*recording* is called there)."""
+    def load(self, recording: Callable[[], Recording], location: str, cache_dir: str | Path,
+             cached_only: bool = False) -> None:
+        """Find the commands once, off the UI thread (*recording* is called there);
+        *cached_only*: only if the cache has them (the player shows their marks at once)."""
         if self.loading_started:
             return
-        self.loading_started = True
-        self.set_options([Option(Text("finding the commands…", style="italic"), disabled=True)])
-        self._find(recording, location, cache_dir)
+        if not cached_only:
+            self.loading_started = True
+            if not self.loaded:
+                self.set_options([Option(Text("finding the commands…", style="italic"), disabled=True)])
+        self._find(recording, location, cache_dir, cached_only)
 
     @work(thread=True, exclusive=True, group="commands", exit_on_error=False)
-    def _find(self, recording: Callable[[], Recording], location: str, cache_dir: str | Path) -> None:
+    def _find(self, recording: Callable[[], Recording], location: str, cache_dir: str | Path,
+              cached_only: bool) -> None:
         from textual.worker import get_current_worker
 
-        from ...commands import ScanCancelled, commands_of
+        from ...commands import CommandStore, ScanCancelled, commands_of
+        from ...term.fingerprint import fingerprint_of
 
         worker = get_current_worker()
         try:
-            found = commands_of(recording(), cache_dir=cache_dir, cancelled=lambda: worker.is_cancelled)
+            rec = recording()
+            if cached_only:
+                found = CommandStore(cache_dir).load(
+                    rec.cache_key, fingerprint_of(rec.opener, rec.size, rec.mtime, rec.etag))
+                if found is None:
+                    return
+            else:
+                found = commands_of(rec, cache_dir=cache_dir, cancelled=lambda: worker.is_cancelled)
         except ScanCancelled:
             return
         except READ_ERRORS as exc:
-            self.post_message(self.Found([], error_message(exc, location)))
+            if not cached_only:
+                self.post_message(self.Found([], error_message(exc, location)))
             return
         self.post_message(self.Found(found, None))
 
