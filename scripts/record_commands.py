@@ -264,6 +264,20 @@ def drive_fish(s: Script) -> None:
     s.expect("exit")
 
 
+def drive_zsh_right_prompt(s: Script) -> None:
+    p = s.p
+    p.settle(1.0)
+    s.run("ls demo")
+    s.run("false")  # the right prompt then shows the status [1]
+    s.run("echo a line long enough to run into the right prompt, which zsh then hides")
+    s.typed("sleep 5")
+    s.keys("C-c", pause=0)
+    p.settle(0.6)
+    s.expect("sleep 5", abandoned=True)
+    s.p.line("exit", wait=0)
+    s.expect("exit")
+
+
 BASH_PLAIN = r"""HISTFILE=/dev/null
 PS1='\[\e]0;alice@prod-db: \w\a\]\[\e[01;32m\]alice@prod-db\[\e[00m\]:\[\e[01;34m\]\w\[\e[00m\]\$ '
 """
@@ -282,6 +296,9 @@ bindkey -e
 setopt PROMPT_SUBST
 branch() { local b; b=$(git branch --show-current 2>/dev/null) && [ -n "$b" ] && print -n " (%F{magenta}$b%f)"; }
 PROMPT='%F{green}%n@%m%f:%F{blue}%~%f$(branch)%# '
+"""
+
+ZSHRC_RIGHT = ZSHRC + r"""RPROMPT='%F{yellow}[%?]%f %D{%H:%M}'
 """
 
 FISH_CONFIG = """set -g fish_greeting ''
@@ -303,6 +320,8 @@ def prepare(home: Path, shell: str) -> None:
     (home / ".bashrc_plain").write_text(BASH_PLAIN)
     (home / ".bashrc_root").write_text(BASH_ROOT_GIT)
     (home / ".zshrc").write_text(ZSHRC)
+    (home / "right").mkdir()
+    (home / "right" / ".zshrc").write_text(ZSHRC_RIGHT)
     conf = home / ".config" / "fish"
     conf.mkdir(parents=True)
     (conf / "config.fish").write_text(FISH_CONFIG)
@@ -314,6 +333,8 @@ SESSIONS: dict[str, tuple[list[str], str, tuple[int, int], Callable[[Script], No
                       drive_bash_root_git),
     "zsh": (["zsh", "-i"], "/usr/bin/zsh", (80, 24), drive_zsh),
     "fish": (["fish", "-i"], "/usr/bin/fish", (80, 24), drive_fish),
+    "zsh-right-prompt": (["env", "ZDOTDIR={home}/right", "zsh", "-i"], "/usr/bin/zsh", (80, 24),
+                         drive_zsh_right_prompt),
 }
 
 

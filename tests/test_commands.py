@@ -311,3 +311,11 @@ def test_keys_recorded_as_input_events_submit_lines_of_a_shell_without_signs():
     # what is typed to `cat` is not of the shape of the session's prompt
     assert found == [("ls", False, 2.0, 3.0, "me@sh:~$", "~"), ("c", True, 3.5, 4.0, "me@sh:~$", "~"),
                      ("cat", False, 4.0, 5.0, "me@sh:~$", "~")]
+
+
+def test_a_right_prompt_is_not_part_of_the_command():
+    rprompt = "\x1b7\x1b[72G[0] 10:00\x1b8"  # zsh draws RPROMPT at the right, then comes back
+    data = cast((0.0, "\x1b[?1h\x1b=\x1b[?2004h" + "% " + rprompt), (1.0, "ls"),
+                (2.0, "\x1b[?1l\x1b>\x1b[?2004l\r\r\n"), (2.1, "% " + rprompt + "\x1b[?2004h"))
+    [c] = commands_in(data)
+    assert c.command == "ls" and not c.abandoned

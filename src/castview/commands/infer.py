@@ -69,6 +69,7 @@ _KEYED_PROMPT = re.compile(r"^((?:\S(?:.*?\S)?)?[$#%❯] )(.*)$")
 CURSOR_KEYS = 1  # DECCKM
 OSC_KEPT = 4096  # characters of an OSC string kept: marks and paths are short
 CHECK_EVERY = 256  # events between cancellation checks
+RIGHT_GAP = 2  # blank cells at least between the prompt and a right prompt
 REANCHOR_ROWS = 8  # rows above the cursor where a prompt is looked for after a resize
 # Colours fish gives an autosuggestion (its default fish_color_autosuggestion is 555 or brblack)
 _SUGGESTION_FG = frozenset({"brightblack", "555555", "8a8a8a", "808080", "767676", "6c6c6c", "585858", "4e4e4e"})
@@ -114,6 +115,7 @@ class _Editor:
     prompt_rows: list[str] = field(default_factory=list)
     continues: bool = False
     keypad: bool = False  # cursor-key mode was on when the prompt was anchored
+    right: tuple[int, str] | None = None  # a right prompt on the anchor's row: its column, text
 
 
 class CommandWatch(ScreenObserver):
@@ -376,6 +378,11 @@ class CommandWatch(ScreenObserver):
         editor.keypad = private(CURSOR_KEYS) in self._term.screen.mode
         editor.prompt_cells = _text(row[:x])
         editor.prompt = editor.prompt_cells.strip()
+        after = _text(row[x:])
+        right = after.lstrip(" ")
+        if right.strip() and len(after) - len(right) >= RIGHT_GAP:
+            # text drawn with the prompt, away from it: a right prompt (zsh's RPROMPT)
+            editor.right = (x + len(after) - len(right), right.rstrip())
         editor.prompt_rows = [_text(buffer[k]).rstrip() for k in range(top, y)] + [editor.prompt]
         draft = self._draft
         if draft is None:
@@ -426,6 +433,8 @@ class CommandWatch(ScreenObserver):
         for k in rows:
             cells = screen.buffer[k]
             joined = k > y and (screen.wrapped[k - 1] or data_of(screen.buffer[k - 1][-1]) not in (" ", ""))
+            if k == y and editor.right is not None and _text(cells[editor.right[0]:]).rstrip() == editor.right[1]:
+                cells = cells[:editor.right[0]]  # the right prompt is still there
             if k == y or (not joined and not _text(cells[:x]).strip()):
                 # the first row starts after the prompt; fish starts the lines of a
                 # multi-line command below it too, under the prompt's blank width
