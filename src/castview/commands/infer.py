@@ -432,21 +432,24 @@ class CommandWatch(ScreenObserver):
         pieces: list[str] = []
         for k in rows:
             cells = screen.buffer[k]
-            joined = k > y and (screen.wrapped[k - 1] or data_of(screen.buffer[k - 1][-1]) not in (" ", ""))
+            # a row below the prompt's goes on with the line unless it starts blank under
+            # the prompt's width (fish's next line of a multi-line command): soft-wrapped,
+            # or wrapped by the editor itself (zsh rewrites the row it wrapped onto, which
+            # loses the flag)
+            joined = k > y and (screen.wrapped[k - 1] or bool(_text(cells[:x]).strip()))
             if k == y and editor.right is not None and _text(cells[editor.right[0]:]).rstrip() == editor.right[1]:
                 cells = cells[:editor.right[0]]  # the right prompt is still there
             if k == y or (not joined and not _text(cells[:x]).strip()):
                 # the first row starts after the prompt; fish starts the lines of a
                 # multi-line command below it too, under the prompt's blank width
                 cells = cells[x:]
-            text = _text(_without_suggestion(cells)).rstrip()
+            # (a wrapped row is taken to its edge: the blank it may end with was typed)
+            text = _text(_without_suggestion(cells))
             if joined:
-                # soft-wrapped, or wrapped by the editor itself (zsh rewrites the row
-                # it wrapped onto, which loses the flag): a row full to its edge goes on
                 pieces[-1] += text
             else:
                 pieces.append(text)
-        line = "\n".join(pieces).rstrip()
+        line = "\n".join(piece.rstrip() for piece in pieces).rstrip()
         self._submitted_rows = [(screen.buffer[k], _text(screen.buffer[k])) for k in rows]
         # zle turns cursor-key mode (DECCKM) on while it reads and off before it accepts a
         # line; interrupted, it leaves it on (and its tty echoes no ^C)
