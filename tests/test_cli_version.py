@@ -31,5 +31,5 @@ def test_version_never_opens_the_app(monkeypatch, capsys):
 
 def test_every_command_is_registered():
     names = {command.name for command in cli.app.registered_commands}
-    assert names == {"ls", "info", "export", "index", "cat", "grep", "follow", "open", "serve", "clip", "evidence",
-                     "verify", "review", "reviews"}
+    assert names == {"ls", "info", "export", "index", "cat", "grep", "commands", "follow", "open", "serve", "clip",
+                     "evidence", "verify", "review", "reviews"}

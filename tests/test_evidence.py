@@ -45,7 +45,8 @@ def test_pack_holds_everything_and_sha256sum_accepts_it(run, tmp_path: Path) -> 
     assert {"case-42/clip.cast", "case-42/transcript.txt", "case-42/metadata.json", "case-42/README.txt",
             "case-42/SHA256SUMS", "case-42/frames/start.svg", "case-42/frames/end.svg"} <= names
     assert sum(1 for n in names if "/frames/marker-" in n) == markers > 0
-    assert "case-42/commands.txt" not in names  # no commands feature yet: the hook gives nothing
+    commands = members(pack)["case-42/commands.txt"].decode().splitlines()
+    assert [line.split("\t")[1] for line in commands][-2:] == ["echo 'all 3 tables migrated'", "exit"]
     metadata = json.loads(members(pack)["case-42/metadata.json"])
     assert metadata["header"]["srcNodeUserID"] == 30585448562688899
     assert metadata["source"]["source_size"] == WITH_MARKERS.stat().st_size

@@ -1,8 +1,8 @@
 """Evidence packs: a clip with what a reviewer needs to read and check it, in one zip.
 
 A pack is one folder in a zip: the clip (``clip.cast``, redacted or not), its transcript
-(``transcript.txt``, what ``castview cat`` prints), its commands when castview has a
-commands feature (``commands.txt``), SVG pictures of the screen at the start, the end and
+(``transcript.txt``, what ``castview cat`` prints), the commands typed at prompts
+(``commands.txt``, as ``castview commands`` infers them), SVG pictures of the screen at the start, the end and
 each marker (``frames/``), ``metadata.json`` (the clip's header, the source and its
 SHA-256 and size, the range, the redactions, bookmarks, castview's version, when and by
 whom it was made), ``README.txt`` (how to verify) and ``SHA256SUMS`` over every other
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from .cast.model import MARKER, Event
 from .cast.reader import EventScanner, read_head
 from .clip import CLIP_KEY
-from .formatting import clock
+from .formatting import clock, exact_clock
 from .term.cells import ZWJ
 from .term.keyframes import apply
 from .term.screen import Terminal
@@ -93,15 +93,19 @@ def _after_time(events: list[Event], marker: Event, header: Any) -> Terminal:
     return term
 
 
-def commands_text(clip: bytes) -> str | None:
-    """HOOK (issue 15 / the commands feature): the commands typed in the clip, or None
-    while castview has no ``castview.commands`` module with ``commands_text(opener)``."""
-    try:
-        from . import commands  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    render = getattr(commands, "commands_text", None)
-    return None if render is None else render(lambda: io.BytesIO(clip))
+def commands_text(clip: bytes) -> str:
+    """The commands typed at prompts in the clip (castview.commands), one per line: the
+    exact time, what was typed (controls made visible, lines joined by ⏎) and its flags."""
+    from .commands import scan_commands
+    from .sanitize import printable
+
+    f = io.BytesIO(clip)
+    lines = []
+    for command in scan_commands(f, read_head(f, CLIP)):
+        flags = command.flags()
+        lines.append(f"{exact_clock(command.time)}\t{printable(command.command.replace(chr(10), ' ⏎ '))}"
+                     + (f"\t[{', '.join(flags)}]" if flags else "") + "\n")
+    return "".join(lines)
 
 
 def transcript_text(clip: bytes) -> str:
@@ -132,9 +136,7 @@ def pack_files(clip: bytes, facts: PackFacts) -> dict[str, bytes]:
     header, _ = clip_events(clip)
     theme = Theme.from_asciicast(header.theme) if header.theme else None
     files: dict[str, bytes] = {CLIP: clip, TRANSCRIPT: transcript_text(clip).encode("utf-8")}
-    commands = commands_text(clip)
-    if commands is not None:
-        files[COMMANDS] = commands.encode("utf-8")
+    files[COMMANDS] = commands_text(clip).encode("utf-8")
     for name, term in frames_to_draw(clip):
         files[f"{FRAMES}/{name}.svg"] = to_svg(term, theme).encode("utf-8")
     clip_info = dict(header.raw).get(CLIP_KEY, {})

@@ -16,6 +16,7 @@ from .sources.layout import format_ns
 
 if TYPE_CHECKING:
     from .cast.model import Header
+    from .commands import Command
     from .search import Match
     from .sources.catalog import RecordingSummary
     from .transcript import TranscriptLine
@@ -99,6 +100,30 @@ def match_record(recording: dict[str, Any], match: Match) -> dict[str, Any]:
         "col_start": match.col_start,
         "col_end": match.col_end,
         "shown": match.shown,
+    }
+
+
+def command_record(recording: dict[str, Any], command: Command) -> dict[str, Any]:
+    """One command typed at a prompt (`commands --json`) in the recording `recording_record`
+    describes; `wall_time` is `timestamp` under the name the commands list uses, and the
+    session's own `command` (the header's, for a session that ran one) is `session_command`."""
+    at = _at(recording, command.time)
+    return {
+        **at,
+        # rounded up: the frame at `time` must still hold the line's last keystroke
+        "time": math.ceil(command.time * 1e6) / 1e6,
+        "session_command": at["command"],
+        "wall_time": at["timestamp"],
+        "command": command.command,
+        "prompt": command.prompt,
+        "cwd": command.cwd,
+        "end": command.end,
+        "duration": None if command.end is None else round(command.duration() or 0.0, 6),
+        "output_lines": command.output_lines,
+        "fullscreen": command.fullscreen,
+        "abandoned": command.abandoned,
+        "row": command.row,
+        "col": command.col,
     }
 
 

@@ -26,6 +26,7 @@ For a fleet (the `grep` command, or a search screen)::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from .cast.model import CastError
+from .commands import Command, CommandStore
 from .recording import Recording, cache_key, error_message
 from .search_index import IndexCancelled, IndexDamaged, SearchIndexStore, TextIndex
 from .sources.base import RecordingRef, Source, SourceError
@@ -65,6 +67,8 @@ class Query:
     ignore_case: bool = True
     only_shown: bool = False
     """Leave out matches that were never on screen between two events."""
+    commands: bool = False
+    """Search only the commands typed at shell prompts (``castview.commands``)."""
 
     def compile(self) -> re.Pattern[str]:
         """Raises ValueError for an empty pattern or a bad regular expression."""
@@ -165,6 +169,20 @@ def search_index(index: TextIndex, query: Query, cancelled: Callable[[], bool] |
     return matches[:limit] if limit is not None else matches
 
 
+COMMAND = "command"
+"""The `screen` of a match in a command typed at a prompt (`Query.commands`). Its row is
+the command's first row, its columns the prompt's width plus the match's offsets in the
+command (past the first row of a long or multi-line command they are approximate)."""
+
+
+def search_commands(commands: Sequence[Command], query: Query) -> list[Match]:
+    """The matches of a query in a recording's commands, by time."""
+    pattern = query.compile()
+    return [Match(c.time, c.command, c.row, c.col + m.start(), c.col + m.end(), COMMAND, c.end, True,
+                  m.start(), m.end())
+            for c in commands for m in pattern.finditer(c.command) if m.end() > m.start()]
+
+
 def _add(found: dict[tuple, Match], v: LineVersion, start: int, end: int) -> None:
     t = v.char_time(start, end)
     col = v.col(start)
@@ -257,6 +275,10 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     ref = task.ref
     try:
         opener = task.opener
+        if task.query.commands:
+            fp = fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
+            commands, built = CommandStore(task.cache_dir).get(task.key, fp, opener, ref.location)
+            return search_commands(commands, task.query), built, None, _time.perf_counter() - started
         with store.open(task.key, fingerprint_of(opener, ref.size, ref.mtime, ref.etag), opener, ref.location) as index:
             matches = search_index(index, task.query)
             built = index.built
@@ -336,15 +358,21 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
             started = _time.perf_counter()
             try:
                 ref = task.ref
-                index = store.lookup(task.key, fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag))
+                fp = fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag)
+                if query.commands:
+                    commands = CommandStore(cache).load(task.key, fp)
+                    index = None
+                else:
+                    commands, index = None, store.lookup(task.key, fp)
             except (OSError, SourceError):
-                index = None  # a worker meets the error again and reports it
-            if index is None:
+                commands = index = None  # a worker meets the error again and reports it
+            if index is None and commands is None:
                 stale.append((i, task))
                 continue
-            with index:
+            with index if index is not None else contextlib.nullcontext():
                 try:
-                    matches = search_index(index, query, cancelled)
+                    matches = (search_commands(commands, query) if commands is not None
+                               else search_index(index, query, cancelled))
                 except IndexDamaged:
                     stale.append((i, task))  # removed: a worker builds it again
                     continue

@@ -12,6 +12,7 @@ import typer
 
 from .browse import open_command
 from .clip import clip_command
+from .commands import commands_command
 from .evidence import evidence_command, verify_command
 from .export import export_command, index_command
 from .follow import follow_command
@@ -33,6 +34,7 @@ app.command("export")(export_command)
 app.command("index")(index_command)
 app.command("cat")(cat_command)
 app.command("grep")(grep_command)
+app.command("commands")(commands_command)
 app.command("follow")(follow_command)
 app.command("open")(open_command)
 app.command("serve")(serve_command)

@@ -98,6 +98,9 @@ def grep_command(
     command: str | None = CommandOpt,
     since: str | None = SinceOpt,
     until: str | None = UntilOpt,
+    only_commands: bool = typer.Option(
+        False, "--commands", help="Search only the commands typed at shell prompts (see `castview commands`)."
+    ),
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1, max=64, help="Recordings indexed in parallel (default: one per CPU)."
     ),
@@ -112,7 +115,7 @@ def grep_command(
 
     if ignore_case is None:
         ignore_case = ignores_case(pattern, regex)
-    query = Query(pattern, regex=regex, ignore_case=ignore_case)
+    query = Query(pattern, regex=regex, ignore_case=ignore_case, commands=only_commands)
     try:
         query.compile()
     except ValueError as exc:
@@ -175,6 +178,7 @@ def grep_command(
 def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     """`node  file  time  line`, the match in bold red on a terminal."""
     from ..formatting import exact_clock
+    from ..search import COMMAND
     from ..transcript import MAIN
 
     line = Text()
@@ -184,7 +188,9 @@ def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     line.append("  ")
     line.append(exact_clock(m.time), style="green" if highlight else "")
     line.append("  ")
-    if m.screen != MAIN:
+    if m.screen == COMMAND:
+        line.append("$ ", style="dim" if highlight else "")
+    elif m.screen != MAIN:
         line.append("▣ ", style="dim" if highlight else "")
     line.append(printable(m.line_text[: m.start]))
     line.append(printable(m.text), style="bold red" if highlight else "")

@@ -202,11 +202,14 @@ MOUSE_HILITE = 1001
 MOUSE_BUTTON = 1002
 MOUSE_ANY = 1003
 MOUSE_MODES = frozenset({MOUSE_X10, MOUSE_HILITE, MOUSE_BUTTON, MOUSE_ANY})
+#: DECSET 2004: bracketed paste; line editors (readline, zle, fish) set it while they
+#: read a command line and reset it when the line is accepted.
+BRACKETED_PASTE = 2004
 #: Private modes tmux 3.3a tracks (cursor keys, origin, autowrap, blinking and visible
 #: cursor, mouse modes, focus events, UTF-8 and SGR mouse, bracketed paste); others,
 #: e.g. ?5 reverse video, are ignored.
 KNOWN_PRIVATE_MODES = frozenset({1, DECOM, DECAWM, 12, DECTCEM, MOUSE_X10, MOUSE_BUTTON, MOUSE_ANY,
-                                 1004, 1005, 1006, 2004})
+                                 1004, 1005, 1006, BRACKETED_PASTE})
 
 # ------------------------------------------------------------ OSC and XTWINOPS
 

@@ -104,6 +104,8 @@ class ModesScreen(ReflowScreen, CursorScreen):
             if m in k.MOUSE_MODES:
                 self.mode.difference_update(MOUSE_MODE_KEYS)
             self.mode.add(private(m))
+            if m == k.BRACKETED_PASTE and self.observer is not None:
+                self.observer.bracketed_paste(True)
             if m == k.DECOM:
                 self._sync_modes()
                 self.cursor_move(0, 0)
@@ -127,6 +129,8 @@ class ModesScreen(ReflowScreen, CursorScreen):
                 self.mode.difference_update(MOUSE_MODE_KEYS)
                 continue
             self.mode.discard(private(m))
+            if m == k.BRACKETED_PASTE and self.observer is not None:
+                self.observer.bracketed_paste(False)
             if m == k.DECOM:
                 self._sync_modes()
                 self.cursor_move(0, 0)

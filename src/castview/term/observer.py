@@ -5,7 +5,8 @@ Set ``TermScreen.observer`` to an instance of a subclass of :class:`ScreenObserv
 screen calls it *during* ``Terminal.feed``, at the moments an observer could not see
 from the screen between two feeds: a row scrolling off the top (within one feed a long
 output scrolls many rows past), rows about to be erased, a row replaced by a fresh
-one, the switch to and from the alternate screen, and output a string sequence swallows.
+one, the switch to and from the alternate screen, bracketed paste turned on or off, and
+output a string sequence swallows.
 Override only what you need; the defaults do nothing.
 
 Rows are the screen's own lists of cells (``screen.buffer[y]``): compare them by
@@ -37,6 +38,10 @@ class ScreenObserver:
 
     def leaving_alternate(self) -> None:
         """The alternate screen is about to be left (it is still shown)."""
+
+    def bracketed_paste(self, on: bool) -> None:
+        """DECSET/DECRST 2004 was just applied (set again while set, too): a shell's
+        line editor starts or stops reading a line. The screen shows the moment."""
 
     def string_started(self, kind: str) -> None:
         """A string sequence began: *kind* is one of ``controls.STRING_KINDS`` (DCS,

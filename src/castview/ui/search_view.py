@@ -16,7 +16,7 @@ from rich.text import Text
 from .. import formatting as fmt
 from ..records import who
 from ..sanitize import printable
-from ..search import Match, Query, ignores_case
+from ..search import COMMAND, Match, Query, ignores_case
 from ..sources.catalog import RecordingSummary
 
 REGEX_PREFIX = "re:"
@@ -26,15 +26,15 @@ MATCH_STYLE = "bold reverse"
 _BLANKS = re.compile(r"\s{3,}")
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, commands: bool = False) -> Query:
     """The query typed in a search box: ``re:PATTERN`` is a regular expression, anything
-    else a literal; smart case (see search.ignores_case). Raises ValueError (empty, or a bad expression) with
-    a message to show."""
+    else a literal; smart case (see search.ignores_case); *commands*: only in commands typed at
+    prompts. Raises ValueError (empty, or a bad expression) with a message to show."""
     regex = text.startswith(REGEX_PREFIX)
     pattern = text[len(REGEX_PREFIX):] if regex else text
     if not pattern.strip():
         raise ValueError("type the text to find (or re: and a regular expression)")
-    query = Query(pattern, regex=regex, ignore_case=ignores_case(pattern, regex), only_shown=True)
+    query = Query(pattern, regex=regex, ignore_case=ignores_case(pattern, regex), only_shown=True, commands=commands)
     query.compile()
     return query
 
@@ -82,7 +82,9 @@ def match_row(m: Match, indent: int = 0, before: Callable[[float], float | None]
     shown = fmt.clock(m.time, before(m.time)) if before is not None else fmt.exact_clock(m.time, digits=1)
     text.append(f"{shown:>7}", style="bold")
     text.append("  ")
-    if m.screen != "main":
+    if m.screen == COMMAND:
+        text.append("$ ", style="dim")
+    elif m.screen != "main":
         text.append("▣ ", style="dim")
     text.append_text(match_line(m))
     return text

@@ -22,13 +22,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...filters import RecordingFilter
 from ...sanitize import printable
-from ...search import Match, Query, SearchCancelled
+from ...search import COMMAND, Match, Query, SearchCancelled
 from ...sources.base import Source
 from ...sources.catalog import RecordingSummary, group
 from ..catalog_view import PENDING
@@ -86,6 +86,8 @@ class FleetSearchScreen(Screen[None]):
             for i, (name, hint) in enumerate(FILTERS):
                 yield Input(placeholder=hint, id=f"fleet-{name}", compact=True, value=self.form.get(name, ""),
                             classes="-last" if i == len(FILTERS) - 1 else "")
+            yield Checkbox("commands only", self.form.get("commands") == "yes", id="fleet-commands", compact=True,
+                           tooltip="search only the commands typed at shell prompts")
         yield Static(id="fleet-error")
         yield OptionList(id="fleet-results")
         yield Static(id="fleet-detail")
@@ -101,6 +103,7 @@ class FleetSearchScreen(Screen[None]):
         out = {"pattern": self.query_one("#fleet-pattern", Input).value}
         for name, _ in FILTERS:
             out[name] = self.query_one(f"#fleet-{name}", Input).value
+        out["commands"] = "yes" if self.query_one("#fleet-commands", Checkbox).value else ""
         return out
 
     # -- starting a search ---------------------------------------------------------------
@@ -108,6 +111,12 @@ class FleetSearchScreen(Screen[None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.run_search()
+
+    @on(Checkbox.Changed, "#fleet-commands")
+    def _commands_switched(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self.query_one("#fleet-pattern", Input).value.strip():
+            self.run_search()
 
     def run_search(self) -> None:
         form = self.values()
@@ -122,7 +131,7 @@ class FleetSearchScreen(Screen[None]):
         query: Query | None = None
         if form["pattern"].strip():
             try:
-                query = parse_query(form["pattern"])
+                query = parse_query(form["pattern"], commands=form["commands"] == "yes")
             except ValueError as exc:
                 self._show_error(str(exc))
                 return
@@ -263,7 +272,9 @@ class FleetSearchScreen(Screen[None]):
             return
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(printable(rec.ref.location))
-        if m is not None and m.screen != "main":
+        if m is not None and m.screen == COMMAND:
+            text.append("  $ a command typed at a prompt", style="dim")
+        elif m is not None and m.screen != "main":
             text.append("  ▣ in a full-screen app", style="dim")
         self.query_one("#fleet-detail", Static).update(text)
 

@@ -84,6 +84,7 @@ HELP_TEXT = {
     "export": "Export the frame on view (text, ANSI, SVG, HTML) to a file",
     "copy": "Copy the screen text to the clipboard",
     "toggle_metadata": "Show / hide the metadata pane",
+    "toggle_commands": "Show / hide the commands typed at prompts (enter: go there)",
     "pan(-8, 0)": "Pan left", "pan(8, 0)": "Pan right", "pan(0, -4)": "Pan up", "pan(0, 4)": "Pan down",
     "search": "Search the recording's text (re:… for a regular expression)",
     "next_match(1)": "Next match (wraps around)", "next_match(-1)": "Previous match (wraps around)",

@@ -76,6 +76,7 @@ from ..player_search import SearchPanel
 from ..review_actions import BookmarksLoaded, LedgerFailed, ReviewRecorded, tell_failed, tell_reviewed
 from ..search_view import step
 from ..toast import toast
+from ..widgets.commands_pane import CommandsPane
 from ..widgets.metadata_pane import MetadataPane
 from ..widgets.problem_line import ProblemLine
 from ..widgets.scrub_bar import ScrubBar
@@ -183,6 +184,7 @@ class PlayerScreen(Screen[None]):
             with Container(id="term-box"):
                 yield TerminalView(id="terminal")
             yield MetadataPane(id="metadata")
+            yield CommandsPane(id="commands")
         yield SearchPanel(self._query, self._start_match, self.settings.cache_dir, id="search-panel")
         yield StatusLine(id="player-status")
         yield ProblemLine(id="player-problem")
@@ -199,6 +201,8 @@ class PlayerScreen(Screen[None]):
             view.cols, view.rows = size.cols, size.rows
         view.set_background(self._terminal_theme.bg)
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
+        commands = self.query_one(CommandsPane)
+        commands.display = False
         self._auto_metadata()
         bar = self.query_one(ScrubBar)
         bar.duration = self.summary.duration or 0.0
@@ -214,6 +218,7 @@ class PlayerScreen(Screen[None]):
             listed_duration=self.summary.duration or 0.0, finished_after=self.finished_after,
             frame_interval=1 / self.settings.frame_rate)
         self._engine = engine
+        commands.load(self._commands_recording, ref.location, self.settings.cache_dir, cached_only=True)
         if self.live and self.start_at is None:
             self._send(Engine.follow, opened=False, following=True)  # a live recording opens at its live edge
         else:
@@ -342,6 +347,30 @@ class PlayerScreen(Screen[None]):
         self.metadata_auto = False
         pane = self.query_one(MetadataPane)
         pane.display = not pane.display
+
+    def action_toggle_commands(self) -> None:
+        """`t`: the commands pane; where the view has no room for both panes (80 columns)
+        it takes the metadata pane's place."""
+        pane = self.query_one(CommandsPane)
+        pane.display = not pane.display
+        if not pane.display:
+            if pane.has_focus:
+                self.set_focus(None)
+            return
+        spare = self.size.width - self.query_one(TerminalView).cols - 2
+        if spare < 2 * METADATA_WIDTH:
+            self.metadata_auto = False
+            self.query_one(MetadataPane).display = False
+        pane.position = self.position
+        pane.load(self._commands_recording, self.summary.ref.location, self.settings.cache_dir)
+        pane.focus()
+
+    def _commands_recording(self) -> Recording:
+        """The recording, for the commands pane's worker (called on its thread)."""
+        return Recording.from_ref(self.summary.ref, self._source)
+
+    def on_commands_pane_found(self, message: CommandsPane.Found) -> None:
+        self.query_one(ScrubBar).commands = tuple(c.time for c in message.commands)
 
     def action_pan(self, dx: int, dy: int) -> None:
         self.query_one(TerminalView).pan_by(dx, dy)
@@ -725,6 +754,7 @@ class PlayerScreen(Screen[None]):
         times = self._search.match_times
         if times != bar.matches:
             bar.matches = times
+        self.query_one(CommandsPane).position = self.position
 
     def _suggest_low_bandwidth(self, output_bytes: int) -> None:
         """Over SSH, a recording that writes much per second: say once that there is a

@@ -1,5 +1,5 @@
-"""One line: play state, position, a bar with markers, search matches and the indexed
-part, duration. A recording being written has its end (the live edge) marked; in
+"""One line: play state, position, a bar with markers, search matches, commands typed
+at prompts and the indexed part, duration. A recording being written has its end (the live edge) marked; in
 follow mode the head sits there, in the live style.
 
 The parent sets the attributes; a click or drag on the bar posts SeekRequested with a
@@ -32,6 +32,7 @@ class ScrubBar(DiffLine, can_focus=False):
         "scrub-bar--unindexed",
         "scrub-bar--marker",
         "scrub-bar--match",
+        "scrub-bar--command",
         "scrub-bar--head",
         "scrub-bar--time",
         "scrub-bar--live",
@@ -51,6 +52,8 @@ class ScrubBar(DiffLine, can_focus=False):
     markers: reactive[tuple[tuple[float, str], ...]] = _bar(())
     matches: reactive[tuple[float, ...]] = _bar(())
     """Times of the search matches (drawn under markers and the head)."""
+    commands: reactive[tuple[float, ...]] = _bar(())
+    """Times of the commands typed at prompts (drawn under matches)."""
     live: reactive[bool] = _bar(False)
     """The recording is still being written: its end is the live edge."""
     following: reactive[bool] = _bar(False)
@@ -78,7 +81,7 @@ class ScrubBar(DiffLine, can_focus=False):
 
     watch_position = watch_duration = watch_indexed = watch_complete = watch_playing = _changed
     watch_markers = watch_matches = watch_live = watch_following = watch_whole_seconds = _changed
-    watch_before = _changed
+    watch_before = watch_commands = _changed
 
     # -- geometry ------------------------------------------------------------------------
     def _time(self, seconds: float, before: float | None = None) -> str:
@@ -124,6 +127,7 @@ class ScrubBar(DiffLine, can_focus=False):
         indexed_cells = width if self.complete or self.duration <= 0 else self._cell(self.indexed, width) + 1
         marker_cells = {self._cell(t, width) for t, _ in self.markers}
         match_cells = {self._cell(t, width) for t in self.matches}
+        command_cells = {self._cell(t, width) for t in self.commands}
         text = Text(no_wrap=True, overflow="crop")
         if self.following:
             text.append(left[0], style("scrub-bar--live"))
@@ -139,6 +143,8 @@ class ScrubBar(DiffLine, can_focus=False):
                 text.append("◆", style("scrub-bar--marker"))
             elif x in match_cells:
                 text.append("┃", style("scrub-bar--match"))
+            elif x in command_cells:
+                text.append("╿", style("scrub-bar--command"))
             elif x < head_cell:
                 text.append("━", played)
             elif x < indexed_cells:
