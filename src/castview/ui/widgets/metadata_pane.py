@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC
+from decimal import Decimal
 from typing import Any
 
 from rich.cells import cell_len, chop_cells
@@ -37,6 +39,8 @@ class Facts:
     resizes: list[tuple[float, str]] | None = None
     problems: list[Problem] = field(default_factory=list)
     also_at: tuple[str, ...] = ()
+    start_ns: int | None = None
+    """The exact start (the file name's RFC3339Nano time when it agrees with the header)."""
 
 
 def path_lines(path: str, width: int) -> list[str]:
@@ -80,8 +84,9 @@ def _value(value: Any) -> str:
         return printable(repr(value))
 
 
-def header_rows(h: Header) -> list[tuple[str, str]]:
-    """The header as (label, value) rows, empty fields left out."""
+def header_rows(h: Header, start_ns: int | None = None) -> list[tuple[str, str]]:
+    """The header as (label, value) rows, empty fields left out; the start is `start_ns`
+    (exact, to the nanosecond) when known, else the header's whole second."""
     rows: list[tuple[str, str | None]] = []
     user = h.src_node_user
     if h.src_node_user_id is not None and user:
@@ -95,10 +100,12 @@ def header_rows(h: Header) -> list[tuple[str, str]]:
     if h.ssh_user or h.local_user:
         rows.append(("SSH user → local", f"{h.ssh_user or '?'} → {h.local_user or '?'}"))
     rows.append(("connection ID", h.connection_id))
-    if h.timestamp is not None and h.start_time is not None:
-        ns = h.timestamp * 1_000_000_000
-        rows.append(("start (UTC)", fmt.utc_time(ns)))
-        rows.append(("start (local)", fmt.local_time(ns)))
+    if start_ns is None and h.timestamp is not None and h.start_time is not None:
+        start_ns = h.timestamp * 1_000_000_000
+    if start_ns is not None:
+        moment = Decimal(start_ns) / 1_000_000_000
+        rows.append(("start (UTC)", fmt.wall_time(moment, UTC)))
+        rows.append(("start (local)", fmt.wall_time(moment)))
     rows += [
         ("terminal", terminal_size(h)),
         ("TERM", h.term_type),
@@ -158,7 +165,7 @@ def _table(rows: list[tuple[str, str | PathText]]) -> Table:
 def describe(header: Header | None, facts: Facts) -> Group:
     parts: list[Any] = [PathText(facts.path, style="bold")]
     if header is not None:
-        parts += [Text("\nHeader", style="bold underline"), _table(header_rows(header))]
+        parts += [Text("\nHeader", style="bold underline"), _table(header_rows(header, facts.start_ns))]
         unknown = header.unknown_keys
         if unknown:
             parts += [Text("\nUnknown keys", style="bold underline"),
@@ -197,4 +204,5 @@ class MetadataPane(VerticalScroll, can_focus=False):
             duration=summary.duration,
             duration_final=False,
             also_at=summary.also_at,
+            start_ns=summary.start_ns,
         )
