@@ -16,7 +16,7 @@ Layout (little-endian)::
             (u64), CRC-32 of metadata and body (u32)
     meta    ASCII JSON: format, key, fingerprint, events, duration, frames, problems,
             hidden-output anomalies, analyzers' results, the body's block directory
-    body    the compressed blocks and chunks
+    body    the compressed blocks and chunks (zstd frames)
 
 Plain data only: a file that is truncated, corrupt (the CRC), of another layout, or whose
 fields do not check out is not an entry; it is removed and built again, and reading goes
@@ -43,6 +43,8 @@ from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+import zstandard
+
 from .analysis import ANALYZERS
 from .analysis.pack import Pack
 from .analysis.run import PassResult, analyse
@@ -66,10 +68,11 @@ CACHE_LIMIT = 2 << 30
 KEYFRAMES_FROM = 1 << 20
 """Bytes of a recording from which the pass takes its seek keyframes too (a smaller one
 replays from its start in a moment)."""
+FRAME_LIMIT = 64 << 20  # bytes a compressed part of an entry holds at most (see analysis.text)
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
 
 # What reading a damaged or forged entry raises.
-DAMAGE = (zlib.error, ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, struct.error)
+DAMAGE = (zstandard.ZstdError, ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, struct.error)
 T = TypeVar("T")
 
 
@@ -158,6 +161,7 @@ class TextIndex:
         self.built = built
         """True if it was built by this open (False: reused from the cache)."""
         self._discard = discard  # removes the cached entry read, unless replaced since
+        self._decompressor = zstandard.ZstdDecompressor()
         self.rebuild: Callable[[], TextIndex] | None = None
         """Builds the entry again, should the cached one turn out damaged (set by
         SearchIndexStore.open); without it, reading a damaged one raises IndexDamaged."""
@@ -180,13 +184,20 @@ class TextIndex:
         cls = next(c for c in ANALYZERS if c.name == name)
         return cls.check(self.meta["analyses"][name]["result"])
 
+    def _decompress(self, data: memoryview) -> bytes:
+        """A frame of the body, refused if it says it holds more than FRAME_LIMIT bytes
+        (a forged entry must not make us allocate gigabytes)."""
+        if not 0 <= zstandard.frame_content_size(data) <= FRAME_LIMIT:
+            raise ValueError("bad frame size")
+        return self._decompressor.decompress(data)
+
     def _texts(self, block: list[int]) -> str:
         at, n = block[0], block[1]
-        return zlib.decompress(self.body[at:at + n]).decode(*ENCODING)
+        return self._decompress(self.body[at:at + n]).decode(*ENCODING)
 
     def _fields(self, block: list[int]) -> list[str]:
         at = block[0] + block[1]
-        fields = zlib.decompress(self.body[at:at + block[2]]).decode("ascii").split("\n")
+        fields = self._decompress(self.body[at:at + block[2]]).decode("ascii").split("\n")
         if len(fields) != block[3]:
             raise ValueError("bad block")
         return fields
@@ -196,10 +207,15 @@ class TextIndex:
             blocks = index.meta["blocks"]
             firsts = list(accumulate((b[3] for b in blocks), initial=0))
             cached: tuple[int, list[str]] = (-1, [])
+            ref = 0
             for at, n in index.meta["chunks"]:
-                for t, screen, frame, row, text in json.loads(zlib.decompress(index.body[at:at + n]).decode(*ENCODING)):
-                    if type(text) is int:  # a version's number: its text
+                for t, screen, frame, row, text in json.loads(index._decompress(index.body[at:at + n]).decode(*ENCODING)):
+                    if type(text) is int:  # a version's number (from the last one's): its text
+                        ref += text
+                        text = ref
                         b = bisect_right(firsts, text) - 1
+                        if not 0 <= b < len(blocks):
+                            raise ValueError("bad version number")
                         if b != cached[0]:
                             cached = (b, index._texts(blocks[b]).split("\n"))
                         text = cached[1][text - firsts[b]]
@@ -251,6 +267,7 @@ class TextIndex:
             raise IndexDamaged(f"the search index was damaged and has been removed ({exc})") from exc
         fresh = self.rebuild()
         self.meta, self.body, self.path, self.built = fresh.meta, fresh.body, fresh.path, True
+        self._decompressor = fresh._decompressor
         self._discard, self.rebuild = None, None
 
     def discard(self) -> None:
