@@ -1,7 +1,7 @@
 """Analysis-pass and search-data benchmark (issue 17, items 1 and 2), with a baseline.
 
-    python bench/analysis.py [--hour bench/data/hour.cast] [--recordings 1000] [--small 10000]
-                             [--baseline OLD_SRC_DIR] [--skip-hour] [--skip-fleet]
+    python bench/analysis.py [--hour bench/data/hour.cast] [--recordings 1000 10000]
+                             [--baseline OLD_SRC_DIR] [--new SRC_DIR] [--skip-hour] [--skip-fleet]
 
 Every figure is taken in a subprocess importing castview from a src/ dir: this worktree's,
 and with --baseline another's (e.g. main's), one after the other in the same run.
@@ -125,10 +125,11 @@ def main() -> None:
     parser.add_argument("--hour", type=Path, default=HERE / "data" / "hour.cast")
     parser.add_argument("--recordings", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--baseline", type=Path, help="another castview src/ dir to measure the same way")
+    parser.add_argument("--new", type=Path, default=ROOT / "src", help="the castview src/ dir to measure")
     parser.add_argument("--skip-hour", action="store_true")
     parser.add_argument("--skip-fleet", action="store_true")
     args = parser.parse_args()
-    runs = [("new", ROOT / "src")] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
+    runs = [("new", args.new.resolve())] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     if not args.skip_hour:
         if not args.hour.exists():

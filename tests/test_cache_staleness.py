@@ -231,7 +231,7 @@ def entries(cache: Path) -> list[tuple[Path, int, int]]:
     found = [(p, 0, p.stat().st_size) for p in (cache / "search").glob("*.entry")]
     for p in (cache / "search" / "packs").glob("*.pack"):
         pack = Pack(p)
-        found += [(p, *pack.where(key)) for key in pack.keys()]
+        found += [(p, *pack.where(key)) for key in pack.names()]
     return sorted(found)
 
 

@@ -52,7 +52,7 @@ def test_grep_prints_node_recording_time_and_line(first_grep):
 def test_second_grep_reuses_the_search_indexes(first_grep, cache):
     assert f"({N_CASTS} indexed now, 0 from the cache)" in first_grep.stderr  # damaged ones too
     files = sorted((cache / "search").rglob("*.*"))
-    assert sum(len(Pack(f).keys()) if f.suffix == ".pack" else 1 for f in files) == N_CASTS
+    assert sum(len(Pack(f).names()) if f.suffix == ".pack" else 1 for f in files) == N_CASTS
     mtimes = [f.stat().st_mtime_ns for f in files]
     again = run("grep", "restart nginx", str(SAMPLES), cache=cache)
     assert again.returncode == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from castview import search_index as search_index_module
 from castview.recording import Recording
 from castview.search import Query, SearchCancelled, open_index, search_index, search_recording
-from castview import search_index as search_index_module
 from castview.search_index import SearchIndexStore
 from castview.term.fingerprint import Fingerprint, fingerprint
 from castview.term.index_store import open_cached

@@ -1,19 +1,21 @@
-"""`castview info`: every header field, parsed and raw, and what a full scan finds."""
+"""`castview info`: every header field, parsed and raw, and what the analysis pass found
+(read from the recording's cache entry: a second `info` replays nothing)."""
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from . import formatting as fmt
-from .cast.index import scan
+from .analysis import FactsAnalyzer
+from .cast.index import RecordingFacts
 from .cast.model import Header
-from .cast.reader import read_head
-from .hidden import scan_anomalies
+from .cast.reader import CastHead
 from .sanitize import printable
+from .search_index import TextIndex
 
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
 
@@ -59,13 +61,12 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in rows if v not in (None, "")]
 
 
-def describe(f: BinaryIO, location: str) -> dict[str, Any]:
-    """What the recording holds (header, a full scan's findings) read from `f`, a file at
-    its start; where it is (path, size) is the caller's."""
-    head = read_head(f, location)
-    result = scan(f, head)
-    anomalies = scan_anomalies(f, head)
-    h, facts = head.header, result.facts
+def describe(head: CastHead, index: TextIndex) -> dict[str, Any]:
+    """What the recording holds: its header, and what the analysis pass found (`index`,
+    its entry); where it is (path, size) is the caller's. Raises ValueError, TypeError,
+    KeyError for an entry whose facts do not check out."""
+    h = head.header
+    facts: RecordingFacts = index.result(FactsAnalyzer.name)
     return {
         "header": dict(h.raw),
         "header_raw": h.raw_text,
@@ -81,9 +82,9 @@ def describe(f: BinaryIO, location: str) -> dict[str, Any]:
             "markers": [{"time": t, "label": label} for t, label in facts.markers],
             "resizes": [{"time": t, "cols": s.cols, "rows": s.rows} for t, s in facts.resizes],
         },
-        "hidden_output": [{**a._asdict(), "description": a.describe()} for a in anomalies],
-        "incomplete_last_line": result.incomplete_tail,
-        "problems": [{"line": p.line, "message": p.message} for p in result.problems],
+        "hidden_output": [{**a._asdict(), "description": a.describe()} for a in index.anomalies],
+        "incomplete_last_line": index.incomplete_tail,
+        "problems": [{"line": p.line, "message": p.message} for p in index.problems],
     }
 
 

@@ -7,8 +7,9 @@ recording's cache key (the real path of a local file, the s3:// URL of an object
 under PACK_LIMIT bytes in the pack of the recording's folder
 (``<cache dir>/search/packs/<hash of the folder>.pack``, see ``analysis.pack``: ten
 thousand small recordings make twenty files, not ten thousand), a bigger one in a file of
-its own (``<cache dir>/search/<hash of the key>.entry``). It is reused while the recording's fingerprint (``term.fingerprint``) is the one
-it was built from and it holds the result of every analyzer in its current version.
+its own (``<cache dir>/search/<hash of the key>.entry``). It is reused while the
+recording's fingerprint (``term.fingerprint``) is the one it was built from and it holds
+the result of every analyzer in its current version.
 
 Layout (little-endian)::
 
@@ -50,6 +51,7 @@ from .analysis.pack import Pack
 from .analysis.run import PassResult, analyse
 from .analysis.text import ENCODING, SCREENS
 from .cast.model import Problem
+from .hidden import Anomaly
 from .term.fingerprint import Fingerprint
 from .term.index_store import IndexStore
 from .term.keyframes import Opener, Replay
@@ -93,7 +95,7 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
     meta = {
         "format": FORMAT, "key": key, "fingerprint": fp.as_json(), "events": scan.events,
         "duration": scan.duration, "frames": scan.frames,
-        "problems": [[p.line, p.message] for p in scan.problems],
+        "problems": [[p.line, p.message] for p in scan.problems], "incomplete_tail": scan.incomplete_tail,
         "hidden": [list(a) for a in scan.anomalies],
         "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
     }
@@ -120,7 +122,8 @@ def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
         raise ValueError("another format or recording")
     for field, kind in (("events", int), ("duration", (int, float)), ("frames", int), ("blocks", list),
-                        ("chunks", list), ("analyses", dict), ("problems", list), ("hidden", list)):
+                        ("chunks", list), ("analyses", dict), ("problems", list), ("hidden", list),
+                        ("incomplete_tail", bool)):
         if not isinstance(meta.get(field), kind):
             raise ValueError(f"bad {field}")
     body = view[meta_len:]
@@ -178,9 +181,19 @@ class TextIndex:
     def problems(self) -> list[Problem]:
         return [Problem(None if line is None else int(line), str(message)) for line, message in self.meta["problems"]]
 
+    @property
+    def incomplete_tail(self) -> bool:
+        """The file ended in a half-written line."""
+        return bool(self.meta["incomplete_tail"])
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        """The string sequences that swallowed output (see ``hidden``)."""
+        return [Anomaly(float(t), str(kind), int(n), bool(done)) for t, kind, n, done in self.meta["hidden"]]
+
     def result(self, name: str) -> Any:
-        """The result of the analyzer `name` (in ANALYZERS), checked. Raises ValueError,
-        TypeError, KeyError for one that does not check out."""
+        """The result of the analyzer `name` (in ANALYZERS), as its `check` gives it
+        (checked when the entry was read)."""
         cls = next(c for c in ANALYZERS if c.name == name)
         return cls.check(self.meta["analyses"][name]["result"])
 
@@ -209,7 +222,8 @@ class TextIndex:
             cached: tuple[int, list[str]] = (-1, [])
             ref = 0
             for at, n in index.meta["chunks"]:
-                for t, screen, frame, row, text in json.loads(index._decompress(index.body[at:at + n]).decode(*ENCODING)):
+                chunk = json.loads(index._decompress(index.body[at:at + n]).decode(*ENCODING))
+                for t, screen, frame, row, text in chunk:
                     if type(text) is int:  # a version's number (from the last one's): its text
                         ref += text
                         text = ref
@@ -278,7 +292,7 @@ class TextIndex:
     def close(self) -> None:
         self.body = memoryview(b"")
 
-    def __enter__(self) -> "TextIndex":
+    def __enter__(self) -> TextIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -330,9 +344,15 @@ def _lines_with(texts: str, find: Callable[[str, int], re.Match[str] | None] | N
 # --------------------------------------------------------------------------- the store
 
 def _describes(meta: dict[str, Any], fp: Fingerprint) -> bool:
+    """Whether an entry is of this very file, with every analyzer's result in its current
+    version. Raises ValueError, TypeError, KeyError for a result that does not check out."""
     analyses = meta["analyses"]
-    return (meta.get("fingerprint") == fp.as_json()
-            and all(analyses.get(c.name, {}).get("version") == c.version for c in ANALYZERS))
+    if meta.get("fingerprint") != fp.as_json() \
+            or not all(analyses.get(c.name, {}).get("version") == c.version for c in ANALYZERS):
+        return False
+    for c in ANALYZERS:
+        c.check(analyses[c.name]["result"])
+    return True
 
 
 class SearchIndexStore:
@@ -504,16 +524,12 @@ def _unpack_if_same(pack: Pack, key: str, where: tuple[int, int] | None) -> None
 
 def _remove_if_same(path: Path, identity: tuple[int, int]) -> None:
     """Remove a cached file found damaged, unless a builder has put a new one in its place."""
-    try:
+    with contextlib.suppress(OSError):
         st = os.stat(path)
         if (st.st_dev, st.st_ino) == identity:
             os.remove(path)
-    except OSError:
-        pass
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.remove(path)
-    except OSError:
-        pass

@@ -92,7 +92,7 @@ class Pack:
         finally:
             os.close(fd)
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:

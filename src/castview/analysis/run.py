@@ -28,6 +28,8 @@ class PassResult:
     duration: float = 0.0
     frames: int = 0
     problems: list[Problem] = field(default_factory=list)
+    incomplete_tail: bool = False
+    """The file ends in a half-written line."""
     anomalies: list[Anomaly] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each analyzer's {"version": ..., "result": ...} by name."""
@@ -52,13 +54,13 @@ class _Pass:
 
         return feed
 
-    def finish(self, events: int, duration: float, problems: list[Problem]) -> PassResult:
+    def finish(self, events: int, duration: float, problems: list[Problem], incomplete_tail: bool) -> PassResult:
         self.text.finish()
         for analyzer in self.analyzers:
             analyzer.finish()
         tracker = self.text.tracker
         assert tracker is not None
-        return PassResult(self.head, self.text.packer, events, duration, tracker.frames, problems,
+        return PassResult(self.head, self.text.packer, events, duration, tracker.frames, problems, incomplete_tail,
                           list(tracker.anomalies),
                           {a.name: {"version": a.version, "result": a.result()} for a in self.analyzers})
 
@@ -74,7 +76,7 @@ def analyse(opener: Opener, name: str, size: int, replay: Replay | None = None,
             if not replay.build(progress, cancelled, size, attach=run.attach):
                 return None
             view = replay.view
-            return run.finish(view.event_count, view.duration, replay.problems)
+            return run.finish(view.event_count, view.duration, replay.problems, replay.index.incomplete_tail)
         finally:
             run.text.packer.close()
     with opener() as f:
@@ -104,4 +106,4 @@ def _scan(run: _Pass, f: BinaryIO, size: int, progress: Callable[[int, int], Non
                 return None
     if progress:
         progress(size, size)
-    return run.finish(n, time, list(head.problems) + scanner.problems)
+    return run.finish(n, time, list(head.problems) + scanner.problems, scanner.incomplete_tail)

@@ -11,12 +11,17 @@ from .output import fail, out, print_record
 @s3_options
 def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
+    from ..cast.reader import read_head
+    from ..config import load_settings
     from ..info import describe, print_description
+    from ..search import open_index
 
     try:
         target = Recording.from_spec(recording, current_s3_options())
         with target.open_whole() as f:
-            found = describe(f, target.location)
+            head = read_head(f, target.location)
+        with open_index(target, cache_dir=load_settings().cache_dir) as index:
+            found = describe(head, index)
         description = recording_record(target.summary()) | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
