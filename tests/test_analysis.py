@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from castview import search_index
-from castview.analysis import ANALYZERS, Analyzer, FactsAnalyzer
-from castview.analysis import pack as pack_module
+from castview.analysis import ANALYZERS, Analyzer, FactsAnalyzer, pack as pack_module
 from castview.analysis.pack import Pack
 from castview.cast.index import scan
 from castview.cast.model import OUTPUT, Event

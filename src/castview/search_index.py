@@ -47,7 +47,7 @@ from typing import Any, TypeVar
 import zstandard
 
 from .analysis import ANALYZERS
-from .analysis.pack import Pack
+from .analysis.pack import Pack, pack_at
 from .analysis.run import PassResult, analyse
 from .analysis.text import ENCODING, SCREENS
 from .cast.model import Problem
@@ -362,7 +362,6 @@ class SearchIndexStore:
         self.directory = Path(cache_dir) / "search"
         self.keyframes = IndexStore(Path(cache_dir))
         self.builds = 0
-        self._packs: dict[Path, Pack] = {}
 
     def path_for(self, key: str) -> Path:
         """The file of the recording `key`'s entry when it is too big for a pack."""
@@ -370,11 +369,7 @@ class SearchIndexStore:
 
     def pack_for(self, key: str) -> Pack:
         """The pack of the folder of the recording `key`."""
-        path = self.directory / "packs" / (_hash(key.rsplit("/", 1)[0]) + PACK_SUFFIX)
-        pack = self._packs.get(path)
-        if pack is None:
-            pack = self._packs[path] = Pack(path)
-        return pack
+        return pack_at(self.directory / "packs" / (_hash(key.rsplit("/", 1)[0]) + PACK_SUFFIX))
 
     def lookup(self, key: str, fp: Fingerprint) -> TextIndex | None:
         """The cached entry if it was built from this very file (the same fingerprint)

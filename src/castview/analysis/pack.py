@@ -21,6 +21,7 @@ import fcntl
 import os
 import struct
 import tempfile
+import threading
 from pathlib import Path
 
 MAGIC = b"CVPK"
@@ -30,7 +31,7 @@ KEY_LIMIT = 1 << 16
 
 
 class Pack:
-    """One pack file. Not thread-safe; every process or thread has its own."""
+    """One pack file. Not thread-safe: every thread has its own (see `pack_at`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -44,9 +45,14 @@ class Pack:
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
         if stamp == self._stamp:
             return
-        directory: dict[str, tuple[int, int]] = {}
-        pos = 0
         size = st.st_size
+        if self._stamp is not None and self._stamp[0] == st.st_ino and size >= self._end:
+            # Records are only ever appended (a compacted pack is a new file): read on
+            # from where the last scan stopped, or the writers of a fleet's thousands of
+            # entries would each read every header again.
+            directory, pos = self._directory, self._end
+        else:
+            directory, pos = {}, 0
         while pos + _RECORD.size <= size:
             head = os.pread(fd, _RECORD.size, pos)
             magic, key_len, data_len = _RECORD.unpack(head)
@@ -112,7 +118,6 @@ class Pack:
             if self._end != os.fstat(fd).st_size:
                 os.ftruncate(fd, self._end)  # what follows the last whole record is no record
             os.pwrite(fd, record, self._end)
-            self._stamp = None
             self._scan(fd)
             live = sum(n for _, n in self._directory.values())
             if self._end > COMPACT_AT and self._end > 2 * live:
@@ -131,7 +136,22 @@ class Pack:
             with contextlib.suppress(OSError):
                 os.remove(tmp)
             raise
-        self._stamp = None
+        self._stamp, self._directory, self._end = None, {}, 0
+
+
+_local = threading.local()
+
+
+def pack_at(path: Path) -> Pack:
+    """This thread's Pack of the file at `path` (kept: its directory is read once, then
+    only what was appended)."""
+    packs: dict[Path, Pack] | None = getattr(_local, "packs", None)
+    if packs is None:
+        packs = _local.packs = {}
+    pack = packs.get(path)
+    if pack is None:
+        pack = packs[path] = Pack(path)
+    return pack
 
 
 def _lengths(key: str, data: bytes) -> tuple[int, int]:
