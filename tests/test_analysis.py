@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from castview import search_index
 from castview.analysis import ANALYZERS, Analyzer, FactsAnalyzer, pack as pack_module
@@ -157,14 +158,14 @@ def _reseal(data: bytes, meta: dict) -> bytes:
     """An entry with other metadata and a checksum that matches it (a forged one)."""
     _, layout, meta_len, body_len, _ = ENTRY_HEADER.unpack_from(data)
     body = data[ENTRY_HEADER.size + meta_len:]
-    meta_bytes = json.dumps(meta).encode("ascii")
+    meta_bytes = zstandard.compress(json.dumps(meta).encode("ascii"))
     crc = zlib.crc32(body, zlib.crc32(meta_bytes))
     return ENTRY_HEADER.pack(search_index.MAGIC, layout, len(meta_bytes), body_len, crc) + meta_bytes + body
 
 
 def _meta(data: bytes) -> dict:
     _, _, meta_len, _, _ = ENTRY_HEADER.unpack_from(data)
-    return json.loads(data[ENTRY_HEADER.size:ENTRY_HEADER.size + meta_len])
+    return json.loads(zstandard.decompress(data[ENTRY_HEADER.size:ENTRY_HEADER.size + meta_len]))
 
 
 @pytest.mark.parametrize("forge", ["block count", "frame size", "facts"])
@@ -181,8 +182,8 @@ def test_a_forged_entry_is_built_again(tmp_path, forge):
     elif forge == "facts":
         meta["analyses"]["facts"]["result"]["counts"] = {"o": -1}
     if forge == "frame size":
-        at = ENTRY_HEADER.size + len(json.dumps(meta).encode())
         forged = bytearray(_reseal(data, meta))
+        at = ENTRY_HEADER.size + ENTRY_HEADER.unpack_from(forged)[2]
         # a frame header claiming 2**40 bytes (zstd: magic, descriptor 0xC0: 8-byte size)
         first = meta["blocks"][-1][0]
         frame = bytes(forged[at + first:at + first + 4]) + b"\xc0" + struct.pack("<Q", 1 << 40)

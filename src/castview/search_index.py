@@ -15,7 +15,7 @@ Layout (little-endian)::
 
     header  magic "CVENTRY\\n", layout version (u32), metadata length (u64), body length
             (u64), CRC-32 of metadata and body (u32)
-    meta    ASCII JSON: format, key, fingerprint, events, duration, frames, problems,
+    meta    ASCII JSON (a zstd frame): format, key, fingerprint, events, duration, frames, problems,
             hidden-output anomalies, analyzers' results, the body's block directory
     body    the compressed blocks and chunks (zstd frames)
 
@@ -70,6 +70,7 @@ CACHE_LIMIT = 2 << 30
 KEYFRAMES_FROM = 1 << 20
 """Bytes of a recording from which the pass takes its seek keyframes too (a smaller one
 replays from its start in a moment)."""
+META_LEVEL = 19  # the metadata is small: a moment at zstd's best
 FRAME_LIMIT = 64 << 20  # bytes a compressed part of an entry holds at most (see analysis.text)
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
 
@@ -99,7 +100,7 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
         "hidden": [list(a) for a in scan.anomalies],
         "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
     }
-    meta_bytes = json.dumps(meta, separators=(",", ":")).encode("ascii")
+    meta_bytes = zstandard.compress(json.dumps(meta, separators=(",", ":")).encode("ascii"), META_LEVEL)
     crc = zlib.crc32(meta_bytes)
     for part in packer.parts:
         crc = zlib.crc32(part, crc)
@@ -118,7 +119,7 @@ def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     view = memoryview(data)[ENTRY_HEADER.size:]
     if zlib.crc32(view) != crc:
         raise ValueError("corrupt (checksum)")
-    meta = json.loads(bytes(view[:meta_len]).decode("ascii"))
+    meta = json.loads(unframe(view[:meta_len]).decode("ascii"))
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
         raise ValueError("another format or recording")
     for field, kind in (("events", int), ("duration", (int, float)), ("frames", int), ("blocks", list),
@@ -134,6 +135,14 @@ def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     for at, n in meta["chunks"]:
         _check_span(at, n, body_len)
     return meta, body
+
+
+def unframe(data: memoryview, decompressor: zstandard.ZstdDecompressor | None = None) -> bytes:
+    """The contents of a zstd frame of an entry, refused if it says it holds more than
+    FRAME_LIMIT bytes (a forged entry must not make us allocate gigabytes)."""
+    if not 0 <= zstandard.frame_content_size(data) <= FRAME_LIMIT:
+        raise ValueError("bad frame size")
+    return (decompressor or zstandard.ZstdDecompressor()).decompress(data)
 
 
 def _check_span(at: Any, n: Any, size: int) -> None:
@@ -198,11 +207,7 @@ class TextIndex:
         return cls.check(self.meta["analyses"][name]["result"])
 
     def _decompress(self, data: memoryview) -> bytes:
-        """A frame of the body, refused if it says it holds more than FRAME_LIMIT bytes
-        (a forged entry must not make us allocate gigabytes)."""
-        if not 0 <= zstandard.frame_content_size(data) <= FRAME_LIMIT:
-            raise ValueError("bad frame size")
-        return self._decompressor.decompress(data)
+        return unframe(data, self._decompressor)
 
     def _texts(self, block: list[int]) -> str:
         at, n = block[0], block[1]

@@ -28,6 +28,8 @@ BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
 RECENT = 4096  # texts of the latest versions a transcript line may refer to
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
+SMALL = 64 << 10  # parts under this many bytes take SMALL_LEVEL: a moment, and a fleet of small
+SMALL_LEVEL = 19  # recordings is mostly such parts
 ENCODING = ("utf-8", "surrogatepass")
 
 _row = json.JSONEncoder(separators=(",", ":")).encode  # made once: json.dumps makes one per call
@@ -53,6 +55,7 @@ class TextPacker:
         self._chunks: list[int] = []  # parts
         self._pool: ThreadPoolExecutor | None = None
         self._compressor = zstandard.ZstdCompressor(level=LEVEL)  # used by the pool's one thread only
+        self._small = zstandard.ZstdCompressor(level=SMALL_LEVEL)
         self._texts: list[str] = []
         self._fields: list[str] = []
         self._chars = 0
@@ -64,7 +67,8 @@ class TextPacker:
     def _add(self, data: bytes) -> int:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
-        self._pending.append(self._pool.submit(self._compressor.compress, data))
+        compress = self._small.compress if len(data) < SMALL else self._compressor.compress
+        self._pending.append(self._pool.submit(compress, data))
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
