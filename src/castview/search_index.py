@@ -49,7 +49,7 @@ import zstandard
 from .analysis import ANALYZERS
 from .analysis.pack import Pack, pack_at
 from .analysis.run import PassResult, analyse
-from .analysis.text import ENCODING, SCREENS
+from .analysis.text import ENCODING, SCREENS, compressor
 from .cast.model import Problem
 from .hidden import Anomaly
 from .term.fingerprint import Fingerprint
@@ -100,7 +100,7 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
         "hidden": [list(a) for a in scan.anomalies],
         "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
     }
-    meta_bytes = zstandard.compress(json.dumps(meta, separators=(",", ":")).encode("ascii"), META_LEVEL)
+    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
     crc = zlib.crc32(meta_bytes)
     for part in packer.parts:
         crc = zlib.crc32(part, crc)

@@ -13,6 +13,7 @@ number the line before it held (they are close: small numbers).
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
 from typing import Any
@@ -28,7 +29,7 @@ BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
 RECENT = 4096  # texts of the latest versions a transcript line may refer to
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
-SMALL = 64 << 10  # parts under this many bytes take SMALL_LEVEL: a moment, and a fleet of small
+SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
 SMALL_LEVEL = 19  # recordings is mostly such parts
 ENCODING = ("utf-8", "surrogatepass")
 
@@ -36,6 +37,25 @@ _row = json.JSONEncoder(separators=(",", ":")).encode  # made once: json.dumps m
 
 SCREENS = (MAIN, ALTERNATE, HIDDEN)
 SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
+
+
+_local = threading.local()
+
+
+def compressor(level: int) -> zstandard.ZstdCompressor:
+    """This thread's zstd compressor at `level` (made once: a context at a high level is
+    megabytes to set up)."""
+    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_local, "compressors", None)
+    if made is None:
+        made = _local.compressors = {}
+    c = made.get(level)
+    if c is None:
+        c = made[level] = zstandard.ZstdCompressor(level=level)
+    return c
+
+
+def _compress(data: bytes) -> bytes:
+    return compressor(LEVEL).compress(data)
 
 
 class TextPacker:
@@ -50,12 +70,10 @@ class TextPacker:
         self.blocks: list[list[int]] = []  # [texts offset, texts length, fields length, versions]
         self.chunks: list[list[int]] = []  # [offset, length]
         self.versions = 0
-        self._pending: list[Future[bytes]] = []
+        self._pending: list[bytes | Future[bytes]] = []
         self._blocks: list[tuple[int, int, int]] = []  # [texts part, fields part, versions]
         self._chunks: list[int] = []  # parts
         self._pool: ThreadPoolExecutor | None = None
-        self._compressor = zstandard.ZstdCompressor(level=LEVEL)  # used by the pool's one thread only
-        self._small = zstandard.ZstdCompressor(level=SMALL_LEVEL)
         self._texts: list[str] = []
         self._fields: list[str] = []
         self._chars = 0
@@ -65,10 +83,12 @@ class TextPacker:
         self._recent: dict[str, int] = {}
 
     def _add(self, data: bytes) -> int:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
-        compress = self._small.compress if len(data) < SMALL else self._compressor.compress
-        self._pending.append(self._pool.submit(compress, data))
+        if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
+            self._pending.append(compressor(SMALL_LEVEL).compress(data))
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
+            self._pending.append(self._pool.submit(_compress, data))
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
@@ -115,7 +135,7 @@ class TextPacker:
         self._flush_block()
         if self._lines:
             self._flush_chunk()
-        self.parts = [f.result() for f in self._pending]
+        self.parts = [p if isinstance(p, bytes) else p.result() for p in self._pending]
         self.close()
         starts = list(accumulate(map(len, self.parts), initial=0))
         self.offset = starts[-1]
