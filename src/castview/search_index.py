@@ -36,6 +36,7 @@ import os
 import re
 import struct
 import tempfile
+import threading
 import time
 import zlib
 from bisect import bisect_right
@@ -137,12 +138,23 @@ def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     return meta, body
 
 
-def unframe(data: memoryview, decompressor: zstandard.ZstdDecompressor | None = None) -> bytes:
+def unframe(data: memoryview) -> bytes:
     """The contents of a zstd frame of an entry, refused if it says it holds more than
     FRAME_LIMIT bytes (a forged entry must not make us allocate gigabytes)."""
     if not 0 <= zstandard.frame_content_size(data) <= FRAME_LIMIT:
         raise ValueError("bad frame size")
-    return (decompressor or zstandard.ZstdDecompressor()).decompress(data)
+    return _decompressor().decompress(data)
+
+
+_local = threading.local()
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    """This thread's zstd decompressor (one per thread: it is not thread-safe)."""
+    d = getattr(_local, "decompressor", None)
+    if d is None:
+        d = _local.decompressor = zstandard.ZstdDecompressor()
+    return d
 
 
 def _check_span(at: Any, n: Any, size: int) -> None:
@@ -173,7 +185,6 @@ class TextIndex:
         self.built = built
         """True if it was built by this open (False: reused from the cache)."""
         self._discard = discard  # removes the cached entry read, unless replaced since
-        self._decompressor = zstandard.ZstdDecompressor()
         self.rebuild: Callable[[], TextIndex] | None = None
         """Builds the entry again, should the cached one turn out damaged (set by
         SearchIndexStore.open); without it, reading a damaged one raises IndexDamaged."""
@@ -206,16 +217,13 @@ class TextIndex:
         cls = next(c for c in ANALYZERS if c.name == name)
         return cls.check(self.meta["analyses"][name]["result"])
 
-    def _decompress(self, data: memoryview) -> bytes:
-        return unframe(data, self._decompressor)
-
     def _texts(self, block: list[int]) -> str:
         at, n = block[0], block[1]
-        return self._decompress(self.body[at:at + n]).decode(*ENCODING)
+        return unframe(self.body[at:at + n]).decode(*ENCODING)
 
     def _fields(self, block: list[int]) -> list[str]:
         at = block[0] + block[1]
-        fields = self._decompress(self.body[at:at + block[2]]).decode("ascii").split("\n")
+        fields = unframe(self.body[at:at + block[2]]).decode("ascii").split("\n")
         if len(fields) != block[3]:
             raise ValueError("bad block")
         return fields
@@ -227,7 +235,7 @@ class TextIndex:
             cached: tuple[int, list[str]] = (-1, [])
             ref = 0
             for at, n in index.meta["chunks"]:
-                chunk = json.loads(index._decompress(index.body[at:at + n]).decode(*ENCODING))
+                chunk = json.loads(unframe(index.body[at:at + n]).decode(*ENCODING))
                 for t, screen, frame, row, text in chunk:
                     if type(text) is int:  # a version's number (from the last one's): its text
                         ref += text
@@ -286,7 +294,6 @@ class TextIndex:
             raise IndexDamaged(f"the search index was damaged and has been removed ({exc})") from exc
         fresh = self.rebuild()
         self.meta, self.body, self.path, self.built = fresh.meta, fresh.body, fresh.path, True
-        self._decompressor = fresh._decompressor
         self._discard, self.rebuild = None, None
 
     def discard(self) -> None:
@@ -379,18 +386,19 @@ class SearchIndexStore:
     def lookup(self, key: str, fp: Fingerprint) -> TextIndex | None:
         """The cached entry if it was built from this very file (the same fingerprint)
         by this version. A damaged one is removed."""
+        # A fleet's entries are mostly in packs: look there first.
+        pack = self.pack_for(key)
+        packed = pack.read(key)
+        if packed is not None:
+            data, where = packed
+            return self._read(key, fp, data, pack.path, lambda: _unpack_if_same(pack, key, where))
         path = self.path_for(key)
         try:
             with open(path, "rb") as f:
                 st = os.fstat(f.fileno())
                 data = f.read()
         except OSError:
-            pack = self.pack_for(key)
-            where = pack.where(key)
-            packed = pack.get(key) if where is not None else None
-            if packed is None:
-                return None
-            return self._read(key, fp, packed, pack.path, lambda: _unpack_if_same(pack, key, where))
+            return None
         identity = (st.st_dev, st.st_ino)
         return self._read(key, fp, data, path, lambda: _remove_if_same(path, identity))
 

@@ -72,6 +72,11 @@ class Pack:
 
     def get(self, key: str) -> bytes | None:
         """The value of `key`, or None."""
+        found = self.read(key)
+        return found[0] if found is not None else None
+
+    def read(self, key: str) -> tuple[bytes, tuple[int, int]] | None:
+        """The value of `key` and where it is in the file (see `where`), or None."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
@@ -82,7 +87,7 @@ class Pack:
             if where is None:
                 return None
             data = os.pread(fd, where[1], where[0])
-            return data if len(data) == where[1] else None
+            return (data, where) if len(data) == where[1] else None
         finally:
             os.close(fd)
 
