@@ -73,7 +73,7 @@ def analyse(opener: Opener, name: str, size: int, replay: Replay | None = None,
     if replay is not None and replay.fresh:
         run = _Pass(replay.head)
         try:
-            if not replay.build(progress, cancelled, size, attach=run.attach):
+            if not replay.build_with(run.attach, progress, cancelled, size):
                 return None
             view = replay.view
             return run.finish(view.event_count, view.duration, replay.problems, replay.index.incomplete_tail)

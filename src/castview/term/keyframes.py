@@ -63,7 +63,7 @@ PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 Opener = Callable[[], AbstractContextManager[BinaryIO]]
 T = TypeVar("T")
 Feed = Callable[[Event], None]
-"""Applies one event to the terminal it was made for (see `Replay.build`'s `attach`)."""
+"""Applies one event to the terminal it was made for (see `Replay.build_with`)."""
 
 
 def onlcr(data: str) -> str:
@@ -258,14 +258,25 @@ class Replay:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         size: int | None = None,
-        attach: Callable[[Terminal], Feed] | None = None,
     ) -> bool:
         """Scan what has not been scanned yet, taking keyframes. Returns True when the
-        whole file (as it is now) has been indexed, False when cancelled.
+        whole file (as it is now) has been indexed, False when cancelled."""
+        return self._build(progress, cancelled, size, None)
 
-        `attach(term)` gives what feeds each event to the terminal instead of `apply`, so
-        one replay also serves other analyses (a transcript); it sees every event once only
-        in a build from the start (`fresh`)."""
+    def build_with(
+        self,
+        attach: Callable[[Terminal], Feed],
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        size: int | None = None,
+    ) -> bool:
+        """`build`, with `attach(term)` giving what feeds each event to the terminal
+        instead of `apply`, so that one replay also serves other analyses (a transcript):
+        it sees every event once only in a build from the start (`fresh`)."""
+        return self._build(progress, cancelled, size, attach)
+
+    def _build(self, progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+               size: int | None, attach: Callable[[Terminal], Feed] | None) -> bool:
         with self._build_lock, self._opener() as f:
             index = self.index
             if index.complete:
