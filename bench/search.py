@@ -96,8 +96,8 @@ def fleet(count: int) -> None:
         filtered, out, _ = grep("exit", tree, cache, "--user", "bob", "--since", "2026-11-10")
         print(f"  castview grep exit --user bob --since (cached): {filtered:6.2f} s   "
               f"({len(out.splitlines())} matches)")
-        index_mb = sum(f.stat().st_size for f in (cache / "search").glob("*.sqlite")) / 1e6
-        print(f"  search indexes: {index_mb:.1f} MB")
+        index_mb = sum(f.stat().st_size for f in (cache / "search").rglob("*") if f.is_file()) / 1e6
+        print(f"  search data: {index_mb:.1f} MB")
         print("  first search through the API (index build dominates):")
         for jobs, processes, label in ((1, False, "1 worker"), (2, False, "2 threads"), (2, True, "2 processes")):
             print(f"    {label:12s} {api_first_search(tree, jobs, processes):6.2f} s")
@@ -120,8 +120,8 @@ def hour(path: Path) -> None:
         first = time.perf_counter() - started
         print(f"  first search (builds the index):  {first:6.1f} s = {size / first / 1e6:.2f} MB/s, "
               f"{len(reports)} progress reports, {len(matches)} matches")
-        index_mb = sum(f.stat().st_size for f in (cache / "search").glob("*.sqlite")) / 1e6
-        print(f"  index: {index_mb:.0f} MB")
+        index_mb = sum(f.stat().st_size for f in (cache / "search").rglob("*") if f.is_file()) / 1e6
+        print(f"  search data: {index_mb:.1f} MB")
         for pattern, regex in (("sudo systemctl", False), ("downloading 100%", False), ("nginx", False),
                                (r"host\[12\d\d\]", True)):
             started = time.perf_counter()

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from castview.analysis.pack import Pack
 from castview.search import Query, open_index, search_recording, search_recordings
+from castview.search_index import ENTRY_HEADER
 from castview.sources.catalog import build_catalog
 from castview.sources.local import LocalSource
 from castview.term import keyframes
@@ -224,19 +226,32 @@ def test_cli_cat_and_grep_show_a_replaced_file(tmp_path):
 
 # --------------------------------------------------------------------------- damaged search index
 
-def damage(path: Path, how: str) -> None:
+def entries(cache: Path) -> list[tuple[Path, int, int]]:
+    """Where each cached search entry is: (file, offset, length), in file then offset order."""
+    found = [(p, 0, p.stat().st_size) for p in (cache / "search").glob("*.entry")]
+    for p in (cache / "search" / "packs").glob("*.pack"):
+        pack = Pack(p)
+        found += [(p, *pack.where(key)) for key in pack.names()]
+    return sorted(found)
+
+
+def damage(where: tuple[Path, int, int], how: str) -> None:
+    path, at, n = where
     data = path.read_bytes()
+    entry = data[at:at + n]
     if how == "garbage":
-        path.write_bytes(random.Random(1).randbytes(len(data)))
+        entry = random.Random(1).randbytes(n)
     elif how == "truncated":
-        path.write_bytes(data[:len(data) // 2])
+        entry = entry[:n // 2]
     elif how == "empty":
-        path.write_bytes(b"")
-    else:  # the header and the first pages (schema, meta) intact, the later ones overwritten
-        start = int.from_bytes(data[16:18], "big") * 16
-        assert len(data) > 2 * start
-        rest = len(data) - start
-        path.write_bytes(data[:start] + (b"\xff" * rest if how == "pages" else random.Random(2).randbytes(rest)))
+        entry = b""
+    else:  # the entry's header and metadata intact, its body overwritten
+        _, _, meta_len, _, _ = ENTRY_HEADER.unpack_from(entry)
+        start = ENTRY_HEADER.size + meta_len
+        assert n > start
+        rest = n - start
+        entry = entry[:start] + (b"\xff" * rest if how == "pages" else random.Random(2).randbytes(rest))
+    path.write_bytes(data[:at] + entry + data[at + n:])
 
 
 DAMAGES = ["garbage", "truncated", "empty", "pages", "random pages"]
@@ -257,8 +272,8 @@ def clean(tmp_path_factory):
 def test_a_damaged_search_index_is_built_again(clean, tmp_path, how):
     path, lines, matches = clean
     cache = tmp_path / "cache"
-    with open_index(path, cache_dir=cache) as index:
-        cached = index.path
+    with open_index(path, cache_dir=cache):
+        (cached,) = entries(cache)
     damage(cached, how)
     assert search_recording(path, "alpha 01", cache_dir=cache) == matches
     with open_index(path, cache_dir=cache) as index:
@@ -270,12 +285,14 @@ def test_a_damaged_search_index_is_built_again(clean, tmp_path, how):
 def test_a_transcript_read_from_a_damaged_index_goes_on_in_a_new_one(clean, tmp_path, how):
     path, lines, _ = clean
     cache = tmp_path / "cache"
-    with open_index(path, cache_dir=cache) as index:
-        cached = index.path
+    with open_index(path, cache_dir=cache):
+        (cached,) = entries(cache)
     with open_index(path, cache_dir=cache) as index:
         assert not index.built
-        damage(cached, how)  # under a reader that has it open already
+        damage(cached, how)  # under a reader that has it open already (read whole at open)
         assert list(index.transcript()) == lines
+    with open_index(path, cache_dir=cache) as index:
+        assert index.built and list(index.transcript()) == lines  # found damaged: built again
     with open_index(path, cache_dir=cache) as index:
         assert not index.built and list(index.transcript()) == lines
 
@@ -295,7 +312,7 @@ def test_grep_over_a_folder_rebuilds_a_damaged_index(tmp_path, how):
 
     first = grep()
     assert [len(r.matches) for r in first] == [1, 1, 1] and all(r.built for r in first)
-    damage(sorted((cache / "search").glob("*.sqlite"))[1], how)
+    damage(entries(cache)[1], how)
     second = grep()
     assert [r.error for r in second] == [None] * 3
     assert [r.matches for r in second] == [r.matches for r in first]
@@ -308,7 +325,7 @@ def test_cli_cat_of_a_damaged_index_prints_the_whole_transcript(clean, tmp_path)
     cache = tmp_path / "cache"
     first = run("cat", str(path), cache=cache)
     assert first.returncode == 0
-    (cached,) = (cache / "search").glob("*.sqlite")
+    (cached,) = entries(cache)
     damage(cached, "pages")
     again = run("cat", str(path), cache=cache)
     assert again.returncode == 0, again.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from castview.analysis.pack import Pack
 from castview.search import Query, search_recordings
 from castview.sources.catalog import build_catalog
 from castview.sources.local import LocalSource
@@ -50,13 +51,13 @@ def test_grep_prints_node_recording_time_and_line(first_grep):
 
 def test_second_grep_reuses_the_search_indexes(first_grep, cache):
     assert f"({N_CASTS} indexed now, 0 from the cache)" in first_grep.stderr  # damaged ones too
-    files = sorted((cache / "search").glob("*.sqlite"))
-    assert len(files) == N_CASTS
+    files = sorted((cache / "search").rglob("*.*"))
+    assert sum(len(Pack(f).names()) if f.suffix == ".pack" else 1 for f in files) == N_CASTS
     mtimes = [f.stat().st_mtime_ns for f in files]
     again = run("grep", "restart nginx", str(SAMPLES), cache=cache)
     assert again.returncode == 0
     assert "(0 indexed now" in again.stderr
-    assert [f.stat().st_mtime_ns for f in sorted((cache / "search").glob("*.sqlite"))] == mtimes
+    assert [f.stat().st_mtime_ns for f in sorted((cache / "search").rglob("*.*"))] == mtimes
 
 
 def test_grep_json_lines(cache):

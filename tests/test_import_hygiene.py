@@ -20,6 +20,7 @@ CASES = [
     ("castview.playback", UI + IO),
     ("castview.search", UI + IO),
     ("castview.search_index", UI + IO),
+    ("castview.analysis", UI + IO),
     ("castview.transcript", UI + IO),
     ("castview.follow", UI + IO),
     ("castview.sources.watch", UI + ("boto3", "botocore", "castview.sources.s3")),  # watching is its job

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from castview import search_index as search_index_module
 from castview.recording import Recording
 from castview.search import Query, SearchCancelled, open_index, search_index, search_recording
 from castview.search_index import SearchIndexStore
@@ -182,7 +183,8 @@ def test_matches_are_in_time_order_with_screen_and_shown(cache):
     assert find(NANO, "notes", cache, limit=2) == matches[:2]
 
 
-def test_the_cache_is_pruned_oldest_first(tmp_path):
+def test_the_cache_is_pruned_oldest_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index_module, "PACK_LIMIT", 0)  # each entry in a file of its own
     store = SearchIndexStore(tmp_path)
     paths = []
     for i, path in enumerate((BASH, NANO, VIM)):

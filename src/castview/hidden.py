@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import BinaryIO, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from . import formatting as fmt
-from .cast.reader import CastHead, EventScanner
-from .term.keyframes import apply
 from .term.observer import ScreenObserver
-from .term.screen import Terminal
 
 #: Characters after which a string is suspicious whatever it holds (kitty graphics
 #: send images in 4 KB strings; a title, a hyperlink, a query is far shorter).
@@ -142,16 +139,3 @@ class Unstring:
         if data.endswith("\x1b"):
             data, self._carry = data[:-1], "\x1b"
         return _STRING_START.sub("", data)
-
-
-def scan_anomalies(f: BinaryIO, head: CastHead) -> list[Anomaly]:
-    """The anomalies of a whole recording (a pass through a terminal, no transcript)."""
-    term = Terminal(head.header.size.cols, head.header.size.rows)
-    watch = StringWatch()
-    term.screen.observer = watch
-    no_pty = head.header.no_pty
-    for located in EventScanner(f, head):
-        watch.now = located.event.time
-        apply(term, located.event, no_pty)
-    watch.finish()
-    return watch.anomalies

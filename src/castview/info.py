@@ -1,20 +1,21 @@
-"""`castview info`: every header field, parsed and raw, and what a full scan finds."""
+"""`castview info`: every header field, parsed and raw, and what the analysis pass found
+(read from the recording's cache entry: a second `info` replays nothing)."""
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from . import formatting as fmt
-from .cast.index import scan
+from .analysis import FactsAnalyzer
+from .cast.index import RecordingFacts
 from .cast.model import Header
-from .cast.reader import read_head
-from .hidden import scan_anomalies
-from .problem_store import incomplete_line_problem
+from .cast.reader import CastHead
 from .sanitize import printable
+from .search_index import TextIndex
 
 CODE_NAMES = {"o": "output", "i": "input", "m": "marker", "r": "resize", "x": "exit"}
 
@@ -60,17 +61,12 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
     return [(k, v) for k, v in rows if v not in (None, "")]
 
 
-def describe(f: BinaryIO, location: str, live: bool = False) -> dict[str, Any]:
-    """What the recording holds (header, a full scan's findings) read from `f`, a file at
-    its start; where it is (path, size) is the caller's. A cut-off last line is a problem
-    unless the recording is `live` (the recorder caught mid-write), as in the player."""
-    head = read_head(f, location)
-    result = scan(f, head)
-    problems = list(result.problems)
-    if result.incomplete_line is not None and not live:
-        problems.append(incomplete_line_problem(result.incomplete_line))
-    anomalies = scan_anomalies(f, head)
-    h, facts = head.header, result.facts
+def describe(head: CastHead, index: TextIndex) -> dict[str, Any]:
+    """What the recording holds: its header, and what the analysis pass found (`index`,
+    its entry); where it is (path, size) is the caller's. Raises ValueError, TypeError,
+    KeyError for an entry whose facts do not check out."""
+    h = head.header
+    facts: RecordingFacts = index.result(FactsAnalyzer.name)
     return {
         "header": dict(h.raw),
         "header_raw": h.raw_text,
@@ -86,9 +82,9 @@ def describe(f: BinaryIO, location: str, live: bool = False) -> dict[str, Any]:
             "markers": [{"time": t, "label": label} for t, label in facts.markers],
             "resizes": [{"time": t, "cols": s.cols, "rows": s.rows} for t, s in facts.resizes],
         },
-        "hidden_output": [{**a._asdict(), "description": a.describe()} for a in anomalies],
-        "incomplete_last_line": result.incomplete_tail,
-        "problems": [{"line": p.line, "message": p.message} for p in problems],
+        "hidden_output": [{**a._asdict(), "description": a.describe()} for a in index.anomalies],
+        "incomplete_last_line": index.incomplete_tail,
+        "problems": [{"line": p.line, "message": p.message} for p in index.problems],
     }
 
 

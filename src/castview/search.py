@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sqlite3
 import time as _time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -155,7 +154,7 @@ def search_index(index: TextIndex, query: Query, cancelled: Callable[[], bool] |
     """The matches of a query in one recording's index, by time then row."""
     pattern = query.compile()
     found: dict[tuple, Match] = {}
-    for n, version in enumerate(index.candidates(query.needle, pattern.search)):
+    for n, version in enumerate(index.candidates(query.needle, pattern.search, query.ignore_case or query.regex)):
         if cancelled and n % 4096 == 4095 and cancelled():
             raise SearchCancelled()
         for m in pattern.finditer(version.text):
@@ -282,7 +281,7 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
         with store.open(task.key, fingerprint_of(opener, ref.size, ref.mtime, ref.etag), opener, ref.location) as index:
             matches = search_index(index, task.query)
             built = index.built
-    except (CastError, OSError, SourceError, sqlite3.Error) as exc:
+    except (CastError, OSError, SourceError) as exc:
         return [], False, error_message(exc, ref.location), _time.perf_counter() - started
     return matches, built, None, _time.perf_counter() - started
 
@@ -376,8 +375,6 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
                 except IndexDamaged:
                     stale.append((i, task))  # removed: a worker builds it again
                     continue
-                except sqlite3.Error as exc:
-                    results[i] = RecordingMatches(recordings[i], error=f"{task.ref.location}: search index: {exc}")
                 else:
                     results[i] = RecordingMatches(recordings[i], matches, False, None, _time.perf_counter() - started)
             done += 1

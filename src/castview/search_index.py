@@ -1,74 +1,83 @@
-"""The rendered text of recordings on disk, so a second search or `cat` reads no events.
+"""What the analysis pass found in a recording, on disk: one entry per recording.
 
-One SQLite file per recording in ``<cache dir>/search/``, named by a hash of the
-recording's cache key (the real path of a local file, the s3:// URL of an object) and
-reused while the recording's fingerprint (``term.fingerprint``: inode, ctime, mtime, size
-and hashes of the head and tail of a local file; the ETag of an S3 object) is the one it
-was built from. It holds:
+An entry holds the recording's search
+text and transcript (compressed blocks, see ``analysis.text``), and each analyzer's
+result (``analysis.ANALYZERS``: the facts of `castview info`, ...). It is found by the
+recording's cache key (the real path of a local file, the s3:// URL of an object): one
+under PACK_LIMIT bytes in the pack of the recording's folder
+(``<cache dir>/search/packs/<hash of the folder>.pack``, see ``analysis.pack``: ten
+thousand small recordings make twenty files, not ten thousand), a bigger one in a file of
+its own (``<cache dir>/search/<hash of the key>.entry``). It is reused while the
+recording's fingerprint (``term.fingerprint``) is the one it was built from and it holds
+the result of every analyzer in its current version.
 
-* ``versions``: every form of every screen line (see ``transcript.LineVersion``), with an
-  FTS5 trigram index over the text (``detail=none``: small; queries ask for the pattern's
-  trigrams and every candidate is checked in Python);
-* ``transcript``: the transcript lines, in zlib-compressed JSON chunks;
-* ``meta``: format, key, fingerprint, events, duration, frames.
+Layout (little-endian)::
 
-A file is built into a temporary name and renamed into place, so readers never see half
-a file and concurrent builders (processes of one `castview grep`, or two commands) do not
-lock each other; the last rename wins. A cache that cannot be written is not an error:
-the index is then built in memory. A cached file found damaged (SQLite reports it
-malformed, a chunk does not decompress) is removed and built again, and reading goes on
-in the new one where it stopped.
+    header  magic "CVENTRY\\n", layout version (u32), metadata length (u64), body length
+            (u64), CRC-32 of metadata and body (u32)
+    meta    ASCII JSON (a zstd frame): format, key, fingerprint, events, duration, frames, problems,
+            hidden-output anomalies, analyzers' results, the body's block directory
+    body    the compressed blocks and chunks (zstd frames)
+
+Plain data only: a file that is truncated, corrupt (the CRC), of another layout, or whose
+fields do not check out is not an entry; it is removed and built again, and reading goes
+on in the new one where it stopped. Building the entry replays the recording once, and
+takes its seek keyframes in the same replay when the keyframe cache has none
+(``term.index_store``). An entry is written to a temporary name and renamed into place,
+so readers never see half a file and concurrent builders do not wait for each other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import sqlite3
+import re
+import struct
 import tempfile
+import threading
 import time
 import zlib
-from itertools import islice
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from itertools import accumulate, islice
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
+import zstandard
+
+from .analysis import ANALYZERS
+from .analysis.pack import Pack, pack_at
+from .analysis.run import PassResult, analyse
+from .analysis.text import ENCODING, SCREENS, compressor
+from .cast.model import Problem
+from .hidden import Anomaly
 from .problem_store import ProblemStore
 from .term.fingerprint import Fingerprint
-from .term.keyframes import Opener
-from .transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextScan, TranscriptLine, scan_text
+from .term.index_store import IndexStore
+from .term.keyframes import Opener, Replay
+from .transcript import LineVersion, TranscriptLine
 
-FORMAT = 2  # bump when the schema or what the tracker records changes
+FORMAT = 3  # bump when what the entry records changes
+MAGIC = b"CVENTRY\n"
+LAYOUT = 1
+ENTRY_HEADER = struct.Struct("<8sIQQI")
+SUFFIX = ".entry"
+PACK_SUFFIX = ".pack"
+PACK_LIMIT = 256 << 10
+"""Entries under this many bytes go into their folder's pack."""
 CACHE_LIMIT = 2 << 30
-"""Bytes of search indexes kept; beyond, the oldest built are removed (see prune)."""
+"""Bytes of entries kept; beyond, the oldest built are removed (see prune)."""
+KEYFRAMES_FROM = 1 << 20
+"""Bytes of a recording from which the pass takes its seek keyframes too (a smaller one
+replays from its start in a moment)."""
+META_LEVEL = 19  # the metadata is small: a moment at zstd's best
+FRAME_LIMIT = 64 << 20  # bytes a compressed part of an entry holds at most (see analysis.text)
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
-BATCH = 2000
-CHUNK = 1000  # transcript lines per compressed chunk
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE versions (
-    id INTEGER PRIMARY KEY,
-    line INTEGER NOT NULL,
-    alt INTEGER NOT NULL,
-    row INTEGER NOT NULL,
-    time REAL NOT NULL,
-    until REAL,
-    shown INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    runs TEXT,
-    cols TEXT,
-    rows TEXT
-);
-CREATE VIRTUAL TABLE versions_fts USING fts5(
-    text, content='versions', content_rowid='id', tokenize='trigram', detail='none'
-);
-CREATE TABLE transcript (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
-"""
-
-
-# What reading a damaged file raises: SQLite's "malformed", and garbage in a row.
-DAMAGE = (sqlite3.DatabaseError, zlib.error, ValueError, TypeError, RecursionError)
+# What reading a damaged or forged entry raises.
+DAMAGE = (zstandard.ZstdError, ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, struct.error)
 T = TypeVar("T")
 
 
@@ -76,133 +85,196 @@ class IndexCancelled(Exception):
     """Building an index was cancelled."""
 
 
-class IndexDamaged(sqlite3.DatabaseError):
-    """A cached index turned out damaged while it was read; it has been removed, and the
+class IndexDamaged(ValueError):
+    """A cached entry turned out damaged while it was read; it has been removed, and the
     next open builds it again."""
 
 
-# the `alt` columns and fields hold the screen of a line as a number
-_SCREENS = (MAIN, ALTERNATE, HIDDEN)
-_SCREEN_CODES = {screen: code for code, screen in enumerate(_SCREENS)}
+# --------------------------------------------------------------------------- the file
+
+def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
+    """The entry of a pass over the recording `key` (as `fp` describes it), in parts."""
+    packer = scan.packer
+    meta = {
+        "format": FORMAT, "key": key, "fingerprint": fp.as_json(), "events": scan.events,
+        "duration": scan.duration, "frames": scan.frames,
+        "problems": [[p.line, p.message] for p in scan.problems], "incomplete_tail": scan.incomplete_tail,
+        "hidden": [list(a) for a in scan.anomalies],
+        "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
+    }
+    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
+    crc = zlib.crc32(meta_bytes)
+    for part in packer.parts:
+        crc = zlib.crc32(part, crc)
+    header = ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), packer.offset, crc)
+    return [header, meta_bytes, *packer.parts]
 
 
-def _version_row(v: LineVersion) -> tuple:
-    return (v.line, _SCREEN_CODES[v.screen], v.row, v.time, v.until, 1 if v.shown else 0, v.text,
-            json.dumps(v.runs, separators=(",", ":")) if v.runs is not None else None,
-            json.dumps(v.cols, separators=(",", ":")) if v.cols is not None else None,
-            json.dumps(v.rows, separators=(",", ":")) if v.rows is not None else None)
+def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
+    """The metadata and body of an entry, if it is one of the recording `key` in this
+    format. Raises ValueError."""
+    magic, layout, meta_len, body_len, crc = ENTRY_HEADER.unpack_from(data)
+    if magic != MAGIC or layout != LAYOUT:
+        raise ValueError("not an entry of this layout")
+    if len(data) != ENTRY_HEADER.size + meta_len + body_len:
+        raise ValueError("truncated or padded")
+    view = memoryview(data)[ENTRY_HEADER.size:]
+    if zlib.crc32(view) != crc:
+        raise ValueError("corrupt (checksum)")
+    meta = json.loads(unframe(view[:meta_len]).decode("ascii"))
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
+        raise ValueError("another format or recording")
+    for field, kind in (("events", int), ("duration", (int, float)), ("frames", int), ("blocks", list),
+                        ("chunks", list), ("analyses", dict), ("problems", list), ("hidden", list),
+                        ("incomplete_tail", bool)):
+        if not isinstance(meta.get(field), kind):
+            raise ValueError(f"bad {field}")
+    body = view[meta_len:]
+    for entry in meta["blocks"]:
+        _check_span(entry[0], entry[1] + entry[2], body_len)
+        if type(entry[3]) is not int or entry[3] < 1:
+            raise ValueError("bad block")
+    for at, n in meta["chunks"]:
+        _check_span(at, n, body_len)
+    return meta, body
 
 
-def _version(row: tuple) -> LineVersion:
-    _, line, alt, y, time, until, shown, text, runs, cols, rows = row
-    return LineVersion(line, _SCREENS[alt], y, time, until, bool(shown), text,
-                       tuple((int(i), float(t)) for i, t in json.loads(runs)) if runs else None,
-                       tuple(json.loads(cols)) if cols else None,
-                       tuple((float(t), int(r)) for t, r in json.loads(rows)) if rows else None)
+def unframe(data: memoryview) -> bytes:
+    """The contents of a zstd frame of an entry, refused if it says it holds more than
+    FRAME_LIMIT bytes (a forged entry must not make us allocate gigabytes)."""
+    if not 0 <= zstandard.frame_content_size(data) <= FRAME_LIMIT:
+        raise ValueError("bad frame size")
+    return _decompressor().decompress(data)
 
 
-def build_into(conn: sqlite3.Connection, opener: Opener, name: str, size: int | None = None,
-               progress: Callable[[int, int], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> TextScan:
-    """Scan a recording and write its text into an empty database. Raises CastError,
-    OSError, IndexCancelled."""
-    conn.executescript(_SCHEMA)
-    versions: list[tuple] = []
-    lines: list[list] = []
-    chunks = 0
+_local = threading.local()
 
-    def on_version(v: LineVersion) -> None:
-        versions.append(_version_row(v))
-        if len(versions) >= BATCH:
-            flush_versions()
 
-    def flush_versions() -> None:
-        conn.executemany("INSERT INTO versions (line, alt, row, time, until, shown, text, runs, cols, rows) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", versions)
-        versions.clear()
+def _decompressor() -> zstandard.ZstdDecompressor:
+    """This thread's zstd decompressor (one per thread: it is not thread-safe)."""
+    d = getattr(_local, "decompressor", None)
+    if d is None:
+        d = _local.decompressor = zstandard.ZstdDecompressor()
+    return d
 
-    def on_line(line: TranscriptLine) -> None:
-        lines.append([round(line.time, 6), _SCREEN_CODES[line.screen], line.frame, line.row, line.text])
-        if len(lines) >= CHUNK:
-            flush_lines()
 
-    def flush_lines() -> None:
-        nonlocal chunks
-        data = zlib.compress(json.dumps(lines, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-        conn.execute("INSERT INTO transcript (chunk, data) VALUES (?, ?)", (chunks, data))
-        chunks += 1
-        lines.clear()
+def _check_span(at: Any, n: Any, size: int) -> None:
+    if type(at) is not int or type(n) is not int or at < 0 or n < 0 or at + n > size:
+        raise ValueError("bad span")
 
-    with opener() as f:
-        scan = scan_text(f, name, on_line, on_version, progress, cancelled, size)
-    if not scan.complete:
-        raise IndexCancelled(name)
-    flush_versions()
-    if lines:
-        flush_lines()
-    conn.execute("INSERT INTO versions_fts(versions_fts) VALUES ('rebuild')")
-    return scan
 
+def _version(fields: str, text: str) -> LineVersion:
+    line, screen, row, at, until, shown, runs, cols, rows = json.loads(fields)
+    return LineVersion(int(line), SCREENS[screen], int(row), float(at), None if until is None else float(until),
+                       bool(shown), text,
+                       tuple((int(i), float(t)) for i, t in runs) if runs else None,
+                       tuple(int(c) for c in cols) if cols else None,
+                       tuple((float(t), int(r)) for t, r in rows) if rows else None)
+
+
+# --------------------------------------------------------------------------- reading
 
 class TextIndex:
-    """One recording's search index, open for reading."""
+    """One recording's entry, open for reading (held in memory: it is small)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, built: bool,
-                 identity: tuple[int, int] | None = None) -> None:
-        self.conn = conn
+    def __init__(self, meta: dict[str, Any], body: memoryview, path: Path | None, built: bool,
+                 discard: Callable[[], None] | None = None) -> None:
+        self.meta = meta
+        self.body = body
         self.path = path
+        """The file it is kept in (its own, or its folder's pack); None: in memory only."""
         self.built = built
         """True if it was built by this open (False: reused from the cache)."""
-        self.meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        self._identity = identity  # (st_dev, st_ino) of the cached file opened
+        self._discard = discard  # removes the cached entry read, unless replaced since
         self.rebuild: Callable[[], TextIndex] | None = None
-        """Builds the index again, should the cached file turn out damaged (set by
+        """Builds the entry again, should the cached one turn out damaged (set by
         SearchIndexStore.open); without it, reading a damaged one raises IndexDamaged."""
 
     @property
     def duration(self) -> float:
-        return float(self.meta.get("duration", 0.0))
+        return float(self.meta["duration"])
 
     @property
     def events(self) -> int:
-        return int(self.meta.get("events", 0))
+        return int(self.meta["events"])
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(None if line is None else int(line), str(message)) for line, message in self.meta["problems"]]
+
+    @property
+    def incomplete_tail(self) -> bool:
+        """The file ended in a half-written line."""
+        return bool(self.meta["incomplete_tail"])
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        """The string sequences that swallowed output (see ``hidden``)."""
+        return [Anomaly(float(t), str(kind), int(n), bool(done)) for t, kind, n, done in self.meta["hidden"]]
+
+    def result(self, name: str) -> Any:
+        """The result of the analyzer `name` (in ANALYZERS), as its `check` gives it
+        (checked when the entry was read)."""
+        cls = next(c for c in ANALYZERS if c.name == name)
+        return cls.check(self.meta["analyses"][name]["result"])
+
+    def _texts(self, block: list[int]) -> str:
+        at, n = block[0], block[1]
+        return unframe(self.body[at:at + n]).decode(*ENCODING)
+
+    def _fields(self, block: list[int]) -> list[str]:
+        at = block[0] + block[1]
+        fields = unframe(self.body[at:at + block[2]]).decode("ascii").split("\n")
+        if len(fields) != block[3]:
+            raise ValueError("bad block")
+        return fields
 
     def transcript(self) -> Iterator[TranscriptLine]:
-        def lines(conn: sqlite3.Connection) -> Iterator[TranscriptLine]:
-            for (data,) in conn.execute("SELECT data FROM transcript ORDER BY chunk"):
-                for at, alt, frame, row, text in json.loads(zlib.decompress(data)):
-                    yield TranscriptLine(at, text, _SCREENS[alt], frame, row)
+        def lines(index: TextIndex) -> Iterator[TranscriptLine]:
+            blocks = index.meta["blocks"]
+            firsts = list(accumulate((b[3] for b in blocks), initial=0))
+            cached: tuple[int, list[str]] = (-1, [])
+            ref = 0
+            for at, n in index.meta["chunks"]:
+                chunk = json.loads(unframe(index.body[at:at + n]).decode(*ENCODING))
+                for t, screen, frame, row, text in chunk:
+                    if type(text) is int:  # a version's number (from the last one's): its text
+                        ref += text
+                        text = ref
+                        b = bisect_right(firsts, text) - 1
+                        if not 0 <= b < len(blocks):
+                            raise ValueError("bad version number")
+                        if b != cached[0]:
+                            cached = (b, index._texts(blocks[b]).split("\n"))
+                        text = cached[1][text - firsts[b]]
+                    yield TranscriptLine(float(t), str(text), SCREENS[screen], int(frame), int(row))
 
         return self._read(lines)
 
-    def candidates(self, needle: str | None, check: Callable[[str], bool] | None = None) -> Iterator[LineVersion]:
-        """Line versions that may contain `needle` (any case) and whose text passes
-        `check`, in the order they were recorded; all of them if needle is None or shorter
-        than 3 characters."""
-        if needle is not None and len(needle) >= 3:
-            grams = list(dict.fromkeys(needle[i:i + 3] for i in range(len(needle) - 2)))
-            if len(grams) > 12:  # a spread of them narrows as well as all of them
-                step = len(grams) / 12
-                grams = [grams[int(k * step)] for k in range(12)] + [grams[-1]]
-            query = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
-            sql = ("SELECT v.* FROM versions_fts JOIN versions v ON v.id = versions_fts.rowid "
-                   "WHERE versions_fts MATCH ? ORDER BY v.id")
-            params: tuple[str, ...] = (query,)
-        else:
-            sql, params = "SELECT * FROM versions ORDER BY id", ()
+    def candidates(self, needle: str | None, check: Callable[[str], bool] | None = None,
+                   fold: bool = True) -> Iterator[LineVersion]:
+        """Line versions whose text contains `needle` (in any case if `fold`) and passes
+        `check`, in the order they were recorded; all (that pass `check`) if needle is None."""
+        find = _finder(needle, fold)
 
-        def versions(conn: sqlite3.Connection) -> Iterator[LineVersion]:
-            for row in conn.execute(sql, params):
-                if check is None or check(row[7]):
-                    yield _version(row)
+        def versions(index: TextIndex) -> Iterator[LineVersion]:
+            for block in index.meta["blocks"]:
+                texts = index._texts(block)
+                fields: list[str] | None = None
+                for i, start, end in _lines_with(texts, find):
+                    text = texts[start:end]
+                    if check is None or check(text):
+                        if fields is None:
+                            fields = index._fields(block)
+                        yield _version(fields[i], text)
 
         return self._read(versions)
 
-    def _read(self, items: Callable[[sqlite3.Connection], Iterator[T]]) -> Iterator[T]:
-        """items(conn), going on in a rebuilt index where it stopped if the cached one
+    def _read(self, items: Callable[[TextIndex], Iterator[T]]) -> Iterator[T]:
+        """items(self), going on in a rebuilt entry where it stopped if the cached one
         turns out damaged. Raises IndexDamaged when it cannot be rebuilt here."""
         done = 0
-        it = items(self.conn)
+        it = items(self)
         while True:
             try:
                 item = next(it)
@@ -210,151 +282,194 @@ class TextIndex:
                 return
             except DAMAGE as exc:
                 self._replace_damaged(exc)
-                it = islice(items(self.conn), done, None)  # the same rows, in the same order
+                it = islice(items(self), done, None)  # the same items, in the same order
                 continue
             yield item
             done += 1
 
     def _replace_damaged(self, exc: Exception) -> None:
         if self.built:
-            raise exc  # not a cached file: a real error
+            raise exc  # not a cached entry: a real error
         self.discard()
         if self.rebuild is None:
             raise IndexDamaged(f"the search index was damaged and has been removed ({exc})") from exc
         fresh = self.rebuild()
-        self.conn.close()
-        self.conn, self.path, self.built, self.meta = fresh.conn, fresh.path, True, fresh.meta
-        self._identity, self.rebuild = None, None
+        self.meta, self.body, self.path, self.built = fresh.meta, fresh.body, fresh.path, True
+        self._discard, self.rebuild = None, None
 
     def discard(self) -> None:
-        """Remove the cached file this index was read from (unless another has replaced it)."""
-        if self.path is not None and self._identity is not None:
-            _remove_if_same(self.path, self._identity)
+        """Remove the cached entry this one was read from (unless another has replaced it)."""
+        if self._discard is not None:
+            self._discard()
 
     def close(self) -> None:
-        self.conn.close()
+        self.body = memoryview(b"")
 
-    def __enter__(self) -> "TextIndex":
+    def __enter__(self) -> TextIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def _fingerprint_text(fp: Fingerprint) -> str:
-    return json.dumps(fp.as_json(), sort_keys=True)
+# The characters beyond ASCII that `re` takes for an ASCII letter when it ignores case
+# (tests/test_search_data.py checks the list against every code point).
+_LIKE_ASCII = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
-def _key_text(key: str) -> str:
-    """The key as SQLite can store it: a local file's key is its path, whose undecodable
-    bytes (a non-UTF-8 file name) Python holds as lone surrogates; they are written as
-    `\\udcff` escapes (any other key is unchanged)."""
-    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+def _finder(needle: str | None, fold: bool) -> Callable[[str, int], re.Match[str] | None] | None:
+    """What finds `needle` (in any case if `fold`) in texts joined by line feeds; None
+    when it cannot narrow anything (no needle, or one that holds a line feed)."""
+    if not needle or "\n" in needle:
+        return None
+    if fold and needle.isascii():
+        # As a case-sensitive pattern of character sets: `re` scans for it several times
+        # faster than for the same pattern with IGNORECASE.
+        return re.compile("".join(f"[{c.lower()}{c.upper()}{_LIKE_ASCII.get(c.lower(), '')}]" if c.isalpha()
+                                  else re.escape(c) for c in needle)).search
+    return re.compile(re.escape(needle), re.IGNORECASE if fold else 0).search
 
 
-def _write_meta(conn: sqlite3.Connection, key: str, fp: Fingerprint, scan: TextScan) -> None:
-    meta = {
-        "format": FORMAT, "key": _key_text(key), "fingerprint": _fingerprint_text(fp), "events": scan.events,
-        "duration": scan.duration, "frames": scan.frames,
-        "problems": json.dumps([p.describe() for p in scan.problems or []]),
-    }
-    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+def _lines_with(texts: str, find: Callable[[str, int], re.Match[str] | None] | None) -> Iterator[tuple[int, int, int]]:
+    """(number, start, end) of the lines of `texts` (joined by line feeds) in which `find`
+    finds something; every line if find is None."""
+    if find is None:
+        start = 0
+        for i, line in enumerate(texts.split("\n")):
+            yield i, start, start + len(line)
+            start += len(line) + 1
+        return
+    i = 0
+    counted = 0  # the line number of offset `counted`
+    pos = 0
+    while (m := find(texts, pos)) is not None:
+        at = m.start()
+        i += texts.count("\n", counted, at)
+        counted = at
+        start = texts.rfind("\n", 0, at) + 1
+        end = texts.find("\n", at)
+        if end < 0:
+            end = len(texts)
+        yield i, start, end
+        pos = end + 1
 
 
-def _describes(meta: dict, key: str, fp: Fingerprint) -> bool:
-    """Whether an index's meta is this version's, of this very file. Raises ValueError or
-    KeyError for a meta no index has (a damaged file)."""
-    float(meta["duration"])  # what TextIndex.duration and .events read later
-    int(meta["events"])
-    return (meta.get("format") == str(FORMAT) and meta.get("key") == _key_text(key)
-            and meta.get("fingerprint") == _fingerprint_text(fp))
+# --------------------------------------------------------------------------- the store
+
+def _describes(meta: dict[str, Any], fp: Fingerprint) -> bool:
+    """Whether an entry is of this very file, with every analyzer's result in its current
+    version. Raises ValueError, TypeError, KeyError for a result that does not check out."""
+    analyses = meta["analyses"]
+    if meta.get("fingerprint") != fp.as_json() \
+            or not all(analyses.get(c.name, {}).get("version") == c.version for c in ANALYZERS):
+        return False
+    for c in ANALYZERS:
+        c.check(analyses[c.name]["result"])
+    return True
 
 
 class SearchIndexStore:
-    """Search indexes in the cache dir. `builds` counts the indexes this object built."""
+    """Analysis entries in the cache dir. `builds` counts the entries this object built."""
 
     def __init__(self, cache_dir: str | os.PathLike[str]) -> None:
         self.directory = Path(cache_dir) / "search"
+        self.keyframes = IndexStore(Path(cache_dir))
         self.builds = 0
 
     def path_for(self, key: str) -> Path:
-        return self.directory / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40] + ".sqlite")
+        """The file of the recording `key`'s entry when it is too big for a pack."""
+        return self.directory / (_hash(key) + SUFFIX)
 
-    def _connect(self, path: Path) -> sqlite3.Connection | None:
-        try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        except sqlite3.Error:
-            return None
-        return conn
+    def pack_for(self, key: str) -> Pack:
+        """The pack of the folder of the recording `key`."""
+        return pack_at(self.directory / "packs" / (_hash(key.rsplit("/", 1)[0]) + PACK_SUFFIX))
 
     def lookup(self, key: str, fp: Fingerprint) -> TextIndex | None:
-        """The cached index if it was built from this very file (the same fingerprint).
-        A damaged one is removed."""
+        """The cached entry if it was built from this very file (the same fingerprint)
+        by this version. A damaged one is removed."""
+        # A fleet's entries are mostly in packs: look there first.
+        pack = self.pack_for(key)
+        packed = pack.read(key)
+        if packed is not None:
+            data, where = packed
+            return self._read(key, fp, data, pack.path, lambda: _unpack_if_same(pack, key, where))
         path = self.path_for(key)
         try:
-            st = os.stat(path)
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                data = f.read()
         except OSError:
             return None
         identity = (st.st_dev, st.st_ino)
-        conn = self._connect(path)
-        if conn is None:
-            return None
+        return self._read(key, fp, data, path, lambda: _remove_if_same(path, identity))
+
+    def _read(self, key: str, fp: Fingerprint, data: bytes, path: Path,
+              discard: Callable[[], None]) -> TextIndex | None:
         try:
-            index = TextIndex(conn, path, built=False, identity=identity)
-            if _describes(index.meta, key, fp):
-                return index
-        except (*DAMAGE, KeyError):
-            _remove_if_same(path, identity)
-        conn.close()
+            meta, body = decode(data, key)
+            if _describes(meta, fp):
+                return TextIndex(meta, body, path, built=False, discard=discard)
+        except (*DAMAGE, AttributeError):
+            discard()
         return None
 
     def build(self, key: str, fp: Fingerprint, opener: Opener, name: str,
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> TextIndex:
-        """Build the index of a recording (whose fingerprint, taken before, is fp) and keep
-        it in the cache (or in memory if the cache cannot be written). Raises CastError,
-        OSError, IndexCancelled."""
-        size = fp.size
-        tmp: str | None = None
+        """Replay a recording (whose fingerprint, taken before, is fp) once for its entry,
+        and its keyframes if none are cached and it is big enough to need them; keep both
+        in the cache (the entry in memory if the cache cannot be written). Raises
+        CastError, OSError, IndexCancelled."""
+        replay: Replay | None = None
+        if fp.size >= KEYFRAMES_FROM:
+            with opener() as f:
+                cached = self.keyframes.load(key, fp, f)
+            replay = Replay(opener, name, cached)
+        fresh = replay is not None and replay.fresh
+        scan = analyse(opener, name, fp.size, replay, progress, cancelled)
+        if scan is None:
+            raise IndexCancelled(name)
+        if fresh:
+            assert replay is not None
+            self.keyframes.save(key, fp, replay.index)
+        ProblemStore(self.directory.parent).record(key, fp, scan.problems)
+        parts = encode(key, fp, scan)
+        self.builds += 1
+        data = b"".join(parts)
+        path = self._write(key, data)
+        meta, body = decode(data, key)
+        return TextIndex(meta, body, path, built=True)
+
+    def _write(self, key: str, data: bytes) -> Path | None:
+        """Keep an entry (atomically); None when the cache cannot be written (not an error)."""
+        pack = self.pack_for(key)
+        try:
+            if len(data) < PACK_LIMIT:
+                pack.put(key, data)
+                _remove(str(self.path_for(key)))  # an entry of the file when it was bigger
+                return pack.path
+            self._write_file(self.path_for(key), data)
+            if pack.where(key) is not None:
+                pack.put(key, b"")
+            return self.path_for(key)
+        except OSError:
+            return None
+
+    def _write_file(self, path: Path, data: bytes) -> None:
+        tmp = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            os.close(fd)
-            conn = sqlite3.connect(tmp, check_same_thread=False)
-        except (OSError, sqlite3.Error):
-            tmp = None
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-        try:
-            # small pages for the many small recordings: an empty index is a dozen b-trees
-            conn.execute(f"PRAGMA page_size={1024 if size < (1 << 20) else 4096}")
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            scan = build_into(conn, opener, name, size, progress, cancelled)
-            if scan.complete:
-                ProblemStore(self.directory.parent).record(key, fp, scan.problems or [])
-            _write_meta(conn, key, fp, scan)
-            conn.commit()
-        except BaseException:
-            conn.close()
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except OSError:
             if tmp is not None:
                 _remove(tmp)
             raise
-        self.builds += 1
-        if tmp is None:
-            return TextIndex(conn, None, built=True)
-        conn.close()
-        path = self.path_for(key)
-        try:
-            os.replace(tmp, path)
-        except OSError:
-            path = Path(tmp)
-        conn = self._connect(path)
-        if conn is None:  # pragma: no cover - the file was just written
-            raise OSError(f"{path}: cannot open the search index just built")
-        return TextIndex(conn, path, built=True)
 
     def prune(self, limit: int = CACHE_LIMIT, keep: Path | None = None) -> int:
-        """Remove the indexes built longest ago until at most `limit` bytes are left, and
+        """Remove the entries built longest ago until at most `limit` bytes are left, and
         temporary files of builders that died. Returns the bytes removed."""
         now = time.time()
         entries = []
@@ -370,10 +485,17 @@ class SearchIndexStore:
                         if now - st.st_mtime > STALE_TMP:
                             _remove(entry.path)
                             removed += st.st_size
-                    elif entry.name.endswith(".sqlite"):
+                    elif entry.name.endswith(SUFFIX):
                         entries.append((st.st_mtime, st.st_size, entry.path))
         except OSError:
             return removed
+        packs = self.directory / "packs"
+        with contextlib.suppress(OSError), os.scandir(packs) as it:
+            for entry in it:
+                with contextlib.suppress(OSError):
+                    if entry.name.endswith(PACK_SUFFIX):
+                        st = entry.stat()
+                        entries.append((st.st_mtime, st.st_size, entry.path))
         total = sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries):
             if total <= limit:
@@ -388,7 +510,7 @@ class SearchIndexStore:
     def open(self, key: str, fp: Fingerprint, opener: Opener, name: str,
              progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> TextIndex:
-        """The cached index, else a new one; a cached one found damaged while it is read
+        """The cached entry, else a new one; a cached one found damaged while it is read
         is built again. Raises CastError, OSError, IndexCancelled."""
         index = self.lookup(key, fp)
         if index is None:
@@ -399,18 +521,25 @@ class SearchIndexStore:
         return index
 
 
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _unpack_if_same(pack: Pack, key: str, where: tuple[int, int] | None) -> None:
+    """Remove an entry found damaged from its pack, unless a builder has put a new one."""
+    with contextlib.suppress(OSError):
+        if pack.where(key) == where:
+            pack.put(key, b"")
+
+
 def _remove_if_same(path: Path, identity: tuple[int, int]) -> None:
     """Remove a cached file found damaged, unless a builder has put a new one in its place."""
-    try:
+    with contextlib.suppress(OSError):
         st = os.stat(path)
         if (st.st_dev, st.st_ino) == identity:
             os.remove(path)
-    except OSError:
-        pass
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.remove(path)
-    except OSError:
-        pass

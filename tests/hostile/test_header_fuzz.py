@@ -86,6 +86,7 @@ def show(renderable) -> str:
 def test_any_json_in_any_header_field(tree, header, name):
     from castview.cli import app
     from castview.info import describe
+    from castview.search import open_index
     from castview.ui import catalog_view
     from castview.ui.widgets import metadata_pane
 
@@ -122,8 +123,8 @@ def test_any_json_in_any_header_field(tree, header, name):
         with open(path, "rb") as f:
             times = [located.event.time for located in EventScanner(f, read_head(f, str(path)))]
         assert times == sorted(times)
-        with open(path, "rb") as f:
-            json.dumps(describe(f, str(path)), ensure_ascii=True)
+        with open_index(path) as index:
+            json.dumps(describe(head, index), ensure_ascii=True)
         facts = replace(
             metadata_pane.MetadataPane.facts_for(rec),
             markers=result.facts.markers,

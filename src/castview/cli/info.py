@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from ..cast.model import Problem
-from ..problem_store import INCOMPLETE_LINE
+from ..problem_store import INCOMPLETE_LINE, incomplete_line_problem
 from ..recording import READ_ERRORS, Recording, error_message
 from ..records import recording_record
 from ..sources.catalog import LIVE
@@ -29,16 +29,31 @@ def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, A
     return bool(kept)
 
 
+def last_line_number(f: BinaryIO) -> int:
+    """The number of the file's last line (one past its newlines: it has none of its own)."""
+    f.seek(0)
+    return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
+
+
 @s3_options
 def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
+    from ..cast.reader import read_head
+    from ..config import load_settings
     from ..info import describe, print_description
+    from ..search import open_index
 
     try:
         target = Recording.from_spec(recording, current_s3_options())
         summary = target.summary()
         with target.open_whole() as f:
-            found = describe(f, target.location, live=summary.status == LIVE)
+            head = read_head(f, target.location)
+            with open_index(target, cache_dir=load_settings().cache_dir) as index:
+                found = describe(head, index)
+            if index.incomplete_tail and summary.status != LIVE:
+                # As in the player: half a line at the end of a finished recording is a problem.
+                cut = incomplete_line_problem(last_line_number(f))
+                found["problems"].append({"line": cut.line, "message": cut.message})
             if remember_problems(target, f, found["problems"]):
                 summary = target.summary()  # damaged, now that it is known
         review = review_statuses([summary])[summary.ref.location].record()

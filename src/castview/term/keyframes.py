@@ -62,6 +62,8 @@ PROGRESS_EVERY = 256  # events between progress reports and cancellation checks
 
 Opener = Callable[[], AbstractContextManager[BinaryIO]]
 T = TypeVar("T")
+Feed = Callable[[Event], None]
+"""Applies one event to the terminal it was made for (see `Replay.build_with`)."""
 
 
 def onlcr(data: str) -> str:
@@ -259,6 +261,22 @@ class Replay:
     ) -> bool:
         """Scan what has not been scanned yet, taking keyframes. Returns True when the
         whole file (as it is now) has been indexed, False when cancelled."""
+        return self._build(progress, cancelled, size, None)
+
+    def build_with(
+        self,
+        attach: Callable[[Terminal], Feed],
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        size: int | None = None,
+    ) -> bool:
+        """`build`, with `attach(term)` giving what feeds each event to the terminal
+        instead of `apply`, so that one replay also serves other analyses (a transcript):
+        it sees every event once only in a build from the start (`fresh`)."""
+        return self._build(progress, cancelled, size, attach)
+
+    def _build(self, progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+               size: int | None, attach: Callable[[Terminal], Feed] | None) -> bool:
         with self._build_lock, self._opener() as f:
             index = self.index
             if index.complete:
@@ -278,8 +296,9 @@ class Replay:
             spaced_from = index.keyframes[-2] if resumed_tail else resumed
             scanner = EventScanner(f, self.head, start=resumed.state)
             try:
+                feed = attach(term) if attach is not None else None
                 finished, cost = self._scan(index, term, scanner, resumed.count, size, progress, cancelled,
-                                            index.tail_cost or 0, _paid_until(spaced_from))
+                                            index.tail_cost or 0, _paid_until(spaced_from), feed)
             finally:
                 index.problems = [p for p in index.problems if (p.line or 0) < resumed.state.line] + scanner.problems
                 index.scanned_bytes = index.state.offset
@@ -302,7 +321,7 @@ class Replay:
 
     def _scan(self, index: KeyframeIndex, term: Terminal, scanner: EventScanner, count: int, size: int,
               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
-              cost: int, paid_until: int) -> tuple[bool, int]:
+              cost: int, paid_until: int, feed: Feed | None = None) -> tuple[bool, int]:
         """Feed `term` every event the scanner reads (`count` events came before) and index
         those not indexed yet, taking keyframes after `cost` more and not before input
         offset `paid_until`. Returns whether the scan reached the end, and the cost since
@@ -312,7 +331,10 @@ class Replay:
         known = len(index.times)
         for located in scanner:
             event = located.event
-            apply(term, event, no_pty)
+            if feed is None:
+                apply(term, event, no_pty)
+            else:
+                feed(event)
             count += 1
             if count > known:
                 index.times.append(event.time)
@@ -335,6 +357,11 @@ class Replay:
                 if cancelled and cancelled():
                     return False, cost
         return True, cost
+
+    @property
+    def fresh(self) -> bool:
+        """Nothing scanned yet: a build replays every event from the start."""
+        return not self.index.times and not self.index.complete
 
     @property
     def problems(self) -> list[Problem]:

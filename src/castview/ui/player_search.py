@@ -10,7 +10,6 @@ the list) and for the status line's part, and redraws on `Changed`.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -233,9 +232,6 @@ class SearchPanel(Vertical):
             return
         except (CastError, OSError, SourceError) as exc:
             self.post_message(SearchFailed(failure_text(exc, recording.location), seq))
-            return
-        except sqlite3.Error as exc:
-            self.post_message(SearchFailed(f"the search index of {recording.location}: {exc}", seq))
             return
         self.post_message(RecordingSearched(matches[:MATCH_LIMIT], len(matches) > MATCH_LIMIT, seq))
 

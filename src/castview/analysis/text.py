@@ -1,0 +1,172 @@
+"""The search text and transcript of a recording, packed as compressed blocks.
+
+Line versions (see ``transcript.LineVersion``) go into blocks of about BLOCK_CHARS
+characters. A block is two zstd frames: the versions' texts joined by line feeds (a
+screen line's text never holds one: ``render.clean_cell``), which a search decompresses
+and scans with one compiled regular expression, and their other fields, a JSON array per
+line, each parsed only for a version a search found. Transcript lines go into chunks
+of CHUNK lines; a line whose text is that of a recent version (most are: a line's final
+form is one) holds the version's number instead of the text, as the difference from the
+number the line before it held (they are close: small numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import accumulate
+from typing import Any
+
+import zstandard
+
+from ..cast.model import Event
+from ..cast.reader import CastHead
+from ..term.screen import Terminal
+from ..transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextTracker, TranscriptLine
+
+BLOCK_CHARS = 256 * 1024
+CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
+RECENT = 4096  # texts of the latest versions a transcript line may refer to
+LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
+SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
+SMALL_LEVEL = 19  # recordings is mostly such parts
+ENCODING = ("utf-8", "surrogatepass")
+
+_row = json.JSONEncoder(separators=(",", ":")).encode  # made once: json.dumps makes one per call
+
+SCREENS = (MAIN, ALTERNATE, HIDDEN)
+SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
+
+
+_local = threading.local()
+
+
+def compressor(level: int) -> zstandard.ZstdCompressor:
+    """This thread's zstd compressor at `level` (made once: a context at a high level is
+    megabytes to set up)."""
+    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_local, "compressors", None)
+    if made is None:
+        made = _local.compressors = {}
+    c = made.get(level)
+    if c is None:
+        c = made[level] = zstandard.ZstdCompressor(level=level)
+    return c
+
+
+def _compress(data: bytes) -> bytes:
+    return compressor(LEVEL).compress(data)
+
+
+class TextPacker:
+    """Collects versions and transcript lines into compressed parts of one body.
+
+    zstd lets go of the GIL while it compresses: the parts are compressed on a thread of
+    their own while the replay goes on (the directory's offsets are known at `finish`)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.offset = 0
+        self.blocks: list[list[int]] = []  # [texts offset, texts length, fields length, versions]
+        self.chunks: list[list[int]] = []  # [offset, length]
+        self.versions = 0
+        self._pending: list[bytes | Future[bytes]] = []
+        self._blocks: list[tuple[int, int, int]] = []  # [texts part, fields part, versions]
+        self._chunks: list[int] = []  # parts
+        self._pool: ThreadPoolExecutor | None = None
+        self._texts: list[str] = []
+        self._fields: list[str] = []
+        self._chars = 0
+        self._lines: list[list[Any]] = []
+        self._line_chars = 0
+        self._last_ref = 0  # the version number the last transcript line referred to
+        self._recent: dict[str, int] = {}
+
+    def _add(self, data: bytes) -> int:
+        if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
+            self._pending.append(compressor(SMALL_LEVEL).compress(data))
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
+            self._pending.append(self._pool.submit(_compress, data))
+        return len(self._pending) - 1
+
+    def version(self, v: LineVersion) -> None:
+        self._texts.append(v.text)
+        self._fields.append(_row((v.line, SCREEN_CODES[v.screen], v.row, v.time, v.until, v.shown, v.runs, v.cols,
+                                  v.rows)))
+        recent = self._recent
+        recent.pop(v.text, None)
+        recent[v.text] = self.versions
+        if len(recent) > RECENT:
+            del recent[next(iter(recent))]
+        self.versions += 1
+        self._chars += len(v.text) + 1
+        if self._chars >= BLOCK_CHARS:
+            self._flush_block()
+
+    def line(self, line: TranscriptLine) -> None:
+        ref = self._recent.get(line.text)
+        if ref is not None:
+            ref, self._last_ref = ref - self._last_ref, ref
+        self._lines.append([round(line.time, 6), SCREEN_CODES[line.screen], line.frame, line.row,
+                            line.text if ref is None else ref])
+        self._line_chars += 8 if ref is not None else len(line.text)
+        if len(self._lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
+            self._flush_chunk()
+
+    def _flush_block(self) -> None:
+        if not self._texts:
+            return
+        texts = self._add("\n".join(self._texts).encode(*ENCODING))
+        fields = self._add("\n".join(self._fields).encode("ascii"))
+        self._blocks.append((texts, fields, len(self._texts)))
+        self._texts, self._fields, self._chars = [], [], 0
+
+    def _flush_chunk(self) -> None:
+        # Transcript lines refer to versions already written: the block goes first.
+        self._flush_block()
+        self._chunks.append(self._add(json.dumps(self._lines, ensure_ascii=False, separators=(",", ":"))
+                                      .encode(*ENCODING)))
+        self._lines, self._line_chars = [], 0
+
+    def finish(self) -> None:
+        """Wait for the parts; fill in `parts`, `offset` and the directory."""
+        self._flush_block()
+        if self._lines:
+            self._flush_chunk()
+        self.parts = [p if isinstance(p, bytes) else p.result() for p in self._pending]
+        self.close()
+        starts = list(accumulate(map(len, self.parts), initial=0))
+        self.offset = starts[-1]
+        self.blocks = [[starts[t], len(self.parts[t]), len(self.parts[f]), n] for t, f, n in self._blocks]
+        self.chunks = [[starts[c], len(self.parts[c])] for c in self._chunks]
+
+    def close(self) -> None:
+        """Stop the compressing thread (a cancelled pass calls this without finish)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class TextAnalysis:
+    """Follows the screen lines of the pass's terminal (a TextTracker) and packs them.
+    It feeds the terminal itself: the tracker must see line feeds one by one."""
+
+    def __init__(self, head: CastHead) -> None:
+        self.head = head
+        self.packer = TextPacker()
+        self.tracker: TextTracker | None = None
+
+    def attach(self, term: Terminal) -> Any:
+        self.tracker = TextTracker(term, self.packer.line, self.packer.version, onlcr=self.head.header.no_pty)
+        return self.tracker.feed
+
+    def feed(self, event: Event) -> None:
+        assert self.tracker is not None
+        self.tracker.feed(event)
+
+    def finish(self) -> None:
+        assert self.tracker is not None
+        self.tracker.finish()
+        self.packer.finish()
