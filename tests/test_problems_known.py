@@ -9,12 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from castview.cast.model import Problem
-from castview.info import describe
 from castview.problem_store import FOLDER, INCOMPLETE_LINE, ProblemStore, incomplete_line_problem
 from castview.term.fingerprint import Fingerprint
 from test_ui_helpers import SAMPLES, listed, make_app, wait_for
@@ -48,15 +48,20 @@ def test_an_entry_that_does_not_read_is_ignored(tmp_path, junk):
     assert store.known("/r/a.cast", 1000, 12.5) == ()
 
 
-def test_a_cut_off_last_line_is_a_problem_unless_live():
-    with open(CUT_OFF, "rb") as f:
-        finished = describe(f, str(CUT_OFF))
-    with open(CUT_OFF, "rb") as f:
-        live = describe(f, str(CUT_OFF), live=True)
-    line = finished["problems"][-1]["line"]
-    assert finished["problems"] == [{"line": line, "message": INCOMPLETE_LINE}]
-    assert line == len(CUT_OFF.read_bytes().splitlines())  # the last line
-    assert live["problems"] == [] and live["incomplete_last_line"]
+def test_a_cut_off_last_line_is_a_problem_unless_live(tmp_path):
+    finished, live = tmp_path / "finished.cast", tmp_path / "live.cast"
+    shutil.copyfile(CUT_OFF, finished)
+    os.utime(finished, (1_000_000_000, 1_000_000_000))  # long done: not being written
+    # Being written: its events end about now (the header's start moved so).
+    lines = CUT_OFF.read_bytes().split(b"\n")
+    header, last = json.loads(lines[0]), json.loads(lines[-2])
+    header["timestamp"] = int(time.time() - last[0])
+    live.write_bytes(b"\n".join([json.dumps(header).encode(), *lines[1:]]))
+    found = json.loads(cli("info", "--json", str(finished), cache=tmp_path / "cache").stdout)
+    line = len(CUT_OFF.read_bytes().splitlines())  # the last line
+    assert found["problems"] == [{"line": line, "message": INCOMPLETE_LINE}]
+    still = json.loads(cli("info", "--json", str(live), cache=tmp_path / "cache").stdout)
+    assert still["problems"] == [] and still["incomplete_last_line"]
     assert incomplete_line_problem(line).message == INCOMPLETE_LINE  # what the player shows
 
 
