@@ -72,12 +72,15 @@ _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
     r"([^\x00-\x1f\x7f]+)"  # 1: printable text
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 2-5: a complete, plain CSI sequence
-    # 6-8: a complete ESC sequence: up to 3 intermediates (6) and a final (7), or a final
-    # (8) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    # 2-3: a plain SGR (the most common sequence) and the printable text after it, if any
+    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 4-7: another complete, plain CSI sequence
+    # 8-10: a complete ESC sequence: up to 3 intermediates (8) and a final (9), or a final
+    # (10) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 9: a complete OSC string without controls
-    r"|([\x00-\x1f\x7f])"  # 10: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 11: a complete OSC string without controls
+    r"|(\r\n)"  # 12: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 13: a control character (ESC starts the slow path)
 )
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")  # what an ignored string stops at
@@ -208,6 +211,7 @@ class TermStream(pyte.Stream):
         draw = screen.draw
         draw_ascii = screen._draw_ascii
         c0 = self._c0
+        lf = c0[k.LF]
         csi = self._csi_dispatch
         esc = self._esc_dispatch
         finditer = _TOKEN.finditer
@@ -220,33 +224,74 @@ class TermStream(pyte.Stream):
                     kind = m.lastindex
                     if kind == 1:
                         text = m.group(1)
-                        if screen.fast_ascii and text.isascii():
-                            draw_ascii(text)
-                            screen.last_char = text[-1]
+                    elif kind == 3:
+                        params, text = m.group(2, 3)
+                        # a cached transition is one of an SGR that passed _csi_dispatch's checks
+                        nxt = screen._cells.sgr.get(params)
+                        if nxt is None:
+                            csi("", params, "m")
                         else:
-                            draw(text)
-                    elif kind == 5:
-                        pre, params, inter, final = m.group(2, 3, 4, 5)
-                        csi(pre + inter if inter else pre, params, final)
-                    elif kind == 8:
-                        esc("", m.group(8))
-                    elif kind == 7:
-                        esc(m.group(6), m.group(7))
-                    elif kind == 9:
-                        self._osc(m.group(9))
-                    else:
-                        ch = m.group(10)
-                        if ch == k.ESC:
-                            self._enter_esc()
-                            i = m.end()
-                            m = None
-                            i = self._slow(data, i)
-                            break
-                        if ch != k.DEL:
+                            screen._cells = nxt
+                            screen.cursor.attrs = nxt.attrs
                             screen.last_char = None
-                            f = c0.get(ch)
-                            if f is not None:
-                                f()
+                        if not text:
+                            continue
+                    else:
+                        if kind == 7:
+                            pre, params, inter, final = m.group(4, 5, 6, 7)
+                            csi(pre + inter if inter else pre, params, final)
+                        elif kind == 12:
+                            screen.last_char = None
+                            cur = screen.cursor
+                            cur.x = 0
+                            y = cur.y
+                            if y != screen.margins[1] and y < screen.lines - 1:
+                                cur.y = y + 1  # CursorScreen._linefeed's case without a scroll
+                            else:
+                                lf()
+                        elif kind == 10:
+                            esc("", m.group(10))
+                        elif kind == 9:
+                            esc(m.group(8), m.group(9))
+                        elif kind == 11:
+                            self._osc(m.group(11))
+                        else:
+                            ch = m.group(13)
+                            if ch == k.ESC:
+                                self._enter_esc()
+                                i = m.end()
+                                m = None
+                                i = self._slow(data, i)
+                                break
+                            if ch != k.DEL:
+                                screen.last_char = None
+                                f = c0.get(ch)
+                                if f is not None:
+                                    f()
+                        continue
+                    if screen.fast_ascii and text.isascii():
+                        # PrintingScreen._draw_ascii's usual case, inline: the text fits
+                        # on the cursor's row and breaks no wide character
+                        cur = screen.cursor
+                        x = cur.x
+                        end = x + len(text)
+                        cols = screen.columns
+                        if end <= cols:
+                            y = cur.y
+                            row = screen.buffer[y]
+                            if (not x or row[x][0]) and (end == cols or row[end][0]):
+                                row[x:end] = map(screen._cells.__getitem__, text)
+                                used = screen.used
+                                if end > used[y]:
+                                    used[y] = end
+                                screen.dirty.add(y)
+                                cur.x = end
+                                screen.last_char = text[-1]
+                                continue
+                        draw_ascii(text)
+                        screen.last_char = text[-1]
+                    else:
+                        draw(text)
                 else:
                     return n
             return i
