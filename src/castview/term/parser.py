@@ -71,16 +71,16 @@ _SGR_CACHE_LIMIT = 4096
 _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
-    r"([^\x00-\x1f\x7f]+)"  # 1: printable text
-    # 2-3: a plain SGR (the most common sequence) and the printable text after it, if any
-    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)"
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 4-7: another complete, plain CSI sequence
-    # 8-10: a complete ESC sequence: up to 3 intermediates (8) and a final (9), or a final
-    # (10) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
+    # 3-5: a plain SGR (the most common sequence), the printable text after it, CR LF
+    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)(\r\n)?"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 6-9: another complete, plain CSI sequence
+    # 10-12: a complete ESC sequence: up to 3 intermediates (10) and a final (11), or a final
+    # (12) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 11: a complete OSC string without controls
-    r"|(\r\n)"  # 12: the usual end of a line
-    r"|([\x00-\x1f\x7f])"  # 13: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 13: a complete OSC string without controls
+    r"|(\r\n)"  # 14: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 15: a control character (ESC starts the slow path)
 )
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")  # what an ignored string stops at
@@ -222,41 +222,59 @@ class TermStream(pyte.Stream):
             while i < n:
                 for m in finditer(data, i):
                     kind = m.lastindex
-                    if kind == 1:
-                        text = m.group(1)
-                    elif kind == 3:
-                        params, text = m.group(2, 3)
-                        # a cached transition is one of an SGR that passed _csi_dispatch's checks
-                        nxt = screen._cells.sgr.get(params)
-                        if nxt is None:
-                            csi("", params, "m")
+                    if kind <= 5:  # text, or an SGR and its text, maybe then CR LF
+                        if kind <= 2:
+                            text = m.group(1)
                         else:
-                            screen._cells = nxt
-                            screen.cursor.attrs = nxt.attrs
-                            screen.last_char = None
-                        if not text:
+                            params, text = m.group(3, 4)
+                            # a cached transition is one of an SGR that passed _csi_dispatch's checks
+                            nxt = screen._cells.sgr.get(params)
+                            if nxt is None:
+                                csi("", params, "m")
+                            else:
+                                screen._cells = nxt
+                                screen.cursor.attrs = nxt.attrs
+                                screen.last_char = None
+                        if text:
+                            if screen.fast_ascii and text.isascii():
+                                # PrintingScreen._draw_ascii's usual case, inline: the text
+                                # fits on the cursor's row and breaks no wide character
+                                cur = screen.cursor
+                                x = cur.x
+                                end = x + len(text)
+                                cols = screen.columns
+                                row = None
+                                if end <= cols:
+                                    y = cur.y
+                                    row = screen.buffer[y]
+                                    if (not x or row[x][0]) and (end == cols or row[end][0]):
+                                        row[x:end] = map(screen._cells.__getitem__, text)
+                                        used = screen.used
+                                        if end > used[y]:
+                                            used[y] = end
+                                        screen.dirty.add(y)
+                                        cur.x = end
+                                    else:
+                                        row = None
+                                if row is None:
+                                    draw_ascii(text)
+                                screen.last_char = text[-1]
+                            else:
+                                draw(text)
+                        if kind != 2 and kind != 5:
                             continue
-                    else:
-                        if kind == 7:
-                            pre, params, inter, final = m.group(4, 5, 6, 7)
+                    elif kind != 14:
+                        if kind == 9:
+                            pre, params, inter, final = m.group(6, 7, 8, 9)
                             csi(pre + inter if inter else pre, params, final)
                         elif kind == 12:
-                            screen.last_char = None
-                            cur = screen.cursor
-                            cur.x = 0
-                            y = cur.y
-                            if y != screen.margins[1] and y < screen.lines - 1:
-                                cur.y = y + 1  # CursorScreen._linefeed's case without a scroll
-                            else:
-                                lf()
-                        elif kind == 10:
-                            esc("", m.group(10))
-                        elif kind == 9:
-                            esc(m.group(8), m.group(9))
+                            esc("", m.group(12))
                         elif kind == 11:
-                            self._osc(m.group(11))
+                            esc(m.group(10), m.group(11))
+                        elif kind == 13:
+                            self._osc(m.group(13))
                         else:
-                            ch = m.group(13)
+                            ch = m.group(15)
                             if ch == k.ESC:
                                 self._enter_esc()
                                 i = m.end()
@@ -269,29 +287,15 @@ class TermStream(pyte.Stream):
                                 if f is not None:
                                     f()
                         continue
-                    if screen.fast_ascii and text.isascii():
-                        # PrintingScreen._draw_ascii's usual case, inline: the text fits
-                        # on the cursor's row and breaks no wide character
-                        cur = screen.cursor
-                        x = cur.x
-                        end = x + len(text)
-                        cols = screen.columns
-                        if end <= cols:
-                            y = cur.y
-                            row = screen.buffer[y]
-                            if (not x or row[x][0]) and (end == cols or row[end][0]):
-                                row[x:end] = map(screen._cells.__getitem__, text)
-                                used = screen.used
-                                if end > used[y]:
-                                    used[y] = end
-                                screen.dirty.add(y)
-                                cur.x = end
-                                screen.last_char = text[-1]
-                                continue
-                        draw_ascii(text)
-                        screen.last_char = text[-1]
+                    # CR LF
+                    screen.last_char = None
+                    cur = screen.cursor
+                    cur.x = 0
+                    y = cur.y
+                    if y != screen.margins[1] and y < screen.lines - 1:
+                        cur.y = y + 1  # CursorScreen._linefeed's case without a scroll
                     else:
-                        draw(text)
+                        lf()
                 else:
                     return n
             return i
