@@ -4,9 +4,10 @@ Unknown or malformed sequences are swallowed whole, DCS/OSC/APC/PM/SOS strings n
 reach the screen, C0 controls inside a sequence are executed, CAN/SUB abort.
 
 Speed: one regular expression splits the input into runs of text, complete plain CSI
-sequences and control characters (:data:`_TOKEN`); SGR transitions are cached per
-attribute set; only the rest goes through the state machine (:meth:`TermStream._slow`),
-one handler per state.
+sequences and control characters (:data:`_TOKEN`); an SGR with the text after it, and a
+text with the CR LF after it, are one token; a run of ASCII that fits on the cursor's row
+is written into it inline; SGR transitions are cached per attribute set; only the rest
+goes through the state machine (:meth:`TermStream._slow`), one handler per state.
 """
 
 from __future__ import annotations
