@@ -146,8 +146,11 @@ class Grid(pyte.Screen):
         if bottom - top > 1 and bottom < len(buf):
             # the common case, done in place (same result as _move_lines, which also
             # clears the wrapped flag above a region of a single row)
-            self._unwrap_above(top)
             wr, used = self.wrapped, self.used
+            if top:
+                wr[top - 1] = False
+            elif self.hidden_rows:
+                self._unwrap_above(0)
             del buf[top], wr[top], used[top]
             buf.insert(bottom, [blank] * self.columns)
             wr.insert(bottom, False)

@@ -294,7 +294,7 @@ class TermStream(pyte.Stream):
                     cur.x = 0
                     y = cur.y
                     if y != screen.margins[1] and y < screen.lines - 1:
-                        cur.y = y + 1  # CursorScreen._linefeed's case without a scroll
+                        cur.y = y + 1  # CursorScreen.linefeed's case without a scroll
                     else:
                         lf()
                 else:
