@@ -17,18 +17,16 @@ class CursorScreen(Grid):
     def carriage_return(self) -> None:
         self.cursor.x = 0
 
-    def _linefeed(self, blank: Char) -> None:
+    def linefeed(self, blank: Char | None = None) -> None:
+        """LF, VT, FF, IND: down one row, scrolling the region at its bottom. The new row
+        is *blank* cells, by default erased ones (the cursor's background)."""
         cur = self.cursor
         top, bottom = self.margins
         if cur.y != bottom:
             if cur.y < self.lines - 1:
                 cur.y += 1
             return
-        self._scroll_up(top, bottom, blank)
-
-    def linefeed(self) -> None:
-        """LF, VT, FF, IND: down one row, scrolling the region at its bottom."""
-        self._linefeed(self._blank(self.cursor.attrs[2]))
+        self._scroll_up(top, bottom, self._blank(cur.attrs[2]) if blank is None else blank)
 
     index = linefeed
 

@@ -143,14 +143,19 @@ class Grid(pyte.Screen):
         buf = self.buffer
         if top == 0 and self.observer is not None:
             self.observer.scrolled_off(buf[0], self.wrapped[0])
-        if top == 0 and bottom == len(buf) - 1 and bottom > 1 and not self.hidden_rows:
-            # the common case, done in place (same result as _move_lines)
+        if bottom - top > 1 and bottom < len(buf):
+            # the common case, done in place (same result as _move_lines, which also
+            # clears the wrapped flag above a region of a single row)
             wr, used = self.wrapped, self.used
-            del buf[0], wr[0], used[0]
-            buf.append([blank] * self.columns)
-            wr.append(False)
-            used.append(0)
-            self.dirty.update(range(bottom + 1))
+            if top:
+                wr[top - 1] = False
+            elif self.hidden_rows:
+                self._unwrap_above(0)
+            del buf[top], wr[top], used[top]
+            buf.insert(bottom, [blank] * self.columns)
+            wr.insert(bottom, False)
+            used.insert(bottom, 0)
+            self.dirty.update(range(top, bottom + 1))
             return
         self._move_lines(top, top + 1, bottom - top, blank)
 

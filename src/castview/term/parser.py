@@ -4,9 +4,10 @@ Unknown or malformed sequences are swallowed whole, DCS/OSC/APC/PM/SOS strings n
 reach the screen, C0 controls inside a sequence are executed, CAN/SUB abort.
 
 Speed: one regular expression splits the input into runs of text, complete plain CSI
-sequences and control characters (:data:`_TOKEN`); SGR transitions are cached per
-attribute set; only the rest goes through the state machine (:meth:`TermStream._slow`),
-one handler per state.
+sequences and control characters (:data:`_TOKEN`); an SGR with the text after it, and a
+text with the CR LF after it, are one token; a run of ASCII that fits on the cursor's row
+is written into it inline; SGR transitions are cached per attribute set; only the rest
+goes through the state machine (:meth:`TermStream._slow`), one handler per state.
 """
 
 from __future__ import annotations
@@ -71,13 +72,16 @@ _SGR_CACHE_LIMIT = 4096
 _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
-    r"([^\x00-\x1f\x7f]+)"  # 1: printable text
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 2-5: a complete, plain CSI sequence
-    # 6-8: a complete ESC sequence: up to 3 intermediates (6) and a final (7), or a final
-    # (8) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
+    # 3-5: a plain SGR (the most common sequence), the printable text after it, CR LF
+    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)(\r\n)?"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 6-9: another complete, plain CSI sequence
+    # 10-12: a complete ESC sequence: up to 3 intermediates (10) and a final (11), or a final
+    # (12) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 9: a complete OSC string without controls
-    r"|([\x00-\x1f\x7f])"  # 10: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 13: a complete OSC string without controls
+    r"|(\r\n)"  # 14: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 15: a control character (ESC starts the slow path)
 )
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")  # what an ignored string stops at
@@ -201,13 +205,14 @@ class TermStream(pyte.Stream):
         while i < n:
             i = self._feed(data, i)
 
-    def _feed(self, data: str, i: int) -> int:
+    def _feed(self, data: str, i: int) -> int:  # noqa: C901  (the hot loop: a call per token would cost more than most tokens)
         """Parse from *i*; return where parsing stopped (len(data), or after a failed token)."""
         n = len(data)
         screen = self._screen
         draw = screen.draw
         draw_ascii = screen._draw_ascii
         c0 = self._c0
+        lf = c0[k.LF]
         csi = self._csi_dispatch
         esc = self._esc_dispatch
         finditer = _TOKEN.finditer
@@ -218,35 +223,80 @@ class TermStream(pyte.Stream):
             while i < n:
                 for m in finditer(data, i):
                     kind = m.lastindex
-                    if kind == 1:
-                        text = m.group(1)
-                        if screen.fast_ascii and text.isascii():
-                            draw_ascii(text)
-                            screen.last_char = text[-1]
+                    if kind <= 5:  # text, or an SGR and its text, maybe then CR LF
+                        if kind <= 2:
+                            text = m.group(1)
                         else:
-                            draw(text)
-                    elif kind == 5:
-                        pre, params, inter, final = m.group(2, 3, 4, 5)
-                        csi(pre + inter if inter else pre, params, final)
-                    elif kind == 8:
-                        esc("", m.group(8))
-                    elif kind == 7:
-                        esc(m.group(6), m.group(7))
-                    elif kind == 9:
-                        self._osc(m.group(9))
+                            params, text = m.group(3, 4)
+                            # a cached transition is one of an SGR that passed _csi_dispatch's checks
+                            nxt = screen._cells.sgr.get(params)
+                            if nxt is None:
+                                csi("", params, "m")
+                            else:
+                                screen._cells = nxt
+                                screen.cursor.attrs = nxt.attrs
+                                screen.last_char = None
+                        if text:
+                            if screen.fast_ascii and text.isascii():
+                                # PrintingScreen._draw_ascii's usual case, inline: the text
+                                # fits on the cursor's row and breaks no wide character
+                                cur = screen.cursor
+                                x = cur.x
+                                end = x + len(text)
+                                cols = screen.columns
+                                row = None
+                                if end <= cols:
+                                    y = cur.y
+                                    row = screen.buffer[y]
+                                    if (not x or row[x][0]) and (end == cols or row[end][0]):
+                                        row[x:end] = map(screen._cells.__getitem__, text)
+                                        used = screen.used
+                                        if end > used[y]:
+                                            used[y] = end
+                                        screen.dirty.add(y)
+                                        cur.x = end
+                                    else:
+                                        row = None
+                                if row is None:
+                                    draw_ascii(text)
+                                screen.last_char = text[-1]
+                            else:
+                                draw(text)
+                        if kind != 2 and kind != 5:
+                            continue
+                    elif kind != 14:
+                        if kind == 9:
+                            pre, params, inter, final = m.group(6, 7, 8, 9)
+                            csi(pre + inter if inter else pre, params, final)
+                        elif kind == 12:
+                            esc("", m.group(12))
+                        elif kind == 11:
+                            esc(m.group(10), m.group(11))
+                        elif kind == 13:
+                            self._osc(m.group(13))
+                        else:
+                            ch = m.group(15)
+                            if ch == k.ESC:
+                                self._enter_esc()
+                                i = m.end()
+                                m = None
+                                i = self._slow(data, i)
+                                break
+                            if ch != k.DEL:
+                                screen.last_char = None
+                                f = c0.get(ch)
+                                if f is not None:
+                                    f()
+                        continue
+                    # CR LF
+                    screen.last_char = None
+                    cur = screen.cursor
+                    cur.x = 0
+                    y = cur.y
+                    if y != screen.margins[1] and y < screen.lines - 1:
+                        cur.y = y + 1  # CursorScreen.linefeed's case without a scroll
                     else:
-                        ch = m.group(10)
-                        if ch == k.ESC:
-                            self._enter_esc()
-                            i = m.end()
-                            m = None
-                            i = self._slow(data, i)
-                            break
-                        if ch != k.DEL:
-                            screen.last_char = None
-                            f = c0.get(ch)
-                            if f is not None:
-                                f()
+                        lf()
                 else:
                     return n
             return i

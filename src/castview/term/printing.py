@@ -166,7 +166,7 @@ class PrintingScreen(CursorScreen):
         """Autowrap: mark the row wrapped, line feed (default bg), column 0."""
         cur = self.cursor
         self.wrapped[cur.y] = True
-        self._linefeed(BLANK)
+        self.linefeed(BLANK)
         cur.x = 0
 
     def _put(self, data: str, width: int) -> None:
