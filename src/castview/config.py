@@ -10,6 +10,8 @@ from pathlib import Path
 from platformdirs import user_cache_dir, user_config_dir
 
 from .bundled import SAMPLES, bundled_dir
+from .nodes.resolve import NameSettings
+from .nodes.settings import name_settings
 
 APP = "castview"
 
@@ -40,6 +42,8 @@ class Settings:
     new recordings; 0: only when asked (`r`). Local folders are watched instead."""
     cache_dir: Path = field(default_factory=cache_dir)
     """Where keyframe indexes, search indexes and downloaded S3 objects are kept."""
+    names: NameSettings = field(default_factory=NameSettings)
+    """How node IDs get names: the `[nodes]` table, the tailscale binary, the API (nodes/settings.py)."""
     problems: tuple[str, ...] = ()
     """What was wrong with the config file or environment, to show the user."""
 
@@ -71,4 +75,6 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
                 changes[key] = number if (key != "idle_limit" or number > 0) else None
             except (TypeError, ValueError) as exc:
                 problems.append(f"{key}={values[key]!r} ignored ({exc})")
+    changes["names"], name_problems = name_settings(values, env)
+    problems += name_problems
     return replace(settings, **changes, problems=tuple(problems))  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ pool; copies of one session kept by failover recorders are merged.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,14 +34,13 @@ class RecordingSummary:
 
     @property
     def node_id(self) -> str:
-        """The group a recording belongs to: the tsrecorder node folder, else the header's
-        source node, else the folder it sits in."""
+        """The node a recording belongs to (the SSH server's side): the tsrecorder node
+        folder, else the folder it sits in below the source, else (a file directly in the
+        folder given, or a file given) that folder's name. Never the header's srcNodeID:
+        that is the client, and `--node FOLDER` must find what is in FOLDER."""
         if self.ref.node_dir:
             return self.ref.node_dir
-        if self.header is not None and self.header.src_node_id:
-            return self.header.src_node_id
-        folder = self.ref.key.rpartition("/")[0]
-        return folder or "(top level)"
+        return self.ref.key.rpartition("/")[0] or _folder_name(self.ref)
 
     @property
     def start_ns(self) -> int:
@@ -83,6 +83,18 @@ class Catalog:
     @property
     def recordings(self) -> list[RecordingSummary]:
         return [rec for group in self.groups for rec in group.recordings]
+
+
+def _folder_name(ref: RecordingRef) -> str:
+    """The name of the folder a top-level recording is in: the source's own (`casts` for
+    `castview ls ~/casts`), or a given file's parent folder."""
+    where = ref.location if ref.key == ref.name and ref.location == ref.source else ref.source
+    if "://" not in where:
+        where = os.path.abspath(where)
+    parts = [p for p in where.split("/") if p]
+    if where == ref.location:
+        parts = parts[:-1]
+    return parts[-1] if parts and not parts[-1].endswith(":") else "(top level)"
 
 
 def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> RecordingSummary:
