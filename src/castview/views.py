@@ -82,13 +82,18 @@ def arrange(recordings: Iterable[RecordingSummary], view: str, sort: str = BY_ST
     key = sort_key(sort)
     for recs in sections.values():
         recs.sort(key=key, reverse=not reverse)
-    if view == BY_CONNECTION:
-        order = sorted(sections, key=lambda k: (max(r.start_ns for r in sections[k]), k), reverse=True)
-    elif view == BY_NODE:
-        order = sorted(sections, key=lambda k: (node_title(k, sections[k], names).lower(), k))
-    else:
-        order = sorted(sections, key=lambda k: (k in (NO_USER, NO_CONNECTION), k.lower(), k))
+    order = sorted(sections, key=lambda k: section_order(view, k, sections[k], names))
     return [Section(k, sections[k]) for k in order]
+
+
+def section_order(view: str, key: str, recordings: list[RecordingSummary], names: NodeNames | None) -> tuple:
+    """Where a section goes among the view's sections (ascending): nodes by name, users by
+    name (the unknown last), connections newest first."""
+    if view == BY_CONNECTION:
+        return (key == NO_CONNECTION, -max((r.start_ns for r in recordings), default=0), key)
+    if view == BY_NODE:
+        return (node_title(key, recordings, names).lower(), key)
+    return (key in (NO_USER, NO_CONNECTION), key.lower(), key)
 
 
 def section_detail(view: str, section: Section) -> str:

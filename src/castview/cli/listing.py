@@ -110,10 +110,7 @@ def _write_lines(lines) -> None:  # type: ignore[no-untyped-def]
     """JSON Lines straight to stdout: ASCII by construction, nothing for rich to do (a
     `console.print` per record cost most of `ls --json`'s time over 10,000 recordings)."""
     try:
-        write = sys.stdout.write
-        for line in lines:
-            write(line)
-            write("\n")
+        sys.stdout.writelines(f"{line}\n" for line in lines)
         sys.stdout.flush()
     except BrokenPipeError:
         sys.stderr.close()  # the reader left (`| head`): say nothing
