@@ -89,6 +89,9 @@ HELP_TEXT = {
     "open": "Open the recording (or fold a node)", "filter": "Filter by node, user, host, command or date",
     "clear_filter": "Clear the filter",
     "reload": "List the sources again now (S3; local folders are watched)", "quit": "Quit",
+    "cycle_view": "View by node, by user, by connection, or one timeline",
+    "cycle_sort": "Sort by start, duration or size (newest, longest, largest first)",
+    "reverse_sort": "Reverse the order",
 }
 
 
