@@ -27,7 +27,7 @@ from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
 from ...views import BY_NODE, BY_START, BY_TIME, Section, arrange, section_key, section_order, sort_key
-from ..catalog_view import keep, matches, pending, recording_label, section_label
+from ..catalog_view import keep, matches, pending, recording_label, row_cells, section_label
 
 # Sections with more recordings than this start collapsed.
 EXPAND_LIMIT = 60
@@ -77,7 +77,8 @@ class RecordingTree(Tree[NodeData]):
         self._sources: dict[str, dict[str, RecordingSummary]] = {}
         self._source_nodes: dict[str, TreeNode[NodeData]] = {}
         self._leaves: dict[str, TreeNode[NodeData]] = {}
-        self._labels: dict[str, tuple[RecordingSummary, Text]] = {}
+        self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
+        self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
         # Recordings that share a node and a file name (failover copies): merged, so a
         # header arriving for one of them may merge or split rows.
         self._names: Counter[tuple[str, str, str]] = Counter()
@@ -92,7 +93,11 @@ class RecordingTree(Tree[NodeData]):
 
     def process_label(self, label: TextType) -> Text:
         """A label given as a string is plain text, never markup: node IDs and folder
-        names come from the recordings (`[/]` would crash the tree, `[conceal]` hide)."""
+        names come from the recordings (`[/]` would crash the tree, `[conceal]` hide). A
+        one-line Text (every row) is taken as it is: splitting it into lines costs more
+        than making it."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
         return super().process_label(Text(printable(label)) if isinstance(label, str) else label)
 
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
@@ -132,11 +137,16 @@ class RecordingTree(Tree[NodeData]):
                 leaf.set_label(self._label(leaf.data))
 
     def _label(self, rec: RecordingSummary) -> Text:
-        cached = self._labels.get(rec.ref.location)
+        """A row's label, kept per view: switching back to a view reuses its rows."""
+        key = (self.view, rec.ref.location)
+        cached = self._labels.get(key)
         if cached is not None and cached[0] is rec:
             return cached[1]
-        label = self.process_label(recording_label(rec, self._colours, self.view, self.names))
-        self._labels[rec.ref.location] = (rec, label)
+        known = self._cells.get(rec.ref.location)
+        if known is None or known[0] is not rec:
+            known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
+        label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1]))
+        self._labels[key] = (rec, label)
         return label
 
     # -- what the screen feeds in --------------------------------------------------------
@@ -196,6 +206,7 @@ class RecordingTree(Tree[NodeData]):
         self._source_nodes.clear()
         self._leaves.clear()
         self._labels.clear()
+        self._cells.clear()
         self._names.clear()
 
     def set_filter(self, query: str) -> None:
@@ -205,12 +216,9 @@ class RecordingTree(Tree[NodeData]):
 
     def set_view(self, view: str | None = None, sort: str | None = None, reverse: bool | None = None) -> None:
         """Show another view or order (the cursor stays on its recording)."""
-        relabel = view is not None and view != self.view
         self.view = view or self.view
         self.sort = sort or self.sort
         self.reverse = self.reverse if reverse is None else reverse
-        if relabel:
-            self._labels.clear()
         self.sync(rebuild=True)
 
     def set_names(self, names: NodeNames) -> None:
@@ -218,6 +226,7 @@ class RecordingTree(Tree[NodeData]):
         if names != self.names:
             self.names = names
             self._labels.clear()
+            self._cells.clear()
             self.sync(rebuild=True)
 
     @property
@@ -367,31 +376,56 @@ class RecordingTree(Tree[NodeData]):
             current = [leaf.data for leaf in snode.children]
             if rebuild or current != wanted:
                 self._refill(snode, wanted)
+                self._invalidate()
             return
         wanted_keys = [GroupKey(source, self.view, s.key) for s in sections]
         if rebuild or [child.data for child in snode.children] != wanted_keys:
-            for child in snode.children:
-                self._forget(child)
-            snode.remove_children()
+            self._refill(snode, [])
+            totals = self._totals(source) if self._filter else {}
             for gkey, section in zip(wanted_keys, sections, strict=True):
-                gnode = snode.add(gkey.key, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                label = self.process_label(section_label(self.view, section, totals.get(gkey.key), self.names))
+                gnode = self._new_node(snode, label, gkey, expand=self._should_expand(gkey, len(section.recordings)))
                 self._refill(gnode, section.recordings)
-        else:
-            for gnode, section in zip(snode.children, sections, strict=True):
-                if [leaf.data for leaf in gnode.children] != section.recordings:
-                    self._refill(gnode, section.recordings)
+            self._invalidate()
+            return
+        for gnode, section in zip(snode.children, sections, strict=True):
+            if [leaf.data for leaf in gnode.children] != section.recordings:
+                self._refill(gnode, section.recordings)
+                self._invalidate()
         self._relabel_sections(source)
 
     def _forget(self, node: TreeNode[NodeData]) -> None:
-        for leaf in node.children:
-            if isinstance(leaf.data, RecordingSummary):
-                self._leaves.pop(leaf.data.ref.location, None)
+        for child in node.children:
+            if isinstance(child.data, RecordingSummary):
+                self._leaves.pop(child.data.ref.location, None)
+            else:
+                self._forget(child)
+
+    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: NodeData, expand: bool) -> TreeNode[NodeData]:
+        """A node appended through Tree's node factory, without invalidating the tree: `add`
+        invalidates (and schedules a layout) per node, most of the cost of showing ten
+        thousand. The caller invalidates once."""
+        node = self._add_node(parent, label, data, expand=expand)
+        node._allow_expand = not isinstance(data, RecordingSummary)
+        parent._children.append(node)
+        parent._updates += 1
+        return node
+
+    def _drop_children(self, parent: TreeNode[NodeData]) -> None:
+        """Forget a node's children in one pass (Tree removes each child by searching its
+        parent's list: quadratic, seconds for ten thousand rows)."""
+        for child in parent._children:
+            self._drop_children(child)
+            del self._tree_nodes[child.id]
+        parent._children.clear()
+        parent._updates += 1
 
     def _refill(self, parent: TreeNode[NodeData], recordings: list[RecordingSummary]) -> None:
+        """Replace a node's children with rows for the recordings (the caller invalidates)."""
         self._forget(parent)
-        parent.remove_children()
+        self._drop_children(parent)
         for rec in recordings:
-            self._leaves[rec.ref.location] = parent.add_leaf(self._label(rec), rec)
+            self._leaves[rec.ref.location] = self._new_node(parent, self._label(rec), rec, expand=False)
 
     def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
