@@ -15,7 +15,7 @@ from rich.text import Span, Text
 from .. import formatting as fmt
 from ..columns import COLUMNS, Column, columns_for
 from ..nodes.model import NodeNames
-from ..records import kubernetes_fields
+from ..records import kubernetes_fields, who
 from ..sanitize import printable
 from ..sources.base import RecordingRef
 from ..sources.catalog import DAMAGED, LIVE, TRUNCATED, RecordingSummary
@@ -150,7 +150,8 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
             pieces.append((f"⎈ {k8s}  ", "dim"))
         if h.command:
             pieces.append((f"$ {printable(h.command)}", "italic"))
-    elif not dim_all:
+    if not dim_all and not who(h):
+        # Nobody named (a plain asciinema recording, an unreadable one): the file is.
         pieces.append((printable(rec.ref.name), "dim"))
     if rec.error:
         pieces.append((f"  {printable(rec.error)}", colours["error"]))
@@ -188,8 +189,10 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None) -> Text:
         line2.append(printable(rec.error), style="red")
     elif h is not None:
         parts = []
-        if h.src_node:
-            parts.append(f"from {h.src_node}")
+        if h.src_node or h.src_node_id:
+            # The client: its host name and node ID (the server is the node above).
+            parts.append(" ".join(["from", *([h.src_node] if h.src_node else []),
+                                   *([f"({h.src_node_id})"] if h.src_node_id else [])]))
         if h.ssh_user or h.local_user:
             parts.append(f"{h.ssh_user or '?'} → {h.local_user or '?'}")
         size = h.size
