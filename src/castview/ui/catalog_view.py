@@ -109,16 +109,15 @@ def row_cells(rec: RecordingSummary, names: NodeNames | None = None) -> dict[str
     """Every column's cell of a tree row, fitted to its width (the part of a row that does
     not depend on the view: the tree keeps it, so a new view only reassembles rows)."""
     cells = {}
-    pending_row = rec.status == PENDING
-    for i, c in enumerate(COLUMNS):
-        if pending_row and i > 0:
-            cell = "…" if i < 3 else ""
-        else:
-            cell = c.cell(rec, names)
+    for c in COLUMNS:
+        cell = c.cell(rec, names)
         if len(cell) > c.width or not cell.isascii():
             cell = set_cell_size(cell, c.width - 1) + "…" if cell_len(cell) > c.width else set_cell_size(cell, c.width)
         cells[c.key] = cell.rjust(c.width) if c.right else cell.ljust(c.width)
     return cells
+
+
+PENDING_CELLS = f"  {'…':>{COLUMNS[1].width}}  {'…':>{COLUMNS[2].width}}"
 
 
 def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None, view: str = BY_NODE,
@@ -131,12 +130,13 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
     use theme variables); `cells`: the row's `row_cells`, when known. Built as one string
     and its spans: ten thousand rows are made at each change of view, and `Text.append`
     per piece cost ten times as much."""
+    if rec.status == PENDING:  # listed, not read: its start (from the name) and dots
+        return styled([(fmt.local_time(rec.start_ns), ""), (PENDING_CELLS, "dim")])
     colours = colours or DEFAULT_COLOURS
     cells = cells if cells is not None else row_cells(rec, names)
     pieces: list[tuple[str, str]] = []
-    dim_all = rec.status == PENDING
     for i, c in enumerate(tree_columns(view)):
-        pieces.append((cells[c.key], "dim" if dim_all or c.key in ("size", "client") else ""))
+        pieces.append((cells[c.key], "dim" if c.key in ("size", "client") else ""))
         pieces.append(("  ", ""))
         if i == 2:
             mark = MARKS.get(rec.status)
@@ -150,7 +150,7 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
             pieces.append((f"⎈ {k8s}  ", "dim"))
         if h.command:
             pieces.append((f"$ {printable(h.command)}", "italic"))
-    if not dim_all and not who(h):
+    if not who(h):
         # Nobody named (a plain asciinema recording, an unreadable one): the file is.
         pieces.append((printable(rec.ref.name), "dim"))
     if rec.error:

@@ -50,7 +50,9 @@ from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
 SUMMARY_BATCH_SECONDS = 0.25
-SUMMARY_WORKERS = 4
+# Header reads hold the GIL but for their IO: more threads than this only starve the UI
+# thread (keys waited seconds); remote sources overlap their requests within it.
+SUMMARY_WORKERS = 2
 
 
 class BrowserScreen(Screen[None]):

@@ -27,7 +27,7 @@ from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
 from ...views import BY_NODE, BY_START, BY_TIME, Section, arrange, section_key, section_order, sort_key
-from ..catalog_view import keep, matches, pending, recording_label, row_cells, section_label
+from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
 # Sections with more recordings than this start collapsed.
 EXPAND_LIMIT = 60
@@ -142,10 +142,13 @@ class RecordingTree(Tree[NodeData]):
         cached = self._labels.get(key)
         if cached is not None and cached[0] is rec:
             return cached[1]
-        known = self._cells.get(rec.ref.location)
-        if known is None or known[0] is not rec:
-            known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
-        label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1]))
+        if rec.status == PENDING:
+            label = recording_label(rec)
+        else:
+            known = self._cells.get(rec.ref.location)
+            if known is None or known[0] is not rec:
+                known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
+            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1]))
         self._labels[key] = (rec, label)
         return label
 
@@ -269,19 +272,32 @@ class RecordingTree(Tree[NodeData]):
             return
         key = sort_key(self.sort)
         moved: list[RecordingSummary] = []
+        touched: set[TreeNode[NodeData]] = set()
         for old, rec in changed:
             leaf = self._leaves.get(old.ref.location) if old is not None else None
             if rec is not None and leaf is not None and old is not None and self._shown(rec) \
                     and section_key(self.view, old) == section_key(self.view, rec) and key(old) == key(rec):
                 leaf.data = rec
-                leaf.set_label(self._label(rec))
+                self._relabel(leaf, self._label(rec))
+                if leaf.parent is not None:
+                    touched.add(leaf.parent)
                 continue
             if leaf is not None:
+                if leaf.parent is not None:
+                    touched.add(leaf.parent)
                 self._take_out(leaf)
             if rec is not None and self._shown(rec):
                 moved.append(rec)
-        self._place(source, moved)
-        self._relabel_sections(source)
+        self._place(source, moved, touched)
+
+    def _relabel(self, node: TreeNode[NodeData], label: Text) -> None:
+        """A new label for one node, repainting only its line if it is on screen (`set_label`
+        schedules a callback per node that looks through every line on screen)."""
+        node._label = label
+        node._updates += 1
+        line = node._line
+        if self._tree_lines_cached is not None and 0 <= line - self.scroll_offset.y < self.size.height:
+            self._refresh_line(line)
 
     def _take_out(self, leaf: TreeNode[NodeData]) -> None:
         assert isinstance(leaf.data, RecordingSummary)
@@ -291,11 +307,11 @@ class RecordingTree(Tree[NodeData]):
         if parent is not None and isinstance(parent.data, GroupKey) and not parent.children:
             parent.remove()
 
-    def _place(self, source: str, recs: list[RecordingSummary]) -> None:
-        """Put recordings (not in the tree yet) where the view and the order want them."""
+    def _place(self, source: str, recs: list[RecordingSummary], touched: set[TreeNode[NodeData]] | None = None) -> None:
+        """Put recordings (not in the tree yet) where the view and the order want them, then
+        retitle the sections that changed (`touched`, and those given rows here)."""
+        touched = set() if touched is None else touched
         recs = [rec for rec in recs if self._shown(rec)]
-        if not recs:
-            return
         snode = self._source_nodes[source]
         key = sort_key(self.sort)
 
@@ -308,12 +324,16 @@ class RecordingTree(Tree[NodeData]):
         for skey, bucket in buckets.items():
             parent = snode if self.view == BY_TIME else self._section_node(snode, GroupKey(source, self.view, skey),
                                                                             bucket)
+            rows = parent._children
             for rec in bucket:
-                rows = parent.children
                 at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
-                leaf = parent.add_leaf(self._label(rec), rec, before=at if at < len(rows) else None)
+                leaf = self._new_node(parent, self._label(rec), rec, expand=False)
+                rows.insert(at, rows.pop())  # made at the end, moved to its place
                 self._leaves[rec.ref.location] = leaf
-        self._relabel_sections(source)
+            touched.add(parent)
+        if buckets:
+            self._invalidate()
+        self._retitle(source, touched)
 
     def _section_node(self, snode: TreeNode[NodeData], gkey: GroupKey,
                       arriving: list[RecordingSummary]) -> TreeNode[NodeData]:
@@ -333,24 +353,41 @@ class RecordingTree(Tree[NodeData]):
         recs = [leaf.data for leaf in section.children if isinstance(leaf.data, RecordingSummary)]
         return section_order(self.view, section.data.key, recs, self.names)
 
-    def _relabel_sections(self, source: str) -> None:
-        """Section titles (counts, names, hosts); out of order sections (a connection's
-        newest recording arrived, a name changed) arrange the source again."""
-        if self.view == BY_TIME:
-            return
+    def _retitle(self, source: str, touched: set[TreeNode[NodeData]]) -> None:
+        """Titles (counts, names, hosts) of the sections that changed; a section now out of
+        order among its neighbours (a connection's newest recording arrived, a dstNode
+        named a node) arranges the source again."""
         snode = self._source_nodes[source]
-        orders = [self._order_of(child) for child in snode.children]
-        if orders != sorted(orders):
-            self.sync()
+        sections = snode._children
+        changed = [child for child in touched
+                   if child.parent is snode and child.id in self._tree_nodes and isinstance(child.data, GroupKey)]
+        if not changed:
             return
+        for child in changed:
+            at = sections.index(child)
+            neighbours = [sections[i] for i in (at - 1, at, at + 1) if 0 <= i < len(sections)]
+            orders = [self._order_of(n) for n in neighbours]
+            if orders != sorted(orders):
+                self.sync()
+                return
         totals = self._totals(source) if self._filter else {}
-        for child in snode.children:
-            assert isinstance(child.data, GroupKey)
-            recs = [leaf.data for leaf in child.children if isinstance(leaf.data, RecordingSummary)]
-            label = self.process_label(section_label(self.view, Section(child.data.key, recs),
-                                                     totals.get(child.data.key), self.names))
-            if child.label != label:
-                child.set_label(label)
+        for child in changed:
+            self._retitle_one(child, totals)
+
+    def _retitle_one(self, child: TreeNode[NodeData], totals: dict[str, int]) -> None:
+        assert isinstance(child.data, GroupKey)
+        recs = [leaf.data for leaf in child.children if isinstance(leaf.data, RecordingSummary)]
+        label = self.process_label(section_label(self.view, Section(child.data.key, recs),
+                                                 totals.get(child.data.key), self.names))
+        if child.label != label:
+            self._relabel(child, label)
+
+    def _relabel_sections(self, source: str) -> None:
+        """Every section's title (after the filter changed the counts)."""
+        totals = self._totals(source) if self._filter else {}
+        for child in self._source_nodes[source].children:
+            if isinstance(child.data, GroupKey):
+                self._retitle_one(child, totals)
 
     def _totals(self, source: str) -> dict[str, int]:
         counts: Counter[str] = Counter(section_key(self.view, rec) for rec in self._sources[source].values())
