@@ -4,7 +4,6 @@ API, the cache with its TTL and gone nodes, the config table, and the settings."
 from __future__ import annotations
 
 import json
-import os
 import stat
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

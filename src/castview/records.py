@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .sources.catalog import RecordingSummary
     from .transcript import TranscriptLine
 
-SESSION_KEYS = ("node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user", "local_user",
-                "connection_id", "command")
+SESSION_KEYS = ("node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user",
+                "local_user", "connection_id", "command")
 """The recording's fields repeated in every line and match: who, where, when."""
 
 

@@ -16,8 +16,18 @@ from ..records import dumps, kubernetes_fields, recording_record
 from ..sanitize import printable
 from ..sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
 from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
-from ..views import BY_CONNECTION, BY_NODE, BY_START, BY_TIME, SORTS, VIEWS, Section, arrange, node_title, \
-    section_detail
+from ..views import (
+    BY_CONNECTION,
+    BY_NODE,
+    BY_START,
+    BY_TIME,
+    SORTS,
+    VIEWS,
+    Section,
+    arrange,
+    node_title,
+    section_detail,
+)
 from .options import (
     CommandOpt,
     HostOpt,

@@ -389,7 +389,7 @@ class BrowserScreen(Screen[None]):
         from .fleet_search import FleetSearchScreen
 
         tree = self.query_one(RecordingTree)
-        screen = FleetSearchScreen(self.sources, tree.summaries, self._fleet_form)
+        screen = FleetSearchScreen(self.sources, tree.summaries, self._fleet_form, tree.names)
 
         def closed(_result: None = None) -> None:
             self._fleet_form = screen.form
