@@ -151,3 +151,16 @@ def test_a_loose_folder_is_its_own_node_so_node_finds_it(tmp_path):
     assert [r["node_id"] for r in records] == ["casts", "casts"]
     one = json.loads(ls("ls", str(folder / "one.cast"), "--json", cache=cache).stdout)
     assert one["node_id"] == "casts"
+
+
+def test_grep_and_cat_json_carry_the_node_name(tree, tmp_path):
+    bin_dir = tmp_path / "bin"
+    printing(bin_dir, STATUS)
+    cache = tmp_path / "cache"
+    matches = [json.loads(line) for line in ls("grep", "x", str(tree), "--json", "--node", "api-gw-2",
+                                                path_dir=bin_dir, cache=cache).stdout.splitlines()]
+    assert matches and {(m["node_id"], m["node_name"]) for m in matches} == {(GW, "api-gw-2")}
+    path = next((tree / GW).iterdir())
+    lines = [json.loads(line) for line in ls("cat", str(path), "--format", "jsonl", path_dir=bin_dir,
+                                              cache=cache).stdout.splitlines()]
+    assert lines and all(line["node_name"] == "api-gw-2" for line in lines)

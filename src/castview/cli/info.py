@@ -5,26 +5,21 @@ from __future__ import annotations
 from ..recording import READ_ERRORS, Recording, error_message
 from ..records import recording_record
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
-from .output import fail, out, print_record, say
+from .output import fail, out, print_record
 
 
 @s3_options
 def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
-    from ..config import load_settings
     from ..info import describe, print_description
-    from ..nodes.background import NameLookup, problem_line
+    from .names import names_of, start_lookup
 
-    settings = load_settings()
-    lookup = NameLookup(settings.names, settings.cache_dir)  # beside the full scan
+    lookup = start_lookup()  # beside the full scan
     try:
         target = Recording.from_spec(recording, current_s3_options())
         with target.open_whole() as f:
             found = describe(f, target.location)
-        names, problems = lookup.result()
-        if problems:
-            say(problem_line(problems), style="dim")
-        description = recording_record(target.summary(), names) | target.facts() | found
+        description = recording_record(target.summary(), names_of(lookup)) | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:

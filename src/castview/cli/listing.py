@@ -9,8 +9,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from ..columns import Column, columns_for
-from ..config import load_settings
-from ..nodes.background import NameLookup, problem_line
 from ..nodes.model import NodeNames
 from ..records import dumps, kubernetes_fields, recording_record
 from ..sanitize import printable
@@ -28,6 +26,7 @@ from ..views import (
     node_title,
     section_detail,
 )
+from .names import names_of, start_lookup
 from .options import (
     CommandOpt,
     HostOpt,
@@ -69,12 +68,9 @@ def ls_command(
     """List recordings grouped by node (or user, connection, one timeline), newest first."""
     by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
     selection = make_filter(node, user, host, command, since, until)
-    settings = load_settings()
-    lookup = NameLookup(settings.names, settings.cache_dir)  # beside the header reads
+    lookup = start_lookup()  # beside the header reads
     catalog = build_catalog(make_sources(sources))
-    names, problems = lookup.result()
-    if problems:
-        say(problem_line(problems), style="dim")
+    names = names_of(lookup)
     catalog = selection.apply(catalog, names)
     if live:
         from ..follow import live_only
