@@ -1,6 +1,6 @@
 """Listing benchmark (issues 13 and 17): 10,000 recordings in tsrecorder layout on local disk.
 
-    PYTHONPATH=src python bench/listing.py [--recordings 10000] [--skip-app]
+    PYTHONPATH=src python bench/listing.py [--recordings 10000] [--skip-app] [--before ../main/src]
 
 Measures, in one run:
 - a bare loop opening each recording and reading its first line (the floor any listing pays);
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,20 +47,30 @@ def generate(root: Path, count: int) -> None:
         (node / f"{stamp}.cast").write_text(json.dumps(header) + "\n" + events)
 
 
-def bare_loop(root: Path) -> float:
-    started = time.perf_counter()
-    for path in root.rglob("*.cast"):
-        with open(path, "rb") as f:
-            f.readline()
-    return time.perf_counter() - started
+def bare_loop(root: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of walking the tree and reading each first line."""
+    started, cpu = time.perf_counter(), time.process_time()
+    for dirpath, _, filenames in os.walk(root):
+        for name in filenames:
+            if name.endswith(".cast"):
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    f.readline()
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def cli(root: Path, *args: str) -> float:
-    env = {**os.environ, "CASTVIEW_TAILSCALE": "off", "CASTVIEW_CACHE_DIR": tempfile.mkdtemp()}
+def cli(root: Path, *args: str, src: str | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of `castview ls ARGS` in a new process (`src`:
+    another checkout's source folder, for a before/after in the same run)."""
+    env = {**os.environ, "CASTVIEW_TAILSCALE": "off", "CASTVIEW_CACHE_DIR": tempfile.mkdtemp(),
+           **({"PYTHONPATH": src} if src else {})}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as sink:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "castview", "ls", str(root), *args], stdout=sink, env=env, check=True)
-        return time.perf_counter() - started
+        subprocess.run([sys.executable, "-m", "castview", "ls", str(root), *args], stdout=sink, env=env,
+                       check=True)
+        wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 async def app_run(root: Path, count: int) -> dict[str, float]:
@@ -71,7 +82,7 @@ async def app_run(root: Path, count: int) -> dict[str, float]:
     settings = Settings(cache_dir=Path(tempfile.mkdtemp()))
     app = CastviewApp([LocalSource(root)], settings=settings)
     result: dict[str, float] = {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     async with app.run_test(size=(200, 50)) as pilot:
         worst_key = 0.0
         while True:
@@ -86,13 +97,15 @@ async def app_run(root: Path, count: int) -> dict[str, float]:
             before = time.perf_counter()
             await pilot.press("down")
             worst_key = max(worst_key, time.perf_counter() - before)
-        result["all headers in (s)"] = time.perf_counter() - started
-        result["slowest key while loading (s)"] = worst_key
+        result["all headers in: wall s"] = time.perf_counter() - started
+        result["all headers in: CPU s (every thread)"] = time.process_time() - cpu
+        result["slowest key while loading: wall s"] = worst_key
         for key in ("v", "v", "v", "v", "o", "o", "O"):
-            before = time.perf_counter()
+            before, cpu = time.perf_counter(), time.process_time()
             await pilot.press(key)
-            result[f"key {key} -> {tree.view}/{tree.sort}{'/rev' if tree.reverse else ''} (s)"] = \
-                time.perf_counter() - before
+            name = f"key {key} -> {tree.view}/{tree.sort}{'/rev' if tree.reverse else ''}"
+            result[f"{name}: wall s"] = time.perf_counter() - before
+            result[f"{name}: CPU s"] = time.process_time() - cpu
     return result
 
 
@@ -100,16 +113,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recordings", type=int, default=10_000)
     parser.add_argument("--skip-app", action="store_true")
+    parser.add_argument("--before", metavar="SRC", help="also time `ls` from this source folder (e.g. main's src)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "tree"
         generate(root, args.recordings)
         bare_loop(root)  # warm the page cache for every measurement alike
-        bare = bare_loop(root)
-        print(f"bare first-line loop: {bare:.3f} s")
+        bare, bare_cpu = bare_loop(root)
+        print(f"load average before: {os.getloadavg()[0]:.1f}")
+        print(f"bare first-line loop: {bare:.3f} s wall, {bare_cpu:.3f} s CPU")
         for extra in (["--json"], []):
-            took = cli(root, *extra)
-            print(f"castview ls {' '.join(extra)}: {took:.3f} s ({took / bare:.1f}x bare)")
+            took, cpu = cli(root, *extra)
+            print(f"castview ls {' '.join(extra)}: {took:.3f} s wall ({took / bare:.1f}x bare), "
+                  f"{cpu:.3f} s CPU ({cpu / bare_cpu:.1f}x bare; interpreter start included)")
+            if args.before:
+                took, cpu = cli(root, *extra, src=args.before)
+                print(f"  before ({args.before}): {took:.3f} s wall ({took / bare:.1f}x bare), {cpu:.3f} s CPU")
         if not args.skip_app:
             for name, value in asyncio.run(app_run(root, args.recordings)).items():
                 print(f"app: {name}: {value:.3f}")

@@ -123,16 +123,21 @@ def _write_lines(lines) -> None:  # type: ignore[no-untyped-def]
         raise typer.Exit(0) from None
 
 
+def _cells(text: str) -> int:
+    """Terminal cells of a cell's text (ASCII, nearly always: one per character)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def _fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
+    if _cells(text) <= width:
+        return text + " " * (width - _cells(text))
     return set_cell_size(text, width - 1) + "…" if width > 0 else ""
 
 
 def _widths(rows: list[list[str]], columns: list[Column], room: int | None) -> list[int]:
     """Column widths: the widest cell up to each column's width, then narrowed from the
     right-most column towards its floor until the table fits the terminal."""
-    widths = [min(c.width, max(cell_len(row[i]) for row in rows)) for i, c in enumerate(columns)]
+    widths = [min(c.width, max(_cells(row[i]) for row in rows)) for i, c in enumerate(columns)]
     if room is not None:
         for i in reversed(range(len(widths))):
             excess = sum(widths) + 2 * (len(widths) - 1) - room
@@ -179,7 +184,7 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
         body.append("\n")
         for r, row in enumerate(rows):
             line = "  ".join(
-                cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
+                cell.rjust(w) if i in right and _cells(cell) <= w else _fit(cell, w)
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
             mark = marks[r - 1] if r else None
