@@ -135,8 +135,16 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
     colours = colours or DEFAULT_COLOURS
     cells = cells if cells is not None else row_cells(rec, names)
     pieces: list[tuple[str, str]] = []
+    nobody = not who(rec.header)
+    name_shown = False
     for i, c in enumerate(tree_columns(view)):
-        pieces.append((cells[c.key], "dim" if c.key in ("size", "client") else ""))
+        if c.key == "user" and nobody:
+            # Nobody named (a plain asciinema recording, an unreadable one): the file is, in
+            # full (its row has no more names to keep aligned).
+            pieces.append((printable(rec.ref.name).ljust(c.width), "dim"))
+            name_shown = True
+        else:
+            pieces.append((cells[c.key], "dim" if c.key in ("size", "client") else ""))
         pieces.append(("  ", ""))
         if i == 2:
             mark = MARKS.get(rec.status)
@@ -150,8 +158,7 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
             pieces.append((f"⎈ {k8s}  ", "dim"))
         if h.command:
             pieces.append((f"$ {printable(h.command)}", "italic"))
-    if not who(h):
-        # Nobody named (a plain asciinema recording, an unreadable one): the file is.
+    if nobody and not name_shown:
         pieces.append((printable(rec.ref.name), "dim"))
     if rec.error:
         pieces.append((f"  {printable(rec.error)}", colours["error"]))
