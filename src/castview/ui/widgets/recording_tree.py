@@ -26,7 +26,7 @@ from ...nodes.model import NodeNames
 from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
-from ...views import BY_NODE, BY_START, BY_TIME, Section, arrange, section_key, section_order, sort_key
+from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, section_key, section_order, sort_key
 from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
 # Sections with more recordings than this start collapsed.
@@ -198,6 +198,9 @@ class RecordingTree(Tree[NodeData]):
             old = known.pop(ref.location, None) if known is not None else None
             if old is not None:
                 self._names[self._name_key(old)] -= 1
+                self._cells.pop(ref.location, None)
+                for view in VIEWS:
+                    self._labels.pop((view, ref.location), None)
                 by_source.setdefault(ref.source, []).append((old, None))
         for source, changed in by_source.items():
             self._apply(source, changed)
