@@ -86,14 +86,16 @@ def test_damaged_and_unfinished_recordings_are_listed_not_hidden(tmp_path):
     assert status == DAMAGED and "2026-11-20T09:00:00Z.cast:1: not an asciicast recording" in error
 
 
-def test_generic_tree_grouped_by_header_source_node_else_folder(tmp_path):
+def test_generic_tree_grouped_by_folder_never_by_the_client_node(tmp_path):
+    """srcNodeID is the client: grouping by it put one client's sessions on two servers
+    together, and `--node FOLDER` found nothing (issue 13)."""
     write(tmp_path / "x" / "one.cast", header(srcNodeID="nAAAAAACNTRL"), '[1,"o","a"]')
     write(tmp_path / "y" / "two.cast", header(srcNodeID="nAAAAAACNTRL", timestamp=1795166200), '[1,"o","a"]')
     write(tmp_path / "z" / "three.cast", '{"version":2,"width":80,"height":24}', '[1,"o","a"]')
     write(tmp_path / "z" / "package.json", '{"name":"x"}')
     write(tmp_path / "z" / "notes.json", '{"hello": 1}')
     groups = {g.node_id: [r.ref.name for r in g.recordings] for g in build_catalog([LocalSource(tmp_path)]).groups}
-    assert groups == {"nAAAAAACNTRL": ["two.cast", "one.cast"], "z": ["three.cast"]}
+    assert groups == {"x": ["one.cast"], "y": ["two.cast"], "z": ["three.cast"]}
 
 
 def test_missing_source_is_an_error_others_still_listed(tmp_path):

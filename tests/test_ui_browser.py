@@ -75,7 +75,7 @@ async def test_samples_grouped_by_node_with_marks(ui_env):
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: all(d.status != "pending" for d in leaves(tree)), what="the headers")
         groups = [g for s in tree.root.children for g in s.children]
-        node_ids = {g.data.node_id for g in groups}
+        node_ids = {g.data.key for g in groups}
         assert node_ids == {p.name for p in SAMPLES.iterdir() if p.is_dir()}
         for g in groups:
             assert f"({len(g.children)})" in g.label.plain

@@ -159,7 +159,7 @@ async def test_browser_shows_new_recordings_and_nodes_live_then_finished(ui_env,
         writer = start_writer(writers, target, speed=10, limit=200)
         await wait_for(pilot, lambda: leaf_for(tree, target) is not None, timeout=APPEAR, what="the new node")
         appeared = time.monotonic() - start
-        groups = {g.data.node_id for s in tree.root.children for g in s.children}
+        groups = {g.data.key for s in tree.root.children for g in s.children}
         assert groups == {"nBq9Zs5CNTRL", "nNewNode7CNTRL"}
         await wait_for(pilot, lambda: getattr(leaf_for(tree, target), "status", None) == "live", timeout=APPEAR,
                        what="the live mark")
@@ -435,7 +435,7 @@ async def test_s3_new_objects_show_on_r_and_on_the_refresh_interval(ui_env, tmp_
             await pilot.press("r")
             await wait_for(pilot, lambda: tree.total == 2, timeout=APPEAR, what="the new object")
             assert leaf_for(tree, f"s3://{bucket}/{new}").header is not None
-            assert {g.data.node_id for s in tree.root.children for g in s.children} == {"nBq9Zs5CNTRL", "nNewS3x1CNTRL"}
+            assert {g.data.key for s in tree.root.children for g in s.children} == {"nBq9Zs5CNTRL", "nNewS3x1CNTRL"}
 
         # remote_refresh = 1 s: a new object (and a deleted one) show by themselves.
         app = app_with(1.0)

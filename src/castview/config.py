@@ -10,6 +10,8 @@ from pathlib import Path
 from platformdirs import user_cache_dir, user_config_dir
 
 from .bundled import SAMPLES, bundled_dir
+from .nodes.resolve import NameSettings
+from .nodes.settings import name_settings
 
 APP = "castview"
 
@@ -59,6 +61,8 @@ class Settings:
     """The name reviews and bookmarks are made under; None: the OS user."""
     reviews_db: Path | None = None
     """The review ledger (SQLite), e.g. on a shared path; None: reviews.sqlite in the user data dir."""
+    names: NameSettings = field(default_factory=NameSettings)
+    """How node IDs get names: the `[nodes]` table, the tailscale binary, the API (nodes/settings.py)."""
     problems: tuple[str, ...] = ()
     """What was wrong with the config file or environment, to show the user."""
 
@@ -110,6 +114,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
                 changes[key] = number if (key != "idle_limit" or number > 0) else None
             except (TypeError, ValueError) as exc:
                 problems.append(f"{key}={values[key]!r} ignored ({exc})")
+    changes["names"], name_problems = name_settings(values, env)
+    problems += name_problems
     return replace(settings, **changes, problems=tuple(problems))  # type: ignore[arg-type]
 
 

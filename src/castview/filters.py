@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
 
+from .nodes.model import NodeNames
 from .sources.catalog import Catalog, NodeGroup, RecordingSummary
 from .sources.layout import parse_rfc3339nano
 
@@ -100,7 +101,8 @@ class RecordingFilter:
     """Criteria a recording must all meet; None means any."""
 
     node: str | None = None
-    """The SSH server's stable node ID (the tsrecorder folder), or its dstNode name."""
+    """The SSH server's stable node ID (the tsrecorder folder), its name or DNS name (config,
+    tailscale, API), or its dstNode name."""
     user: str | None = None
     """The Tailscale user (alice@example.com), the SSH or local user, or a tag."""
     host: str | None = None
@@ -125,12 +127,14 @@ class RecordingFilter:
     def active(self) -> bool:
         return any(v is not None for v in (self.node, self.user, self.host, self.command, self.since, self.until))
 
-    def matches(self, rec: RecordingSummary) -> bool:
+    def matches(self, rec: RecordingSummary, names: NodeNames | None = None) -> bool:
+        """Whether the recording meets every criterion; `names` names the nodes."""
         h = rec.header
-        if self.node is not None and not _like(
-            self.node, [rec.node_id, *((_str(h.get("dstNode")), _str(h.get("dstNodeID"))) if h else ())]
-        ):
-            return False
+        if self.node is not None:
+            known = names.get(rec.node_id) if names else None
+            if not _like(self.node, [rec.node_id, *((known.name, known.dns) if known else ()),
+                                     *((_str(h.get("dstNode")), _str(h.get("dstNodeID"))) if h else ())]):
+                return False
         if self.user is not None and (
             h is None or not _like(self.user, [h.src_node_user, h.ssh_user, h.local_user, *h.src_node_tags])
         ):
@@ -151,13 +155,13 @@ class RecordingFilter:
                 return False
         return True
 
-    def apply(self, catalog: Catalog) -> Catalog:
+    def apply(self, catalog: Catalog, names: NodeNames | None = None) -> Catalog:
         """The catalog with only the recordings that match (empty groups dropped)."""
         if not self.active:
             return catalog
         groups = []
         for group in catalog.groups:
-            kept = [rec for rec in group.recordings if self.matches(rec)]
+            kept = [rec for rec in group.recordings if self.matches(rec, names)]
             if kept:
                 groups.append(NodeGroup(group.node_id, kept))
         return Catalog(groups, catalog.errors)

@@ -44,7 +44,7 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
         ("command", h.command),
         ("title", h.title),
         ("source node", h.src_node),
-        ("source node ID", h.src_node_id),
+        ("source node ID", h.src_node_id),  # the client: the server is the folder
         ("source user", h.src_node_user),
         ("source user ID", h.src_node_user_id),
         ("source tags", ", ".join(h.src_node_tags) or None),
@@ -54,6 +54,7 @@ def header_fields(h: Header) -> list[tuple[str, Any]]:
         ("Kubernetes pod", k8s.get("PodName")),
         ("Kubernetes namespace", k8s.get("Namespace")),
         ("Kubernetes container", k8s.get("Container")),
+        ("Kubernetes cluster", k8s.get("Cluster")),
         ("Kubernetes session", k8s.get("SessionType")),
         ("idle time limit", h.idle_time_limit),
         ("duration (header)", h.duration),
@@ -99,7 +100,11 @@ def _kv_table(rows: list[tuple[str, Any]]) -> Table:
 
 def print_description(out: Console, d: dict[str, Any]) -> None:
     out.print(Text(printable(d["path"]), style="bold underline"))
+    where = [("server node ID", f"{d['node_id']} (the folder; the machine logged into)")]
+    if d.get("node_name"):
+        where.append(("server node", d["node_name"] + (f" ({d['node_dns']})" if d.get("node_dns") else "")))
     out.print(_kv_table([
+        *where,
         ("size", f"{fmt.size(d['size'])} ({d['size']} bytes)"),
         ("file name time", d["name_time"] or "—"),
     ]))

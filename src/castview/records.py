@@ -17,12 +17,13 @@ from .sources.layout import format_ns
 if TYPE_CHECKING:
     from .cast.model import Header
     from .commands import Command
+    from .nodes.model import NodeNames
     from .search import Match
     from .sources.catalog import RecordingSummary
     from .transcript import TranscriptLine
 
-SESSION_KEYS = ("node_id", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user", "local_user",
-                "connection_id", "command")
+SESSION_KEYS = ("node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user",
+                "local_user", "connection_id", "command")
 """The recording's fields repeated in every line and match: who, where, when."""
 
 
@@ -34,12 +35,28 @@ def who(header: Header | None) -> str:
     return header.who or header.ssh_user or ""
 
 
-def recording_record(rec: RecordingSummary) -> dict[str, Any]:
-    """One recording as `ls --json` prints it (and `info --json` begins)."""
+_K8S_KEYS = {"pod": "PodName", "namespace": "Namespace", "container": "Container", "cluster": "Cluster",
+             "session_type": "SessionType"}
+
+
+def kubernetes_fields(header: Header | None) -> dict[str, str | None]:
+    """The Kubernetes session's pod, namespace, container, cluster and session type (each
+    None when the header has no `kubernetes` object or lacks the key). Tailscale's operator
+    writes no cluster: the recorded node (the API server proxy) stands for it."""
+    k8s = (header.kubernetes or {}) if header is not None else {}
+    return {key: (v if isinstance(v := k8s.get(raw), str) and v else None) for key, raw in _K8S_KEYS.items()}
+
+
+def recording_record(rec: RecordingSummary, names: NodeNames | None = None) -> dict[str, Any]:
+    """One recording as `ls --json` prints it (and `info --json` begins); `names` gives
+    the node's name and DNS name when a source of names knows them."""
     h = rec.header
     size = h.size if h else None
+    node = names.get(rec.node_id) if names else None
     return {
         "node_id": rec.node_id,
+        "node_name": node.shown if node else None,
+        "node_dns": node.dns if node else None,
         "path": rec.ref.location,
         "name": rec.ref.name,
         "start": format_ns(rec.start_ns),
@@ -58,6 +75,7 @@ def recording_record(rec: RecordingSummary) -> dict[str, Any]:
         "local_user": h.local_user if h else None,
         "connection_id": h.connection_id if h else None,
         "command": h.command if h else None,
+        **kubernetes_fields(h),
         "version": h.version if h else None,
         "width": size.cols if size else None,
         "height": size.rows if size else None,

@@ -33,7 +33,7 @@ FILE_NAME = "[@click=app.quit]x [conceal]y[reverse].cast"
 ODD_FOLDER = "[link=evil.example]node"
 ODD_FILE = "[@click=app.quit]odd [link=evil.example]f.cast"
 NODE_ID = LINK.replace("alice@corp", "nodeid") + BIDI
-"""The second recording's header srcNodeID, which names its group."""
+"""The second recording's header srcNodeID (the client's, shown in the detail lines)."""
 OUTPUT = f"echo {CLOSE} {CLICK} visible-output"
 """A line of the session's output (found by the searches)."""
 MARKERS = (CLOSE, LINK, CLICK, "mark " + OSC8 + OSC0)
@@ -58,7 +58,7 @@ class MarkupTree:
     recording: Path
     """In the folders `n[/]x`, with every header field and marker label hostile."""
     odd: Path
-    """Grouped by its header's srcNodeID (markup), in a folder and under a name that are markup."""
+    """Grouped by its folder, in a folder and under a name that are markup; its header's srcNodeID is markup."""
 
 
 def recording_bytes() -> bytes:

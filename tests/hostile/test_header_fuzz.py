@@ -25,6 +25,7 @@ from castview.cast.reader import EventScanner, read_head
 from castview.filters import RecordingFilter
 from castview.sources.catalog import build_catalog
 from castview.sources.local import LocalSource
+from castview.views import VIEWS, arrange
 
 from .conftest import BASE, event
 
@@ -135,9 +136,11 @@ def test_any_json_in_any_header_field(tree, header, name):
 
     fmt.local_time(rec.start_ns), fmt.duration(rec.duration)
     RecordingFilter.from_options(since="2000-01-01", until="9999-12-30T00:00:00Z").matches(rec)
-    for group in catalog.groups:
-        show(catalog_view.group_label(group))
-    show(catalog_view.recording_label(rec)), show(catalog_view.detail(rec)), catalog_view.haystack(rec)
+    for view in VIEWS:
+        for section in arrange(catalog.recordings, view):
+            show(catalog_view.section_label(view, section))
+        show(catalog_view.recording_label(rec, view=view))
+    show(catalog_view.detail(rec)), catalog_view.haystack(rec)
 
     runner = CliRunner()
     listing = runner.invoke(app, ["ls", "--json", str(tree)])

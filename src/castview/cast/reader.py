@@ -89,7 +89,8 @@ def _header_from_mapping(obj: dict, path: str, text: str | None) -> tuple[Header
     """The header, with any value nested too deep to handle safely dropped and reported.
     `text` is the header line as written; None (v1) writes it from the fields kept."""
     version = _version(obj, path)
-    deep = [key for key, value in obj.items() if _nested_deeper(value, MAX_HEADER_DEPTH)]
+    deep = [key for key, value in obj.items()
+            if isinstance(value, dict | list) and _nested_deeper(value, MAX_HEADER_DEPTH)]
     raw = {k: v for k, v in obj.items() if k not in deep}
     problems = tuple(Problem(1, f"header field {_excerpt(key)} is nested over {MAX_HEADER_DEPTH} levels deep; ignored")
                      for key in deep)

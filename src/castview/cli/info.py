@@ -42,7 +42,9 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
     from ..config import load_settings
     from ..info import describe, print_description
     from ..search import open_index
+    from .names import names_of, start_lookup
 
+    lookup = start_lookup()  # beside the full scan
     try:
         target = Recording.from_spec(recording, current_s3_options())
         summary = target.summary()
@@ -57,7 +59,7 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
             if remember_problems(target, f, found["problems"]):
                 summary = target.summary()  # damaged, now that it is known
         review = review_statuses([summary])[summary.ref.location].record()
-        description = recording_record(summary) | {"review": review} | target.facts() | found
+        description = recording_record(summary, names_of(lookup)) | {"review": review} | target.facts() | found
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     if as_json:

@@ -1,16 +1,32 @@
-"""`castview ls`: the recordings of some sources, a table per node or JSON records."""
+"""`castview ls`: the recordings of some sources, a table per section of a view, or JSON records."""
 
 from __future__ import annotations
+
+import sys
 
 import typer
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from .. import formatting as fmt
-from ..records import recording_record, who
+from ..columns import Column, columns_for
+from ..nodes.model import NodeNames
+from ..records import dumps, kubernetes_fields, recording_record
 from ..sanitize import printable
 from ..sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
 from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
+from ..views import (
+    BY_CONNECTION,
+    BY_NODE,
+    BY_START,
+    BY_TIME,
+    SORTS,
+    VIEWS,
+    Section,
+    arrange,
+    node_title,
+    section_detail,
+)
+from .names import names_of, start_lookup
 from .options import (
     CommandOpt,
     HostOpt,
@@ -24,8 +40,10 @@ from .options import (
     make_sources,
     s3_options,
 )
-from .output import out, print_record, say
+from .output import out, say
 from .reviews import UnreviewedOpt, VerdictOpt, review_mark, review_statuses, reviewed_only
+
+PATH_COLUMN = Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location))
 
 
 @s3_options
@@ -44,10 +62,19 @@ def ls_command(
     ),
     unreviewed: bool = UnreviewedOpt,
     verdict: str | None = VerdictOpt,
+    by: str = typer.Option(BY_NODE, "--by", help=f"Group by {', '.join(VIEWS)} (time: one timeline).",
+                           case_sensitive=False),
+    sort: str = typer.Option(BY_START, "--sort", help=f"Order by {', '.join(SORTS)}: newest, longest, "
+                             "largest first.", case_sensitive=False),
+    reverse: bool = typer.Option(False, "--reverse", help="Oldest, shortest, smallest first."),
 ) -> None:
-    """List recordings grouped by stable node ID, newest first."""
+    """List recordings grouped by node (or user, connection, one timeline), newest first."""
+    by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
     selection = make_filter(node, user, host, command, since, until)
-    catalog = selection.apply(build_catalog(make_sources(sources)))
+    lookup = start_lookup()  # beside the header reads
+    catalog = build_catalog(make_sources(sources))
+    names = names_of(lookup)
+    catalog = selection.apply(catalog, names)
     if live:
         from ..follow import live_only
 
@@ -57,8 +84,8 @@ def ls_command(
     for message in catalog.errors:
         say(message)
     if as_json:
-        for rec in catalog.recordings:
-            print_record({**recording_record(rec), "review": reviews[rec.ref.location].record()})
+        _write_lines(dumps({**recording_record(rec, names), "review": reviews[rec.ref.location].record()})
+                     for rec in _ordered(catalog, sort, reverse))
     elif not catalog.groups:
         out.print(
             "No recordings found"
@@ -71,86 +98,64 @@ def ls_command(
             )
         )
     else:
-        print_catalog(catalog, paths, {k: review_mark(v) for k, v in reviews.items()})
+        print_sections(arrange(catalog.recordings, by, sort, reverse, names), by, names, paths,
+                       {k: review_mark(v) for k, v in reviews.items()})
     if catalog.errors and not catalog.groups:
         raise typer.Exit(1)
 
 
-def _users(rec: RecordingSummary) -> str:
-    if rec.header is None:
-        return ""
-    ssh, local = rec.header.ssh_user or "", rec.header.local_user or ""
-    return ssh if ssh == local or not local else f"{ssh}→{local}"
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    value = value.lower()
+    if value not in allowed:
+        raise typer.BadParameter(f"{value!r}: use one of {', '.join(allowed)}", param_hint=option)
+    return value
+
+
+def _ordered(catalog: Catalog, sort: str, reverse: bool) -> list[RecordingSummary]:
+    """`--json` lines: node by node as the table is, unless a sort other than the default asks
+    for one order across nodes."""
+    if sort == BY_START and not reverse:
+        return catalog.recordings
+    return arrange(catalog.recordings, BY_TIME, sort, reverse)[0].recordings if catalog.recordings else []
+
+
+def _write_lines(lines) -> None:  # type: ignore[no-untyped-def]
+    """JSON Lines straight to stdout: ASCII by construction, nothing for rich to do (a
+    `console.print` per record cost most of `ls --json`'s time over 10,000 recordings)."""
+    try:
+        sys.stdout.writelines(f"{line}\n" for line in lines)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader left (`| head`): say nothing
+        raise typer.Exit(0) from None
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of a cell's text (ASCII, nearly always: one per character)."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
+    if _cells(text) <= width:
+        return text + " " * (width - _cells(text))
     return set_cell_size(text, width - 1) + "…" if width > 0 else ""
 
 
-def _columns(rows: list[list[str]], caps: list[int], floors: list[int], room: int | None) -> list[int]:
-    """Column widths: the widest cell up to each column's cap, then narrowed from the
+def _widths(rows: list[list[str]], columns: list[Column], room: int | None) -> list[int]:
+    """Column widths: the widest cell up to each column's width, then narrowed from the
     right-most column towards its floor until the table fits the terminal."""
-    widths = [min(cap, max(cell_len(row[i]) for row in rows)) for i, cap in enumerate(caps)]
+    widths = [min(c.width, max(_cells(row[i]) for row in rows)) for i, c in enumerate(columns)]
     if room is not None:
         for i in reversed(range(len(widths))):
             excess = sum(widths) + 2 * (len(widths) - 1) - room
             if excess <= 0:
                 break
-            widths[i] = max(min(floors[i], widths[i]), widths[i] - excess)
+            widths[i] = max(min(columns[i].floor, widths[i]), widths[i] - excess)
     return widths
 
 
-def print_catalog(catalog: Catalog, paths: bool = False, reviews: dict[str, str] | None = None) -> None:
-    """A plain table per node. Built by hand: ten thousand rows through rich's Table take
-    seconds, this takes milliseconds."""
-    room = out.width if out.is_terminal else None
-    header = ["START (local)", *(["PATH"] if paths else []), "DUR", "SIZE", "WHO", "FROM", "USER", "COMMAND", ""]
-    caps = [19, *([1000] if paths else []), 8, 9, 24, 20, 16, 40, 24]
-    floors = [19, *([20] if paths else []), 4, 6, 8, 6, 5, 7, 11]
-    right = {header.index("DUR"), header.index("SIZE")}
-    for group in catalog.groups:
-        title = Text()
-        title.append(printable(group.node_id), style="bold")
-        if group.label != group.node_id:
-            title.append(f"  {printable(group.label)}")
-        n = len(group.recordings)
-        title.append(f"  ({n} recording{'s' if n != 1 else ''})", style="dim")
-        rows = [header]
-        for rec in group.recordings:
-            h = rec.header
-            rows.append(
-                [
-                    fmt.local_time(rec.start_ns),
-                    *([printable(rec.ref.location)] if paths else []),
-                    fmt.duration(rec.duration),
-                    fmt.size(rec.ref.size),
-                    printable(who(h)),
-                    printable((h.src_node or "").split(".")[0]) if h else "",
-                    printable(_users(rec)),
-                    printable(h.command or "") if h else printable(rec.error or ""),
-                    " ".join(filter(None, [MARKS[rec.status][0] if rec.status in MARKS else "",
-                                           (reviews or {}).get(rec.ref.location, "")])),
-                ]
-            )
-        marked = any(row[-1] for row in rows[1:])
-        # The status column only takes room in a group that has a mark.
-        widths = _columns(rows, caps if marked else caps[:-1], floors, room) + ([] if marked else [0])
-        body = Text()
-        body.append_text(title)
-        body.append("\n")
-        for r, row in enumerate(rows):
-            cells = [
-                cell.rjust(w) if i in right and cell_len(cell) <= w else _fit(cell, w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=False))
-            ]
-            line = "  ".join(cells[:-1])
-            status = group.recordings[r - 1].status if r else None
-            style = "bold" if r == 0 else ("red" if status == DAMAGED else "")
-            body.append(line if row[-1] and r else line.rstrip(), style=style)
-            if row[-1] and r:
-                body.append("  " + row[-1], style=DEFAULT_COLOURS[MARKS[status][1]] if status in MARKS else "")
+        print_sections(arrange(catalog.recordings, by, sort, reverse, names), by, names, paths,
+                       {k: review_mark(v) for k, v in reviews.items()})
             body.append("\n")
         out.print(body, soft_wrap=True, end="")
         out.print()

@@ -12,6 +12,7 @@ from ..recording import READ_ERRORS, Recording, error_message
 from ..records import dumps, line_record, match_record, recording_record
 from ..sanitize import printable, strip_controls
 from ..sources.catalog import build_catalog
+from .names import names_of, start_lookup
 from .options import (
     CommandOpt,
     HostOpt,
@@ -57,7 +58,7 @@ def cat_command(
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
     try:
         target = Recording.from_spec(recording, current_s3_options())
-        about = recording_record(target.summary()) if format == "jsonl" else None
+        about = recording_record(target.summary(), names_of(start_lookup())) if format == "jsonl" else None
         bar = progress_bar("transcript") if target.size > BIG else None
         if bar is not None:
             with bar:
@@ -123,7 +124,10 @@ def grep_command(
     selection = make_filter(node, user, host, command, since, until)
     started = time.perf_counter()
     searched = make_sources(sources)
-    catalog = selection.apply(build_catalog(searched))
+    lookup = start_lookup()  # beside the header reads
+    catalog = build_catalog(searched)
+    names = names_of(lookup)
+    catalog = selection.apply(catalog, names)
     for message in catalog.errors:
         say(message)
     recordings = catalog.recordings
@@ -148,7 +152,7 @@ def grep_command(
             n_built += result.built
             if result.matches:
                 n_with += 1
-            about = recording_record(result.recording) if as_json and result.matches else None
+            about = recording_record(result.recording, names) if as_json and result.matches else None
             for m in result.matches:
                 n_matches += 1
                 if about is not None:

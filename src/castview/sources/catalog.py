@@ -6,6 +6,7 @@ pool; copies of one session kept by failover recorders are merged.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from .base import RecordingRef, Source, SourceError
 # A file modified this recently is taken to be still recording.
 LIVE_SECONDS = 60.0
 CLOCK_SKEW = 300.0
+CHUNK = 64
 
 OK, LIVE, TRUNCATED, DAMAGED = "ok", "live", "truncated", "damaged"
 
@@ -33,14 +35,13 @@ class RecordingSummary:
 
     @property
     def node_id(self) -> str:
-        """The group a recording belongs to: the tsrecorder node folder, else the header's
-        source node, else the folder it sits in."""
+        """The node a recording belongs to (the SSH server's side): the tsrecorder node
+        folder, else the folder it sits in below the source, else (a file directly in the
+        folder given, or a file given) that folder's name. Never the header's srcNodeID:
+        that is the client, and `--node FOLDER` must find what is in FOLDER."""
         if self.ref.node_dir:
             return self.ref.node_dir
-        if self.header is not None and self.header.src_node_id:
-            return self.header.src_node_id
-        folder = self.ref.key.rpartition("/")[0]
-        return folder or "(top level)"
+        return self.ref.key.rpartition("/")[0] or _folder_name(self.ref)
 
     @property
     def start_ns(self) -> int:
@@ -90,6 +91,18 @@ class Catalog:
         return [rec for group in self.groups for rec in group.recordings]
 
 
+def _folder_name(ref: RecordingRef) -> str:
+    """The name of the folder a top-level recording is in: the source's own (`casts` for
+    `castview ls ~/casts`), or a given file's parent folder."""
+    where = ref.location if ref.key == ref.name and ref.location == ref.source else ref.source
+    if "://" not in where:
+        where = os.path.abspath(where)
+    parts = [p for p in where.split("/") if p]
+    if where == ref.location:
+        parts = parts[:-1]
+    return parts[-1] if parts and not parts[-1].endswith(":") else "(top level)"
+
+
 def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> RecordingSummary:
     """Read a recording's header and its last line, never the whole file (but for v1/v3);
     damaged also when a full read of this version of it found problems (ProblemStore)."""
@@ -135,7 +148,7 @@ def _ends_near(header: Header, last_time: float | None, now: float) -> bool:
     return now - (header.timestamp + last_time) < LIVE_SECONDS + CLOCK_SKEW
 
 
-def _merge(summaries: Iterable[RecordingSummary]) -> list[RecordingSummary]:
+def merge_copies(summaries: Iterable[RecordingSummary]) -> list[RecordingSummary]:
     """One entry per session: the largest copy wins, the others are named in also_at."""
     by_identity: dict[tuple, list[RecordingSummary]] = {}
     for rec in summaries:
@@ -152,7 +165,7 @@ def _merge(summaries: Iterable[RecordingSummary]) -> list[RecordingSummary]:
 
 def group(summaries: Iterable[RecordingSummary]) -> list[NodeGroup]:
     groups: dict[str, NodeGroup] = {}
-    for rec in _merge(summaries):
+    for rec in merge_copies(summaries):
         groups.setdefault(rec.node_id, NodeGroup(rec.node_id)).recordings.append(rec)
     for g in groups.values():
         g.recordings.sort(key=lambda r: (r.start_ns, r.ref.location), reverse=True)
@@ -179,12 +192,18 @@ def build_catalog(
             errors.append(str(exc))
     now = time.time()
     summaries: list[RecordingSummary] = []
+    # Jobs go to the pool in chunks: a future per recording cost more than reading a local
+    # header (10,000 submits ~1 s). Chunks stay small enough to keep every worker busy
+    # on a few remote objects.
+    size = max(1, min(CHUNK, len(jobs) // (workers * 4)))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(summarize, source, ref, now) for source, ref in jobs]
-        for done, (future, (source, ref)) in enumerate(zip(futures, jobs, strict=True), 1):
-            rec = future.result()
-            if _keep(rec, explicit=ref.key == ref.name and ref.location == source.label):
-                summaries.append(rec)
+        for chunk, recs in zip(chunks, pool.map(lambda c: [summarize(s, r, now) for s, r in c], chunks), strict=True):
+            for (source, ref), rec in zip(chunk, recs, strict=True):
+                if _keep(rec, explicit=ref.key == ref.name and ref.location == source.label):
+                    summaries.append(rec)
+            done += len(chunk)
             if progress:
                 progress(done, len(jobs))
     return Catalog(group(summaries), errors)

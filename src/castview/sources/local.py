@@ -39,11 +39,12 @@ class LocalSource:
         skipped: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.path, onerror=errors.append):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "events")
-            rel_dir = Path(dirpath).relative_to(self.path)
+            # Strings, not Paths, per file: ten thousand Path objects cost a listing ~0.3 s.
+            rel_parts = Path(dirpath).relative_to(self.path).parts
             for name in sorted(filenames):
-                parts = (*rel_dir.parts, name)
+                parts = (*rel_parts, name)
                 if is_candidate(parts):
-                    ref = self._ref(Path(dirpath) / name, "/".join(parts), skipped=skipped)
+                    ref = self._ref(os.path.join(dirpath, name), "/".join(parts), skipped=skipped)
                     if ref is not None:
                         yield ref
         messages = []
@@ -57,12 +58,12 @@ class LocalSource:
         if messages:
             raise SourceError("; ".join(messages))
 
-    def _ref(self, path: Path, key: str, explicit: bool = False,
+    def _ref(self, path: str | Path, key: str, explicit: bool = False,
              skipped: list[str] | None = None) -> RecordingRef | None:
         """The ref of a regular file; None for a path that vanished or is not a regular
         file (noted in `skipped` when it is a .cast)."""
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             if explicit:
                 raise SourceError(f"{path}: cannot read") from None
@@ -70,18 +71,20 @@ class LocalSource:
         if not stat.S_ISREG(st.st_mode):
             if explicit:
                 raise SourceError(f"{path}: not a regular file ({kind_of(st.st_mode)})")
-            if skipped is not None and path.name.endswith(".cast"):
+            if skipped is not None and str(path).endswith(".cast"):
                 skipped.append(f"{key} ({kind_of(st.st_mode)})")
             return None
-        parent = path.parent.name
-        in_node_dir = looks_like_node_id(parent) or name_time_ns(path.name) is not None
-        node_dir = parent if in_node_dir and path.parent != self.path else None
+        folder, name = os.path.split(path)
+        parent = os.path.basename(folder)
+        start_ns = name_time_ns(name)
+        in_node_dir = looks_like_node_id(parent) or start_ns is not None
+        node_dir = parent if in_node_dir and (explicit or "/" in key) else None
         return RecordingRef(
             source=self.label,
             location=str(path),
             key=key,
             node_dir=node_dir,
-            name_time_ns=name_time_ns(path.name),
+            name_time_ns=start_ns,
             size=st.st_size,
             mtime=st.st_mtime,
         )

@@ -13,6 +13,7 @@ from ..sources.base import RecordingRef
 from ..sources.catalog import RecordingSummary
 
 if TYPE_CHECKING:
+    from ..nodes.model import NodeName
     from ..playback import Notice
     from ..search import Match, Query, RecordingMatches
 
@@ -36,6 +37,16 @@ class RecordingsSummarized(Message):
         self.summaries = summaries
         self.done = done
         self.total = total
+
+
+class NodeNamesResolved(Message):
+    """Names for node IDs were read from the config and cache, or looked up; `problems`:
+    what failed, for one quiet line."""
+
+    def __init__(self, names: dict[str, NodeName], problems: list[str]) -> None:
+        super().__init__()
+        self.names = names
+        self.problems = problems
 
 
 class SourcesListed(Message):

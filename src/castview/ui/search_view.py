@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 
 from .. import formatting as fmt
+from ..nodes.model import NodeNames, display_name
 from ..records import who
 from ..sanitize import printable
 from ..search import COMMAND, Match, Query, ignores_case
@@ -111,16 +112,22 @@ def nearest(matches: Sequence[Match], position: float) -> int:
     return min(bisect_left(times, position), len(matches) - 1)
 
 
-def recording_heading(rec: RecordingSummary, count: int | None = None) -> Text:
-    """`nodeID  start  who  (N matches)`: a recording in the fleet search's list."""
+def recording_heading(rec: RecordingSummary, count: int | None = None, names: NodeNames | None = None) -> Text:
+    """`name  nodeID  start  who  (N matches)`: a recording in the fleet search's list (the
+    node's name when one is known, its ID dimmed after it)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(printable(rec.node_id), style="bold")
+    name = display_name(names, rec.node_id)
+    if name:
+        text.append(printable(name), style="bold")
+        text.append(f"  {printable(rec.node_id)}", style="dim")
+    else:
+        text.append(printable(rec.node_id), style="bold")
     text.append("  ")
     text.append(fmt.local_time(rec.start_ns))
-    name = who(rec.header)
-    if name:
+    person = who(rec.header)
+    if person:
         text.append("  ")
-        text.append(printable(name))
+        text.append(printable(person))
     if count is not None:
         text.append(f"  ({count} match{'es' if count != 1 else ''})", style="dim")
     return text

@@ -28,13 +28,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ...nodes.background import problem_line
+from ...nodes.resolve import cached_names, needs_refresh, refresh
 from ...sanitize import printable
 from ...sources.base import RecordingRef, Source, SourceError
 from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
-from ..catalog_view import detail
+from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
+from ..catalog_view import detail, header_row
 from ..messages import (
     RecordingDamaged,
+    NodeNamesResolved,
     RecordingOpenRequested,
     RecordingsChanged,
     RecordingsListed,
@@ -48,11 +52,14 @@ from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
 SUMMARY_BATCH_SECONDS = 0.25
-SUMMARY_WORKERS = 4
+# Header reads hold the GIL but for their IO: more threads than this only starve the UI
+# thread (keys waited seconds); remote sources overlap their requests within it.
+SUMMARY_WORKERS = 2
 
 
 class BrowserScreen(Screen[None]):
-    """Source → node → recordings; enter opens one, `/` filters."""
+    """Source → node (user, connection) → recordings, or one timeline; enter opens one, `/`
+    filters, `v` switches the view, `o` the order, `O` reverses it."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", show=True, priority=False),
@@ -61,6 +68,9 @@ class BrowserScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
         Binding("a", "review", "Review", show=False),
+        Binding("v", "cycle_view", "View"),
+        Binding("o", "cycle_sort", "Sort"),
+        Binding("O", "reverse_sort", "Reverse", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -89,6 +99,7 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
         yield Input(placeholder="filter: node, user, host, command or date (enter: done, esc: clear)", id="filter")
+        yield Static(id="tree-header")
         yield RecordingTree(id="recordings")
         yield Static(id="browser-detail")
         yield Footer()
@@ -99,7 +110,29 @@ class BrowserScreen(Screen[None]):
             tree.add_source(source.label)
         tree.focus()
         self._update_status()
+        self._update_header()
         self._load()
+        self._resolve_names()
+
+    # -- node names ----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="names", exit_on_error=False)
+    def _resolve_names(self) -> None:
+        """The config's and cached names at once, then a lookup when the cache is stale;
+        never in the way of the listing (its own worker) and quiet when it fails."""
+        settings = getattr(self.app, "settings", None)
+        if settings is None:
+            return
+        self.post_message(NodeNamesResolved(cached_names(settings.names, settings.cache_dir), []))
+        if needs_refresh(settings.names, settings.cache_dir):
+            names, problems = refresh(settings.names, settings.cache_dir)
+            self.post_message(NodeNamesResolved(names, problems))
+
+    def on_node_names_resolved(self, message: NodeNamesResolved) -> None:
+        self.query_one(RecordingTree).set_names(message.names)
+        if message.problems:
+            self.app.log.warning(problem_line(message.problems))
+            toast(self, problem_line(message.problems), timeout=4)
+        self._update_detail()
 
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
@@ -171,6 +204,8 @@ class BrowserScreen(Screen[None]):
             self.post_message(RecordingOpenRequested(message.summaries[0]))
         self._update_status()
         self._update_detail()
+        if self.query_one(RecordingTree).filter:
+            self._update_header()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:
@@ -244,6 +279,8 @@ class BrowserScreen(Screen[None]):
         if tree.filter:
             text.append(f"  ·  {shown} match ")
             text.append(printable(tree.filter), style="italic")
+        order = f"{tree.sort}{' ↑' if tree.reverse else ''}"
+        text.append(f"  ·  {VIEW_TITLES[tree.view]}, by {order}", style="dim")
         if total and done < total:
             text.append(f"  ·  reading headers {done}/{total}", style="dim")
         if self._errors:
@@ -260,9 +297,26 @@ class BrowserScreen(Screen[None]):
         data = node.data if node is not None else None
         pane = self.query_one("#browser-detail", Static)
         if isinstance(data, RecordingSummary):
-            pane.update(detail(data))
+            pane.update(detail(data, self.query_one(RecordingTree).names))
         else:
-            pane.update(Text("enter: open  ·  /: filter  ·  s: search text  ·  ?: help", style="dim"))
+            pane.update(Text("enter: open  ·  /: filter  ·  s: search text  ·  v: view  ·  o/O: sort  ·  ?: help",
+                             style="dim"))
+
+    def _update_header(self) -> None:
+        """The column titles over the rows, or why there are no rows."""
+        tree = self.query_one(RecordingTree)
+        header = self.query_one("#tree-header", Static)
+        if tree.filter and tree.total and not tree.shown:
+            text = Text("no recordings match ", style="bold")
+            text.append(printable(tree.filter), style="italic")
+            text.append("  (esc: clear the filter)", style="dim")
+            header.update(text)
+            return
+        # A row's guides: one per level below the source (a section, the row itself).
+        indent = tree.guide_depth * (1 if tree.view == "time" else 2)
+        text = Text(" " * indent, no_wrap=True, overflow="ellipsis")
+        text.append_text(header_row(tree.view))
+        header.update(text)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:
@@ -319,11 +373,36 @@ class BrowserScreen(Screen[None]):
             tree.set_filter("")
             tree.focus()
             self._update_status()
+            self._update_header()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_one(RecordingTree).set_filter(event.value.strip())
         self._update_status()
+        self._update_detail()
+        self._update_header()
+
+    def action_cycle_view(self) -> None:
+        """`v`: by node → by user → by connection → one timeline."""
+        tree = self.query_one(RecordingTree)
+        tree.set_view(view=next_of(VIEWS, tree.view))
+        self._view_changed()
+
+    def action_cycle_sort(self) -> None:
+        """`o`: by start → duration → size."""
+        tree = self.query_one(RecordingTree)
+        tree.set_view(sort=next_of(SORTS, tree.sort))
+        self._view_changed()
+
+    def action_reverse_sort(self) -> None:
+        """`O`: the other way round (oldest, shortest, smallest first)."""
+        tree = self.query_one(RecordingTree)
+        tree.set_view(reverse=not tree.reverse)
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        self._update_status()
+        self._update_header()
         self._update_detail()
 
     @on(Input.Submitted, "#filter")
@@ -341,7 +420,7 @@ class BrowserScreen(Screen[None]):
         from .fleet_search import FleetSearchScreen
 
         tree = self.query_one(RecordingTree)
-        screen = FleetSearchScreen(self.sources, tree.summaries, self._fleet_form)
+        screen = FleetSearchScreen(self.sources, tree.summaries, self._fleet_form, tree.names)
 
         def closed(_result: None = None) -> None:
             self._fleet_form = screen.form

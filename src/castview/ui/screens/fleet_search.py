@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...filters import RecordingFilter
+from ...nodes.model import NodeNames
 from ...sanitize import printable
 from ...search import COMMAND, Match, Query, SearchCancelled
 from ...sources.base import Source
@@ -57,10 +58,12 @@ class FleetSearchScreen(Screen[None]):
     ]
 
     def __init__(self, sources: Sequence[Source], recordings: Callable[[], list[RecordingSummary]],
-                 form: dict[str, str] | None = None) -> None:
+                 form: dict[str, str] | None = None, names: NodeNames | None = None) -> None:
         """`recordings`: the browser's recordings at the time a search starts; `form`: the
-        boxes' values to start with (the last search's)."""
+        boxes' values to start with (the last search's); `names`: the nodes' names (shown,
+        and matched by the node box)."""
         super().__init__()
+        self.names = names
         self.sources = list(sources)
         self._recordings = recordings
         self.form = dict(form or {})
@@ -142,7 +145,7 @@ class FleetSearchScreen(Screen[None]):
         known = self._recordings()
         read = [rec for rec in known if rec.status != PENDING]
         self._unread = len(known) - len(read)
-        chosen = [rec for g in group(rec for rec in read if selection.matches(rec)) for rec in g.recordings]
+        chosen = [rec for g in group(rec for rec in read if selection.matches(rec, self.names)) for rec in g.recordings]
         self.workers.cancel_group(self, "fleet")
         self._seq += 1
         self._reset(query)
@@ -170,7 +173,7 @@ class FleetSearchScreen(Screen[None]):
     def _list_recordings(self, chosen: list[RecordingSummary]) -> None:
         """Filters without a pattern: the recordings that meet them."""
         results = self.query_one("#fleet-results", OptionList)
-        results.add_options([Option(recording_heading(rec)) for rec in chosen])
+        results.add_options([Option(recording_heading(rec, names=self.names)) for rec in chosen])
         self._rows = [(rec, None) for rec in chosen]
         self._progress = (len(chosen), len(chosen))
         self._update_status()
@@ -225,7 +228,7 @@ class FleetSearchScreen(Screen[None]):
             self._with += 1
             room = ROW_LIMIT - self._listed
             if room > 0:
-                options.append(Option(recording_heading(rec, len(result.matches))))
+                options.append(Option(recording_heading(rec, len(result.matches), self.names)))
                 self._rows.append((rec, None))
                 for m in result.matches[:room]:
                     options.append(Option(match_row(m, indent=2)))

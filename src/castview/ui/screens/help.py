@@ -97,6 +97,9 @@ HELP_TEXT = {
     "reload": "List the sources again now (S3; local folders are watched)", "quit": "Quit",
     "review": "Review verdict (ok, concern, incident; a note) into the review ledger",
     "bookmarks": "Bookmarks: a note at this time; the list, enter on one goes there",
+    "cycle_view": "View by node, by user, by connection, or one timeline",
+    "cycle_sort": "Sort by start, duration or size (newest, longest, largest first)",
+    "reverse_sort": "Reverse the order",
 }
 
 

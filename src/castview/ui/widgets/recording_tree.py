@@ -1,24 +1,35 @@
-"""The browser's tree: source → stable node ID → recordings, filled in as headers load.
+"""The browser's tree: source → section (node, user or connection) → recordings, or source →
+recordings in the flat timeline; filled in as headers load.
 
 The screen hands it listed refs (shown at once, provisionally) and summaries (as they
-are read, in batches); `sync` reconciles the tree with them without rebuilding what did
-not change, so thousands of recordings stay cheap and the cursor stays put.
+are read, in batches). A summary that keeps its place (same section, same sort key: the
+common case, a tsrecorder file name carries its start) only relabels its own row; one that
+moves is taken out and put back where it belongs; only a change of view, sort, filter or
+names arranges everything again. Row labels are cached per recording, and the tree never
+measures every label (Textual's Tree does, at each rebuild of its lines): rows are cut to
+the widget's width with an ellipsis where they are drawn.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
+from functools import total_ordering
 
+from rich.style import Style
 from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ...nodes.model import NodeNames
 from ...sanitize import printable
 from ...sources.base import RecordingRef
-from ...sources.catalog import NodeGroup, RecordingSummary, group
-from ..catalog_view import group_label, keep, matches, pending, recording_label
+from ...sources.catalog import RecordingSummary, merge_copies
+from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, section_key, section_order, sort_key
+from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
-# Groups with more recordings than this start collapsed.
+# Sections with more recordings than this start collapsed.
 EXPAND_LIMIT = 60
 
 
@@ -29,15 +40,34 @@ class SourceKey:
 
 @dataclass(frozen=True)
 class GroupKey:
+    """A section of a source in a view: a node ID, a user or a connection ID."""
+
     source: str
-    node_id: str
+    view: str
+    key: str
 
 
 NodeData = SourceKey | GroupKey | RecordingSummary
 
 
+@total_ordering
+class _Descending:
+    """A sort key compared backwards: bisect over rows kept newest (largest) first."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.key == other.key
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.key > other.key
+
+
 class RecordingTree(Tree[NodeData]):
-    """Recordings grouped by source and node; leaves carry their RecordingSummary."""
+    """Recordings grouped by source and section; leaves carry their RecordingSummary."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("recordings", id=id)
@@ -46,15 +76,45 @@ class RecordingTree(Tree[NodeData]):
         self.auto_expand = True
         self._sources: dict[str, dict[str, RecordingSummary]] = {}
         self._source_nodes: dict[str, TreeNode[NodeData]] = {}
+        self._leaves: dict[str, TreeNode[NodeData]] = {}
+        self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
+        self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
+        # Recordings that share a node and a file name (failover copies): merged, so a
+        # header arriving for one of them may merge or split rows.
+        self._names: Counter[tuple[str, str, str]] = Counter()
         self._filter = ""
         self._collapsed: set[GroupKey] = set()
         self._expanded: set[GroupKey] = set()
         self._colours: dict[str, str] | None = None
+        self.view = BY_NODE
+        self.sort = BY_START
+        self.reverse = False
+        self.names: NodeNames = {}
 
     def process_label(self, label: TextType) -> Text:
         """A label given as a string is plain text, never markup: node IDs and folder
-        names come from the recordings (`[/]` would crash the tree, `[conceal]` hide)."""
+        names come from the recordings (`[/]` would crash the tree, `[conceal]` hide). A
+        one-line Text (every row) is taken as it is: splitting it into lines costs more
+        than making it."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
         return super().process_label(Text(printable(label)) if isinstance(label, str) else label)
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """The label cut to the room its line has, ending in `…` when it was cut."""
+        label = super().render_label(node, base_style, style)
+        if node.line < 0 or node.line >= len(self._tree_lines):
+            return label
+        room = self.scrollable_content_region.width - self._tree_lines[node.line]._get_guide_width(
+            self.guide_depth, self.show_root)
+        if 0 < room < label.cell_len:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        """Labels are cut to the width (`render_label`): none widens the tree, and a
+        rebuild of the lines does not render every label to measure it."""
+        return 0
 
     def on_mount(self) -> None:
         self._theme_changed()
@@ -68,11 +128,29 @@ class RecordingTree(Tree[NodeData]):
             "warning": theme.warning or "yellow",
             "error": theme.error or "red",
         }
-        for snode in self._source_nodes.values():
-            for gnode in snode.children:
-                for leaf in gnode.children:
-                    if isinstance(leaf.data, RecordingSummary):
-                        leaf.set_label(recording_label(leaf.data, self._colours))
+        self._relabel_all()
+
+    def _relabel_all(self) -> None:
+        self._labels.clear()
+        for leaf in self._leaves.values():
+            if isinstance(leaf.data, RecordingSummary):
+                leaf.set_label(self._label(leaf.data))
+
+    def _label(self, rec: RecordingSummary) -> Text:
+        """A row's label, kept per view: switching back to a view reuses its rows."""
+        key = (self.view, rec.ref.location)
+        cached = self._labels.get(key)
+        if cached is not None and cached[0] is rec:
+            return cached[1]
+        if rec.status == PENDING:
+            label = recording_label(rec)
+        else:
+            known = self._cells.get(rec.ref.location)
+            if known is None or known[0] is not rec:
+                known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
+            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1]))
+        self._labels[key] = (rec, label)
+        return label
 
     # -- what the screen feeds in --------------------------------------------------------
     def add_source(self, label: str) -> None:
@@ -84,39 +162,78 @@ class RecordingTree(Tree[NodeData]):
     def add_refs(self, source: str, refs: list[RecordingRef]) -> None:
         self.add_source(source)
         known = self._sources[source]
+        added = []
         for ref in refs:
-            known.setdefault(ref.location, pending(ref))
-        self.sync()
+            if ref.location not in known:
+                rec = known[ref.location] = pending(ref)
+                self._names[self._name_key(rec)] += 1
+                added.append(rec)
+        self._place(source, added)
 
     def update_summaries(self, summaries: list[RecordingSummary]) -> None:
+        by_source: dict[str, list[RecordingSummary]] = {}
         for rec in summaries:
-            known = self._sources.setdefault(rec.ref.source, {})
-            if keep(rec):
-                known[rec.ref.location] = rec
-            else:
-                known.pop(rec.ref.location, None)
-        self.sync()
+            by_source.setdefault(rec.ref.source, []).append(rec)
+        for source, recs in by_source.items():
+            self.add_source(source)
+            known = self._sources[source]
+            changed = []
+            for rec in recs:
+                old = known.pop(rec.ref.location, None)
+                if old is not None:
+                    self._names[self._name_key(old)] -= 1
+                if keep(rec):
+                    known[rec.ref.location] = rec
+                    self._names[self._name_key(rec)] += 1
+                    changed.append((old, rec))
+                elif old is not None:
+                    changed.append((old, None))
+            self._apply(source, changed)
 
     def remove_locations(self, refs: list[RecordingRef]) -> None:
-        """Forget recordings that went away (a node left empty goes too)."""
-        changed = False
+        """Forget recordings that went away (a section left empty goes too)."""
+        by_source: dict[str, list[tuple[RecordingSummary, None]]] = {}
         for ref in refs:
             known = self._sources.get(ref.source)
-            if known is not None and known.pop(ref.location, None) is not None:
-                changed = True
-        if changed:
-            self.sync()
+            old = known.pop(ref.location, None) if known is not None else None
+            if old is not None:
+                self._names[self._name_key(old)] -= 1
+                self._cells.pop(ref.location, None)
+                for view in VIEWS:
+                    self._labels.pop((view, ref.location), None)
+                by_source.setdefault(ref.source, []).append((old, None))
+        for source, changed in by_source.items():
+            self._apply(source, changed)
 
     def reset(self) -> None:
         """Forget every source and recording (before reading the sources again)."""
         self.clear()
         self._sources.clear()
         self._source_nodes.clear()
+        self._leaves.clear()
+        self._labels.clear()
+        self._cells.clear()
+        self._names.clear()
 
     def set_filter(self, query: str) -> None:
         if query != self._filter:
             self._filter = query
             self.sync()
+
+    def set_view(self, view: str | None = None, sort: str | None = None, reverse: bool | None = None) -> None:
+        """Show another view or order (the cursor stays on its recording)."""
+        self.view = view or self.view
+        self.sort = sort or self.sort
+        self.reverse = self.reverse if reverse is None else reverse
+        self.sync(rebuild=True)
+
+    def set_names(self, names: NodeNames) -> None:
+        """Node names arrived: relabel the rows and sections that show them."""
+        if names != self.names:
+            self.names = names
+            self._labels.clear()
+            self._cells.clear()
+            self.sync(rebuild=True)
 
     @property
     def filter(self) -> str:
@@ -128,82 +245,232 @@ class RecordingTree(Tree[NodeData]):
 
     @property
     def shown(self) -> int:
-        return sum(len(g.children) for s in self._source_nodes.values() for g in s.children)
+        return len(self._leaves)
 
     def summaries(self) -> list[RecordingSummary]:
         return [rec for known in self._sources.values() for rec in known.values()]
 
     def first_recording(self) -> TreeNode[NodeData] | None:
         for snode in self._source_nodes.values():
-            for gnode in snode.children:
-                for leaf in gnode.children:
+            for child in snode.children:
+                if isinstance(child.data, RecordingSummary):
+                    return child
+                for leaf in child.children:
                     return leaf
         return None
 
-    # -- reconciling ---------------------------------------------------------------------
-    def sync(self) -> None:
-        """Make the tree show the current summaries under the current filter."""
+    # -- placing one recording at a time -------------------------------------------------
+    @staticmethod
+    def _name_key(rec: RecordingSummary) -> tuple[str, str, str]:
+        return (rec.ref.source, rec.node_id, rec.ref.name)
+
+    def _shown(self, rec: RecordingSummary) -> bool:
+        return matches(rec, self._filter, self.names)
+
+    def _apply(self, source: str, changed: list[tuple[RecordingSummary | None, RecordingSummary | None]]) -> None:
+        """Relabel rows that keep their place, move the others; arrange everything again
+        only when failover copies may merge or split."""
+        if any(self._names[self._name_key(rec)] > 1 for pair in changed for rec in pair if rec is not None):
+            self.sync()
+            return
+        key = sort_key(self.sort)
+        moved: list[RecordingSummary] = []
+        touched: set[TreeNode[NodeData]] = set()
+        for old, rec in changed:
+            leaf = self._leaves.get(old.ref.location) if old is not None else None
+            if rec is not None and leaf is not None and old is not None and self._shown(rec) \
+                    and section_key(self.view, old) == section_key(self.view, rec) and key(old) == key(rec):
+                leaf.data = rec
+                self._relabel(leaf, self._label(rec))
+                if leaf.parent is not None:
+                    touched.add(leaf.parent)
+                continue
+            if leaf is not None:
+                if leaf.parent is not None:
+                    touched.add(leaf.parent)
+                self._take_out(leaf)
+            if rec is not None and self._shown(rec):
+                moved.append(rec)
+        self._place(source, moved, touched)
+
+    def _relabel(self, node: TreeNode[NodeData], label: Text) -> None:
+        """A new label for one node, repainting only its line if it is on screen (`set_label`
+        schedules a callback per node that looks through every line on screen)."""
+        node._label = label
+        node._updates += 1
+        line = node._line
+        if self._tree_lines_cached is not None and 0 <= line - self.scroll_offset.y < self.size.height:
+            self._refresh_line(line)
+
+    def _take_out(self, leaf: TreeNode[NodeData]) -> None:
+        assert isinstance(leaf.data, RecordingSummary)
+        self._leaves.pop(leaf.data.ref.location, None)
+        parent = leaf.parent
+        leaf.remove()
+        if parent is not None and isinstance(parent.data, GroupKey) and not parent.children:
+            parent.remove()
+
+    def _place(self, source: str, recs: list[RecordingSummary], touched: set[TreeNode[NodeData]] | None = None) -> None:
+        """Put recordings (not in the tree yet) where the view and the order want them, then
+        retitle the sections that changed (`touched`, and those given rows here)."""
+        touched = set() if touched is None else touched
+        recs = [rec for rec in recs if self._shown(rec)]
+        snode = self._source_nodes[source]
+        key = sort_key(self.sort)
+
+        def position(rec: RecordingSummary) -> _Descending | tuple:
+            return key(rec) if self.reverse else _Descending(key(rec))
+
+        buckets: dict[str, list[RecordingSummary]] = {}
+        for rec in recs:
+            buckets.setdefault(section_key(self.view, rec), []).append(rec)
+        for skey, bucket in buckets.items():
+            parent = snode if self.view == BY_TIME else self._section_node(snode, GroupKey(source, self.view, skey),
+                                                                            bucket)
+            rows = parent._children
+            for rec in bucket:
+                at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
+                leaf = self._new_node(parent, self._label(rec), rec, expand=False)
+                rows.insert(at, rows.pop())  # made at the end, moved to its place
+                self._leaves[rec.ref.location] = leaf
+            touched.add(parent)
+        if buckets:
+            self._invalidate()
+        self._retitle(source, touched)
+
+    def _section_node(self, snode: TreeNode[NodeData], gkey: GroupKey,
+                      arriving: list[RecordingSummary]) -> TreeNode[NodeData]:
+        """A section's node, added in its place among the others when new (collapsed when
+        it arrives with many recordings)."""
+        sections = snode.children
+        for child in sections:
+            if child.data == gkey:
+                return child
+        order = section_order(self.view, gkey.key, arriving, self.names)
+        at = bisect_left(sections, order, key=lambda child: self._order_of(child))
+        return snode.add(gkey.key, gkey, before=at if at < len(sections) else None,
+                         expand=self._should_expand(gkey, len(arriving)))
+
+    def _order_of(self, section: TreeNode[NodeData]) -> tuple:
+        assert isinstance(section.data, GroupKey)
+        recs = [leaf.data for leaf in section.children if isinstance(leaf.data, RecordingSummary)]
+        return section_order(self.view, section.data.key, recs, self.names)
+
+    def _retitle(self, source: str, touched: set[TreeNode[NodeData]]) -> None:
+        """Titles (counts, names, hosts) of the sections that changed; a section now out of
+        order among its neighbours (a connection's newest recording arrived, a dstNode
+        named a node) arranges the source again."""
+        snode = self._source_nodes[source]
+        sections = snode._children
+        changed = [child for child in touched
+                   if child.parent is snode and child.id in self._tree_nodes and isinstance(child.data, GroupKey)]
+        if not changed:
+            return
+        for child in changed:
+            at = sections.index(child)
+            neighbours = [sections[i] for i in (at - 1, at, at + 1) if 0 <= i < len(sections)]
+            orders = [self._order_of(n) for n in neighbours]
+            if orders != sorted(orders):
+                self.sync()
+                return
+        totals = self._totals(source) if self._filter else {}
+        for child in changed:
+            self._retitle_one(child, totals)
+
+    def _retitle_one(self, child: TreeNode[NodeData], totals: dict[str, int]) -> None:
+        assert isinstance(child.data, GroupKey)
+        recs = [leaf.data for leaf in child.children if isinstance(leaf.data, RecordingSummary)]
+        label = self.process_label(section_label(self.view, Section(child.data.key, recs),
+                                                 totals.get(child.data.key), self.names))
+        if child.label != label:
+            self._relabel(child, label)
+
+    def _relabel_sections(self, source: str) -> None:
+        """Every section's title (after the filter changed the counts)."""
+        totals = self._totals(source) if self._filter else {}
+        for child in self._source_nodes[source].children:
+            if isinstance(child.data, GroupKey):
+                self._retitle_one(child, totals)
+
+    def _totals(self, source: str) -> dict[str, int]:
+        counts: Counter[str] = Counter(section_key(self.view, rec) for rec in self._sources[source].values())
+        return dict(counts)
+
+    # -- arranging everything ------------------------------------------------------------
+    def sync(self, rebuild: bool = False) -> None:
+        """Make the tree show the current summaries under the current view and filter;
+        `rebuild`: the view or the order changed, so every row is placed again."""
         cursor = self.cursor_node
         cursor_data = cursor.data if cursor is not None else None
         for source, known in self._sources.items():
             snode = self._source_nodes[source]
-            all_groups = {g.node_id: len(g.recordings) for g in group(known.values())} if self._filter else {}
-            wanted = group(rec for rec in known.values() if matches(rec, self._filter))
-            self._sync_source(source, snode, wanted, all_groups)
+            wanted = arrange((rec for rec in merge_copies(known.values()) if self._shown(rec)),
+                             self.view, self.sort, self.reverse, self.names)
+            self._sync_source(source, snode, wanted, rebuild)
         if cursor_data is not None:
             self._restore_cursor(cursor_data)
 
-    def _sync_source(self, source: str, snode: TreeNode[NodeData], groups: list[NodeGroup],
-                     totals: dict[str, int]) -> None:
-        wanted_keys = [GroupKey(source, g.node_id) for g in groups]
-        current_keys = [child.data for child in snode.children]
-        if wanted_keys != current_keys:
-            by_key = {child.data: child for child in snode.children}
-            for key, child in by_key.items():
-                if key not in wanted_keys:
-                    child.remove()
-            if [k for k in current_keys if k in wanted_keys] != [k for k in wanted_keys if k in by_key]:
-                # The order changed (a label arrived): re-add every group in order.
-                snode.remove_children()
-                by_key = {}
-            for i, key in enumerate(wanted_keys):
-                if key not in by_key:
-                    before = self._index_before(snode, wanted_keys, i)
-                    by_key[key] = snode.add(key.node_id, key, before=before, expand=self._should_expand(key, groups[i]))
-        for gnode, g in zip(snode.children, groups, strict=True):
-            label = group_label(g, totals.get(g.node_id) if self._filter else None)
-            if gnode.label != label:
-                gnode.set_label(label)
-            self._sync_leaves(gnode, g.recordings)
+    def _sync_source(self, source: str, snode: TreeNode[NodeData], sections: list[Section], rebuild: bool) -> None:
+        if self.view == BY_TIME:
+            wanted = sections[0].recordings if sections else []
+            current = [leaf.data for leaf in snode.children]
+            if rebuild or current != wanted:
+                self._refill(snode, wanted)
+                self._invalidate()
+            return
+        wanted_keys = [GroupKey(source, self.view, s.key) for s in sections]
+        if rebuild or [child.data for child in snode.children] != wanted_keys:
+            self._refill(snode, [])
+            totals = self._totals(source) if self._filter else {}
+            for gkey, section in zip(wanted_keys, sections, strict=True):
+                label = self.process_label(section_label(self.view, section, totals.get(gkey.key), self.names))
+                gnode = self._new_node(snode, label, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                self._refill(gnode, section.recordings)
+            self._invalidate()
+            return
+        for gnode, section in zip(snode.children, sections, strict=True):
+            if [leaf.data for leaf in gnode.children] != section.recordings:
+                self._refill(gnode, section.recordings)
+                self._invalidate()
+        self._relabel_sections(source)
 
-    @staticmethod
-    def _index_before(snode: TreeNode[NodeData], wanted: list[GroupKey], i: int) -> int | None:
-        present = [child.data for child in snode.children]
-        for key in wanted[i + 1:]:
-            if key in present:
-                return present.index(key)
-        return None
+    def _forget(self, node: TreeNode[NodeData]) -> None:
+        for child in node.children:
+            if isinstance(child.data, RecordingSummary):
+                self._leaves.pop(child.data.ref.location, None)
+            else:
+                self._forget(child)
 
-    def _should_expand(self, key: GroupKey, g: NodeGroup) -> bool:
+    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: NodeData, expand: bool) -> TreeNode[NodeData]:
+        """A node appended through Tree's node factory, without invalidating the tree: `add`
+        invalidates (and schedules a layout) per node, most of the cost of showing ten
+        thousand. The caller invalidates once."""
+        node = self._add_node(parent, label, data, expand=expand)
+        node._allow_expand = not isinstance(data, RecordingSummary)
+        parent._children.append(node)
+        parent._updates += 1
+        return node
+
+    def _drop_children(self, parent: TreeNode[NodeData]) -> None:
+        """Forget a node's children in one pass (Tree removes each child by searching its
+        parent's list: quadratic, seconds for ten thousand rows)."""
+        for child in parent._children:
+            self._drop_children(child)
+            del self._tree_nodes[child.id]
+        parent._children.clear()
+        parent._updates += 1
+
+    def _refill(self, parent: TreeNode[NodeData], recordings: list[RecordingSummary]) -> None:
+        """Replace a node's children with rows for the recordings (the caller invalidates)."""
+        self._forget(parent)
+        self._drop_children(parent)
+        for rec in recordings:
+            self._leaves[rec.ref.location] = self._new_node(parent, self._label(rec), rec, expand=False)
+
+    def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
             return False
-        return key in self._expanded or len(g.recordings) <= EXPAND_LIMIT or bool(self._filter)
-
-    def _sync_leaves(self, gnode: TreeNode[NodeData], recordings: list[RecordingSummary]) -> None:
-        leaves = gnode.children
-        same_order = len(leaves) == len(recordings) and all(
-            isinstance(leaf.data, RecordingSummary) and leaf.data.ref.location == rec.ref.location
-            for leaf, rec in zip(leaves, recordings, strict=True)
-        )
-        if same_order:
-            for leaf, rec in zip(leaves, recordings, strict=True):
-                if leaf.data is not rec:
-                    leaf.data = rec
-                    leaf.set_label(recording_label(rec, self._colours))
-            return
-        gnode.remove_children()
-        for rec in recordings:
-            gnode.add_leaf(recording_label(rec, self._colours), rec)
+        return key in self._expanded or count <= EXPAND_LIMIT or bool(self._filter)
 
     def _restore_cursor(self, data: NodeData) -> None:
         target = self._find(data)
@@ -222,16 +489,10 @@ class RecordingTree(Tree[NodeData]):
     def _find(self, data: NodeData) -> TreeNode[NodeData] | None:
         if isinstance(data, SourceKey):
             return self._source_nodes.get(data.label)
-        for snode in self._source_nodes.values():
-            for gnode in snode.children:
-                if isinstance(data, GroupKey):
-                    if gnode.data == data:
-                        return gnode
-                    continue
-                for leaf in gnode.children:
-                    if isinstance(leaf.data, RecordingSummary) and leaf.data.ref.location == data.ref.location:
-                        return leaf
-        return None
+        if isinstance(data, RecordingSummary):
+            return self._leaves.get(data.ref.location)
+        snode = self._source_nodes.get(data.source)
+        return next((child for child in snode.children if child.data == data), None) if snode else None
 
     # -- remembering what the user opened or closed --------------------------------------
     def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[NodeData]) -> None:
