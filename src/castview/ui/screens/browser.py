@@ -37,8 +37,8 @@ from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
 from ..messages import (
-    RecordingDamaged,
     NodeNamesResolved,
+    RecordingDamaged,
     RecordingOpenRequested,
     RecordingsChanged,
     RecordingsListed,
