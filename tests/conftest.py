@@ -3,10 +3,18 @@ modules: test_ui_helpers, live_writer, s3_server, tmux_oracle, tmux_app)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import time
 
 import pytest
+
+# No test reads or writes the user's own data (the review ledger) or asks a real tailnet:
+# set before any test, so that every castview process a test starts inherits it.
+os.environ["CASTVIEW_DATA_DIR"] = tempfile.mkdtemp(prefix="castview-test-data-")
+for _key in ("CASTVIEW_REVIEWS_DB", "CASTVIEW_REVIEWER", "TS_API_KEY", "TS_TAILNET"):
+    os.environ.pop(_key, None)
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,7 @@ class Ledger:
 
     # -- reviews ------------------------------------------------------------------------
     def add_review(self, sha256: str, location: str, verdict: str, note: str, reviewer: str) -> Review:
+        location = stored(location)
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
         review = Review(sha256, location, verdict, note, reviewer, now())
@@ -139,6 +140,7 @@ class Ledger:
     def status(self, sha256: str | None, location: str) -> ReviewStatus:
         """The review of the recording with *sha256* (None: not hashed; then by location,
         which can only say it was reviewed there, not that it is unchanged)."""
+        location = stored(location)
         if sha256 is not None:
             row = self._db.execute("SELECT sha256, location, verdict, note, reviewer, time FROM reviews "
                                    "WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
@@ -161,6 +163,7 @@ class Ledger:
 
     # -- bookmarks ----------------------------------------------------------------------
     def add_bookmark(self, sha256: str, location: str, at: float, note: str, author: str) -> Bookmark:
+        location = stored(location)
         bookmark = Bookmark(sha256, location, at, note, author, now())
         with self._writing() as db:
             db.execute("INSERT INTO bookmarks (sha256, location, at, note, author, time) VALUES (?,?,?,?,?,?)",
@@ -177,6 +180,7 @@ class Ledger:
         """The SHA-256 of the recording at *location* of *size* and *version* (mtime or
         ETag), computed (and kept) with *compute* if not known; None if not known and no
         *compute*."""
+        location = stored(location)
         row = self._db.execute("SELECT sha256 FROM hashes WHERE location = ? AND size = ? AND version = ?",
                                (location, size, version)).fetchone()
         if row is not None:
@@ -187,6 +191,12 @@ class Ledger:
         with self._writing() as db:
             db.execute("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?)", (location, size, version, digest))
         return digest
+
+
+def stored(location: str) -> str:
+    """A location as the ledger keeps it: a file name that is not UTF-8 (its bytes carried
+    as surrogates) with those bytes as backslash escapes, which SQLite can store."""
+    return location.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def ledger_path(configured: Path | None) -> Path:

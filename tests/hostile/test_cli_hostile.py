@@ -256,3 +256,18 @@ def test_a_file_name_that_is_not_utf8_can_be_searched_and_indexed(hostile_tree, 
     for run in runs:
         assert clean(run) == [] and run.returncode == 0, run.describe()
     assert "under an undecodable name" in runs[0].stdout and "under an undecodable name" in runs[2].stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_reviewed_and_listed_beside_reviews(hostile_tree, castview_cli):
+    # Listing hashes every recording once the ledger holds a review: an undecodable name
+    # must still be kept (SQLite takes UTF-8 only), then found again under the same name.
+    path = write_undecodable_name(hostile_tree.root / "nOddNameCNTRL")
+    review, listing, reviews = castview_cli.batch(
+        [("review", str(path), "--verdict", "concern", "--note", "odd name"), ("ls", "-p", str(hostile_tree.root)),
+         ("reviews", "--json")]
+    )
+    for run in (review, listing, reviews):
+        assert clean(run) == [] and run.returncode == 0, run.describe()
+    assert "odd name" in reviews.stdout
+    (row,) = [line for line in listing.stdout.splitlines() if "-\\udcff\\udcfe.cast" in line]
+    assert "concern" in row or "?" in row  # the review mark on that very row
