@@ -28,7 +28,9 @@ from .cast.model import Problem
 from .term.fingerprint import Fingerprint
 
 FOLDER = "problems"
-FORMAT = 1
+FORMAT = 2
+"""Bumped when the reader stops counting something as a problem (2: a PTY-less 0x0
+header), so that entries an older reader wrote no longer mark recordings damaged."""
 MAX_ENTRY_BYTES = 64 << 10
 """An entry is a few lines of text; anything larger in the folder is not one of ours."""
 KEPT = 20

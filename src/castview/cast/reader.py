@@ -169,7 +169,9 @@ def _header_problems(header: Header) -> tuple[Problem, ...]:
     cols, rows = header.declared_size
     if cols is None or rows is None:
         problems.append(Problem(1, f"header has no terminal size; replaying at {header.size.cols}x{header.size.rows}"))
-    elif (cols, rows) != tuple(header.size):
+    elif (cols, rows) != tuple(header.size) and not (header.no_pty and cols == rows == 0):
+        # 0x0 is tsrecorder's mark of a session without a PTY (FORMATS.md), a fact
+        # `info` shows, not damage; any other unusable size is.
         problems.append(Problem(1, f"header size {_json_excerpt(cols, 12)}x{_json_excerpt(rows, 12)} is unusable; "
                                    f"replaying at {header.size.cols}x{header.size.rows}"))
     for key, accessor in _CHECKED_FIELDS.items():

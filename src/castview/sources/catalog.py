@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..cast.model import CastError, Header, Problem
 from ..cast.reader import read_head, read_tail
+from ..sanitize import printable
 from .base import RecordingRef, Source, SourceError
 
 # A file modified this recently is taken to be still recording.
@@ -124,9 +125,20 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None) -> Re
         status = LIVE if live else TRUNCATED
     elif live:
         status = LIVE
-    if status != LIVE and known_problems(ref):
-        status = DAMAGED
-    return RecordingSummary(ref, head.header, None, tail.last_time, status)
+    error = None
+    if status != LIVE:
+        problems = known_problems(ref)
+        if problems:
+            status, error = DAMAGED, _first_problem(problems)
+    return RecordingSummary(ref, head.header, error, tail.last_time, status)
+
+
+def _first_problem(problems: Sequence[Problem]) -> str:
+    """Why a full read marked a recording damaged, in one line: the first problem it
+    found (in line order), made safe to print (its message may quote the recording)."""
+    first = problems[0]
+    where = "" if first.line is None else f"line {first.line}: "
+    return printable(where + first.message)
 
 
 def known_problems(ref: RecordingRef) -> tuple[Problem, ...]:
