@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from castview import formatting as fmt
 from castview.moments import Span, parse_moment
 from test_ui_helpers import make_app, open_player, settle, wait_for
 
@@ -52,7 +51,7 @@ async def test_pane_times_name_the_frame_enter_seeks_to(ui_env):
             k = bisect_right(times, command.time)
             close += k < len(times) and times[k] - command.time < 0.1
         assert close
-        # enter seeks to the command's moment, and the status names the same frame
+        # enter seeks to the frame of the command's moment
         pane.highlighted = 3
         await pilot.press("enter")
         await settle(pilot, player)
