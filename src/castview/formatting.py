@@ -34,6 +34,19 @@ def duration(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def elapsed(seconds: float | None) -> str:
+    """A duration shown honestly, not rounded into a frame's time: milliseconds under a
+    second (`2 ms`, `<1 ms`), else tenths rounded to the nearest (`1.8s`, `1:02.5`)."""
+    if seconds is None or not math.isfinite(seconds):
+        return UNKNOWN
+    seconds = max(0.0, seconds)
+    ms = round(seconds * 1000)
+    if ms < 1000:
+        return "<1 ms" if ms == 0 and seconds > 0 else f"{ms} ms"
+    whole, tenth = divmod(round(seconds * 10), 10)
+    return f"{whole}.{tenth}s" if whole < 60 else f"{duration(whole)}.{tenth}"
+
+
 def naming_decimal(base: Decimal, seconds: float, before: float | None, digits: int) -> Decimal:
     """The shortest decimal W >= base + seconds, with at least `digits` fraction digits
     (and no more than nanoseconds while they suffice), such that W - base, as a float, is

@@ -86,6 +86,25 @@ class Query:
         return _required_literal(self.pattern) if self.regex else self.pattern
 
 
+REGEX_PREFIX = "re:"
+"""Before a pattern typed anywhere (`castview grep`, the player's `/`, the browser's `s`):
+the rest is a regular expression."""
+
+
+def parse_query(text: str, *, regex: bool = False, ignore_case: bool | None = None,
+                only_shown: bool = False, commands: bool = False) -> Query:
+    """The query a user typed: ``re:PATTERN`` (or any PATTERN with *regex*, grep's
+    --regex) is a regular expression, anything else a literal; *ignore_case* None: smart
+    case (`ignores_case`). Raises ValueError (empty, or a bad expression)."""
+    if text.startswith(REGEX_PREFIX):
+        text, regex = text[len(REGEX_PREFIX):], True
+    if ignore_case is None:
+        ignore_case = ignores_case(text, regex)
+    query = Query(text, regex=regex, ignore_case=ignore_case, only_shown=only_shown, commands=commands)
+    query.compile()
+    return query
+
+
 _ESCAPE = re.compile(r"\\.")
 
 

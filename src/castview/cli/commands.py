@@ -37,13 +37,14 @@ def commands_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> 
 
 
 def command_line(command: Command) -> Text:
-    """`time  duration  command  [flags]`, one line, controls made visible."""
-    from ..formatting import clock
+    """`time  duration  command  [flags]`, one line, controls made visible. The time is
+    exact (the next event's time is not at hand): `--at` with it shows the command line."""
+    from ..formatting import elapsed, exact_clock
 
     line = Text()
-    line.append(f"{clock(command.time):>9}  ", style="green")
+    line.append(f"{exact_clock(command.time):>9}  ", style="green")
     duration = command.duration()
-    line.append(f"{clock(duration) if duration is not None else '-':>9}  ", style="dim")
+    line.append(f"{elapsed(duration) if duration is not None else '-':>9}  ", style="dim")
     line.append(printable(command.command.replace("\n", " ⏎ ")))
     flags = command.flags()
     if flags:

@@ -82,7 +82,7 @@ def cat_command(
 
 @s3_options
 def grep_command(
-    pattern: str = typer.Argument(..., help="Text to find (a regular expression with --regex)."),
+    pattern: str = typer.Argument(..., help="Text to find (a regular expression after a re: prefix, or with --regex)."),
     sources: list[str] | None = SourcesArg,
     as_json: bool = JsonOpt,
     regex: bool = typer.Option(False, "--regex", "-E", help="PATTERN is a Python regular expression."),
@@ -112,13 +112,10 @@ def grep_command(
     import time
 
     from ..config import load_settings
-    from ..search import Query, ignores_case, search_recordings
+    from ..search import parse_query, search_recordings
 
-    if ignore_case is None:
-        ignore_case = ignores_case(pattern, regex)
-    query = Query(pattern, regex=regex, ignore_case=ignore_case, commands=only_commands)
     try:
-        query.compile()
+        query = parse_query(pattern, regex=regex, ignore_case=ignore_case, commands=only_commands)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="PATTERN") from None
     selection = make_filter(node, user, host, command, since, until)

@@ -13,14 +13,13 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
-from .. import formatting as fmt
+from .. import formatting as fmt, search
 from ..nodes.model import NodeNames, display_name
 from ..records import who
 from ..sanitize import printable
-from ..search import COMMAND, Match, Query, ignores_case
+from ..search import COMMAND, REGEX_PREFIX, Match, Query
 from ..sources.catalog import RecordingSummary
 
-REGEX_PREFIX = "re:"
 CONTEXT = 40
 """Characters of the line kept before a match that starts further in (the rest is `…`)."""
 MATCH_STYLE = "bold reverse"
@@ -28,16 +27,13 @@ _BLANKS = re.compile(r"\s{3,}")
 
 
 def parse_query(text: str, commands: bool = False) -> Query:
-    """The query typed in a search box: ``re:PATTERN`` is a regular expression, anything
-    else a literal; smart case (see search.ignores_case); *commands*: only in commands typed at
-    prompts. Raises ValueError (empty, or a bad expression) with a message to show."""
-    regex = text.startswith(REGEX_PREFIX)
-    pattern = text[len(REGEX_PREFIX):] if regex else text
-    if not pattern.strip():
+    """The query typed in a search box (search.parse_query: ``re:PATTERN`` is a regular
+    expression, smart case), leaving out matches never on screen; *commands*: only in
+    commands typed at prompts. Raises ValueError (empty, or a bad expression) with a
+    message to show."""
+    if not text.removeprefix(REGEX_PREFIX).strip():
         raise ValueError("type the text to find (or re: and a regular expression)")
-    query = Query(pattern, regex=regex, ignore_case=ignores_case(pattern, regex), only_shown=True, commands=commands)
-    query.compile()
-    return query
+    return search.parse_query(text, only_shown=True, commands=commands)
 
 
 def query_text(query: Query) -> str:

@@ -40,9 +40,9 @@ class GotoDialog(ModalScreen[float | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto-dialog", classes="dialog"):
-            yield Label(f"Go to: m:ss, h:mm:ss, seconds, end, @14:22:05 ({self.zone or 'local'}) "
-                        "or 2025-03-02T14:22:05Z", id="goto-prompt")
-            yield Input(placeholder=self.current or "mm:ss", id="goto-input")
+            yield Label(f"Go to: m:ss, h:mm:ss, seconds, +1:02:03 (a position), end, @14:22:05 "
+                        f"({self.zone or 'local'}) or 2025-03-02T14:22:05Z", id="goto-prompt")
+            yield Input(placeholder=self.current or "m:ss, h:mm:ss, +1:02:03, end, @14:22:05", id="goto-input")
             yield Label("", id="goto-error", classes="dialog-error")
 
     def on_mount(self) -> None:

@@ -80,7 +80,7 @@ HELP_TEXT = {
     "step(-1)": "One event back", "step(1)": "One event forward",
     "speed(1)": "Faster (up to 16×)", "speed(-1)": "Slower (down to 0.25×)",
     "toggle_idle": "Idle-time cap on/off (the header's idle_time_limit, else 2 s)",
-    "goto": "Go to a time typed as mm:ss",
+    "goto": "Go to a time: m:ss, h:mm:ss, seconds, +position, end, @time of day, RFC 3339",
     "export": "Export the frame on view (text, ANSI, SVG, HTML) to a file",
     "copy": "Copy the screen text to the clipboard",
     "toggle_metadata": "Show / hide the metadata pane",

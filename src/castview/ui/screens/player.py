@@ -24,7 +24,7 @@ import dataclasses
 import math
 import os
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import BinaryIO
 
 from textual import on
@@ -203,6 +203,7 @@ class PlayerScreen(Screen[None]):
         self.query_one(MetadataPane).show(self.summary.header, self.facts)
         commands = self.query_one(CommandsPane)
         commands.display = False
+        commands.bound = self._match_bound
         self._auto_metadata()
         bar = self.query_one(ScrubBar)
         bar.duration = self.summary.duration or 0.0
@@ -377,9 +378,14 @@ class PlayerScreen(Screen[None]):
         self._update_status()
 
     def action_toggle_utc(self) -> None:
-        """`u`: the wall clock in UTC or in the local zone."""
+        """`u`: the wall clock in UTC or in the local zone, said in a toast (where the
+        local zone is UTC the status line alone would not change)."""
         self.utc = not self.utc
         self._update_status()
+        from ... import formatting as fmt
+
+        zone = fmt.zone_name(datetime.now().astimezone())
+        toast(self, "wall clock: UTC" if self.utc else f"wall clock: local time ({zone})", timeout=2)
 
     def action_toggle_compact(self) -> None:
         """`z`: hide the footer and the status line (the scrub bar shows for a moment after a key)."""

@@ -27,10 +27,13 @@ from ...sanitize import printable
 from ..messages import SeekRequested
 
 
-def command_row(command: Command) -> Text:
-    """`m:ss.t  command  duration`, one line, controls made visible."""
+def command_row(command: Command, before: Callable[[float], float | None] | None = None) -> Text:
+    """`m:ss.t  command  duration`, one line, controls made visible. The time names the
+    frame enter seeks to (formatting.py): as short as the next event's time allows when
+    `before` gives it, else exact."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{fmt.clock(command.time):>7} ", style="bold")
+    shown = fmt.clock(command.time, before(command.time)) if before is not None else fmt.exact_clock(command.time, 1)
+    text.append(f"{shown:>7} ", style="bold")
     if command.abandoned:
         text.append("✗ ", style="dim")
     elif command.fullscreen:
@@ -64,6 +67,9 @@ class CommandsPane(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, compact=True)
         self.commands: list[Command] = []
+        self.bound: Callable[[float], float | None] | None = None
+        """What a time shown for the frame at a time must stay before (moments.match_bound),
+        set by the player; None: times are shown exactly."""
         self._times: list[float] = []
         self.loading_started = False
         self.loaded = False
@@ -116,7 +122,7 @@ class CommandsPane(OptionList):
         elif not message.commands:
             self.set_options([Option(Text("no commands typed at a shell prompt", style="italic"), disabled=True)])
         else:
-            self.set_options([Option(command_row(c)) for c in message.commands])
+            self.set_options([Option(command_row(c, self.bound)) for c in message.commands])
             self._follow()
 
     def watch_position(self) -> None:

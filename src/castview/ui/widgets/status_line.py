@@ -72,7 +72,7 @@ class StatusLine(DiffLine):
             text.append(f"  idle≤{status.idle_cap:g}s" if status.idle_cap is not None else "  idle: real")
         moment = fmt.wall_decimal(status.start_ns, status.position, status.before)
         text.append("  " if text.plain else "")
-        wide = self.content_size.width >= WIDE
+        wide = self.outer_size.width >= WIDE  # the terminal's width: the line spans it, padding and all
         text.append(fmt.wall_time(moment, UTC if status.utc else None, date=wide))
         text.append_text(status.search)
         if status.events is not None:
