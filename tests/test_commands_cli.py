@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "commands"
 BASH = DATA / "bash.cast"
-GREP_KEYS = {"node_id", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user", "local_user",
+GREP_KEYS = {"node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user", "local_user",
              "connection_id", "command", "time", "timestamp", "screen", "text", "match", "row", "col_start",
              "col_end", "shown"}
 
