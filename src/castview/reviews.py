@@ -130,7 +130,7 @@ class Ledger:
     def add_review(self, sha256: str, location: str, verdict: str, note: str, reviewer: str) -> Review:
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
-        review = Review(sha256, location, verdict, note, reviewer, now())
+        review = Review(sha256, _storable(location), verdict, note, reviewer, now())
         with self._writing() as db:
             db.execute("INSERT INTO reviews (sha256, location, verdict, note, reviewer, time) VALUES (?,?,?,?,?,?)",
                        (review.sha256, review.location, review.verdict, review.note, review.reviewer, review.time))
@@ -145,7 +145,7 @@ class Ledger:
             if row is not None:
                 return ReviewStatus(Review(*row))
         seen_here = self._db.execute("SELECT sha256, location, verdict, note, reviewer, time FROM reviews "
-                                     "WHERE location = ? ORDER BY id DESC LIMIT 1", (location,)).fetchone()
+                                     "WHERE location = ? ORDER BY id DESC LIMIT 1", (_storable(location),)).fetchone()
         if seen_here is None:
             return ReviewStatus(None)
         if sha256 is None:
@@ -161,10 +161,10 @@ class Ledger:
 
     # -- bookmarks ----------------------------------------------------------------------
     def add_bookmark(self, sha256: str, location: str, at: float, note: str, author: str) -> Bookmark:
-        bookmark = Bookmark(sha256, location, at, note, author, now())
+        bookmark = Bookmark(sha256, _storable(location), at, note, author, now())
         with self._writing() as db:
             db.execute("INSERT INTO bookmarks (sha256, location, at, note, author, time) VALUES (?,?,?,?,?,?)",
-                       (sha256, location, at, note, author, bookmark.time))
+                       (sha256, bookmark.location, at, note, author, bookmark.time))
         return bookmark
 
     def bookmarks(self, sha256: str) -> list[Bookmark]:
@@ -177,6 +177,7 @@ class Ledger:
         """The SHA-256 of the recording at *location* of *size* and *version* (mtime or
         ETag), computed (and kept) with *compute* if not known; None if not known and no
         *compute*."""
+        location = _storable(location)
         row = self._db.execute("SELECT sha256 FROM hashes WHERE location = ? AND size = ? AND version = ?",
                                (location, size, version)).fetchone()
         if row is not None:
@@ -187,6 +188,12 @@ class Ledger:
         with self._writing() as db:
             db.execute("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?)", (location, size, version, digest))
         return digest
+
+
+def _storable(location: str) -> str:
+    """*location* as SQLite can store it: an undecodable file name's surrogates (which
+    SQLite refuses) written as the escapes of their bytes, the same every time."""
+    return location.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
 
 
 def ledger_path(configured: Path | None) -> Path:
