@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+
 from test_ui_helpers import make_app, open_player, settle, wait_for
 
 pytestmark = pytest.mark.anyio

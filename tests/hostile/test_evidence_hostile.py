@@ -4,7 +4,6 @@ session or its file hides in other forms, and forged packs."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from pathlib import Path

@@ -4,10 +4,10 @@ naming the source, never a traceback, in the CLI and in the app."""
 from __future__ import annotations
 
 import pytest
-from test_ui_helpers import make_app, wait_for
 
 from castview.sources.base import SourceError
 from castview.sources.local import LocalSource
+from test_ui_helpers import make_app, wait_for
 
 TOO_LONG = "/tmp/" + "9" * 5000  # ENAMETOOLONG: pathlib's is_file() raises, os.path's says no
 

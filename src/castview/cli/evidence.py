@@ -16,7 +16,6 @@ from .export import open_replay
 from .options import RecordingArg, s3_options
 from .output import fail, out, say
 
-
 SHOWN_PROBLEMS = 50  # a forged pack can list millions: the first ones say enough
 
 

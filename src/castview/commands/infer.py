@@ -437,15 +437,10 @@ class CommandWatch(ScreenObserver):
         editor, self._editor = self._editor, None
         if editor is None or editor.anchor is None or self._term.alternate:
             return
-        row, x = editor.anchor
-        y = self._row_index(row)
-        spilled, self._spilled = self._spilled, None
-        if y is None:
-            if spilled is None:
-                return
-            # the prompt scrolled off under a line longer than the screen: the line is
-            # what scrolled off from the prompt's end on, and goes on from the top row
-            row, y, x = self._term.screen.buffer[0], 0, 0
+        start = self._line_start(editor.anchor)
+        if start is None:
+            return
+        row, y, x, spilled = start
         screen = self._term.screen
         _, cy, _ = self._term.cursor
         last = y
@@ -478,10 +473,7 @@ class CommandWatch(ScreenObserver):
             else:
                 pieces.append(text)
         if spilled is not None:
-            if pieces:
-                pieces[0] = "".join(spilled) + ("" if self._spill_wrapped else "\n") + pieces[0]
-            else:
-                pieces.append("".join(spilled))
+            pieces[:1] = ["".join(spilled) + "".join(("" if self._spill_wrapped else "\n", *pieces[:1]))]
         line = "\n".join(piece.rstrip() for piece in pieces).rstrip()
         self._submitted_rows = [(screen.buffer[k], _text(screen.buffer[k])) for k in rows]
         # zle turns cursor-key mode (DECCKM) on while it reads and off before it accepts a
@@ -511,6 +503,20 @@ class CommandWatch(ScreenObserver):
         cwd = self._osc_cwd or _cwd(editor.prompt_rows)
         self._draft = _Draft(self._now, [line], "\n".join(r for r in editor.prompt_rows if r.strip()),
                              cwd, abandoned, last_row, base, row, y, x)
+
+    def _line_start(self, anchor: tuple[list[Char], int]) -> tuple[list[Char], int, int, list[str] | None] | None:
+        """Where the submitted line begins on screen (row, its index, column) and the part
+        of it that scrolled off above; None if the line is gone."""
+        row, x = anchor
+        y = self._row_index(row)
+        spilled, self._spilled = self._spilled, None
+        if y is not None:
+            return row, y, x, spilled
+        if spilled is None:
+            return None
+        # the prompt scrolled off under a line longer than the screen: the line is what
+        # scrolled off from the prompt's end on, and goes on from the top row
+        return self._term.screen.buffer[0], 0, 0, spilled
 
     def _output_lines(self, prompt_row: int | None) -> int:
         draft = self._draft
