@@ -14,9 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "commands"
 BASH = DATA / "bash.cast"
-GREP_KEYS = {"node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user", "local_user",
-             "connection_id", "command", "time", "timestamp", "screen", "text", "match", "row", "col_start",
-             "col_end", "shown"}
+GREP_KEYS = {"node_id", "node_name", "path", "name", "start", "user", "src_node", "src_node_id", "ssh_user",
+             "local_user", "connection_id", "command", "time", "timestamp", "screen", "text", "match", "row",
+             "col_start", "col_end", "shown"}
 
 
 def run(*args: str, cache: Path) -> subprocess.CompletedProcess:

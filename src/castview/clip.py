@@ -42,8 +42,11 @@ class Source:
     sha256: str
     size: int
 
-    def record(self) -> dict[str, Any]:
-        return {"source": self.location, "source_sha256": self.sha256, "source_size": self.size}
+    def record(self, redactor: Redactor | None = None) -> dict[str, Any]:
+        """What a clip or pack says of its source; the path masked like the clip (a file
+        can be named after what it holds)."""
+        location = self.location if redactor is None else redactor.mask_text(self.location)
+        return {"source": location, "source_sha256": self.sha256, "source_size": self.size}
 
 
 def sha256_of(opener: Callable[[], BinaryIO]) -> tuple[str, int]:
@@ -83,7 +86,7 @@ def clip_header(replay: Replay, size: tuple[int, int], start: float, end: float,
         header["duration"] = end - start
     if redactor is not None:
         header = redactor.mask_value(header)
-    clip = {**source.record(), "from": start, "to": end, "castview_version": version}
+    clip = {**source.record(redactor), "from": start, "to": end, "castview_version": version}
     if redactor is not None:
         clip["redactions"] = redactor.records()
     return {"version": 2, **header, CLIP_KEY: clip}

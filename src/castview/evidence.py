@@ -18,6 +18,8 @@ import html
 import io
 import json
 import math
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from .cast.model import MARKER, Event
 from .cast.reader import EventScanner, read_head
 from .clip import CLIP_KEY
 from .formatting import clock, exact_clock
+from .sanitize import printable
 from .term.cells import ZWJ
 from .term.keyframes import apply
 from .term.screen import Terminal
@@ -97,7 +100,6 @@ def commands_text(clip: bytes) -> str:
     """The commands typed at prompts in the clip (castview.commands), one per line: the
     exact time, what was typed (controls made visible, lines joined by ⏎) and its flags."""
     from .commands import scan_commands
-    from .sanitize import printable
 
     f = io.BytesIO(clip)
     lines = []
@@ -194,12 +196,36 @@ def build_pack(folder: str, files: dict[str, bytes]) -> bytes:
 
 
 def leaks_in_files(files: dict[str, bytes], redactor: Redactor) -> str | None:
-    """The first file of a pack (besides the clip, see redact.find_leak) holding a match."""
+    """The first file of a pack (besides the clip, see redact.find_leak) holding a match
+    in what came from the recording or its source; castview's own text (hashes, sizes,
+    times, SVG markup) is not searched, or a regex for hex tokens or digits could never pass."""
     for path, data in sorted(files.items()):
-        text = data.decode("utf-8", "replace")
-        if redactor.spans(text) or redactor.spans(html.unescape(text)):
+        if path == CLIP:
+            continue
+        text = _recorded_text(path, data.decode("utf-8", "replace"))
+        shown = html.unescape(text)
+        if redactor.spans(text) or redactor.spans(shown) or redactor.spans(unicodedata.normalize("NFC", shown)):
             return path
     return None
+
+
+_SVG_STYLE = re.compile(r"<style\b.*?</style>", re.S)
+_SVG_TAG = re.compile(r"<[^>]*>")
+
+
+def _recorded_text(path: str, text: str) -> str:
+    if path == METADATA:
+        try:
+            data = json.loads(text)
+            return json.dumps([data["header"], data["source"]["source"], data["bookmarks"]], ensure_ascii=False)
+        except (ValueError, KeyError, TypeError):
+            return text
+    if path == README:
+        return "\n".join(line for line in text.splitlines() if line.startswith("Source:"))
+    if path.endswith(".svg"):
+        # the screen's text (and any title) is in text nodes; attributes are castview's
+        return _SVG_TAG.sub("", _SVG_STYLE.sub("", text))
+    return text
 
 
 # ------------------------------------------------------------------------------ verifying
@@ -213,20 +239,46 @@ class Verified:
 
     @property
     def metadata(self) -> dict[str, Any]:
+        """metadata.json's object; {} for anything else (a pack can be forged)."""
         try:
-            return json.loads(self.files[METADATA])
-        except (KeyError, ValueError):
+            data = json.loads(self.files[METADATA])
+        except (KeyError, ValueError, RecursionError):
             return {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def source(self) -> dict[str, Any]:
+        source = self.metadata.get("source")
+        return source if isinstance(source, dict) else {}
+
+
+# What a pack may hold at most, read into memory whole: far beyond any clip castview makes
+# of a session, far below what a forged pack (a zip bomb) could ask for.
+MAX_PACK_BYTES = 1 << 30
+MAX_PACK_FILES = 10_000
+_SUM_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
+
+
+def _unsafe_name(path: str) -> bool:
+    """A member name that would not unpack inside the pack's folder."""
+    parts = path.split("/")
+    return "\\" in path or "\0" in path or any(part in ("", ".", "..") for part in parts)
 
 
 def verify_pack(f: BinaryIO) -> Verified:
     """Read a pack and check its SHA256SUMS. Raises PackError for what is not a pack."""
     try:
         z = zipfile.ZipFile(f)
-        names = [n for n in z.namelist() if not n.endswith("/")]
+        members = [i for i in z.infolist() if not i.filename.endswith("/")]
+        if len(members) > MAX_PACK_FILES or sum(i.file_size for i in members) > MAX_PACK_BYTES:
+            raise PackError(f"not an evidence pack: more than {MAX_PACK_FILES} files or {MAX_PACK_BYTES >> 20} MiB")
+        names = [i.filename for i in members]
         folders = {n.split("/", 1)[0] for n in names}
         if len(folders) != 1 or any("/" not in n for n in names):
             raise PackError("not an evidence pack: expected one folder")
+        unsafe = next((n for n in names if _unsafe_name(n)), None)
+        if unsafe is not None:
+            raise PackError(f"not an evidence pack: {printable(unsafe)!r} would unpack outside its folder")
         folder = folders.pop()
         files = {n.split("/", 1)[1]: z.read(n) for n in names}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -237,8 +289,12 @@ def verify_pack(f: BinaryIO) -> Verified:
         raise PackError(f"not an evidence pack: no {SUMS}")
     problems: list[str] = []
     listed = set()
-    for line in files[SUMS].decode("utf-8", "replace").splitlines():
-        digest, _, path = line.partition("  ")
+    for number, line in enumerate(files[SUMS].decode("utf-8", "replace").splitlines(), 1):
+        found = _SUM_LINE.fullmatch(line)
+        if found is None or found.group(2) in listed:
+            problems.append(f"{SUMS} line {number}: not a checksum line, or a path listed twice")
+            continue
+        digest, path = found.groups()
         listed.add(path)
         if path not in files:
             problems.append(f"{path}: listed in {SUMS} but missing")

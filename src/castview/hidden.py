@@ -93,6 +93,11 @@ class StringWatch(ScreenObserver):
     def string_ended(self) -> None:
         self._close(terminated=True)
 
+    @property
+    def reader(self) -> Reader | None:
+        """The reader of the string open now, once it was found suspicious."""
+        return self._reader
+
     def finish(self) -> None:
         """The recording ended: a string still open swallowed everything since it began."""
         if self._kind is not None:

@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -78,7 +79,7 @@ class Redactor:
         for text in texts:
             if not text:
                 raise ValueError("an empty --redact text")
-            patterns.append(Pattern("text", re.compile(re.escape(text))))
+            patterns.append(Pattern("text", re.compile(re.escape(_nfc(text)))))
         for source in regexes:
             try:
                 regex = re.compile(source)
@@ -100,8 +101,9 @@ class Redactor:
         return out
 
     def mask_text(self, text: str) -> str:
-        """*text* with each character of each match replaced by the mark (counted)."""
-        spans = self.spans(text, count=True)
+        """*text* with each character of each match replaced by the mark (counted); a
+        text that matches only composed (NFC) is masked composed."""
+        spans = self.spans(text, count=True) or self.spans(text := _nfc(text), count=True)
         if not spans:
             return text
         chars = list(text)
@@ -110,11 +112,11 @@ class Redactor:
         return "".join(chars)
 
     def mask_value(self, value: Any) -> Any:
-        """A JSON value with every string in it masked."""
+        """A JSON value with every string in it masked, keys too (``env`` is the session's)."""
         if isinstance(value, str):
             return self.mask_text(value)
         if isinstance(value, dict):
-            return {k: self.mask_value(v) for k, v in value.items()}
+            return {self.mask_text(k): self.mask_value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.mask_value(v) for v in value]
         return value
@@ -151,8 +153,9 @@ def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[
     where: list[Cell] = []  # the cell of each character of the text
     for y, row in enumerate(frame.rows):
         for x, cell in enumerate(row):
-            text.append(cell.data)
-            where += [(x, y)] * len(cell.data)
+            data = _nfc(cell.data)
+            text.append(data)
+            where += [(x, y)] * len(data)
     cells: set[Cell] = set()
     for start, end in redactor.spans("".join(text), count):
         cells.update(where[start:end])
@@ -161,6 +164,12 @@ def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[
         if x + 1 < len(row) and not row[x + 1].data:
             cells.add((x + 1, y))
     return cells
+
+
+def _nfc(text: str) -> str:
+    """*text* composed: a secret looks the same on screen typed composed (``é``) or
+    decomposed (``e`` and U+0301, one cell), so both are searched in one form."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _same(a: Frame, b: Frame, cell: Cell) -> bool:
@@ -249,8 +258,10 @@ def find_leak(clip: bytes, redactor: Redactor) -> str | None:
         return None
     header = json.loads(lines[0])
     clip_info = header.pop(CLIP_KEY, {})
-    clip_info.pop("redactions", None)
-    if _leaks(header, redactor) or _leaks(clip_info, redactor):
+    # of castview's own record only the source's path or URL is not castview's: its
+    # hashes, sizes and version are, and a regex for hex tokens or digits matches them
+    if _leaks(header, redactor) or _leaks(clip_info.get("source") if isinstance(clip_info, dict) else clip_info,
+                                         redactor):
         return "in the header"
     cols, rows = header.get("width") or 80, header.get("height") or 24
     term = Terminal(cols, rows)
@@ -273,7 +284,8 @@ def find_leak(clip: bytes, redactor: Redactor) -> str | None:
 def _leaks(value: Any, redactor: Redactor) -> bool:
     """Whether a JSON value holds a match in a key or string, decoded or as JSON writes it."""
     if isinstance(value, str):
-        return bool(redactor.spans(value) or redactor.spans(json.dumps(value, ensure_ascii=False)[1:-1]))
+        return bool(redactor.spans(value) or redactor.spans(_nfc(value))
+                    or redactor.spans(json.dumps(value, ensure_ascii=False)[1:-1]))
     if isinstance(value, dict):
         return any(_leaks(k, redactor) or _leaks(v, redactor) for k, v in value.items())
     if isinstance(value, list):

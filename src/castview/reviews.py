@@ -167,7 +167,7 @@ class Ledger:
         bookmark = Bookmark(sha256, location, at, note, author, now())
         with self._writing() as db:
             db.execute("INSERT INTO bookmarks (sha256, location, at, note, author, time) VALUES (?,?,?,?,?,?)",
-                       (sha256, location, at, note, author, bookmark.time))
+                       (sha256, bookmark.location, at, note, author, bookmark.time))
         return bookmark
 
     def bookmarks(self, sha256: str) -> list[Bookmark]:

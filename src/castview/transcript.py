@@ -375,11 +375,15 @@ class TextTracker(ScreenObserver):
         if s.alt_saved is not None:
             if partial and self._alt_text:
                 self._emit_frame(tuple(self._alt_text), self._alt_changed)
-            return
-        end = s.cursor.y + 1 if partial else s.cursor.y
-        while not partial and end and s.wrapped[end - 1] and id(s.buffer[end - 1]) not in self._hard:
-            end -= 1  # a soft-wrapped row above belongs to the cursor's line, not finished yet
-        self._write_rows(s.buffer[:end])
+        else:
+            end = s.cursor.y + 1 if partial else s.cursor.y
+            while not partial and end and s.wrapped[end - 1] and id(s.buffer[end - 1]) not in self._hard:
+                end -= 1  # a soft-wrapped row above belongs to the cursor's line, not finished yet
+            self._write_rows(s.buffer[:end])
+        # a string left open swallows what follows (ESC P, then the session goes on): a
+        # live transcript must not wait for its end, which may never come, to show it
+        if partial and isinstance(hidden := self._watch.reader, _HiddenText):
+            hidden.write_out()
 
     @property
     def cursor_line(self) -> int | None:
@@ -807,6 +811,11 @@ class _HiddenText:
 
     def end(self) -> None:
         self._side.finish()
+        self._write()
+
+    def write_out(self) -> None:
+        """The recording went quiet with the string still open: what it swallowed so far."""
+        self._side.write_out(partial=True)
         self._write()
 
     def _write(self) -> None:

@@ -253,6 +253,7 @@ def _env(cache_dir: Path) -> dict[str, str]:
         {
             "CASTVIEW_CACHE_DIR": str(cache_dir),
             "CASTVIEW_CONFIG_DIR": str(cache_dir / "config"),
+            "CASTVIEW_DATA_DIR": str(cache_dir / "data"),  # (not the user's review ledger)
             "PYTHONPATH": os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")]),
             "COLUMNS": "10000",
             "TZ": "UTC",

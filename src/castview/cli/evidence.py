@@ -16,6 +16,8 @@ from .export import open_replay
 from .options import RecordingArg, s3_options
 from .output import fail, out, say
 
+SHOWN_PROBLEMS = 50  # a forged pack can list millions: the first ones say enough
+
 
 def exporting_user() -> str:
     try:
@@ -46,7 +48,7 @@ def evidence_command(
         fail(error_message(exc, recording))
     if redactor is not None and (leak := find_leak(clip, redactor)) is not None:
         fail(f"{output}: redaction failed, a match remains {leak}; nothing was written", code=3)
-    facts = ev.PackFacts(source=opened.source.record(), start=opened.start, end=opened.end, version=version(),
+    facts = ev.PackFacts(source=opened.source.record(redactor), start=opened.start, end=opened.end, version=version(),
                          exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exporting_user(),
                          bookmarks=bookmarks_in(opened, redactor))
     files = ev.pack_files(clip, facts)
@@ -120,7 +122,7 @@ def verify_command(
     problems = list(verified.problems)
     checked = [f"{len(verified.files) - 1} files match {ev.SUMS}"] if not problems else []
     if original is not None:
-        source = verified.metadata.get("source", {})
+        source = verified.source
         try:
             replay, fp, store, target = open_replay(original)
             digest, _ = sha256_of(target.open_whole)
@@ -140,6 +142,8 @@ def verify_command(
             checked.append("every frame of the clip is the original's")
     for line in checked:
         out.print(f"OK: {line}", markup=False, highlight=False)
-    for problem in problems:
+    for problem in problems[:SHOWN_PROBLEMS]:
         say(f"FAILED: {problem}")
+    if len(problems) > SHOWN_PROBLEMS:
+        say(f"FAILED: and {len(problems) - SHOWN_PROBLEMS} more problems")
     raise typer.Exit(1 if problems else 0)

@@ -71,6 +71,7 @@ OSC_KEPT = 4096  # characters of an OSC string kept: marks and paths are short
 CHECK_EVERY = 256  # events between cancellation checks
 RIGHT_GAP = 2  # blank cells at least between the prompt and a right prompt
 REANCHOR_ROWS = 8  # rows above the cursor where a prompt is looked for after a resize
+SPILL_KEPT = 1 << 20  # characters kept of a line's rows that scrolled off while it was typed
 # Colours fish gives an autosuggestion (its default fish_color_autosuggestion is 555 or brblack)
 _SUGGESTION_FG = frozenset({"brightblack", "555555", "8a8a8a", "808080", "767676", "6c6c6c", "585858", "4e4e4e"})
 
@@ -147,6 +148,11 @@ class CommandWatch(ScreenObserver):
         self._size = (term.cols, term.rows)
         self._anchor_row: int | None = None  # the prompt's row before the current event
         self._submitted_at: int | None = None  # the row of the line submitted, before the event
+        # the line's rows that scrolled off the top while it was typed (a line longer than
+        # the screen), as text from the prompt's end, and whether the last of them wrapped
+        self._spilled: list[str] | None = None
+        self._spilled_length = 0
+        self._spill_wrapped = False
 
     # ------------------------------------------------------------------ events
 
@@ -278,8 +284,24 @@ class CommandWatch(ScreenObserver):
     # ------------------------------------------------------------- screen hooks
 
     def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
-        if self._term.screen.alt_saved is None:
-            self._scrolled += 1
+        if self._term.screen.alt_saved is not None:
+            return
+        self._scrolled += 1
+        editor = self._editor
+        if editor is None or editor.anchor is None:
+            return
+        if row is editor.anchor[0]:
+            self._spilled, self._spilled_length = [], 0
+            self._spill(_text(row[editor.anchor[1]:]), wrapped)
+        elif self._spilled is not None:
+            self._spill(("" if self._spill_wrapped else "\n") + _text(row), wrapped)
+
+    def _spill(self, text: str, wrapped: bool) -> None:
+        assert self._spilled is not None
+        if self._spilled_length < SPILL_KEPT:
+            self._spilled.append(text)
+            self._spilled_length += len(text)
+        self._spill_wrapped = wrapped
 
     def row_renewed(self, old: list[Char], new: list[Char]) -> None:
         # the same screen line goes on in the fresh row (bash's \r ESC[K redraw of its prompt)
@@ -375,6 +397,7 @@ class CommandWatch(ScreenObserver):
         if top is None or top > y:
             top = y
         editor.anchor = (row, x)
+        self._spilled = None
         editor.keypad = private(CURSOR_KEYS) in self._term.screen.mode
         editor.prompt_cells = _text(row[:x])
         editor.prompt = editor.prompt_cells.strip()
@@ -414,10 +437,10 @@ class CommandWatch(ScreenObserver):
         editor, self._editor = self._editor, None
         if editor is None or editor.anchor is None or self._term.alternate:
             return
-        row, x = editor.anchor
-        y = self._row_index(row)
-        if y is None:
+        start = self._line_start(editor.anchor)
+        if start is None:
             return
+        row, y, x, spilled = start
         screen = self._term.screen
         _, cy, _ = self._term.cursor
         last = y
@@ -449,6 +472,8 @@ class CommandWatch(ScreenObserver):
                 pieces[-1] += text
             else:
                 pieces.append(text)
+        if spilled is not None:
+            pieces[:1] = ["".join(spilled) + "".join(("" if self._spill_wrapped else "\n", *pieces[:1]))]
         line = "\n".join(piece.rstrip() for piece in pieces).rstrip()
         self._submitted_rows = [(screen.buffer[k], _text(screen.buffer[k])) for k in rows]
         # zle turns cursor-key mode (DECCKM) on while it reads and off before it accepts a
@@ -478,6 +503,20 @@ class CommandWatch(ScreenObserver):
         cwd = self._osc_cwd or _cwd(editor.prompt_rows)
         self._draft = _Draft(self._now, [line], "\n".join(r for r in editor.prompt_rows if r.strip()),
                              cwd, abandoned, last_row, base, row, y, x)
+
+    def _line_start(self, anchor: tuple[list[Char], int]) -> tuple[list[Char], int, int, list[str] | None] | None:
+        """Where the submitted line begins on screen (row, its index, column) and the part
+        of it that scrolled off above; None if the line is gone."""
+        row, x = anchor
+        y = self._row_index(row)
+        spilled, self._spilled = self._spilled, None
+        if y is not None:
+            return row, y, x, spilled
+        if spilled is None:
+            return None
+        # the prompt scrolled off under a line longer than the screen: the line is what
+        # scrolled off from the prompt's end on, and goes on from the top row
+        return self._term.screen.buffer[0], 0, 0, spilled
 
     def _output_lines(self, prompt_row: int | None) -> int:
         draft = self._draft

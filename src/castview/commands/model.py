@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ..cast.model import seconds_value
+
+# Screen coordinates beyond this are damage (a cache entry written by someone else)
+MAX_CELL = 1 << 20
+
 
 class Command(NamedTuple):
     """One line (or PS2-continued lines) submitted to a shell's line editor."""
@@ -57,15 +62,17 @@ class Command(NamedTuple):
             data["col"],
         )
         if (type(fields[5]) is not int or fields[5] < 0 or type(fields[6]) is not bool or type(fields[7]) is not bool
-                or any(type(n) is not int or n < 0 for n in fields[8:])):
+                or any(type(n) is not int or not 0 <= n <= MAX_CELL for n in fields[8:])):
             raise ValueError("bad command record")
         return cls(*fields)
 
 
 def _number(value: Any) -> float:
-    if type(value) not in (int, float) or value != value or value < 0:
+    # times a recording can hold (the reader's bounds): inf, nan or 1e308 crash the clock
+    seconds = seconds_value(value)
+    if seconds is None:
         raise ValueError("bad time in command record")
-    return float(value)
+    return seconds
 
 
 def _text(value: Any) -> str:

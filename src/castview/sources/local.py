@@ -28,13 +28,17 @@ class LocalSource:
         a regular file (a FIFO, a symlink to a device) is left out and, once the listing is
         done, named in a one-line SourceError with any unreadable directory; a `.json` one is
         left out silently, like any .json that is not a recording."""
-        if self.path.is_file():
+        try:
+            mode = os.stat(self.path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            raise SourceError(f"{self.path}: no such file or directory") from None
+        except (OSError, ValueError) as exc:  # a name too long, a loop of links, a NUL
+            raise SourceError(f"{self.path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+        if stat.S_ISREG(mode):
             yield self._ref(self.path, self.path.name, explicit=True)
             return
-        if not self.path.exists():
-            raise SourceError(f"{self.path}: no such file or directory")
-        if not self.path.is_dir():
-            raise SourceError(f"{self.path}: not a file or directory ({kind_of(self.path.stat().st_mode)})")
+        if not stat.S_ISDIR(mode):
+            raise SourceError(f"{self.path}: not a file or directory ({kind_of(mode)})")
         errors: list[OSError] = []
         skipped: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.path, onerror=errors.append):

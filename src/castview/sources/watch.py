@@ -136,8 +136,9 @@ class SourceWatcher:
         self._files: list[LocalSource] = []
         self._remote: list[Source] = []
         for source in self.sources:
-            if isinstance(source, LocalSource) and (source.path.is_file() or (
-                    not source.path.exists() and source.path.suffix in (".cast", ".json"))):
+            # (os.path's tests: a name too long for the system is no file, not an error)
+            if isinstance(source, LocalSource) and (os.path.isfile(source.path) or (
+                    not os.path.exists(source.path) and source.path.suffix in (".cast", ".json"))):
                 self._files.append(source)  # a file named by the user (maybe not written yet)
             elif isinstance(source, LocalSource):
                 self._dirs.append((source, os.path.abspath(source.path)))
@@ -383,7 +384,7 @@ class SourceWatcher:
 
         def run() -> None:
             for source in sources:
-                if isinstance(source, LocalSource) and source.path.is_file():
+                if isinstance(source, LocalSource) and os.path.isfile(source.path):
                     continue  # named files are stat'ed every tick anyway
                 try:
                     self._listed.put((source, list(source.refs())))

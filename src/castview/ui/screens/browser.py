@@ -14,11 +14,11 @@ stop event is set (on unmount and before a full reload).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -459,4 +459,4 @@ class BrowserScreen(Screen[None]):
 
 def _is_file(source: Source) -> bool:
     path = getattr(source, "path", None)
-    return path is not None and Path(path).is_file()
+    return path is not None and os.path.isfile(path)  # (never raises: a name too long is no file)
