@@ -5,11 +5,11 @@ The clip keeps the original header (every field, Tailscale's too, numbers as wri
 terminal's at the clip's start, and the start, which is the original's exact start plus
 ``start``: ``timestamp`` in whole seconds (asciicast v2) and ``castview_clip.start`` exact
 (RFC3339Nano, preferred when it agrees with ``timestamp``, like a tsrecorder file name).
-The ``castview_clip`` object also says where the clip came from. Its first event is output that rebuilds the whole terminal state at ``start``
-(``term.synthesize``: both screens, cursor, pen, scroll region, charsets, modes, tab
-stops, saved cursor...); then come the original events after ``start`` up to ``end``,
-markers and resizes included, their times less ``start``. Replaying the clip to any time
-t therefore gives the original's terminal at ``start + t``.
+The ``castview_clip`` object also says where the clip came from. Its first event is
+output that rebuilds the whole terminal state at ``start`` (``term.synthesize``: both
+screens, cursor, pen, scroll region, charsets, modes, tab stops, saved cursor...); then
+come the original events after ``start`` up to ``end``, markers and resizes included,
+their times less ``start``. Replaying the clip to any time t therefore gives the original's terminal at ``start + t``.
 
 With redaction (``castview.redact``) nothing of the original output is copied: the clip
 is drawn again from the original's frames with the matches masked.
@@ -20,9 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from decimal import Decimal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .cast.model import OUTPUT, RESIZE, Event, parse_size

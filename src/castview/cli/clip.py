@@ -28,7 +28,8 @@ RedactOpt = typer.Option([], "--redact", help="Mask this text wherever it shows 
 RedactRegexOpt = typer.Option([], "--redact-regex", help="Mask what this regular expression matches (repeatable).")
 
 
-def moments(target: Recording, summary: RecordingSummary, replay: Replay, texts: tuple[str, str]) -> tuple[float, float]:
+def moments(target: Recording, summary: RecordingSummary, replay: Replay,
+            texts: tuple[str, str]) -> tuple[float, float]:
     """--from and --to in seconds (castview.moments, against the whole indexed recording):
     the one place clip and evidence parse a time. One outside the recording fails the
     command, naming its span."""
