@@ -2,12 +2,14 @@
 
 The clip keeps the original header (every field, Tailscale's too, numbers as written:
 ``srcNodeUserID`` is an integer beyond a float's precision) but for the size, which is the
-terminal's at the clip's start, and adds a ``castview_clip`` object saying where it came
-from. Its first event is output that rebuilds the whole terminal state at ``start``
-(``term.synthesize``: both screens, cursor, pen, scroll region, charsets, modes, tab
-stops, saved cursor...); then come the original events after ``start`` up to ``end``,
-markers and resizes included, their times less ``start``. Replaying the clip to any time
-t therefore gives the original's terminal at ``start + t``.
+terminal's at the clip's start, and the start, which is the original's exact start plus
+``start``: ``timestamp`` in whole seconds (asciicast v2) and ``castview_clip.start`` exact
+(RFC3339Nano, preferred when it agrees with ``timestamp``, like a tsrecorder file name).
+The ``castview_clip`` object also says where the clip came from. Its first event is
+output that rebuilds the whole terminal state at ``start`` (``term.synthesize``: both
+screens, cursor, pen, scroll region, charsets, modes, tab stops, saved cursor...); then
+come the original events after ``start`` up to ``end``, markers and resizes included,
+their times less ``start``. Replaying the clip to any time t therefore gives the original's terminal at ``start + t``.
 
 With redaction (``castview.redact``) nothing of the original output is copied: the clip
 is drawn again from the original's frames with the matches masked.
@@ -20,10 +22,12 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .cast.model import OUTPUT, RESIZE, Event, parse_size
 from .cast.reader import EventScanner
+from .sources.layout import format_ns, parse_rfc3339nano
 from .term.synthesize import rebuild
 
 if TYPE_CHECKING:
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from .term.keyframes import Playhead, Replay
 
 CLIP_KEY = "castview_clip"
+NS = 1_000_000_000
 _CHUNK = 1 << 20
 
 
@@ -41,6 +46,8 @@ class Source:
     location: str
     sha256: str
     size: int
+    start_ns: int | None = None
+    """The original's exact start (RecordingSummary.start_ns); None: the clip keeps its header's."""
 
     def record(self, redactor: Redactor | None = None) -> dict[str, Any]:
         """What a clip or pack says of its source; the path masked like the clip (a file
@@ -87,9 +94,24 @@ def clip_header(replay: Replay, size: tuple[int, int], start: float, end: float,
     if redactor is not None:
         header = redactor.mask_value(header)
     clip = {**source.record(redactor), "from": start, "to": end, "castview_version": version}
+    if source.start_ns is not None:
+        begins = source.start_ns + round(Decimal(repr(start)) * NS)
+        header["timestamp"] = begins // NS
+        clip["start"] = format_ns(begins)
     if redactor is not None:
         clip["redactions"] = redactor.records()
     return {"version": 2, **header, CLIP_KEY: clip}
+
+
+def clip_start_ns(header: Any) -> int | None:
+    """A clip's exact start (``castview_clip.start``) when it agrees with the header's
+    ``timestamp`` to the second; None for a recording that is not such a clip."""
+    clip = header.raw.get(CLIP_KEY)
+    text = clip.get("start") if isinstance(clip, dict) else None
+    ns = parse_rfc3339nano(text) if isinstance(text, str) else None
+    if ns is None or header.timestamp is None or ns // NS != header.timestamp:
+        return None
+    return ns
 
 
 def clip_time(time: float, start: float) -> float:

@@ -2,8 +2,11 @@
 
 A pack is one folder in a zip: the clip (``clip.cast``, redacted or not), its transcript
 (``transcript.txt``, what ``castview cat`` prints), the commands typed at prompts
-(``commands.txt``, as ``castview commands`` infers them), SVG pictures of the screen at the start, the end and
-each marker (``frames/``), ``metadata.json`` (the clip's header, the source and its
+(``commands.txt``: those ``castview commands`` infers from the ORIGINAL and submitted
+inside the range, each whole, masked like the clip: a clip starting mid-line, or redrawn
+from masked frames, no longer shows a shell's line editor at work), SVG pictures of the
+screen at the start, the end and each marker, with the provenance of an export
+(``frames/``), ``metadata.json`` (the clip's header, the source and its
 SHA-256 and size, the range, the redactions, bookmarks, castview's version, when and by
 whom it was made), ``README.txt`` (how to verify) and ``SHA256SUMS`` over every other
 file, in ``sha256sum`` format, so ``sha256sum -c SHA256SUMS`` passes in the unpacked
@@ -13,6 +16,7 @@ shows the original's frames.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import io
@@ -21,9 +25,9 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .cast.model import MARKER, Event
 from .cast.reader import EventScanner, read_head
@@ -35,6 +39,8 @@ from .term.keyframes import apply
 from .term.screen import Terminal
 
 if TYPE_CHECKING:
+    from .commands import Command
+    from .provenance import Provenance
     from .redact import Redactor
     from .term.keyframes import Replay
 
@@ -64,25 +70,45 @@ def clip_events(clip: bytes) -> tuple[Any, list[Event]]:
     return head.header, [located.event for located in EventScanner(f, head)]
 
 
-def frames_to_draw(clip: bytes) -> list[tuple[str, Terminal]]:
-    """(name, terminal) at the start, at each marker and at the end of a clip."""
+class Shot(NamedTuple):
+    """A frame of the clip to draw: its name, its time on the clip's timeline and the
+    time of the clip's next event (None at the end), which name it (provenance)."""
+
+    name: str
+    time: float
+    before: float | None
+    term: Terminal
+
+
+FrameOrigin = Callable[[float, "float | None"], "Provenance"]
+"""The provenance of the clip's frame at (time, next event's time)."""
+
+
+def frames_to_draw(clip: bytes) -> list[Shot]:
+    """The clip's frames at the start, at each marker and at the end."""
     header, events = clip_events(clip)
+    times = [event.time for event in events]
+
+    def after(t: float) -> float | None:
+        i = bisect.bisect_right(times, t)
+        return times[i] if i < len(times) else None
+
     term = Terminal(header.size.cols, header.size.rows)
-    shots: list[tuple[str, Terminal]] = []
+    shots: list[Shot] = []
     started = False
     markers = 0
     for event in events:
         if not started and event.time > 0:
-            shots.append(("start", Terminal.restore(term.snapshot())))
+            shots.append(Shot("start", 0.0, event.time, Terminal.restore(term.snapshot())))
             started = True
         if event.code == MARKER:
             markers += 1
             name = f"marker-{markers:03d}-{clock(event.time).replace(':', 'm')}s"
-            shots.append((name, _after_time(events, event, header)))
+            shots.append(Shot(name, event.time, after(event.time), _after_time(events, event, header)))
         apply(term, event, header.no_pty)
     if not started:
-        shots.append(("start", Terminal.restore(term.snapshot())))
-    shots.append(("end", term))
+        shots.append(Shot("start", 0.0, None, Terminal.restore(term.snapshot())))
+    shots.append(Shot("end", times[-1] if times else 0.0, None, term))
     return shots
 
 
@@ -96,14 +122,28 @@ def _after_time(events: list[Event], marker: Event, header: Any) -> Terminal:
     return term
 
 
-def commands_text(clip: bytes) -> str:
-    """The commands typed at prompts in the clip (castview.commands), one per line: the
-    exact time, what was typed (controls made visible, lines joined by ⏎) and its flags."""
-    from .commands import scan_commands
+def commands_in_range(commands: Iterable[Command], start: float, end: float,
+                      mask: Callable[[str], str] | None = None) -> list[Command]:
+    """The original's commands submitted from *start* to *end*, on the clip's timeline
+    (a line begun before *start* is still whole), their text passed through *mask*."""
+    from .clip import clip_time
 
-    f = io.BytesIO(clip)
+    out = []
+    for command in commands:
+        if start <= command.time <= end:
+            text = mask(command.command) if mask is not None else command.command
+            out.append(command._replace(time=clip_time(command.time, start), command=text,
+                                        end=None if command.end is None else clip_time(command.end, start)))
+    return out
+
+
+def commands_text(commands: Iterable[Command]) -> str:
+    """Commands one per line: the exact time, what was typed (controls made visible, lines
+    joined by ⏎) and its flags."""
+    from .sanitize import printable
+
     lines = []
-    for command in scan_commands(f, read_head(f, CLIP)):
+    for command in commands:
         flags = command.flags()
         lines.append(f"{exact_clock(command.time)}\t{printable(command.command.replace(chr(10), ' ⏎ '))}"
                      + (f"\t[{', '.join(flags)}]" if flags else "") + "\n")
@@ -131,16 +171,19 @@ class PackFacts:
     bookmarks: tuple[dict[str, Any], ...] = ()
 
 
-def pack_files(clip: bytes, facts: PackFacts) -> dict[str, bytes]:
-    """Every file of the pack but SHA256SUMS, by path in its folder."""
+def pack_files(clip: bytes, facts: PackFacts, commands: Iterable[Command] = (),
+               frame_origin: FrameOrigin | None = None) -> dict[str, bytes]:
+    """Every file of the pack but SHA256SUMS, by path in its folder. *commands*: on the
+    clip's timeline (commands_in_range)."""
     from .term.render import Theme, to_svg
 
     header, _ = clip_events(clip)
     theme = Theme.from_asciicast(header.theme) if header.theme else None
     files: dict[str, bytes] = {CLIP: clip, TRANSCRIPT: transcript_text(clip).encode("utf-8")}
-    files[COMMANDS] = commands_text(clip).encode("utf-8")
-    for name, term in frames_to_draw(clip):
-        files[f"{FRAMES}/{name}.svg"] = to_svg(term, theme).encode("utf-8")
+    files[COMMANDS] = commands_text(commands).encode("utf-8")
+    for shot in frames_to_draw(clip):
+        origin = frame_origin(shot.time, shot.before) if frame_origin is not None else None
+        files[f"{FRAMES}/{shot.name}.svg"] = to_svg(shot.term, theme, origin).encode("utf-8")
     clip_info = dict(header.raw).get(CLIP_KEY, {})
     metadata = {
         "castview_evidence": PACK_FORMAT,
@@ -169,8 +212,9 @@ def readme(facts: PackFacts, redactions: list) -> str:
         f"Redactions: {len(redactions)} (each recorded as a count and a salted SHA-256, never the text)",
         f"Made by:    {facts.exported_by} at {facts.exported_at} with castview {facts.version}",
         "",
-        "Files: clip.cast (asciicast v2: play it with castview or asciinema), transcript.txt, frames/*.svg",
-        "(the screen at the start, the end and each marker), metadata.json, SHA256SUMS.",
+        "Files: clip.cast (asciicast v2: play it with castview or asciinema), transcript.txt, commands.txt",
+        "(the commands submitted in the range, from the recording), frames/*.svg (the screen at the",
+        "start, the end and each marker, with their provenance), metadata.json, SHA256SUMS.",
         "",
         "How to verify:",
         "  1. In this folder: sha256sum -c SHA256SUMS        (every file is as packed)",

@@ -13,6 +13,7 @@ bounded); the renderers (term/render.py) escape them for XML and HTML.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,11 @@ class Provenance:
         lines = [f"# {name.ljust(width)}  {value}".rstrip() for name, value in self.fields]
         return "\n".join(["# castview export", *lines, "", ""])
 
+    def masked(self, mask: Callable[[str], str]) -> Provenance:
+        """With *mask* (a redactor's) over the title and every value: an evidence pack's
+        frames say no more than its clip."""
+        return Provenance(mask(self.title), tuple((name, mask(value)) for name, value in self.fields))
+
 
 def clean(value: object) -> str:
     """A value from a recording as shown in an export: printable, bounded, "" for none."""
@@ -74,13 +80,21 @@ def castview_version() -> str:
         return __version__
 
 
+def absolute(location: str) -> str:
+    """A local path made absolute (an export read elsewhere, or a link pasted from another
+    folder, must still name the file); an s3:// URL as it is."""
+    from .sources.s3_url import is_s3_url
+
+    return location if is_s3_url(location) else os.path.abspath(location)
+
+
 def provenance(summary: RecordingSummary, position: float, before: float | None, sha256: str) -> Provenance:
     """The provenance of the frame at `position` (the next event at `before`) of a recording:
     its time and position are shown so that they name that frame (formatting.py)."""
     from .moments import link
 
     h = summary.header
-    location = summary.ref.location
+    location = absolute(summary.ref.location)
     wall = fmt.wall_decimal(summary.start_ns, position, before)
     when = format_ns(fmt.wall_ns(wall)) or fmt.UNKNOWN
     at = fmt.clock(position, before)

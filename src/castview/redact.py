@@ -121,6 +121,15 @@ class Redactor:
             return [self.mask_value(v) for v in value]
         return value
 
+    def unmatched(self) -> list[str]:
+        """The options of the patterns that matched nothing so far, by kind and place
+        among that kind's ("--redact #2"): never the pattern, which may be the secret."""
+        out = []
+        for kind, option in (("text", "--redact"), ("regex", "--redact-regex")):
+            mine = [n for p, n in zip(self.patterns, self.counts, strict=True) if p.kind == kind]
+            out += [f"{option} #{i}" for i, n in enumerate(mine, 1) if n == 0]
+        return out
+
     def records(self) -> list[dict[str, Any]]:
         """What the clip's header says of each redaction: never the pattern itself."""
         return [{"kind": p.kind, "count": n, "salt": salt.hex(),

@@ -18,6 +18,7 @@ from .output import fail, say, write_out
 if TYPE_CHECKING:
     from ..clip import Source
     from ..redact import Redactor
+    from ..sources.catalog import RecordingSummary
     from ..term.keyframes import Replay
 
 FromOpt = typer.Option("0", "--from", help="Start: seconds, m:ss[.fff], h:mm:ss[.fff], an RFC 3339 time or a time "
@@ -27,13 +28,14 @@ RedactOpt = typer.Option([], "--redact", help="Mask this text wherever it shows 
 RedactRegexOpt = typer.Option([], "--redact-regex", help="Mask what this regular expression matches (repeatable).")
 
 
-def moments(target: Recording, replay: Replay, texts: tuple[str, str]) -> tuple[float, float]:
+def moments(target: Recording, summary: RecordingSummary, replay: Replay,
+            texts: tuple[str, str]) -> tuple[float, float]:
     """--from and --to in seconds (castview.moments, against the whole indexed recording):
     the one place clip and evidence parse a time. One outside the recording fails the
     command, naming its span."""
     from ..moments import MomentError, Span, parse_moment
 
-    span = Span(target.summary().start_ns, replay.view.duration)
+    span = Span(summary.start_ns, replay.view.duration)
     seconds = []
     for option, text in zip(("--from", "--to"), texts, strict=True):
         try:
@@ -48,6 +50,7 @@ class Opened:
     """A recording opened for clipping: its replay (index built), range and source facts."""
 
     target: Recording
+    summary: RecordingSummary
     replay: Replay
     start: float
     end: float
@@ -64,15 +67,16 @@ def open_for_clip(recording: str, start: str, end: str) -> Opened:
             replay.build(size=fp.size)
             store.save(target.cache_key, fp, replay.index)
         digest, size = sha256_of(target.open_whole)
+        summary = target.summary()
     except READ_ERRORS as exc:
         fail(error_message(exc, recording))
     warn_problems(replay, recording)
-    t0, t1 = moments(target, replay, (start, end))
+    t0, t1 = moments(target, summary, replay, (start, end))
     try:
         t0, t1 = clip_range(replay, t0, t1)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    return Opened(target, replay, t0, t1, Source(target.location, digest, size))
+    return Opened(target, summary, replay, t0, t1, Source(target.location, digest, size, summary.start_ns))
 
 
 def make_redactor(texts: list[str], regexes: list[str]) -> Redactor | None:
@@ -116,6 +120,16 @@ def check_redacted(path: Path, redactor: Redactor | None) -> None:
         fail(f"{path}: redaction failed, a match remains {leak}; the output was deleted", code=3)
 
 
+def warn_unmatched(redactor: Redactor | None) -> None:
+    """A line on stderr per redaction that matched nothing: a typo, or the wrong case,
+    would otherwise leave the secret in a clip that looks redacted."""
+    if redactor is None:
+        return
+    for option in redactor.unmatched():
+        say(f"warning: {option} matched nothing (matching is case-sensitive; "
+            "use --redact-regex '(?i)...' to ignore case)", style="yellow")
+
+
 @s3_options
 def clip_command(
     recording: str = RecordingArg,
@@ -133,5 +147,6 @@ def clip_command(
     except READ_ERRORS as exc:  # the recording, read again while writing (write_out says write errors)
         fail(error_message(exc, recording))
     check_redacted(output, redactor)
+    warn_unmatched(redactor)
     say(f"wrote {output} ({fmt.clock(opened.start)} to {fmt.clock(opened.end)}"
         + (f", {len(redactor.patterns)} redaction(s)" if redactor else "") + ")", style="")

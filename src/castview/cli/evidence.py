@@ -6,17 +6,35 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..recording import READ_ERRORS, error_message
 from ..safe_write import replacing
-from .clip import FromOpt, RedactOpt, RedactRegexOpt, ToOpt, check_redacted, clip_text, make_redactor, open_for_clip
+from .clip import (
+    FromOpt,
+    Opened,
+    RedactOpt,
+    RedactRegexOpt,
+    ToOpt,
+    check_redacted,
+    clip_text,
+    make_redactor,
+    open_for_clip,
+    warn_unmatched,
+)
 from .export import open_replay
 from .options import RecordingArg, s3_options
 from .output import fail, out, say
 
 SHOWN_PROBLEMS = 50  # a forged pack can list millions: the first ones say enough
+
+if TYPE_CHECKING:
+    from ..commands import Command
+    from ..evidence import FrameOrigin
+    from ..provenance import Provenance
+    from ..redact import Redactor
 
 
 def exporting_user() -> str:
@@ -48,10 +66,11 @@ def evidence_command(
         fail(error_message(exc, recording))
     if redactor is not None and (leak := find_leak(clip, redactor)) is not None:
         fail(f"{output}: redaction failed, a match remains {leak}; nothing was written", code=3)
+    commands = commands_in(opened, redactor)
     facts = ev.PackFacts(source=opened.source.record(redactor), start=opened.start, end=opened.end, version=version(),
                          exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exporting_user(),
                          bookmarks=bookmarks_in(opened, redactor))
-    files = ev.pack_files(clip, facts)
+    files = ev.pack_files(clip, facts, commands, frame_origin(opened, redactor))
     if redactor is not None and (path := ev.leaks_in_files(files, redactor)) is not None:
         fail(f"{output}: redaction failed, a match remains in {path}; nothing was written", code=3)
     try:
@@ -60,7 +79,36 @@ def evidence_command(
     except OSError as exc:
         fail(error_message(exc, output, "write"))
     check_redacted_pack(output, redactor)
+    warn_unmatched(redactor)
     say(f"wrote {output} ({len(files) + 1} files in {output.stem}/)", style="")
+
+
+def commands_in(opened: Opened, redactor: Redactor | None) -> list[Command]:
+    """The original's commands submitted in the range (castview.commands: the clip itself,
+    cut mid-line or redrawn from masked frames, no longer shows them typed), masked."""
+    from .. import evidence as ev
+    from ..commands import commands_of
+    from ..config import load_settings
+
+    try:
+        found = commands_of(opened.target, cache_dir=load_settings().cache_dir)
+    except READ_ERRORS as exc:
+        fail(error_message(exc, opened.target.location))
+    mask = redactor.mask_text if redactor is not None else None
+    return ev.commands_in_range(found, opened.start, opened.end, mask)
+
+
+def frame_origin(opened: Opened, redactor: Redactor | None) -> FrameOrigin:
+    """The provenance of the clip's frame at clip time t: the original's frame at from + t
+    (recording, sha256, wall clock), masked like the clip."""
+    from ..provenance import provenance
+
+    def origin(t: float, before: float | None) -> Provenance:
+        found = provenance(opened.summary, opened.start + t, None if before is None else opened.start + before,
+                           opened.source.sha256)
+        return found.masked(redactor.mask_text) if redactor is not None else found
+
+    return origin
 
 
 def bookmarks_in(opened, redactor) -> tuple[dict, ...]:

@@ -48,7 +48,12 @@ class RecordingSummary:
     def start_ns(self) -> int:
         """When the session started, in nanoseconds: the file name's RFC3339Nano time when
         it agrees with the header's `timestamp` to the second (the recorder writes both;
-        the name is exact), else the header's, else the name's, else the file's mtime."""
+        the name is exact), else the header's, else the name's, else the file's mtime. A
+        castview clip's exact start (castview.clip) comes first: its name is the user's."""
+        from ..clip import clip_start_ns
+
+        if self.header is not None and (clipped := clip_start_ns(self.header)) is not None:
+            return clipped
         named = self.ref.name_time_ns
         stamp = self.header.timestamp if self.header is not None else None
         if named is not None and (stamp is None or named // 1_000_000_000 == stamp):
