@@ -116,11 +116,12 @@ async def test_the_browser_shows_names_and_header_fields_as_written(markup_app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         tree = await browser_ready(pilot)
         await wait_for(pilot, lambda: str(missing) in toasts(app), what="the listing error")
-        await pilot.pause()
         # Rows cut their cells to the columns (with an ellipsis); the detail lines say the rest.
-        check_screen(app, mt.FOLDER, mt.NODE_ID.replace("\u202e", "\\u202e"), "[link=https://evil.exam…",
-                     "[@click=app.q…", f"$ rm -rf {mt.CLOSE} \\x1b]52;c;", str(missing),
-                     "[@click=app.quit]odd [link=evil.example]f.cast")
+        shown = (mt.FOLDER, mt.NODE_ID.replace("\u202e", "\\u202e"), "[link=https://evil.exam…", "[@click=app.q…",
+                 f"$ rm -rf {mt.CLOSE} \\x1b]52;c;", str(missing), "[@click=app.quit]odd [link=evil.example]f.cast")
+        # The headers are read in the background: the detail lines fill in when they are in.
+        await wait_for(pilot, lambda: all(needle in screen_text(app) for needle in shown), what="the rows and details")
+        check_screen(app, *shown)
         app.clear_notifications()  # toasts cover the bottom right
         # the detail line of the recording in n[/]x
         await pilot.press("slash", *"alice", "enter")
