@@ -7,6 +7,7 @@ segments the widgets render (their links and click actions)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
@@ -120,7 +121,8 @@ async def test_the_browser_shows_names_and_header_fields_as_written(markup_app):
         shown = (mt.FOLDER, mt.NODE_ID.replace("\u202e", "\\u202e"), "[link=https://evil.exam…", "[@click=app.q…",
                  f"$ rm -rf {mt.CLOSE} \\x1b]52;c;", str(missing), "[@click=app.quit]odd [link=evil.example]f.cast")
         # The headers are read in the background: the detail lines fill in when they are in.
-        await wait_for(pilot, lambda: all(needle in screen_text(app) for needle in shown), what="the rows and details")
+        with contextlib.suppress(AssertionError):  # check_screen says which is missing
+            await wait_for(pilot, lambda: all(needle in screen_text(app) for needle in shown), what="the details")
         check_screen(app, *shown)
         app.clear_notifications()  # toasts cover the bottom right
         # the detail line of the recording in n[/]x

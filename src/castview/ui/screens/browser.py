@@ -203,7 +203,8 @@ class BrowserScreen(Screen[None]):
             self._auto_open = False
             self.post_message(RecordingOpenRequested(message.summaries[0]))
         self._update_status()
-        self._update_detail()
+        # A row placed anew is the cursor's only once the tree has laid out its lines again.
+        self.call_after_refresh(self._update_detail)
         if self.query_one(RecordingTree).filter:
             self._update_header()
 
@@ -236,7 +237,7 @@ class BrowserScreen(Screen[None]):
         if message.summaries:
             tree.update_summaries(message.summaries)
         self._update_status()
-        self._update_detail()
+        self.call_after_refresh(self._update_detail)
         self._select_first()
 
     def on_recording_damaged(self, message: RecordingDamaged) -> None:
