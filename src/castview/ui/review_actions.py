@@ -11,7 +11,7 @@ from textual.message import Message
 
 from ..config import Settings
 from ..recording import READ_ERRORS, Recording, error_message
-from ..reviews import Bookmark, Ledger, Review, default_reviewer, hash_recording, ledger_path
+from ..reviews import Bookmark, Ledger, Review, ReviewStatus, default_reviewer, hash_recording, ledger_path
 
 
 @dataclass
@@ -25,6 +25,11 @@ class BookmarksLoaded(Message):
 
     bookmarks: list[Bookmark]
     added: Bookmark | None = None
+
+
+@dataclass
+class ReviewStatusLoaded(Message):
+    status: ReviewStatus
 
 
 @dataclass
@@ -74,6 +79,15 @@ def start_bookmark(node: DOMNode, settings: Settings, target: Target, at: float,
 
 def load_bookmarks(node: DOMNode, settings: Settings, target: Target) -> None:
     _run(node, settings, target, lambda ledger, rec, sha, who: BookmarksLoaded(ledger.bookmarks(sha)))
+
+
+def load_status(node: DOMNode, settings: Settings, target: Target) -> None:
+    """The recording's review as the ledger knows it (ReviewStatusLoaded); without a ledger
+    file none is made (nor the recording hashed): it is unreviewed."""
+    if not ledger_path(settings.reviews_db).is_file():
+        node.post_message(ReviewStatusLoaded(ReviewStatus(None)))
+        return
+    _run(node, settings, target, lambda ledger, rec, sha, who: ReviewStatusLoaded(ledger.status(sha, rec.cache_key)))
 
 
 def tell_reviewed(node: DOMNode, message: ReviewRecorded) -> None:

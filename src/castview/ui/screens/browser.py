@@ -347,11 +347,14 @@ class BrowserScreen(Screen[None]):
         ref = node.data.ref
         source = self.app.source_for(ref.source)  # type: ignore[attr-defined]
 
+        def target() -> Recording:
+            return Recording.from_ref(ref, source)
+
         def done(choice: tuple[str, str] | None) -> None:
             if choice is not None:
-                start_review(self, self.app.settings, lambda: Recording.from_ref(ref, source), *choice)  # type: ignore[attr-defined]
+                start_review(self, self.app.settings, target, *choice)  # type: ignore[attr-defined]
 
-        self.app.push_screen(VerdictDialog(), done)
+        self.app.push_screen(VerdictDialog(ref.name, self.app.settings, target), done)  # type: ignore[attr-defined]
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)
