@@ -161,6 +161,15 @@ class Ledger:
     def has_reviews(self) -> bool:
         return self._db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
 
+    def reviewed_where(self) -> tuple[set[str], set[int]]:
+        """The locations reviews were recorded at, and the sizes of the recordings reviewed:
+        a recording at none of them and of none of those sizes cannot have a review (a copy
+        has the size of its original), so it need not be hashed."""
+        locations = {row[0] for row in self._db.execute("SELECT DISTINCT location FROM reviews")}
+        sizes = {row[0] for row in self._db.execute(
+            "SELECT DISTINCT size FROM hashes WHERE sha256 IN (SELECT sha256 FROM reviews)")}
+        return locations, sizes
+
     # -- bookmarks ----------------------------------------------------------------------
     def add_bookmark(self, sha256: str, location: str, at: float, note: str, author: str) -> Bookmark:
         location = stored(location)

@@ -18,6 +18,7 @@ from ..reviews import (
     hash_recording,
     ledger_path,
     open_ledger,
+    stored,
     to_csv,
 )
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
@@ -77,22 +78,29 @@ def reviews_command(
 
 
 def review_statuses(recordings: list[RecordingSummary]) -> dict[str, ReviewStatus]:
-    """The ledger's word on each listed recording, by location. Local files not hashed yet
-    are hashed (once per version); remote ones only if hashed before (else by location).
-    Without a ledger file nothing is created: nothing is reviewed."""
+    """The ledger's word on each listed recording, by location. Only a recording at a
+    location reviewed, or of the size of a recording reviewed, can have a review: those
+    local files not hashed yet are hashed (once per version), remote ones only if hashed
+    before (else by location); the others cost nothing. Without a ledger file nothing is
+    created: nothing is reviewed."""
     from ..config import load_settings
 
+    unreviewed = ReviewStatus(None)
     path = ledger_path(load_settings().reviews_db)
     if not path.is_file():
-        return {rec.ref.location: ReviewStatus(None) for rec in recordings}
+        return {rec.ref.location: unreviewed for rec in recordings}
     with Ledger(path) as ledger:
         if not ledger.has_reviews():
-            return {rec.ref.location: ReviewStatus(None) for rec in recordings}
+            return {rec.ref.location: unreviewed for rec in recordings}
+        locations, sizes = ledger.reviewed_where()
         statuses = {}
         for rec in recordings:
             ref = rec.ref
             local = os.path.isfile(ref.location)
             key = os.path.realpath(ref.location) if local else ref.location
+            if ref.size not in sizes and stored(key) not in locations:
+                statuses[ref.location] = unreviewed
+                continue
             version = ref.etag or repr(ref.mtime)
             compute = (lambda path=ref.location: hash_recording(lambda: open(path, "rb"))) if local else None
             try:
