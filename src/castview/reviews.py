@@ -111,6 +111,7 @@ class Ledger:
         self.path = path
         self._db = sqlite3.connect(path, timeout=10)
         self._db.executescript(SCHEMA)
+        self._batched = False
 
     def close(self) -> None:
         self._db.close()
@@ -123,8 +124,22 @@ class Ledger:
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
+        if self._batched:
+            yield self._db
+            return
         with self._db:
             yield self._db
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Every write inside in one transaction: a listing keeps thousands of hashes, and
+        a commit each (a sync to disk each) cost seconds."""
+        self._batched = True
+        try:
+            with self._db:
+                yield
+        finally:
+            self._batched = False
 
     # -- reviews ------------------------------------------------------------------------
     def add_review(self, sha256: str, location: str, verdict: str, note: str, reviewer: str) -> Review:

@@ -89,7 +89,7 @@ def review_statuses(recordings: list[RecordingSummary]) -> dict[str, ReviewStatu
     path = ledger_path(load_settings().reviews_db)
     if not path.is_file():
         return {rec.ref.location: unreviewed for rec in recordings}
-    with Ledger(path) as ledger:
+    with Ledger(path) as ledger, ledger.batched():
         if not ledger.has_reviews():
             return {rec.ref.location: unreviewed for rec in recordings}
         locations, sizes = ledger.reviewed_where()
