@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -77,16 +78,16 @@ def reviews_command(
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def review_statuses(recordings: list[RecordingSummary]) -> dict[str, ReviewStatus]:
+def review_statuses(recordings: list[RecordingSummary], path: Path | None = None) -> dict[str, ReviewStatus]:
     """The ledger's word on each listed recording, by location. Only a recording at a
     location reviewed, or of the size of a recording reviewed, can have a review: those
     local files not hashed yet are hashed (once per version), remote ones only if hashed
     before (else by location); the others cost nothing. Without a ledger file nothing is
-    created: nothing is reviewed."""
+    created: nothing is reviewed. `path`: the ledger (default: the settings')."""
     from ..config import load_settings
 
     unreviewed = ReviewStatus(None)
-    path = ledger_path(load_settings().reviews_db)
+    path = path or ledger_path(load_settings().reviews_db)
     if not path.is_file():
         return {rec.ref.location: unreviewed for rec in recordings}
     with Ledger(path) as ledger, ledger.batched():

@@ -46,7 +46,7 @@ from ..messages import (
     SourcesListed,
     WatchFailed,
 )
-from ..review_actions import LedgerFailed, ReviewRecorded, tell_failed, tell_reviewed
+from ..review_actions import LedgerFailed, ReviewMarks, ReviewRecorded, load_review_marks, tell_failed, tell_reviewed
 from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
@@ -206,6 +206,8 @@ class BrowserScreen(Screen[None]):
         self._update_detail()
         if self.query_one(RecordingTree).filter:
             self._update_header()
+        if message.done == message.total:
+            self._load_review_marks()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:
@@ -238,6 +240,7 @@ class BrowserScreen(Screen[None]):
         self._update_status()
         self._update_detail()
         self._select_first()
+        self._load_review_marks()
 
     def on_recording_damaged(self, message: RecordingDamaged) -> None:
         message.stop()  # the app sent it here: not back up to the app
@@ -358,6 +361,13 @@ class BrowserScreen(Screen[None]):
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)
+        self._load_review_marks()
+
+    def _load_review_marks(self) -> None:
+        load_review_marks(self, self.app.settings, self.query_one(RecordingTree).summaries())  # type: ignore[attr-defined]
+
+    def on_review_marks(self, message: ReviewMarks) -> None:
+        self.query_one(RecordingTree).set_review_marks(message.marks)
 
     def on_ledger_failed(self, message: LedgerFailed) -> None:
         tell_failed(self, message)
