@@ -52,7 +52,8 @@ async def test_marks_of_an_existing_ledger_are_shown(ui_env):
     db = ui_env / "ledger.sqlite"
     with Ledger(db) as ledger:
         st = rec.stat()
-        sha = ledger.sha256(str(rec.resolve()), st.st_size, repr(st.st_mtime), lambda: sha256_of(lambda: open(rec, "rb"))[0])
+        sha = ledger.sha256(str(rec.resolve()), st.st_size, repr(st.st_mtime),
+                            lambda: sha256_of(lambda: open(rec, "rb"))[0])
         ledger.add_review(sha, str(rec.resolve()), "concern", "", "tester")
     app = make_app(folder, tmp_path=ui_env, open_single=False, reviews_db=db)
     async with app.run_test(size=(160, 30)) as pilot:

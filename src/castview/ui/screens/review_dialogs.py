@@ -17,6 +17,7 @@ from ...reviews import VERDICTS, Bookmark
 from ...sanitize import printable
 from ..review_actions import LedgerFailed, ReviewStatusLoaded, Target, load_status
 
+
 class VerdictDialog(ModalScreen[tuple[str, str] | None]):
     """Asks for an optional note, then a verdict chosen in the list: (verdict, note).
 
