@@ -58,11 +58,13 @@ def bare_loop(root: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def cli(root: Path, *args: str, src: str | None = None) -> tuple[float, float]:
+def cli(root: Path, *args: str, src: str | None = None, data: str | None = None) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of `castview ls ARGS` in a new process (`src`:
-    another checkout's source folder, for a before/after in the same run)."""
+    another checkout's source folder, for a before/after in the same run; `data`: the data
+    dir, with its review ledger; by default an empty one, never the user's)."""
     env = {**os.environ, "CASTVIEW_TAILSCALE": "off", "CASTVIEW_CACHE_DIR": tempfile.mkdtemp(),
-           **({"PYTHONPATH": src} if src else {})}
+           "CASTVIEW_DATA_DIR": data or tempfile.mkdtemp(), **({"PYTHONPATH": src} if src else {})}
+    env.pop("CASTVIEW_REVIEWS_DB", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as sink:
         started = time.perf_counter()
@@ -129,6 +131,20 @@ def main() -> None:
             if args.before:
                 took, cpu = cli(root, *extra, src=args.before)
                 print(f"  before ({args.before}): {took:.3f} s wall ({took / bare:.1f}x bare), {cpu:.3f} s CPU")
+        # With a ledger holding one review: the recordings that can be it (of its size) are
+        # hashed on the first listing, not again on the second
+        data = tempfile.mkdtemp()
+        reviewed = next(root.glob("*/*.cast"))
+        subprocess.run([sys.executable, "-m", "castview", "review", str(reviewed), "--verdict", "ok"], check=True,
+                       env={**os.environ, "CASTVIEW_DATA_DIR": data}, stdout=subprocess.DEVNULL)
+        same_size = sum(1 for p in root.glob("*/*.cast") if p.stat().st_size == reviewed.stat().st_size)
+        print(f"{same_size} recordings have the reviewed one's size")
+        for when in ("first", "second"):
+            took, cpu = cli(root, "--json", data=data)
+            print(f"castview ls --json, one review ({when} run): {took:.3f} s wall, {cpu:.3f} s CPU")
+            if args.before:
+                took, cpu = cli(root, "--json", src=args.before, data=data)
+                print(f"  before ({args.before}): {took:.3f} s wall, {cpu:.3f} s CPU")
         if not args.skip_app:
             for name, value in asyncio.run(app_run(root, args.recordings)).items():
                 print(f"app: {name}: {value:.3f}")

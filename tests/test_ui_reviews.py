@@ -34,7 +34,7 @@ async def test_verdict_key(ui_env):
         player = await open_player(pilot)
         await pilot.press("a")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "VerdictDialog", what="the dialog")
-        await pilot.press("i")
+        await pilot.press("tab", "down", "down", "enter")
         await wait_for(pilot, lambda: ledger_reviews(db), what="the review")
         (review,) = ledger_reviews(db)
         assert (review.verdict, review.reviewer, review.location) == ("incident", "tester", str(HTOP.resolve()))
@@ -78,7 +78,7 @@ async def test_verdict_key_in_the_browser(ui_env):
         chosen = tree.cursor_node.data.ref.location
         await pilot.press("a")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "VerdictDialog", what="the dialog")
-        await pilot.press("o")
+        await pilot.press("tab", "enter")
         await wait_for(pilot, lambda: ledger_reviews(db), what="the review")
         (review,) = ledger_reviews(db)
         assert review.verdict == "ok" and review.location.endswith(chosen.rsplit("/", 1)[-1])

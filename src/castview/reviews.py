@@ -111,6 +111,7 @@ class Ledger:
         self.path = path
         self._db = sqlite3.connect(path, timeout=10)
         self._db.executescript(SCHEMA)
+        self._batched = False
 
     def close(self) -> None:
         self._db.close()
@@ -123,8 +124,22 @@ class Ledger:
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
+        if self._batched:
+            yield self._db
+            return
         with self._db:
             yield self._db
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Every write inside in one transaction: a listing keeps thousands of hashes, and
+        a commit each (a sync to disk each) cost seconds."""
+        self._batched = True
+        try:
+            with self._db:
+                yield
+        finally:
+            self._batched = False
 
     # -- reviews ------------------------------------------------------------------------
     def add_review(self, sha256: str, location: str, verdict: str, note: str, reviewer: str) -> Review:
@@ -160,6 +175,15 @@ class Ledger:
 
     def has_reviews(self) -> bool:
         return self._db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+
+    def reviewed_where(self) -> tuple[set[str], set[int]]:
+        """The locations reviews were recorded at, and the sizes of the recordings reviewed:
+        a recording at none of them and of none of those sizes cannot have a review (a copy
+        has the size of its original), so it need not be hashed."""
+        locations = {row[0] for row in self._db.execute("SELECT DISTINCT location FROM reviews")}
+        sizes = {row[0] for row in self._db.execute(
+            "SELECT DISTINCT size FROM hashes WHERE sha256 IN (SELECT sha256 FROM reviews)")}
+        return locations, sizes
 
     # -- bookmarks ----------------------------------------------------------------------
     def add_bookmark(self, sha256: str, location: str, at: float, note: str, author: str) -> Bookmark:

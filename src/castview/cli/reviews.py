@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,6 +19,7 @@ from ..reviews import (
     hash_recording,
     ledger_path,
     open_ledger,
+    stored,
     to_csv,
 )
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
@@ -76,23 +78,30 @@ def reviews_command(
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def review_statuses(recordings: list[RecordingSummary]) -> dict[str, ReviewStatus]:
-    """The ledger's word on each listed recording, by location. Local files not hashed yet
-    are hashed (once per version); remote ones only if hashed before (else by location).
-    Without a ledger file nothing is created: nothing is reviewed."""
+def review_statuses(recordings: list[RecordingSummary], path: Path | None = None) -> dict[str, ReviewStatus]:
+    """The ledger's word on each listed recording, by location. Only a recording at a
+    location reviewed, or of the size of a recording reviewed, can have a review: those
+    local files not hashed yet are hashed (once per version), remote ones only if hashed
+    before (else by location); the others cost nothing. Without a ledger file nothing is
+    created: nothing is reviewed. `path`: the ledger (default: the settings')."""
     from ..config import load_settings
 
-    path = ledger_path(load_settings().reviews_db)
+    unreviewed = ReviewStatus(None)
+    path = path or ledger_path(load_settings().reviews_db)
     if not path.is_file():
-        return {rec.ref.location: ReviewStatus(None) for rec in recordings}
-    with Ledger(path) as ledger:
+        return {rec.ref.location: unreviewed for rec in recordings}
+    with Ledger(path) as ledger, ledger.batched():
         if not ledger.has_reviews():
-            return {rec.ref.location: ReviewStatus(None) for rec in recordings}
+            return {rec.ref.location: unreviewed for rec in recordings}
+        locations, sizes = ledger.reviewed_where()
         statuses = {}
         for rec in recordings:
             ref = rec.ref
             local = os.path.isfile(ref.location)
             key = os.path.realpath(ref.location) if local else ref.location
+            if ref.size not in sizes and stored(key) not in locations:
+                statuses[ref.location] = unreviewed
+                continue
             version = ref.etag or repr(ref.mtime)
             compute = (lambda path=ref.location: hash_recording(lambda: open(path, "rb"))) if local else None
             try:

@@ -117,17 +117,22 @@ def row_cells(rec: RecordingSummary, names: NodeNames | None = None) -> dict[str
     return cells
 
 
+REVIEW_COLOURS = {"!": "error", "?": "warning", "~": "warning"}
+"""The colour role of a review mark, by its first character (`✓ ok`: success)."""
+
 PENDING_CELLS = f"  {'…':>{COLUMNS[1].width}}  {'…':>{COLUMNS[2].width}}"
 
 
 def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None, view: str = BY_NODE,
-                    names: NodeNames | None = None, cells: dict[str, str] | None = None) -> Text:
+                    names: NodeNames | None = None, cells: dict[str, str] | None = None,
+                    review: str = "") -> Text:
     """A tree row: `start  duration  size  status  node  user  SSH user  client host`, in the
     columns of `header_row`, then a Kubernetes session's `namespace/pod/container` and the
     command. The status (damaged, truncated, live) comes early so a narrow screen still
     shows it; a row too wide is cut with an ellipsis where the tree draws it. `colours` maps
     success/warning/error to the theme's colours (a Tree label is a Rich Text, which cannot
-    use theme variables); `cells`: the row's `row_cells`, when known. Built as one string
+    use theme variables); `cells`: the row's `row_cells`, when known; `review`: its review
+    mark (`ls`'s), before the command (a row without one is as before). Built as one string
     and its spans: ten thousand rows are made at each change of view, and `Text.append`
     per piece cost ten times as much."""
     if rec.status == PENDING:  # listed, not read: its start (from the name) and dots
@@ -151,6 +156,8 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
             pieces.append((mark[0].ljust(STATUS_WIDTH), f"bold {colours[mark[1]]}") if mark is not None
                           else (" " * STATUS_WIDTH, ""))
             pieces.append(("  ", ""))
+    if review:
+        pieces.append((f"{review}  ", f"bold {colours[REVIEW_COLOURS.get(review[0], 'success')]}"))
     h = rec.header
     if h is not None:
         k8s = cells["kubernetes"].rstrip()

@@ -3,6 +3,7 @@ thread workers (hashing a recording reads it whole), which report back with mess
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,7 +12,8 @@ from textual.message import Message
 
 from ..config import Settings
 from ..recording import READ_ERRORS, Recording, error_message
-from ..reviews import Bookmark, Ledger, Review, default_reviewer, hash_recording, ledger_path
+from ..reviews import Bookmark, Ledger, Review, ReviewStatus, default_reviewer, hash_recording, ledger_path
+from ..sources.catalog import RecordingSummary
 
 
 @dataclass
@@ -25,6 +27,18 @@ class BookmarksLoaded(Message):
 
     bookmarks: list[Bookmark]
     added: Bookmark | None = None
+
+
+@dataclass
+class ReviewStatusLoaded(Message):
+    status: ReviewStatus
+
+
+@dataclass
+class ReviewMarks(Message):
+    """Each listed recording's review mark (location: mark, "" for none)."""
+
+    marks: dict[str, str]
 
 
 @dataclass
@@ -74,6 +88,31 @@ def start_bookmark(node: DOMNode, settings: Settings, target: Target, at: float,
 
 def load_bookmarks(node: DOMNode, settings: Settings, target: Target) -> None:
     _run(node, settings, target, lambda ledger, rec, sha, who: BookmarksLoaded(ledger.bookmarks(sha)))
+
+
+def load_status(node: DOMNode, settings: Settings, target: Target) -> None:
+    """The recording's review as the ledger knows it (ReviewStatusLoaded); without a ledger
+    file none is made (nor the recording hashed): it is unreviewed."""
+    if not ledger_path(settings.reviews_db).is_file():
+        node.post_message(ReviewStatusLoaded(ReviewStatus(None)))
+        return
+    _run(node, settings, target, lambda ledger, rec, sha, who: ReviewStatusLoaded(ledger.status(sha, rec.cache_key)))
+
+
+def load_review_marks(node: DOMNode, settings: Settings, recordings: list[RecordingSummary]) -> None:
+    """The review marks of *recordings* (ReviewMarks), as `ls` shows them; hashing what
+    may have been reviewed reads files, so in a worker."""
+    from ..cli.reviews import review_mark, review_statuses
+
+    def run() -> None:
+        try:
+            statuses = review_statuses(recordings, ledger_path(settings.reviews_db))
+        except (OSError, sqlite3.Error) as exc:
+            node.post_message(LedgerFailed(f"Review ledger: {exc}"))
+            return
+        node.post_message(ReviewMarks({loc: review_mark(status) for loc, status in statuses.items()}))
+
+    node.run_worker(run, thread=True, group="review-marks", exit_on_error=False)
 
 
 def tell_reviewed(node: DOMNode, message: ReviewRecorded) -> None:

@@ -46,7 +46,7 @@ from ..messages import (
     SourcesListed,
     WatchFailed,
 )
-from ..review_actions import LedgerFailed, ReviewRecorded, tell_failed, tell_reviewed
+from ..review_actions import LedgerFailed, ReviewMarks, ReviewRecorded, load_review_marks, tell_failed, tell_reviewed
 from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
@@ -207,6 +207,8 @@ class BrowserScreen(Screen[None]):
         self.call_after_refresh(self._update_detail)
         if self.query_one(RecordingTree).filter:
             self._update_header()
+        if message.done == message.total:
+            self._load_review_marks()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:
@@ -239,6 +241,7 @@ class BrowserScreen(Screen[None]):
         self._update_status()
         self.call_after_refresh(self._update_detail)
         self._select_first()
+        self._load_review_marks()
 
     def on_recording_damaged(self, message: RecordingDamaged) -> None:
         message.stop()  # the app sent it here: not back up to the app
@@ -348,14 +351,24 @@ class BrowserScreen(Screen[None]):
         ref = node.data.ref
         source = self.app.source_for(ref.source)  # type: ignore[attr-defined]
 
+        def target() -> Recording:
+            return Recording.from_ref(ref, source)
+
         def done(choice: tuple[str, str] | None) -> None:
             if choice is not None:
-                start_review(self, self.app.settings, lambda: Recording.from_ref(ref, source), *choice)  # type: ignore[attr-defined]
+                start_review(self, self.app.settings, target, *choice)  # type: ignore[attr-defined]
 
-        self.app.push_screen(VerdictDialog(), done)
+        self.app.push_screen(VerdictDialog(ref.name, self.app.settings, target), done)  # type: ignore[attr-defined]
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)
+        self._load_review_marks()
+
+    def _load_review_marks(self) -> None:
+        load_review_marks(self, self.app.settings, self.query_one(RecordingTree).summaries())  # type: ignore[attr-defined]
+
+    def on_review_marks(self, message: ReviewMarks) -> None:
+        self.query_one(RecordingTree).set_review_marks(message.marks)
 
     def on_ledger_failed(self, message: LedgerFailed) -> None:
         tell_failed(self, message)

@@ -498,7 +498,7 @@ class PlayerScreen(Screen[None]):
             if choice is not None:
                 start_review(self, self.settings, self._target, *choice)
 
-        self.app.push_screen(VerdictDialog(), done)
+        self.app.push_screen(VerdictDialog(self.summary.ref.name, self.settings, self._target), done)
 
     def action_bookmarks(self) -> None:
         from ..review_actions import load_bookmarks
@@ -513,7 +513,7 @@ class PlayerScreen(Screen[None]):
         if message.added is not None:
             toast(self, f"Bookmark at {fmt.clock(message.added.at)}", timeout=3)
             return
-        position = self.position
+        position, before = self.position, self.before
 
         def done(choice: tuple[str, str | float] | None) -> None:
             if choice is None:
@@ -524,7 +524,7 @@ class PlayerScreen(Screen[None]):
             else:
                 self._seek(float(value))
 
-        self.app.push_screen(BookmarksDialog(position, message.bookmarks), done)
+        self.app.push_screen(BookmarksDialog(position, message.bookmarks, before), done)
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)

@@ -12,25 +12,46 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ... import formatting as fmt
+from ...config import Settings
 from ...reviews import VERDICTS, Bookmark
 from ...sanitize import printable
-
-VERDICT_KEYS = {"ok": "o", "concern": "c", "incident": "i"}
+from ..review_actions import LedgerFailed, ReviewStatusLoaded, Target, load_status
 
 
 class VerdictDialog(ModalScreen[tuple[str, str] | None]):
-    """Asks for a verdict (o, c, i or the list) and an optional note: (verdict, note)."""
+    """Asks for an optional note, then a verdict chosen in the list: (verdict, note).
+
+    The note box has the focus, so every letter typed is the note's; a verdict is recorded
+    only when one is chosen in the list (enter or a click), never by a letter, and the
+    dialog closes once whatever arrives after."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, name: str, settings: Settings, target: Target) -> None:
+        super().__init__()
+        self.recording_name = name
+        self._settings = settings
+        self._target = target
+        self._answered = False
+
     def compose(self) -> ComposeResult:
         with Vertical(id="verdict-dialog", classes="dialog"):
-            yield Label("Review verdict (a note first, if any, then choose)")
+            yield Label(Text(f"Review {printable(self.recording_name)}"), id="verdict-title")
+            yield Label("current verdict: …", id="verdict-current")
             yield Input(placeholder="note (optional)", id="verdict-note")
-            yield OptionList(*[Option(f"{VERDICT_KEYS[v]}  {v}", id=v) for v in VERDICTS], id="verdicts")
+            yield OptionList(*[Option(v, id=v) for v in VERDICTS], id="verdicts")
+            yield Label("type a note · tab or enter: to the verdicts · enter: record it · escape: cancel",
+                        classes="dim")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.query_one(Input).focus()
+        load_status(self, self._settings, self._target)  # then on_review_status_loaded
+
+    def on_review_status_loaded(self, message: ReviewStatusLoaded) -> None:
+        self.query_one("#verdict-current", Label).update(f"current verdict: {message.status.label}")
+
+    def on_ledger_failed(self, message: LedgerFailed) -> None:
+        self.query_one("#verdict-current", Label).update(Text(f"current verdict unknown: {message.error}"))
 
     @on(Input.Submitted)
     def _note_done(self) -> None:
@@ -38,17 +59,16 @@ class VerdictDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss((str(event.option.id), self.query_one(Input).value.strip()))
-
-    def on_key(self, event) -> None:
-        if self.focused is self.query_one(OptionList):
-            for verdict, key in VERDICT_KEYS.items():
-                if event.key == key:
-                    event.stop()
-                    self.dismiss((verdict, self.query_one(Input).value.strip()))
+        self._close((str(event.option.id), self.query_one(Input).value.strip()))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, result: tuple[str, str] | None) -> None:
+        # A second choice (keys queued before the screen is gone) would pop the screen below
+        if not self._answered:
+            self._answered = True
+            self.dismiss(result)
 
 
 class BookmarksDialog(ModalScreen[tuple[str, str | float] | None]):
@@ -57,14 +77,16 @@ class BookmarksDialog(ModalScreen[tuple[str, str | float] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, position: float, bookmarks: list[Bookmark]) -> None:
+    def __init__(self, position: float, bookmarks: list[Bookmark], before: float | None = None) -> None:
         super().__init__()
         self.position = position
         self.bookmarks = bookmarks
+        self.before = before
+        """What the position shown must stay before, as in the player (it names the frame)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-dialog", classes="dialog"):
-            yield Label(f"Bookmark at {fmt.clock(self.position)}: a note, then enter")
+            yield Label(f"Bookmark at {fmt.clock(self.position, self.before)}: a note, then enter")
             yield Input(placeholder="note", id="bookmark-note")
             if self.bookmarks:
                 yield Label("Bookmarks (enter: go there)")

@@ -79,6 +79,7 @@ class RecordingTree(Tree[NodeData]):
         self._leaves: dict[str, TreeNode[NodeData]] = {}
         self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
         self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
+        self._review_marks: dict[str, str] = {}  # location: `ls`'s review mark
         # Recordings that share a node and a file name (failover copies): merged, so a
         # header arriving for one of them may merge or split rows.
         self._names: Counter[tuple[str, str, str]] = Counter()
@@ -148,9 +149,24 @@ class RecordingTree(Tree[NodeData]):
             known = self._cells.get(rec.ref.location)
             if known is None or known[0] is not rec:
                 known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
-            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1]))
+            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
+                                                       self._review_marks.get(rec.ref.location, "")))
         self._labels[key] = (rec, label)
         return label
+
+    def set_review_marks(self, marks: dict[str, str]) -> None:
+        """Each recording's review mark (cli/reviews.py review_mark; "" or absent: none),
+        the rows whose mark changed relabelled."""
+        changed = {loc for loc in marks.keys() | self._review_marks.keys()
+                   if marks.get(loc, "") != self._review_marks.get(loc, "")}
+        self._review_marks = {loc: mark for loc, mark in marks.items() if mark}
+        if not changed:
+            return
+        self._labels = {key: value for key, value in self._labels.items() if key[1] not in changed}
+        for loc in changed:
+            leaf = self._leaves.get(loc)
+            if leaf is not None and isinstance(leaf.data, RecordingSummary):
+                self._relabel(leaf, self._label(leaf.data))
 
     # -- what the screen feeds in --------------------------------------------------------
     def add_source(self, label: str) -> None:
