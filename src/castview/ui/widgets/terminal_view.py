@@ -38,7 +38,7 @@ from textual.widget import Widget
 
 from ...playback import Frame
 from .. import partial_updates
-from .cell_diff import changed_runs, cut_at
+from .cell_diff import changed_runs, cut_at, rows_scrolled
 
 HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
 
@@ -155,7 +155,7 @@ class TerminalView(Widget, can_focus=False):
                 self.refresh()
                 return True
             # a seek or a redraw at the same place: the cells that differ
-            return self._repaint({y: self._changed(y, old[y]) for y in range(frame.rows)})
+            return self._paint({y: self._changed(y, old[y]) for y in range(frame.rows)})
         changed: dict[int, list[tuple[int, int]]] = {}
         for y, strip in frame.lines.items():
             if 0 <= y < len(self._lines):
@@ -166,6 +166,10 @@ class TerminalView(Widget, can_focus=False):
         self._follow()
         if self.pan != before:
             return True  # the pan watcher repainted
+        return self._paint(changed)
+
+    def _paint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
+        """Show the changed cells, by a scroll if the rows moved up; whether any changed."""
         if any(changed.values()) and self._scrolled():
             return True
         return self._repaint(changed)
@@ -178,10 +182,7 @@ class TerminalView(Widget, can_focus=False):
             return False
         painted = self._painted
         new = [self._line(y) for y in range(height)]
-        keys = [_key(strip) for strip in new]
-        before = [_key(painted.get(y)) for y in range(height)]
-        k = next((k for k in range(1, height // 2 + 1) if before[k] == keys[0]
-                  and sum(keys[y] == before[y + k] for y in range(height - k)) * 2 >= height), 0)
+        k = rows_scrolled([painted.get(y) for y in range(height)], new)
         if not k:
             return False
         top = self.region.y
@@ -351,7 +352,3 @@ class TerminalView(Widget, can_focus=False):
         """The rows as plain text (what is shown, for tests)."""
         return [strip.text for strip in self._lines]
 
-
-def _key(strip: Strip | None) -> object:
-    """What a line shows, however its segments are cut."""
-    return None if strip is None else tuple(Segment.simplify(strip))
