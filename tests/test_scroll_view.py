@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 import pytest
@@ -27,15 +28,18 @@ def text(i: int) -> str:
     return f"line {i:02d} " + "".join(chr(ord("a") + (i + j) % 26) for j in range(60))
 
 
-@pytest.fixture
-def scrolling(ui_env):
-    path = ui_env / "scrolling.cast"
-    events = [[1.0 + 0.05 * i, "o", f"\x1b[3{i % 7 + 1}m{text(i)}\x1b[m\r\n"] for i in range(LINES)]
-    header = {"version": 2, "width": COLS, "height": ROWS}
+def write(path, rows: int, lines: int = LINES):
+    events = [[1.0 + 0.05 * i, "o", f"\x1b[3{i % 7 + 1}m{text(i)}\x1b[m\r\n"] for i in range(lines)]
+    header = {"version": 2, "width": COLS, "height": rows}
     path.write_text("\n".join(json.dumps(x) for x in [header, *events]) + "\n", encoding="utf-8")
     an_hour_ago = time.time() - 3600  # not live
     os.utime(path, (an_hour_ago, an_hour_ago))
     return path
+
+
+@pytest.fixture
+def scrolling(ui_env):
+    return write(ui_env / "scrolling.cast", ROWS)
 
 
 class Wire:
@@ -143,6 +147,25 @@ async def test_a_scrolled_line_costs_about_its_own_bytes(scrolling):
             await settle(pilot, player)
             assert SCROLL in "".join(wire.writes)
             assert len("".join(wire.writes).encode()) <= 3 * len(text(0)) + 250
+
+
+async def test_a_pan_down_with_the_cursor_scrolls_too(ui_env):
+    """A recording taller than the view that never scrolls itself: while it plays, the view
+    follows the cursor down a row a line, which the terminal scrolls."""
+    tall = write(ui_env / "tall.cast", 40, lines=35)
+    app = make_app(tall, tmp_path=ui_env)
+    wire = Wire(app, COLS, 24)
+    async with app.run_test(size=(COLS, 24)) as pilot:
+        player = await open_player(pilot)
+        await pilot.press("home")
+        await settle(pilot, player)
+        del wire.writes[:]
+        await pilot.press("space")
+        await wait_for(pilot, lambda: text(34) in shown(player), what="the end")
+        await settle(pilot, player)
+        assert wire.view_rows(player) == shown(player)
+        assert player.query_one("TerminalView").pan[1] > 0
+        assert any(re.search(r"\x1b\[\d+S", data) for data in wire.writes)
 
 
 # -- the detection -----------------------------------------------------------------------

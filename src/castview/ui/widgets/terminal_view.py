@@ -80,6 +80,7 @@ class TerminalView(Widget, can_focus=False):
         self.panned_by_hand = False
         """The user panned: the view holds there until `release_pan`."""
         self._painted: dict[int, Strip] = {}
+        self._following = False
         """The lines on the terminal, by row of the view, as render_line last made them."""
 
     # -- size ----------------------------------------------------------------------------
@@ -163,9 +164,15 @@ class TerminalView(Widget, can_focus=False):
                 self._lines[y] = strip
                 changed[y] = self._changed(y, old_row)
         before = self.pan
-        self._follow()
+        self._following = True  # a pan down with the cursor is a scroll: repainted here
+        try:
+            self._follow()
+        finally:
+            self._following = False
         if self.pan != before:
-            return True  # the pan watcher repainted
+            if not self._scrolled():
+                self.refresh()
+            return True
         return self._paint(changed)
 
     def _paint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
@@ -282,7 +289,8 @@ class TerminalView(Widget, can_focus=False):
         self.pan = self._clamped(self.pan[0] + dx, self.pan[1] + dy)
 
     def watch_pan(self) -> None:
-        self.refresh()
+        if not self._following:
+            self.refresh()
         self.post_message(self.ViewChanged())
 
     def on_resize(self, event: events.Resize) -> None:
