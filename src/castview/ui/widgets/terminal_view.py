@@ -183,21 +183,26 @@ class TerminalView(Widget, can_focus=False):
 
     def _scrolled(self) -> bool:
         """If the rows on view moved up, scroll them on the terminal and repaint what
-        then differs; whether it did."""
+        then differs; whether it did. Rows at the bottom that did not change (a prompt, the
+        cursor's row) are left out of the scroll region, so they are not repainted."""
         height = self.size.height
         if height < 4 or not self.is_mounted or not self._may_scroll():
             return False
         painted = self._painted
         new = [self._line(y) for y in range(height)]
-        k = rows_scrolled([painted.get(y) for y in range(height)], new)
+        bottom = height
+        while bottom > 0 and changed_runs(painted[bottom - 1], new[bottom - 1]) == []:
+            bottom -= 1
+        k = rows_scrolled([painted[y] for y in range(bottom)], new[:bottom]) if bottom >= 4 else 0
         if not k:
             return False
         top = self.region.y
-        partial_updates.before_next_update(f"\x1b[{top + 1};{top + height}r\x1b[{k}S\x1b[r")
+        partial_updates.before_next_update(f"\x1b[{top + 1};{top + bottom}r\x1b[{k}S\x1b[r")
         # What the terminal shows once scrolled; the rows repainted are recorded as painted.
-        self._painted = {y: painted[y + k] for y in range(height - k) if y + k in painted}
+        self._painted = {y: painted[y + k] if y < bottom - k else painted[y] for y in range(height)
+                         if y >= bottom or y < bottom - k}
         self._styles_cache.clear()
-        for y in range(height):
+        for y in range(bottom):
             old = self._painted.get(y)
             runs = changed_runs(old, new[y]) if old is not None else [(0, self.size.width)]
             for start, end in runs:
