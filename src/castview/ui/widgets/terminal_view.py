@@ -80,8 +80,9 @@ class TerminalView(Widget, can_focus=False):
         self.panned_by_hand = False
         """The user panned: the view holds there until `release_pan`."""
         self._painted: dict[int, Strip] = {}
-        self._following = False
         """The lines on the terminal, by row of the view, as render_line last made them."""
+        self._following = False
+        """show() is following the cursor: it repaints a pan itself (maybe by a scroll)."""
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -199,8 +200,7 @@ class TerminalView(Widget, can_focus=False):
         top = self.region.y
         partial_updates.before_next_update(f"\x1b[{top + 1};{top + bottom}r\x1b[{k}S\x1b[r")
         # What the terminal shows once scrolled; the rows repainted are recorded as painted.
-        self._painted = {y: painted[y + k] if y < bottom - k else painted[y] for y in range(height)
-                         if y >= bottom or y < bottom - k}
+        self._painted = {y: painted[y + k] for y in range(bottom - k)} | {y: painted[y] for y in range(bottom, height)}
         self._styles_cache.clear()
         for y in range(bottom):
             old = self._painted.get(y)
