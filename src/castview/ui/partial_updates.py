@@ -10,6 +10,10 @@ with their colours on every frame: most of what the player wrote over SSH (issue
 gets a cursor move and the changed cells. The widgets keep their dirty regions to
 whole characters (ui/widgets/cell_diff.py), so a crop never splits a wide one there.
 Installed once, for the whole app; a Textual without the method is left alone.
+
+`before_next_update` queues terminal sequences written at the start of the next partial
+update, before its cells (the terminal view scrolls its rows that way, ui/widgets/
+terminal_view.py); a full update (a layout) rewrites everything, so it drops them.
 """
 
 from __future__ import annotations
@@ -19,11 +23,24 @@ from rich.control import Control
 from textual import _compositor
 
 _original = getattr(_compositor.ChopsUpdate, "render_segments", None)
+_original_full = getattr(_compositor.LayoutUpdate, "render_segments", None)
+_queued: list[str] = []
+
+
+def before_next_update(sequence: str) -> None:
+    """Write `sequence` at the start of the next partial update."""
+    _queued.append(sequence)
+
+
+def _take_queued() -> str:
+    text = "".join(_queued)
+    _queued.clear()
+    return text
 
 
 def _render_segments(self: _compositor.ChopsUpdate, console: Console) -> str:
     """What Textual's method writes, each part cropped to the dirty span [x1, x2)."""
-    sequences: list[str] = []
+    sequences: list[str] = [_take_queued()]
     append = sequences.append
     move_to = Control.move_to
     last_y = self.spans[-1][0]
@@ -43,7 +60,18 @@ def _render_segments(self: _compositor.ChopsUpdate, console: Console) -> str:
     return "".join(sequences)
 
 
+def _render_full(self: _compositor.LayoutUpdate, console: Console) -> str:
+    _queued.clear()
+    assert _original_full is not None
+    return _original_full(self, console)
+
+
+def installed() -> bool:
+    return _compositor.ChopsUpdate.render_segments is _render_segments
+
+
 def install() -> None:
     """Crop partial updates on both sides (idempotent)."""
-    if _original is not None:
+    if _original is not None and _original_full is not None:
         _compositor.ChopsUpdate.render_segments = _render_segments  # type: ignore[method-assign]
+        _compositor.LayoutUpdate.render_segments = _render_full  # type: ignore[method-assign]

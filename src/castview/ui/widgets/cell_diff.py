@@ -6,12 +6,15 @@ style re-sends the whole run. `changed_runs` finds the cells that differ between
 is on view and what replaces it, and `cut_at` splits the new line's segments at the
 runs' ends, so that only the changed cells (plus a cursor move and their style) go to
 the terminal. Over SSH this is the difference between a few bytes and a whole line per
-frame.
+frame. `rows_scrolled` finds output that scrolled, which the terminal can move itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
@@ -77,3 +80,21 @@ def cut_at(strip: Strip, runs: list[tuple[int, int]]) -> Strip:
         return strip
     parts = strip.divide(cuts)
     return Strip([segment for part in parts for segment in part], length)
+
+
+def rows_scrolled(before: Sequence[Strip | None], after: Sequence[Strip]) -> int:
+    """How many rows the lines moved up from `before` to `after` (0: they did not): the
+    shift of at most half the rows that leaves the most rows alike, if it leaves at least
+    half of them alike and more than no shift does. `before` may lack rows (None)."""
+    height = len(after)
+    old = [None if strip is None else tuple(Segment.simplify(strip)) for strip in before]
+    new = [tuple(Segment.simplify(strip)) for strip in after]
+
+    def alike(k: int) -> int:
+        return sum(new[y] == old[y + k] for y in range(height - k) if y + k < len(old))
+
+    best, shift = alike(0), 0
+    for k in range(1, height // 2 + 1):
+        if (n := alike(k)) > best:
+            best, shift = n, k
+    return shift if shift and best * 2 >= height else 0

@@ -2,7 +2,13 @@
 
 Rows arrive already rendered (the playback engine's thread turns its screen into
 Strips); the view keeps them and repaints only the cells a frame changed (cell_diff: a
-typed character costs that cell on the wire, not its row).
+typed character costs that cell on the wire, not its row). When the rows on view moved up
+(output scrolling), the view has the terminal scroll them (a scroll region, `CSI S`) and
+repaints only what then differs, instead of every row: it keeps what it painted last
+(`render_line` records it) to know what the terminal shows, and drops Textual's cache of
+its lines, which still holds them unscrolled (a later full repaint, after a resize, would
+draw them from it). It does so only when nothing else shares its rows: it spans the
+terminal's width, and no other widget (a toast, a tooltip, an overlay) is drawn over it.
 
 A recording larger than the view is panned, never wrapped, by one rule: the view shows
 the top left of the recording, moved just enough that the cursor is on view (the cursor
@@ -31,7 +37,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...playback import Frame
-from .cell_diff import changed_runs, cut_at
+from .. import partial_updates
+from .cell_diff import changed_runs, cut_at, rows_scrolled
 
 HIGHLIGHT_CONTEXT = 2  # rows kept on view above a highlighted match when panning to it
 
@@ -56,7 +63,7 @@ class TerminalView(Widget, can_focus=False):
     }
     """
 
-    pan = reactive((0, 0), always_update=False, layout=False)
+    pan = reactive((0, 0), always_update=False, layout=False, repaint=False)  # watch_pan repaints
 
     class ViewChanged(Message):
         """The part of the recording on view changed (a pan, a resize of the view)."""
@@ -72,6 +79,10 @@ class TerminalView(Widget, can_focus=False):
         self.highlight: Highlight | None = None
         self.panned_by_hand = False
         """The user panned: the view holds there until `release_pan`."""
+        self._painted: dict[int, Strip] = {}
+        """The lines on the terminal, by row of the view, as render_line last made them."""
+        self._following = False
+        """show() is following the cursor: it repaints a pan itself (maybe by a scroll)."""
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -131,6 +142,8 @@ class TerminalView(Widget, can_focus=False):
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
+            if resized:
+                self._painted = {}  # the layout changes: no scrolling until painted again
             self.cols, self.rows = frame.cols, frame.rows
             blank = Strip.blank(frame.cols, self._background)
             old = self._lines if not resized and len(self._lines) == frame.rows else None
@@ -144,7 +157,7 @@ class TerminalView(Widget, can_focus=False):
                 self.refresh()
                 return True
             # a seek or a redraw at the same place: the cells that differ
-            return self._repaint({y: self._changed(y, old[y]) for y in range(frame.rows)})
+            return self._paint({y: self._changed(y, old[y]) for y in range(frame.rows)})
         changed: dict[int, list[tuple[int, int]]] = {}
         for y, strip in frame.lines.items():
             if 0 <= y < len(self._lines):
@@ -152,10 +165,65 @@ class TerminalView(Widget, can_focus=False):
                 self._lines[y] = strip
                 changed[y] = self._changed(y, old_row)
         before = self.pan
-        self._follow()
+        self._following = True  # a pan down with the cursor is a scroll: repainted here
+        try:
+            self._follow()
+        finally:
+            self._following = False
         if self.pan != before:
-            return True  # the pan watcher repaints everything
+            if not self._scrolled():
+                self.refresh()
+            return True
+        return self._paint(changed)
+
+    def _paint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
+        """Show the changed cells, by a scroll if the rows moved up; whether any changed."""
+        if any(changed.values()) and self._scrolled():
+            return True
         return self._repaint(changed)
+
+    def _scrolled(self) -> bool:
+        """If the rows on view moved up, scroll them on the terminal and repaint what
+        then differs; whether it did. Rows at the bottom that did not change (a prompt, the
+        cursor's row) are left out of the scroll region, so they are not repainted."""
+        height = self.size.height
+        if height < 4 or not self.is_mounted or not self._may_scroll():
+            return False
+        painted = self._painted
+        new = [self._line(y) for y in range(height)]
+        bottom = height
+        while bottom > 0 and changed_runs(painted[bottom - 1], new[bottom - 1]) == []:
+            bottom -= 1
+        k = rows_scrolled([painted[y] for y in range(bottom)], new[:bottom]) if bottom >= 4 else 0
+        if not k:
+            return False
+        top = self.region.y
+        partial_updates.before_next_update(f"\x1b[{top + 1};{top + bottom}r\x1b[{k}S\x1b[r")
+        # What the terminal shows once scrolled; the rows repainted are recorded as painted.
+        self._painted = {y: painted[y + k] for y in range(bottom - k)} | {y: painted[y] for y in range(bottom, height)}
+        self._styles_cache.clear()
+        for y in range(bottom):
+            old = self._painted.get(y)
+            runs = changed_runs(old, new[y]) if old is not None else [(0, self.size.width)]
+            for start, end in runs:
+                self.refresh(Region(start, y, end - start, 1))
+        return True
+
+    def _may_scroll(self) -> bool:
+        """Whether scrolling the view's terminal lines moves only the view: it spans the
+        terminal's width, its screen is on view, and no other widget (a toast, a tooltip,
+        the compact scrub bar) is drawn over any of its cells."""
+        screen = self.screen
+        region = self.region
+        if not (self.app.screen is screen and region.x == 0 and region.width == screen.size.width
+                and self.highlight is None and partial_updates.installed()
+                and all(y in self._painted for y in range(self.size.height))):
+            return False
+        own = set(self.ancestors_with_self)
+        return not any(
+            widget not in own and clip.intersection(area).overlaps(region)
+            for widget, (area, clip) in screen._compositor.visible_widgets.items()
+        )
 
     def _changed(self, y: int, old: Strip) -> list[tuple[int, int]]:
         """The runs of cells of row y that differ from `old` (its new strip cut at their ends)."""
@@ -226,10 +294,12 @@ class TerminalView(Widget, can_focus=False):
         self.pan = self._clamped(self.pan[0] + dx, self.pan[1] + dy)
 
     def watch_pan(self) -> None:
-        self.refresh()
+        if not self._following:
+            self.refresh()
         self.post_message(self.ViewChanged())
 
     def on_resize(self, event: events.Resize) -> None:
+        self._painted = {}
         self._clamp_pan()
         self._follow(sought=True)
         self.post_message(self.ViewChanged())
@@ -252,6 +322,11 @@ class TerminalView(Widget, can_focus=False):
 
     # -- drawing -------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
+        strip = self._line(y)
+        self._painted[y] = strip
+        return strip
+
+    def _line(self, y: int) -> Strip:
         width = self.size.width
         px, py = self.pan
         row = y + py
@@ -289,3 +364,4 @@ class TerminalView(Widget, can_focus=False):
     def screen_text(self) -> list[str]:
         """The rows as plain text (what is shown, for tests)."""
         return [strip.text for strip in self._lines]
+
