@@ -22,7 +22,11 @@ import os
 import struct
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAGIC = b"CVPK"
 _RECORD = struct.Struct("<4sIQ")
@@ -77,6 +81,18 @@ class Pack:
 
     def read(self, key: str) -> tuple[bytes, tuple[int, int]] | None:
         """The value of `key` and where it is in the file (see `where`), or None."""
+        def fetch(fd: int, where: tuple[int, int]) -> tuple[bytes, tuple[int, int]] | None:
+            data = os.pread(fd, where[1], where[0])
+            return (data, where) if len(data) == where[1] else None
+
+        return self._look_up(key, fetch)
+
+    def where(self, key: str) -> tuple[int, int] | None:
+        """(offset, length) of the value of `key` in the file, or None."""
+        return self._look_up(key, lambda fd, where: where)
+
+    def _look_up(self, key: str, fetch: Callable[[int, tuple[int, int]], T | None]) -> T | None:
+        """`fetch(fd, where)` of `key` in the file as it is now, or None (no file, no key)."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
@@ -84,22 +100,7 @@ class Pack:
         try:
             self._scan(fd)
             where = self._directory.get(key)
-            if where is None:
-                return None
-            data = os.pread(fd, where[1], where[0])
-            return (data, where) if len(data) == where[1] else None
-        finally:
-            os.close(fd)
-
-    def where(self, key: str) -> tuple[int, int] | None:
-        """(offset, length) of the value of `key` in the file, or None."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except OSError:
-            return None
-        try:
-            self._scan(fd)
-            return self._directory.get(key)
+            return None if where is None else fetch(fd, where)
         finally:
             os.close(fd)
 
