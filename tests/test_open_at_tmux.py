@@ -42,7 +42,9 @@ def test_a_link_opens_the_player_paused_at_its_frame(tmux):
     tmux.keys("@14:22:05", "Enter")
     screen = tmux.wait_for("outside the recording")
     assert "07:12:33.31415" in screen
-    tmux.keys("Escape", "q")
+    tmux.keys("Escape")
+    tmux.wait_gone("outside the recording")
+    tmux.keys("q")
     tmux.wait_for("1 recording")  # back in the browser
     tmux.keys("q")
     tmux.wait_for("CASTVIEW-EXITED-0")

@@ -63,5 +63,17 @@ class TmuxApp:
             time.sleep(0.2)
         raise AssertionError(f"{needle!r} never appeared; the screen:\n{screen}")
 
+    def wait_gone(self, needle: str, timeout: float = 20.0) -> str:
+        """Wait until `needle` is off the screen. After Escape, wait for what it closes to go
+        before the next key: ESC and a key read together are alt+key (a loaded machine)."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if needle not in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} never went; the screen:\n{screen}")
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
