@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import castview.cli.reviews as cli_reviews
+import castview.reviews as reviews
 from castview.cli import app
 
 ROOT = Path(__file__).parent.parent
@@ -32,7 +33,9 @@ def env(tmp_path, monkeypatch):
             hashed.append(Path(f.name).name if isinstance(f.name, str) else "?")
         return real(opener)
 
+    # `review` hashes in the CLI module, listings in castview.reviews: count both.
     monkeypatch.setattr(cli_reviews, "hash_recording", counting)
+    monkeypatch.setattr(reviews, "hash_recording", counting)
     return hashed
 
 

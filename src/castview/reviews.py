@@ -21,7 +21,7 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 VERDICTS = ("ok", "concern", "incident")
 CHANGED = "changed since review"
@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS hashes (
     location TEXT NOT NULL, size INTEGER NOT NULL, version TEXT NOT NULL, sha256 TEXT NOT NULL,
     PRIMARY KEY (location, size, version));
 """
+
+if TYPE_CHECKING:
+    from .sources.catalog import RecordingSummary
 
 
 @dataclass(frozen=True)
@@ -253,3 +256,47 @@ def to_csv(reviews: Iterable[Review]) -> str:
         for r in reviews:
             writer.writerow([r.sha256, r.location, r.verdict, r.note, r.reviewer, r.time])
         return buffer.getvalue()
+
+
+def review_statuses(recordings: list[RecordingSummary], path: Path | None = None) -> dict[str, ReviewStatus]:
+    """The ledger's word on each listed recording, by location. Only a recording at a
+    location reviewed, or of the size of a recording reviewed, can have a review: those
+    local files not hashed yet are hashed (once per version), remote ones only if hashed
+    before (else by location); the others cost nothing. Without a ledger file nothing is
+    created: nothing is reviewed. `path`: the ledger (default: the settings')."""
+    from .config import load_settings
+
+    unreviewed = ReviewStatus(None)
+    path = path or ledger_path(load_settings().reviews_db)
+    if not path.is_file():
+        return {rec.ref.location: unreviewed for rec in recordings}
+    with Ledger(path) as ledger, ledger.batched():
+        if not ledger.has_reviews():
+            return {rec.ref.location: unreviewed for rec in recordings}
+        locations, sizes = ledger.reviewed_where()
+        statuses = {}
+        for rec in recordings:
+            ref = rec.ref
+            local = os.path.isfile(ref.location)
+            key = os.path.realpath(ref.location) if local else ref.location
+            if ref.size not in sizes and stored(key) not in locations:
+                statuses[ref.location] = unreviewed
+                continue
+            version = ref.etag or repr(ref.mtime)
+            compute = (lambda path=ref.location: hash_recording(lambda: open(path, "rb"))) if local else None
+            try:
+                sha = ledger.sha256(key, ref.size, version, compute)
+            except OSError:
+                sha = None
+            statuses[ref.location] = ledger.status(sha, key)
+        return statuses
+
+
+#: How `ls` marks a review (beside the status marks).
+REVIEW_MARKS = {"ok": "✓ ok", "concern": "? concern", "incident": "! incident"}
+
+
+def review_mark(status: ReviewStatus) -> str:
+    if status.review is not None:
+        return REVIEW_MARKS[status.review.verdict]
+    return "~ changed" if status.changed else ""

@@ -8,10 +8,10 @@ from ..cast.model import Problem
 from ..problem_store import INCOMPLETE_LINE, incomplete_line_problem
 from ..recording import READ_ERRORS, Recording, error_message
 from ..records import recording_record
+from ..reviews import review_statuses
 from ..sources.catalog import LIVE
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, unwrapped
-from .reviews import review_statuses
 
 
 def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, Any]]) -> bool:

@@ -11,6 +11,7 @@ from rich.text import Text
 from ..columns import Column, columns_for
 from ..nodes.model import NodeNames
 from ..records import dumps, kubernetes_fields, recording_record
+from ..reviews import review_mark, review_statuses
 from ..sanitize import printable
 from ..sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
 from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
@@ -41,7 +42,7 @@ from .options import (
     s3_options,
 )
 from .output import out, say
-from .reviews import UnreviewedOpt, VerdictOpt, review_mark, review_statuses, reviewed_only
+from .reviews import UnreviewedOpt, VerdictOpt, reviewed_only
 
 PATH_COLUMN = Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location))
 

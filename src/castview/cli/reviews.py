@@ -4,8 +4,6 @@ and what `ls` asks of the ledger (its `review` field and the --unreviewed/--verd
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,9 +15,7 @@ from ..reviews import (
     ReviewStatus,
     default_reviewer,
     hash_recording,
-    ledger_path,
     open_ledger,
-    stored,
     to_csv,
 )
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
@@ -78,40 +74,6 @@ def reviews_command(
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def review_statuses(recordings: list[RecordingSummary], path: Path | None = None) -> dict[str, ReviewStatus]:
-    """The ledger's word on each listed recording, by location. Only a recording at a
-    location reviewed, or of the size of a recording reviewed, can have a review: those
-    local files not hashed yet are hashed (once per version), remote ones only if hashed
-    before (else by location); the others cost nothing. Without a ledger file nothing is
-    created: nothing is reviewed. `path`: the ledger (default: the settings')."""
-    from ..config import load_settings
-
-    unreviewed = ReviewStatus(None)
-    path = path or ledger_path(load_settings().reviews_db)
-    if not path.is_file():
-        return {rec.ref.location: unreviewed for rec in recordings}
-    with Ledger(path) as ledger, ledger.batched():
-        if not ledger.has_reviews():
-            return {rec.ref.location: unreviewed for rec in recordings}
-        locations, sizes = ledger.reviewed_where()
-        statuses = {}
-        for rec in recordings:
-            ref = rec.ref
-            local = os.path.isfile(ref.location)
-            key = os.path.realpath(ref.location) if local else ref.location
-            if ref.size not in sizes and stored(key) not in locations:
-                statuses[ref.location] = unreviewed
-                continue
-            version = ref.etag or repr(ref.mtime)
-            compute = (lambda path=ref.location: hash_recording(lambda: open(path, "rb"))) if local else None
-            try:
-                sha = ledger.sha256(key, ref.size, version, compute)
-            except OSError:
-                sha = None
-            statuses[ref.location] = ledger.status(sha, key)
-        return statuses
-
-
 def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], unreviewed: bool,
                   verdict: str | None) -> Catalog:
     """The catalog with the recordings --unreviewed / --verdict V keep (empty groups dropped)."""
@@ -128,13 +90,3 @@ def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], unreviewe
 
     groups = [NodeGroup(g.node_id, kept) for g in catalog.groups if (kept := [r for r in g.recordings if keep(r)])]
     return Catalog(groups, catalog.errors)
-
-
-#: How `ls` marks a review (beside the status marks).
-REVIEW_MARKS = {"ok": "✓ ok", "concern": "? concern", "incident": "! incident"}
-
-
-def review_mark(status: ReviewStatus) -> str:
-    if status.review is not None:
-        return REVIEW_MARKS[status.review.verdict]
-    return "~ changed" if status.changed else ""

@@ -102,7 +102,7 @@ def load_status(node: DOMNode, settings: Settings, target: Target) -> None:
 def load_review_marks(node: DOMNode, settings: Settings, recordings: list[RecordingSummary]) -> None:
     """The review marks of *recordings* (ReviewMarks), as `ls` shows them; hashing what
     may have been reviewed reads files, so in a worker."""
-    from ..cli.reviews import review_mark, review_statuses
+    from ..reviews import review_mark, review_statuses
 
     def run() -> None:
         try:

@@ -55,11 +55,11 @@ from ...playback import (
     OpenFailed,
 )
 from ...problem_store import incomplete_line_problem
+from ...provenance import absolute
 from ...recording import Recording
 from ...search import Match, Query
 from ...sources.base import Source
 from ...sources.catalog import DAMAGED, LIVE, LIVE_SECONDS, RecordingSummary
-from ...sources.s3_url import is_s3_url
 from ...term.render import Theme
 from ...term.screen import Terminal
 from .. import export_actions, partial_updates
@@ -444,10 +444,7 @@ class PlayerScreen(Screen[None]):
     def action_copy_link(self) -> None:
         """`l`: copy `RECORDING@RFC3339` (the frame on view) as `castview open` takes it,
         through the same OSC 52 path as `c`."""
-        location = self.summary.ref.location
-        if not is_s3_url(location):
-            location = os.path.abspath(location)
-        text = link(location, self.summary.start_ns, self.position, self.before)
+        text = link(absolute(self.summary.ref.location), self.summary.start_ns, self.position, self.before)
         self.app.copy_to_clipboard(text)
         toast(self, f"Copied a link to this moment: {text}", title="Link copied", timeout=6)
 

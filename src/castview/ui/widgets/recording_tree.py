@@ -155,7 +155,7 @@ class RecordingTree(Tree[NodeData]):
         return label
 
     def set_review_marks(self, marks: dict[str, str]) -> None:
-        """Each recording's review mark (cli/reviews.py review_mark; "" or absent: none),
+        """Each recording's review mark (castview.reviews.review_mark; "" or absent: none),
         the rows whose mark changed relabelled."""
         changed = {loc for loc in marks.keys() | self._review_marks.keys()
                    if marks.get(loc, "") != self._review_marks.get(loc, "")}
