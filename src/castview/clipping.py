@@ -177,8 +177,12 @@ def check_written_clip(path: Path, redactor: Redactor | None, progress: Progress
         return
     from .redact import find_leak
 
-    progress("checking", None)
-    leak = find_leak(path.read_bytes(), redactor)
+    try:
+        progress("checking", None)
+        leak = find_leak(path.read_bytes(), redactor)
+    except BaseException:  # stopped (or failed) before the check: nothing unchecked stays
+        path.unlink(missing_ok=True)
+        raise
     if leak is not None:
         path.unlink(missing_ok=True)
         raise ClipFailed(leak_message(path, leak, "the output was deleted"), LEAKED)
@@ -237,6 +241,9 @@ def write_pack(data: bytes, output: Path, redactor: Redactor | None, progress: P
     except ClipFailed as exc:
         output.unlink(missing_ok=True)
         raise ClipFailed(str(exc).replace(str(scratch), str(output), 1), exc.code) from None
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
     finally:
         scratch.unlink(missing_ok=True)
 

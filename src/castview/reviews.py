@@ -292,6 +292,21 @@ def review_statuses(recordings: list[RecordingSummary], path: Path | None = None
         return statuses
 
 
+UNREVIEWED = "unreviewed"
+REVIEW_FILTERS = (UNREVIEWED, *VERDICTS)
+"""What `--unreviewed` / `--verdict V` (and the browser's `R`) keep: no review (or one of
+other contents), or the latest review's verdict."""
+
+
+def keeps(status: ReviewStatus, wanted: str | None) -> bool:
+    """Whether the review filter *wanted* (one of REVIEW_FILTERS; None: every recording)
+    keeps a recording of this status."""
+    if wanted is None:
+        return True
+    review = status.review
+    return review is None if wanted == UNREVIEWED else review is not None and review.verdict == wanted
+
+
 #: How `ls` marks a review (beside the status marks).
 REVIEW_MARKS = {"ok": "✓ ok", "concern": "? concern", "incident": "! incident"}
 

@@ -11,6 +11,7 @@ from ..recording import READ_ERRORS, Recording, error_message
 from .export import UtcOpt, resolve_moment
 from .options import AppSourcesArg, current_s3_options, default_sources, make_sources, s3_options
 from .output import fail
+from .reviews import UnreviewedOpt, VerdictOpt, review_filter
 
 if TYPE_CHECKING:
     from ..ui.app import OpenAt
@@ -33,6 +34,8 @@ def open_command(
         None, "--at", help="Open the one RECORDING given in the player, paused at this moment (as export --at takes "
         "it). RECORDING@2025-03-02T14:22:05Z does the same."),
     utc: bool = UtcOpt,
+    unreviewed: bool = UnreviewedOpt,
+    verdict: str | None = VerdictOpt,
 ) -> None:
     """Browse and play recordings in the terminal (the default command)."""
     from dataclasses import replace
@@ -40,6 +43,7 @@ def open_command(
     from ..config import bundled_samples, load_settings
     from ..ui.app import CastviewApp
 
+    wanted = review_filter(unreviewed, verdict)
     sources, open_at = _moment_to_open(sources, at, utc)
 
     settings = load_settings()
@@ -54,7 +58,8 @@ def open_command(
         changes["utc"] = True
     specs = sources or default_sources(samples=True)
     samples = specs == [str(bundled_samples())]
-    CastviewApp(make_sources(specs), replace(settings, **changes), samples=samples, open_at=open_at).run()
+    CastviewApp(make_sources(specs), replace(settings, **changes), samples=samples, open_at=open_at,
+                review_filter=wanted).run()
 
 
 def _moment_to_open(specs: list[str] | None, at: str | None, utc: bool) -> tuple[list[str] | None, OpenAt | None]:

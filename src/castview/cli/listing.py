@@ -42,7 +42,7 @@ from .options import (
     s3_options,
 )
 from .output import out, say
-from .reviews import UnreviewedOpt, VerdictOpt, reviewed_only
+from .reviews import UnreviewedOpt, VerdictOpt, review_filter, reviewed_only
 
 PATH_COLUMN = Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location))
 
@@ -72,6 +72,7 @@ def ls_command(
     """List recordings grouped by node (or user, connection, one timeline), newest first."""
     by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
     selection = make_filter(node, user, host, command, since, until)
+    wanted = review_filter(unreviewed, verdict)
     lookup = start_lookup()  # beside the header reads
     catalog = build_catalog(make_sources(sources))
     names = names_of(lookup)
@@ -81,7 +82,7 @@ def ls_command(
 
         catalog = live_only(catalog)
     reviews = review_statuses(catalog.recordings)
-    catalog = reviewed_only(catalog, reviews, unreviewed, verdict)
+    catalog = reviewed_only(catalog, reviews, wanted)
     for message in catalog.errors:
         say(message)
     if as_json:

@@ -10,11 +10,13 @@ import typer
 
 from ..recording import READ_ERRORS, Recording, error_message
 from ..reviews import (
+    UNREVIEWED,
     VERDICTS,
     Ledger,
     ReviewStatus,
     default_reviewer,
     hash_recording,
+    keeps,
     open_ledger,
     to_csv,
 )
@@ -22,7 +24,7 @@ from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, say
 
 if TYPE_CHECKING:
-    from ..sources.catalog import Catalog, RecordingSummary
+    from ..sources.catalog import Catalog
 
 UnreviewedOpt = typer.Option(False, "--unreviewed", help="Only recordings without a review (or changed since).")
 VerdictOpt = typer.Option(None, "--verdict", help="Only recordings reviewed with this verdict: ok, concern, incident.")
@@ -74,19 +76,20 @@ def reviews_command(
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], unreviewed: bool,
-                  verdict: str | None) -> Catalog:
-    """The catalog with the recordings --unreviewed / --verdict V keep (empty groups dropped)."""
-    from ..sources.catalog import Catalog, NodeGroup
-
+def review_filter(unreviewed: bool, verdict: str | None) -> str | None:
+    """The review filter --unreviewed / --verdict V ask for (castview.reviews.keeps; None:
+    none); --unreviewed wins over --verdict."""
     if verdict is not None and verdict not in VERDICTS:
         raise typer.BadParameter(f"must be one of {', '.join(VERDICTS)}", param_hint="--verdict")
-    if not unreviewed and verdict is None:
+    return UNREVIEWED if unreviewed else verdict
+
+
+def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], wanted: str | None) -> Catalog:
+    """The catalog with the recordings the review filter *wanted* keeps (empty groups dropped)."""
+    from ..sources.catalog import Catalog, NodeGroup
+
+    if wanted is None:
         return catalog
-
-    def keep(rec: RecordingSummary) -> bool:
-        review = statuses[rec.ref.location].review
-        return review is None if unreviewed else review is not None and review.verdict == verdict
-
-    groups = [NodeGroup(g.node_id, kept) for g in catalog.groups if (kept := [r for r in g.recordings if keep(r)])]
+    groups = [NodeGroup(g.node_id, kept) for g in catalog.groups
+              if (kept := [r for r in g.recordings if keeps(statuses[r.ref.location], wanted)])]
     return Catalog(groups, catalog.errors)

@@ -54,12 +54,14 @@ class CastviewApp(App[None]):
         live_seconds: float = LIVE_SECONDS,
         samples: bool = False,
         open_at: OpenAt | None = None,
+        review_filter: str | None = None,
     ) -> None:
         """`live_seconds`: a recording that has not grown for this long is taken as
         finished (its live mark goes in the browser; the player stops following it).
         `samples`: the sources are the bundled samples, not the user's recordings (the
         title says so). `open_at`: open that recording in the player first (q goes to
-        the browser)."""
+        the browser). `review_filter`: the browser lists only the recordings it keeps
+        (castview.reviews.REVIEW_FILTERS)."""
         super().__init__()
         if samples:
             self.title = SAMPLES_TITLE
@@ -71,6 +73,7 @@ class CastviewApp(App[None]):
         self.export_dir = export_dir
         self.live_seconds = live_seconds
         self.open_at = open_at
+        self.review_filter = review_filter
         self.loaded_themes: dict[str, LoadedTheme] = {}
         self.terminal_theme = terminal_theme_for(DEFAULT_THEME, {}, True)
         self._kept_theme = ""  # the theme config.toml has (or the start chose)
@@ -138,7 +141,8 @@ class CastviewApp(App[None]):
             toast(self, problem, title="Settings", severity="warning", timeout=10)
         remote = self.settings.remote_refresh
         self.push_screen(BrowserScreen(self.sources, open_single=self.open_single and self.open_at is None,
-                                       live_seconds=self.live_seconds, remote_interval=remote if remote > 0 else None))
+                                       live_seconds=self.live_seconds, remote_interval=remote if remote > 0 else None,
+                                       review_filter=self.review_filter))
         if self.open_at is not None:
             from .screens.player import PlayerScreen
 

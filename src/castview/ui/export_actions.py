@@ -31,11 +31,19 @@ EXPORT_EXT = {"text": "txt", "ansi": "ans", "svg": "svg", "html": "html"}
 def export_stem(name: str, position: float, before: float | None = None) -> str:
     """`<recording stem>-<h>h<mm>m<ss.s>s`: the name of the frame at `position` (the next
     event at `before`), as the position is shown (fmt.clock); `--at` takes `1h02m05.5s`."""
+    return f"{recording_stem(name)}-{clock_part(position, before)}"
+
+
+def recording_stem(name: str) -> str:
+    return Path(name).stem.replace(":", "-") or "recording"
+
+
+def clock_part(position: float, before: float | None = None) -> str:
+    """`<h>h<mm>m<ss.s>s`: a position as fmt.clock shows it, fit for a file name."""
     from .. import formatting as fmt
 
-    stem = Path(name).stem.replace(":", "-") or "recording"
     *hours, minutes, seconds = fmt.clock(position, before).split(":")
-    return f"{stem}-{''.join(h + 'h' for h in hours)}{minutes}m{seconds}s"
+    return f"{''.join(h + 'h' for h in hours)}{minutes}m{seconds}s"
 
 
 def frame_at(replay: Replay, position: float, count: int) -> Terminal:

@@ -35,6 +35,7 @@ PLAYER_KEYS = [
     Binding("z", "toggle_compact", "Compact", show=False),
     Binding("a", "review", "Review verdict", show=False),
     Binding("b", "bookmarks", "Bookmarks", show=False),
+    Binding("x", "clip", "Clip / evidence pack", show=False),
     Binding("t", "toggle_commands", "Commands", show=False),
     Binding("ctrl+left", "pan(-8, 0)", "Pan left", show=False),
     Binding("ctrl+right", "pan(8, 0)", "Pan right", show=False),

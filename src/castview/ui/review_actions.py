@@ -35,10 +35,10 @@ class ReviewStatusLoaded(Message):
 
 
 @dataclass
-class ReviewMarks(Message):
-    """Each listed recording's review mark (location: mark, "" for none)."""
+class ReviewsLoaded(Message):
+    """Each listed recording's review status, by location."""
 
-    marks: dict[str, str]
+    statuses: dict[str, ReviewStatus]
 
 
 @dataclass
@@ -99,10 +99,10 @@ def load_status(node: DOMNode, settings: Settings, target: Target) -> None:
     _run(node, settings, target, lambda ledger, rec, sha, who: ReviewStatusLoaded(ledger.status(sha, rec.cache_key)))
 
 
-def load_review_marks(node: DOMNode, settings: Settings, recordings: list[RecordingSummary]) -> None:
-    """The review marks of *recordings* (ReviewMarks), as `ls` shows them; hashing what
-    may have been reviewed reads files, so in a worker."""
-    from ..reviews import review_mark, review_statuses
+def load_reviews(node: DOMNode, settings: Settings, recordings: list[RecordingSummary]) -> None:
+    """The review statuses of *recordings* (ReviewsLoaded), as `ls` finds them; hashing
+    what may have been reviewed reads files, so in a worker."""
+    from ..reviews import review_statuses
 
     def run() -> None:
         try:
@@ -110,7 +110,7 @@ def load_review_marks(node: DOMNode, settings: Settings, recordings: list[Record
         except (OSError, sqlite3.Error) as exc:
             node.post_message(LedgerFailed(f"Review ledger: {exc}"))
             return
-        node.post_message(ReviewMarks({loc: review_mark(status) for loc, status in statuses.items()}))
+        node.post_message(ReviewsLoaded(statuses))
 
     node.run_worker(run, thread=True, group="review-marks", exit_on_error=False)
 

@@ -36,6 +36,7 @@ from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
+from ..clip_actions import ClipWritten
 from ..messages import (
     NodeNamesResolved,
     RecordingDamaged,
@@ -46,7 +47,7 @@ from ..messages import (
     SourcesListed,
     WatchFailed,
 )
-from ..review_actions import LedgerFailed, ReviewMarks, ReviewRecorded, load_review_marks, tell_failed, tell_reviewed
+from ..review_actions import LedgerFailed, ReviewRecorded, ReviewsLoaded, load_reviews, tell_failed, tell_reviewed
 from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
@@ -68,6 +69,8 @@ class BrowserScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
         Binding("a", "review", "Review", show=False),
+        Binding("R", "cycle_review_filter", "Reviews filter", show=False),
+        Binding("x", "clip", "Clip / evidence pack", show=False),
         Binding("v", "cycle_view", "View"),
         Binding("o", "cycle_sort", "Sort"),
         Binding("O", "reverse_sort", "Reverse", show=False),
@@ -76,11 +79,15 @@ class BrowserScreen(Screen[None]):
     ]
 
     def __init__(self, sources: Sequence[Source], *, open_single: bool = False,
-                 live_seconds: float = LIVE_SECONDS, remote_interval: float | None = REMOTE_INTERVAL) -> None:
+                 live_seconds: float = LIVE_SECONDS, remote_interval: float | None = REMOTE_INTERVAL,
+                 review_filter: str | None = None) -> None:
         """`live_seconds`: a recording that has not grown for this long loses its live
         mark; `remote_interval`: seconds between two listings of a remote source (None:
-        only on `r`)."""
+        only on `r`); `review_filter`: list only the recordings it keeps
+        (castview.reviews.REVIEW_FILTERS; `R` cycles through them)."""
         super().__init__()
+        self.review_filter = review_filter
+        self._reviews_read = False  # the ledger's word on the listing has arrived once
         self.sources = list(sources)
         self.live_seconds = live_seconds
         self.remote_interval = remote_interval
@@ -106,6 +113,7 @@ class BrowserScreen(Screen[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one(RecordingTree)
+        tree.review_filter = self.review_filter
         for source in self.sources:
             tree.add_source(source.label)
         tree.focus()
@@ -205,10 +213,10 @@ class BrowserScreen(Screen[None]):
         self._update_status()
         # A row placed anew is the cursor's only once the tree has laid out its lines again.
         self.call_after_refresh(self._update_detail)
-        if self.query_one(RecordingTree).filter:
+        if self.query_one(RecordingTree).filtering:
             self._update_header()
         if message.done == message.total:
-            self._load_review_marks()
+            self._load_reviews()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:
@@ -241,7 +249,7 @@ class BrowserScreen(Screen[None]):
         self._update_status()
         self.call_after_refresh(self._update_detail)
         self._select_first()
-        self._load_review_marks()
+        self._load_reviews()
 
     def on_recording_damaged(self, message: RecordingDamaged) -> None:
         message.stop()  # the app sent it here: not back up to the app
@@ -283,6 +291,10 @@ class BrowserScreen(Screen[None]):
         if tree.filter:
             text.append(f"  ·  {shown} match ")
             text.append(printable(tree.filter), style="italic")
+        if self.review_filter is not None:
+            text.append(f"  ·  {shown} {self.review_filter}", style="bold")
+            if not self._reviews_read:
+                text.append(" (reading the reviews…)", style="dim")
         order = f"{tree.sort}{' ↑' if tree.reverse else ''}"
         text.append(f"  ·  {VIEW_TITLES[tree.view]}, by {order}", style="dim")
         if total and done < total:
@@ -310,10 +322,11 @@ class BrowserScreen(Screen[None]):
         """The column titles over the rows, or why there are no rows."""
         tree = self.query_one(RecordingTree)
         header = self.query_one("#tree-header", Static)
-        if tree.filter and tree.total and not tree.shown:
+        if tree.filtering and tree.total and not tree.shown:
             text = Text("no recordings match ", style="bold")
-            text.append(printable(tree.filter), style="italic")
-            text.append("  (esc: clear the filter)", style="dim")
+            text.append(printable(" ".join(filter(None, (tree.filter, self._review_label())))), style="italic")
+            text.append("  (esc: clear the filter" + (", R: the reviews filter)" if self.review_filter else ")"),
+                        style="dim")
             header.update(text)
             return
         # A row's guides: one per level below the source (a section, the row itself).
@@ -321,6 +334,9 @@ class BrowserScreen(Screen[None]):
         text = Text(" " * indent, no_wrap=True, overflow="ellipsis")
         text.append_text(header_row(tree.view))
         header.update(text)
+
+    def _review_label(self) -> str:
+        return f"review: {self.review_filter}" if self.review_filter is not None else ""
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:
@@ -362,13 +378,56 @@ class BrowserScreen(Screen[None]):
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)
-        self._load_review_marks()
+        self._load_reviews()
 
-    def _load_review_marks(self) -> None:
-        load_review_marks(self, self.app.settings, self.query_one(RecordingTree).summaries())  # type: ignore[attr-defined]
+    def _load_reviews(self) -> None:
+        load_reviews(self, self.app.settings, self.query_one(RecordingTree).summaries())  # type: ignore[attr-defined]
 
-    def on_review_marks(self, message: ReviewMarks) -> None:
-        self.query_one(RecordingTree).set_review_marks(message.marks)
+    def on_reviews_loaded(self, message: ReviewsLoaded) -> None:
+        self._reviews_read = True
+        self.query_one(RecordingTree).set_reviews(message.statuses)
+        self._update_status()
+        self._update_header()
+        self.call_after_refresh(self._update_detail)
+
+    def action_cycle_review_filter(self) -> None:
+        """`R`: every recording → unreviewed → ok → concern → incident → every one."""
+        from ...reviews import REVIEW_FILTERS
+
+        choices: list[str | None] = [None, *REVIEW_FILTERS]
+        self.review_filter = choices[(choices.index(self.review_filter) + 1) % len(choices)]
+        self.query_one(RecordingTree).set_review_filter(self.review_filter)
+        self._view_changed()
+
+    # -- a clip or an evidence pack (x) -----------------------------------------------------
+    def action_clip(self) -> None:
+        """`x`: a clip or pack of the highlighted recording, whole (ui/screens/clip_dialog.py)."""
+        from datetime import UTC
+
+        from ...moments import Span
+        from ...recording import Recording
+        from ..clip_actions import default_folder, recording_folders, tell_written
+        from .clip_dialog import ClipDialog
+
+        node = self.query_one(RecordingTree).cursor_node
+        if node is None or not isinstance(node.data, RecordingSummary):
+            return
+        rec = node.data
+        source = self.app.source_for(rec.ref.source)  # type: ignore[attr-defined]
+        settings = self.app.settings  # type: ignore[attr-defined]
+        folders = recording_folders(self.sources, rec.ref)
+
+        def target() -> Recording:
+            return Recording.from_ref(rec.ref, source)
+
+        def done(result: ClipWritten | None) -> None:
+            if result is not None:
+                tell_written(self, result)
+
+        folder = default_folder(getattr(self.app, "export_dir", None), folders)
+        self.app.push_screen(ClipDialog(rec.ref.name, Span(rec.start_ns, rec.duration or 0.0), target, settings,
+                                        start="0", folder=folder, forbidden=folders, zone=UTC if settings.utc else None,
+                                        download=self.app.is_web), done)
 
     def on_ledger_failed(self, message: LedgerFailed) -> None:
         tell_failed(self, message)

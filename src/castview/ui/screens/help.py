@@ -45,6 +45,10 @@ NOTES = (
     "must fit only one. A time outside the recording is refused, naming its span. Times shown "
     "(position, search results, export names) give back the same frame when typed in. l copies a "
     "link, RECORDING@2025-03-02T14:22:05.5Z, that castview open takes as it is.",
+    "x makes a clip (.cast) or an evidence pack (.zip) as castview clip and castview evidence do: "
+    "from and to take what g takes; redact takes texts (matched as typed) and re:REGEX, enter adds "
+    "each. A redaction that still shows in what was written deletes it (fail closed), naming the "
+    "time. Nothing is written into the recordings' folders; under castview serve it is a download.",
     "ctrl+p opens the command palette: every action, and the themes.",
 )
 
@@ -97,6 +101,8 @@ HELP_TEXT = {
     "reload": "List the sources again now (S3; local folders are watched)", "quit": "Quit",
     "review": "Review verdict (ok, concern, incident; a note) into the review ledger",
     "bookmarks": "Bookmarks: a note at this time; the list, enter on one goes there",
+    "clip": "Clip (.cast) or evidence pack (.zip) of a range (player: from here), with redactions",
+    "cycle_review_filter": "Show all, unreviewed, ok, concern or incident recordings",
     "cycle_view": "View by node, by user, by connection, or one timeline",
     "cycle_sort": "Sort by start, duration or size (newest, longest, largest first)",
     "reverse_sort": "Reverse the order",

@@ -63,6 +63,7 @@ from ...sources.catalog import DAMAGED, LIVE, LIVE_SECONDS, RecordingSummary
 from ...term.render import Theme
 from ...term.screen import Terminal
 from .. import export_actions, partial_updates
+from ..clip_actions import ClipWritten
 from ..messages import (
     ExportFailed,
     FrameExported,
@@ -522,6 +523,23 @@ class PlayerScreen(Screen[None]):
                 self._seek(float(value))
 
         self.app.push_screen(BookmarksDialog(position, message.bookmarks, before), done)
+
+    # -- a clip or an evidence pack (x) -----------------------------------------------------
+    def action_clip(self) -> None:
+        """`x`: a clip or pack from the frame on view to the end (ui/screens/clip_dialog.py)."""
+        from ..clip_actions import default_folder, recording_folders, start_text, tell_written
+        from .clip_dialog import ClipDialog
+
+        folders = recording_folders(getattr(self.app, "sources", []), self.summary.ref)
+
+        def done(result: ClipWritten | None) -> None:
+            if result is not None:
+                tell_written(self, result)
+
+        self.app.push_screen(ClipDialog(self.summary.ref.name, self.span(), self._target, self.settings,
+                                        start=start_text(self.position, self.before),
+                                        folder=default_folder(self._export_dir, folders), forbidden=folders,
+                                        zone=self.clock_zone(), download=self.app.is_web), done)
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)

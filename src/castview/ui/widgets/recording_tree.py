@@ -23,12 +23,14 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...nodes.model import NodeNames
+from ...reviews import ReviewStatus, keeps, review_mark
 from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
 from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, section_key, section_order, sort_key
 from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
+UNREVIEWED_STATUS = ReviewStatus(None)
 # Sections with more recordings than this start collapsed.
 EXPAND_LIMIT = 60
 
@@ -79,7 +81,9 @@ class RecordingTree(Tree[NodeData]):
         self._leaves: dict[str, TreeNode[NodeData]] = {}
         self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
         self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
-        self._review_marks: dict[str, str] = {}  # location: `ls`'s review mark
+        self._reviews: dict[str, ReviewStatus] = {}  # location: its review (none: unreviewed)
+        self.review_filter: str | None = None
+        """Only the recordings this review filter keeps (castview.reviews.keeps; None: all)."""
         # Recordings that share a node and a file name (failover copies): merged, so a
         # header arriving for one of them may merge or split rows.
         self._names: Counter[tuple[str, str, str]] = Counter()
@@ -150,23 +154,36 @@ class RecordingTree(Tree[NodeData]):
             if known is None or known[0] is not rec:
                 known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
             label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
-                                                       self._review_marks.get(rec.ref.location, "")))
+                                                       self._mark(rec.ref.location)))
         self._labels[key] = (rec, label)
         return label
 
-    def set_review_marks(self, marks: dict[str, str]) -> None:
-        """Each recording's review mark (castview.reviews.review_mark; "" or absent: none),
-        the rows whose mark changed relabelled."""
-        changed = {loc for loc in marks.keys() | self._review_marks.keys()
-                   if marks.get(loc, "") != self._review_marks.get(loc, "")}
-        self._review_marks = {loc: mark for loc, mark in marks.items() if mark}
-        if not changed:
-            return
+    def _mark(self, location: str) -> str:
+        status = self._reviews.get(location)
+        return review_mark(status) if status is not None else ""
+
+    def set_reviews(self, statuses: dict[str, ReviewStatus]) -> None:
+        """Each recording's review (absent: unreviewed): the rows whose mark changed
+        relabelled; under a review filter, the recordings it keeps shown again."""
+        old = {loc: self._mark(loc) for loc in statuses.keys() | self._reviews.keys()}
+        kept = {loc: self._keeps(loc) for loc in old}
+        self._reviews = {loc: status for loc, status in statuses.items() if status.review is not None or status.changed}
+        changed = {loc for loc in old if self._mark(loc) != old[loc]}
         self._labels = {key: value for key, value in self._labels.items() if key[1] not in changed}
         for loc in changed:
             leaf = self._leaves.get(loc)
             if leaf is not None and isinstance(leaf.data, RecordingSummary):
                 self._relabel(leaf, self._label(leaf.data))
+        if any(self._keeps(loc) != was for loc, was in kept.items()):
+            self.sync()
+
+    def _keeps(self, location: str) -> bool:
+        return keeps(self._reviews.get(location, UNREVIEWED_STATUS), self.review_filter)
+
+    def set_review_filter(self, wanted: str | None) -> None:
+        if wanted != self.review_filter:
+            self.review_filter = wanted
+            self.sync()
 
     # -- what the screen feeds in --------------------------------------------------------
     def add_source(self, label: str) -> None:
@@ -256,6 +273,11 @@ class RecordingTree(Tree[NodeData]):
         return self._filter
 
     @property
+    def filtering(self) -> bool:
+        """Some recordings may be hidden (a filter typed, or a review filter)."""
+        return bool(self._filter) or self.review_filter is not None
+
+    @property
     def total(self) -> int:
         return sum(len(s) for s in self._sources.values())
 
@@ -281,7 +303,7 @@ class RecordingTree(Tree[NodeData]):
         return (rec.ref.source, rec.node_id, rec.ref.name)
 
     def _shown(self, rec: RecordingSummary) -> bool:
-        return matches(rec, self._filter, self.names)
+        return matches(rec, self._filter, self.names) and self._keeps(rec.ref.location)
 
     def _apply(self, source: str, changed: list[tuple[RecordingSummary | None, RecordingSummary | None]]) -> None:
         """Relabel rows that keep their place, move the others; arrange everything again
@@ -389,7 +411,7 @@ class RecordingTree(Tree[NodeData]):
             if orders != sorted(orders):
                 self.sync()
                 return
-        totals = self._totals(source) if self._filter else {}
+        totals = self._totals(source) if self.filtering else {}
         for child in changed:
             self._retitle_one(child, totals)
 
@@ -403,7 +425,7 @@ class RecordingTree(Tree[NodeData]):
 
     def _relabel_sections(self, source: str) -> None:
         """Every section's title (after the filter changed the counts)."""
-        totals = self._totals(source) if self._filter else {}
+        totals = self._totals(source) if self.filtering else {}
         for child in self._source_nodes[source].children:
             if isinstance(child.data, GroupKey):
                 self._retitle_one(child, totals)
@@ -437,7 +459,7 @@ class RecordingTree(Tree[NodeData]):
         wanted_keys = [GroupKey(source, self.view, s.key) for s in sections]
         if rebuild or [child.data for child in snode.children] != wanted_keys:
             self._refill(snode, [])
-            totals = self._totals(source) if self._filter else {}
+            totals = self._totals(source) if self.filtering else {}
             for gkey, section in zip(wanted_keys, sections, strict=True):
                 label = self.process_label(section_label(self.view, section, totals.get(gkey.key), self.names))
                 gnode = self._new_node(snode, label, gkey, expand=self._should_expand(gkey, len(section.recordings)))
@@ -486,7 +508,7 @@ class RecordingTree(Tree[NodeData]):
     def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
             return False
-        return key in self._expanded or count <= EXPAND_LIMIT or bool(self._filter)
+        return key in self._expanded or count <= EXPAND_LIMIT or self.filtering
 
     def _restore_cursor(self, data: NodeData) -> None:
         target = self._find(data)
