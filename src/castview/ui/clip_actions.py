@@ -136,7 +136,7 @@ def start_clip(node: DOMNode, settings: Settings, make_target: Callable[[], Reco
             node.post_message(ClipRefused(str(exc)))
             return
         unmatched = redactor.unmatched() if redactor is not None else []
-        node.post_message(ClipWritten(output.name if request.download else str(output), request.kind,
+        node.post_message(ClipWritten(output.name if request.download else os.path.abspath(output), request.kind,
                                       request.download, unmatched))
 
     node.run_worker(run, thread=True, group="clip", exit_on_error=False)

@@ -8,6 +8,7 @@ cancels (the work too, leaving nothing written)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
@@ -39,6 +40,14 @@ from ..clip_actions import (
     start_clip,
 )
 from ..export_actions import clock_part, recording_stem
+
+
+def shown_path(path: Path) -> str:
+    """A path as the box shows it: relative to the working folder when in it (the name
+    stays in view at 80 columns)."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
 
 STAGES = {"reading": "reading the recording", "hashing": "computing its SHA-256", "cutting": "cutting the clip",
           "packing": "packing the evidence", "checking": "checking the redaction", "sending": "sending the download"}
@@ -73,8 +82,8 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="clip-dialog", classes="dialog"):
-            yield Label(Text(f"Clip or evidence pack of {printable(self.recording_name)}", no_wrap=True, overflow="ellipsis"),
-                        id="clip-title")
+            title = f"Clip or evidence pack of {printable(self.recording_name)}"
+            yield Label(Text(title, no_wrap=True, overflow="ellipsis"), id="clip-title")
             with RadioSet(id="clip-kind"):
                 yield RadioButton("clip (.cast)", value=True, id="kind-clip")
                 yield RadioButton("evidence pack (.zip)", id="kind-evidence")
@@ -108,7 +117,7 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
                f"{'end' if end is None else clock_part(end)}"
         if self.download:
             return stem + SUFFIX[self.kind]
-        return str(default_name(self.folder, stem, SUFFIX[self.kind]))
+        return shown_path(default_name(self.folder, stem, SUFFIX[self.kind]))
 
     def _seconds(self, text: str) -> float | None:
         try:
