@@ -124,3 +124,20 @@ async def test_the_flag_reaches_the_browser(ui_env):
         tree = app.screen.query_one(RecordingTree)
         await wait_for(pilot, lambda: shown(tree) == {str(recs[2])}, what="the incident only")
         assert "1 incident" in status_text(app)
+
+
+async def test_the_filter_box_takes_review_words(ui_env):
+    recs = recordings(ui_env / "recs")
+    db = ui_env / "ledger.sqlite"
+    review(db, recs[0], "concern")
+    app = make_app(ui_env / "recs", tmp_path=ui_env, open_single=False, reviews_db=db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: listed(app) == len(recs), what="the recordings")
+        tree = app.screen.query_one(RecordingTree)
+        await wait_for(pilot, lambda: app.screen._reviews_read, what="the reviews")  # noqa: SLF001
+        await pilot.press("slash", *"review:Concern")
+        await wait_for(pilot, lambda: shown(tree) == {str(recs[0])}, what="the concern only")
+        await pilot.press(*" bob")  # and a word: none of these is bob's
+        await wait_for(pilot, lambda: shown(tree) == set(), what="nothing")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(shown(tree)) == len(recs), what="every recording")

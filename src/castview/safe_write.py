@@ -32,11 +32,16 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
+def numbered(directory: Path, stem: str, suffix: str) -> Iterator[Path]:
+    """`directory/stem.suffix`, then `stem-1.suffix`, ... (MAX_TRIES names)."""
+    for n in range(MAX_TRIES):
+        yield directory / (f"{stem}{suffix}" if n == 0 else f"{stem}-{n}{suffix}")
+
+
 def write_new(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
     """Write `data` to `directory/stem.suffix`, or `stem-1.suffix`, ... whichever name is
     free first; an existing file or symlink of that name is never opened. Raises OSError."""
-    for n in range(MAX_TRIES):
-        path = directory / (f"{stem}{suffix}" if n == 0 else f"{stem}-{n}{suffix}")
+    for path in numbered(directory, stem, suffix):
         try:
             fd = os.open(path, _NEW_FILE, 0o666)
         except FileExistsError:

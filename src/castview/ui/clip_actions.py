@@ -172,12 +172,11 @@ def default_folder(preferred: str | os.PathLike[str] | None, folders: list[Path]
 
 
 def default_name(folder: Path, stem: str, suffix: str) -> Path:
-    """`folder/stem.suffix`, or `stem-1.suffix`... whichever is free."""
-    for n in range(10_000):
-        path = folder / (f"{stem}{suffix}" if n == 0 else f"{stem}-{n}{suffix}")
-        if not os.path.lexists(path):
-            return path
-    return folder / f"{stem}{suffix}"
+    """`folder/stem.suffix`, or `stem-1.suffix`... whichever is free (as `e` names files)."""
+    from ..safe_write import numbered
+
+    return next((path for path in numbered(folder, stem, suffix) if not os.path.lexists(path)),
+                folder / f"{stem}{suffix}")
 
 
 def output_problem(path: Path, folders: list[Path]) -> str | None:

@@ -49,6 +49,8 @@ NOTES = (
     "from and to take what g takes; redact takes texts (matched as typed) and re:REGEX, enter adds "
     "each. A redaction that still shows in what was written deletes it (fail closed), naming the "
     "time. Nothing is written into the recordings' folders; under castview serve it is a download.",
+    "R in the recordings lists every recording, then only the unreviewed, ok, concern or incident "
+    "ones (castview --unreviewed / --verdict V start so); / takes review:ok (unreviewed, …) too.",
     "ctrl+p opens the command palette: every action, and the themes.",
 )
 

@@ -23,7 +23,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...nodes.model import NodeNames
-from ...reviews import ReviewStatus, keeps, review_mark
+from ...reviews import REVIEW_FILTERS, ReviewStatus, keeps, review_mark
 from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
@@ -31,6 +31,8 @@ from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, sectio
 from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
 UNREVIEWED_STATUS = ReviewStatus(None)
+REVIEW_WORD = "review:"
+REVIEW_WORDS = {REVIEW_WORD + name for name in REVIEW_FILTERS}
 # Sections with more recordings than this start collapsed.
 EXPAND_LIMIT = 60
 
@@ -88,6 +90,8 @@ class RecordingTree(Tree[NodeData]):
         # header arriving for one of them may merge or split rows.
         self._names: Counter[tuple[str, str, str]] = Counter()
         self._filter = ""
+        self._words = ""  # the filter less its review: words
+        self._typed_reviews: tuple[str, ...] = ()
         self._collapsed: set[GroupKey] = set()
         self._expanded: set[GroupKey] = set()
         self._colours: dict[str, str] | None = None
@@ -178,7 +182,8 @@ class RecordingTree(Tree[NodeData]):
             self.sync()
 
     def _keeps(self, location: str) -> bool:
-        return keeps(self._reviews.get(location, UNREVIEWED_STATUS), self.review_filter)
+        status = self._reviews.get(location, UNREVIEWED_STATUS)
+        return all(keeps(status, wanted) for wanted in (self.review_filter, *self._typed_reviews))
 
     def set_review_filter(self, wanted: str | None) -> None:
         if wanted != self.review_filter:
@@ -249,8 +254,13 @@ class RecordingTree(Tree[NodeData]):
         self._names.clear()
 
     def set_filter(self, query: str) -> None:
+        """What `/` typed: words every recording shown holds, and `review:unreviewed`,
+        `review:ok`... (REVIEW_FILTERS) keeping only the recordings of that review."""
         if query != self._filter:
             self._filter = query
+            words = query.split()
+            self._typed_reviews = tuple(w.lower()[len(REVIEW_WORD):] for w in words if w.lower() in REVIEW_WORDS)
+            self._words = " ".join(w for w in words if w.lower() not in REVIEW_WORDS)
             self.sync()
 
     def set_view(self, view: str | None = None, sort: str | None = None, reverse: bool | None = None) -> None:
@@ -303,7 +313,7 @@ class RecordingTree(Tree[NodeData]):
         return (rec.ref.source, rec.node_id, rec.ref.name)
 
     def _shown(self, rec: RecordingSummary) -> bool:
-        return matches(rec, self._filter, self.names) and self._keeps(rec.ref.location)
+        return matches(rec, self._words, self.names) and self._keeps(rec.ref.location)
 
     def _apply(self, source: str, changed: list[tuple[RecordingSummary | None, RecordingSummary | None]]) -> None:
         """Relabel rows that keep their place, move the others; arrange everything again
