@@ -170,3 +170,19 @@ async def test_under_serve_the_clip_is_a_download(ui_env, monkeypatch):
     ((name, data),) = sent
     assert name.endswith(".cast") and json.loads(data.splitlines()[0])["castview_clip"]["source"] == str(rec)
     assert list((ui_env / "exports").iterdir()) == []
+
+
+async def test_a_redaction_that_matched_nothing_is_warned_about_without_its_text(ui_env):
+    rec = copy_recording(ui_env / "recs")
+    app = make_app(rec, tmp_path=ui_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_player(pilot)
+        box = await open_dialog(pilot)
+        output = Path(box.query_one("#clip-output").value)
+        await pilot.click("#clip-redact")
+        await pilot.press(*"ALICE", "enter", *"alice", "enter", "enter")
+        await wait_for(pilot, lambda: dialog(app) is None, timeout=30, what="the clip written")
+        await wait_for(pilot, lambda: any(str(output) in t for t in toasts(app)), what="the toast")
+        (told,) = [t for t in toasts(app) if str(output) in t]
+        assert "1 redaction matched nothing" in told and "ALICE" not in told
+    assert b"alice" not in output.read_bytes()

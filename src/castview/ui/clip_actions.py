@@ -14,7 +14,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
@@ -54,13 +54,13 @@ class ClipProgressed(Message):
 
 @dataclass
 class ClipWritten(Message):
-    """Done: `path` (the download's name when `downloaded`); `unmatched` redactions that
-    matched nothing (a typo would leave the secret in a clip that looks redacted)."""
+    """Done: `path` (the download's name when `downloaded`); `unmatched`: how many
+    redactions matched nothing (a typo would leave the secret in a clip that looks redacted)."""
 
     path: str
     kind: str
     downloaded: bool = False
-    unmatched: list[str] = field(default_factory=list)
+    unmatched: int = 0
 
 
 @dataclass
@@ -107,6 +107,10 @@ def start_clip(node: DOMNode, settings: Settings, make_target: Callable[[], Reco
         output, version = request.output, castview_version()
         try:
             redactor = clipping.make_redactor(request.texts, request.regexes)
+        except ValueError as exc:  # the dialog checks them first
+            node.post_message(ClipRefused(str(exc)))
+            return
+        try:
             progress("reading", None)
             opened = clipping.open_indexed(make_target(), IndexStore(settings.cache_dir), progress)
             opened = clipping.choose_range(opened, (request.start, request.end), request.zone, ("from", "to"))
@@ -132,10 +136,7 @@ def start_clip(node: DOMNode, settings: Settings, make_target: Callable[[], Reco
         except clipping.ClipFailed as exc:
             node.post_message(ClipRefused(str(exc)))
             return
-        except ValueError as exc:  # the redactions (checked by the dialog already)
-            node.post_message(ClipRefused(str(exc)))
-            return
-        unmatched = redactor.unmatched() if redactor is not None else []
+        unmatched = len(redactor.unmatched()) if redactor is not None else 0
         node.post_message(ClipWritten(output.name if request.download else os.path.abspath(output), request.kind,
                                       request.download, unmatched))
 
@@ -201,7 +202,8 @@ def tell_written(node: DOMNode, message: ClipWritten) -> None:
     text = f"Sent {message.path} to the browser as a download" if message.downloaded \
         else f"Wrote the {what} {message.path}"
     if message.unmatched:
-        text += f"; {', '.join(message.unmatched)} matched nothing (matching is case-sensitive)"
+        text += (f"; {message.unmatched} redaction{'s' if message.unmatched != 1 else ''} matched nothing "
+                 "(a text is matched as typed, case too)")
     toast(node, text, title="Clip" if message.kind == CLIP else "Evidence pack",
           severity="warning" if message.unmatched else "information", timeout=10)
 
