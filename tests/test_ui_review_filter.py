@@ -42,6 +42,10 @@ def shown(tree: RecordingTree) -> set[str]:
     return set(tree._leaves)  # noqa: SLF001
 
 
+def detail_text(app) -> str:
+    return str(app.screen.query_one("#browser-detail").render())
+
+
 def status_text(app) -> str:
     return str(app.screen.query_one("#browser-status").render())
 
@@ -64,6 +68,12 @@ async def test_r_cycles_the_review_filter(ui_env):
             await pilot.press("R")
             await wait_for(pilot, lambda wanted=wanted: shown(tree) == wanted, what=f"the {name} recordings")
             assert f"{len(wanted)} {name}" in status_text(app)
+            if wanted:  # the lines under the tree follow the cursor to a row still shown
+                await wait_for(pilot, lambda wanted=wanted: tree.cursor_node is not None
+                               and getattr(tree.cursor_node.data, "ref", None) is not None
+                               and tree.cursor_node.data.ref.location in wanted
+                               and Path(tree.cursor_node.data.ref.location).name in detail_text(app),
+                               what="the details of the highlighted recording")
         assert "no recordings match review: incident" in str(app.screen.query_one("#tree-header").render())
         await pilot.press("R")
         await wait_for(pilot, lambda: shown(tree) == everything, what="every recording")

@@ -398,6 +398,8 @@ class BrowserScreen(Screen[None]):
         self.review_filter = choices[(choices.index(self.review_filter) + 1) % len(choices)]
         self.query_one(RecordingTree).set_review_filter(self.review_filter)
         self._view_changed()
+        # The cursor lands on a row still shown once the tree has laid out its lines again.
+        self.call_after_refresh(self._update_detail)
 
     # -- a clip or an evidence pack (x) -----------------------------------------------------
     def action_clip(self) -> None:
