@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import typer
 from rich.text import Text
 
+from ..reviews import UNREVIEWED
 from .browse import IdleLimitOpt, SpeedOpt, ThemeOpt
 from .options import SourcesArg, current_s3_flags, default_sources, s3_options
 from .output import err, fail, out
+from .reviews import UnreviewedOpt, VerdictOpt, review_filter
 
 if TYPE_CHECKING:
     from ..serve.server import AppCommand
@@ -36,6 +38,9 @@ def app_command(sources: list[str], options: dict[str, object]) -> AppCommand:
     for name, flag in _OPEN_FLAGS.items():
         if options.get(name) is not None:
             argv += [flag, str(options[name])]
+    review = options.get("review_filter")  # --unreviewed or --verdict V, as `open` takes it
+    if review is not None:
+        argv += ["--unreviewed"] if review == UNREVIEWED else ["--verdict", str(review)]
     env = {var: str(options[name]) for name, var in _CREDENTIAL_ENV.items() if options.get(name) is not None}
     return AppCommand(tuple([*argv, "--", *sources]), env, unset=(TOKEN_ENV,))
 
@@ -57,6 +62,8 @@ def serve_command(
     theme: str | None = ThemeOpt,
     speed: float | None = SpeedOpt,
     idle_limit: float | None = IdleLimitOpt,
+    unreviewed: bool = UnreviewedOpt,
+    verdict: str | None = VerdictOpt,
 ) -> None:
     """Serve the app to web browsers: each tab gets its own app on SOURCE, like `castview open`.
 
@@ -75,7 +82,8 @@ def serve_command(
         # Refused here, once, rather than as an error in every browser tab.
         if not is_s3_url(spec) and not os.path.exists(spec):
             fail(f"{spec}: no such file or directory")
-    options = {**current_s3_flags(), "theme": theme, "speed": speed, "idle_limit": idle_limit}
+    options = {**current_s3_flags(), "theme": theme, "speed": speed, "idle_limit": idle_limit,
+               "review_filter": review_filter(unreviewed, verdict)}
     if not is_loopback(host):
         err.print(Text(f"castview serve: warning: listening on {host}, which other machines can reach; anyone "
                        "with the URL can read every recording. Prefer the default 127.0.0.1 behind "
