@@ -5,35 +5,19 @@ names it; the clip starts on the frame."""
 from __future__ import annotations
 
 import json
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
 from castview.recording import Recording
 from castview.term.keyframes import Replay
-from test_ui_helpers import SAMPLES, term_text
-from tmux_app import TmuxApp
+from test_open_at_tmux import CASTVIEW, REC, tmux  # noqa: F401  (tmux: the fixture)
+from test_ui_helpers import term_text
 
 pytestmark = pytest.mark.tmux
 
-CASTVIEW = Path(sys.executable).parent / "castview"
-REC = SAMPLES / "nK8mXc7CNTRL" / "2026-11-24T07:12:33.31415Z.cast"  # 07:12:33.31415 UTC, 12.58 s
 
-
-@pytest.fixture
-def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path, width=80, height=24)
-    yield session
-    session.close()
-
-
-def test_x_writes_a_clip_from_the_frame_on_view(tmux, tmp_path):
+def test_x_writes_a_clip_from_the_frame_on_view(tmux, tmp_path):  # noqa: F811  (the fixture)
+    tmux.width, tmux.height = 80, 24  # the dialog fits the smallest terminal
     tmux.start(f"{CASTVIEW} '{REC}@2026-11-24T07:12:40Z'")
     tmux.wait_for("⏸ 0:06.7")  # paused, at 6.68585 s rounded up
     tmux.keys("x")

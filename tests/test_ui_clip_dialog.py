@@ -39,6 +39,13 @@ async def open_dialog(pilot):
     return dialog(pilot.app)
 
 
+async def player_dialog(pilot):
+    """The dialog opened in the player, and the output it proposes."""
+    await open_player(pilot)
+    box = await open_dialog(pilot)
+    return box, Path(box.query_one("#clip-output").value)
+
+
 def toasts(app) -> list[str]:
     return [str(n.message) for n in app._notifications]  # noqa: SLF001
 
@@ -103,9 +110,7 @@ async def test_a_redaction_that_fails_closed_is_one_line_naming_the_time(ui_env,
     monkeypatch.setattr(castview.redact, "find_leak", lambda data, redactor: "at 0:04.2 (frame)")
     app = make_app(rec, tmp_path=ui_env)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_player(pilot)
-        box = await open_dialog(pilot)
-        output = Path(box.query_one("#clip-output").value)
+        box, output = await player_dialog(pilot)
         await pilot.click("#clip-redact")
         await pilot.press(*"alice", "enter", "enter")
         status = box.query_one("#clip-status")
@@ -176,9 +181,7 @@ async def test_a_redaction_that_matched_nothing_is_warned_about_without_its_text
     rec = copy_recording(ui_env / "recs")
     app = make_app(rec, tmp_path=ui_env)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_player(pilot)
-        box = await open_dialog(pilot)
-        output = Path(box.query_one("#clip-output").value)
+        box, output = await player_dialog(pilot)
         await pilot.click("#clip-redact")
         await pilot.press(*"ALICE", "enter", *"alice", "enter", "enter")
         await wait_for(pilot, lambda: dialog(app) is None, timeout=30, what="the clip written")

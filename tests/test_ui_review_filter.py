@@ -42,6 +42,14 @@ def shown(tree: RecordingTree) -> set[str]:
     return set(tree._leaves)  # noqa: SLF001
 
 
+async def browser_with_reviews(pilot, count: int) -> RecordingTree:
+    """The browser's tree once it lists `count` recordings and the ledger's word on them."""
+    app = pilot.app
+    await wait_for(pilot, lambda: listed(app) == count, what="the recordings")
+    await wait_for(pilot, lambda: app.screen._reviews_read, what="the reviews")  # noqa: SLF001
+    return app.screen.query_one(RecordingTree)
+
+
 def detail_text(app) -> str:
     return str(app.screen.query_one("#browser-detail").render())
 
@@ -57,9 +65,7 @@ async def test_r_cycles_the_review_filter(ui_env):
     review(db, recs[1], "ok")
     app = make_app(ui_env / "recs", tmp_path=ui_env, open_single=False, reviews_db=db)
     async with app.run_test(size=(140, 30)) as pilot:
-        await wait_for(pilot, lambda: listed(app) == len(recs), what="the recordings")
-        tree = app.screen.query_one(RecordingTree)
-        await wait_for(pilot, lambda: app.screen._reviews_read, what="the reviews")  # noqa: SLF001
+        tree = await browser_with_reviews(pilot, len(recs))
         everything = {str(r) for r in recs}
         assert shown(tree) == everything
         expected = [("unreviewed", everything - {str(recs[0]), str(recs[1])}), ("ok", {str(recs[1])}),
@@ -142,9 +148,7 @@ async def test_the_filter_box_takes_review_words(ui_env):
     review(db, recs[0], "concern")
     app = make_app(ui_env / "recs", tmp_path=ui_env, open_single=False, reviews_db=db)
     async with app.run_test(size=(140, 30)) as pilot:
-        await wait_for(pilot, lambda: listed(app) == len(recs), what="the recordings")
-        tree = app.screen.query_one(RecordingTree)
-        await wait_for(pilot, lambda: app.screen._reviews_read, what="the reviews")  # noqa: SLF001
+        tree = await browser_with_reviews(pilot, len(recs))
         await pilot.press("slash", *"review:Concern")
         await wait_for(pilot, lambda: shown(tree) == {str(recs[0])}, what="the concern only")
         await pilot.press(*" bob")  # and a word: none of these is bob's
