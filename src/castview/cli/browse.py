@@ -11,6 +11,7 @@ from ..recording import READ_ERRORS, Recording, error_message
 from .export import UtcOpt, resolve_moment
 from .options import AppSourcesArg, current_s3_options, default_sources, make_sources, s3_options
 from .output import fail
+from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
     from ..ui.app import OpenAt
@@ -24,6 +25,7 @@ IdleLimitOpt = typer.Option(
 
 
 @s3_options
+@cache_options
 def open_command(
     sources: list[str] | None = AppSourcesArg,
     theme: str | None = ThemeOpt,
@@ -54,6 +56,7 @@ def open_command(
         changes["utc"] = True
     specs = sources or default_sources(samples=True)
     samples = specs == [str(bundled_samples())]
+    use_cache_url(specs, report=False)
     CastviewApp(make_sources(specs), replace(settings, **changes), samples=samples, open_at=open_at).run()
 
 
