@@ -15,8 +15,6 @@ import pytest
 
 pytest.importorskip("moto")
 sys.path.insert(0, str(Path(__file__).parent))
-from s3_server import ADMIN_KEY, MotoS3  # noqa: E402
-
 from castview import search_index  # noqa: E402
 from castview.analysis.shared import SharedCache, use  # noqa: E402
 from castview.search import Query, search_recordings  # noqa: E402
@@ -26,6 +24,7 @@ from castview.sources.local import LocalSource  # noqa: E402
 from castview.sources.s3 import S3Options  # noqa: E402
 from castview.sources.s3_shared import S3Blobs, shared_cache  # noqa: E402
 from castview.sources.s3_url import parse_s3_url  # noqa: E402
+from s3_server import ADMIN_KEY, MotoS3  # noqa: E402
 
 CASTVIEW = Path(sys.executable).parent / "castview"
 RECORDINGS = 200
