@@ -152,6 +152,15 @@ def test_a_cache_beside_the_recordings_in_their_bucket_is_allowed_and_so_is_one_
         world["server"].backend().delete_object("rec", key)
 
 
+def test_indexing_with_a_cache_url_shares_what_was_analysed_before_without_one(world):
+    world["server"].create_bucket("late")
+    alone = castview(world, "l", "index", "s3://rec/n0006TESTCNTRL/")
+    assert "25 analysed here" in alone.stderr and "shared cache" not in alone.stderr
+    late = castview(world, "l", "index", "s3://rec/n0006TESTCNTRL/", "--cache-url", "s3://late/p")
+    assert "0 analysed here, 25 from the cache, 0 from the shared cache; 25 written to the shared cache" in late.stderr
+    assert len(objects(world, "late")) == 25
+
+
 def test_a_cache_that_cannot_be_reached_costs_one_line_and_the_search_goes_on(world):
     done = castview(world, "j", "grep", "needle-1", "s3://rec/n0005TESTCNTRL/", "--cache-url", "s3://no-such-bucket/x")
     assert done.returncode == 0, done.stderr
