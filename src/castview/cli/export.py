@@ -231,10 +231,10 @@ ANALYSED, FROM_CACHE, FROM_SHARED = "analysed here", "analysis from the cache", 
 def _index_summary(n: int, listed: int, shard: Shard | None, counts: Counter[str], entries: SearchIndexStore) -> str:
     """`castview index: 50 of 200 recordings (shard 0/4): 50 analysed here, ...`."""
     which = f"{n} of {listed} recordings (shard {shard})" if shard is not None else f"{n} recordings"
-    text = (f"castview index: {which}: {counts[ANALYSED]} analysed here, {counts[FROM_CACHE]} from the cache, "
-            f"{counts[FROM_SHARED]} from the shared cache")
+    text = f"castview index: {which}: {counts[ANALYSED]} analysed here, {counts[FROM_CACHE]} from the cache"
     if entries.shared is not None:
-        text += f"; {counts['published']} written to the shared cache {entries.shared.label}"
+        text += (f", {counts[FROM_SHARED]} from the shared cache; {counts['published']} written to the shared cache "
+                 f"{entries.shared.label}")
     return text
 
 
