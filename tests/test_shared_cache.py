@@ -234,3 +234,13 @@ def test_the_cache_url_setting_and_its_variable(tmp_path):
     assert load_settings(config, env={}).cache_url == "s3://audit/castview"
     assert load_settings(config, env={"CASTVIEW_CACHE_URL": "s3://other"}).cache_url == "s3://other"
     assert load_settings(tmp_path / "none.toml", env={}).cache_url is None
+
+
+def test_serve_hands_the_shared_cache_to_its_app_processes():
+    from castview.cli.serve import app_command
+
+    argv = list(app_command(["s3://rec"], {"cache_url": "s3://rec/castview", "allow_cache_in_source": True}).argv)
+    assert argv[argv.index("--cache-url") + 1] == "s3://rec/castview"
+    assert argv.index("--allow-cache-in-source") < argv.index("--")
+    plain = list(app_command(["s3://rec"], {"cache_url": None, "allow_cache_in_source": None}).argv)
+    assert "--cache-url" not in plain and "--allow-cache-in-source" not in plain

@@ -33,6 +33,11 @@ cache_options = flag_group(_CACHE_FLAGS, _cache_flags)
 """Give a command --cache-url and --allow-cache-in-source; `use_cache_url` applies them."""
 
 
+def current_cache_flags() -> dict[str, Any]:
+    """--cache-url and --allow-cache-in-source as given to the running command."""
+    return dict(_cache_flags)
+
+
 class _Say(logging.Handler):
     """The shared cache's reports as `castview: ...` lines on stderr."""
 
