@@ -17,7 +17,7 @@ pytest.importorskip("moto")
 sys.path.insert(0, str(Path(__file__).parent))
 from castview import search_index  # noqa: E402
 from castview.analysis.shared import SharedCache, use  # noqa: E402
-from castview.search import Query, search_recordings  # noqa: E402
+from castview.search import Query, open_index, search_recordings  # noqa: E402
 from castview.shards import Shard, parse_shard  # noqa: E402
 from castview.sources.catalog import build_catalog  # noqa: E402
 from castview.sources.local import LocalSource  # noqa: E402
@@ -207,10 +207,14 @@ def test_local_recordings_are_shared_by_their_bytes_wherever_they_are(world, tmp
                                              cache_dir=tmp_path / f"cache-{machine}", processes=False))
             assert sum(bool(r.matches) for r in results) == 2  # recordings 2 and 9
             assert all(r.shared for r in results) == (machine == "b")
+        # One recording opened by itself (the player's search, `cat`, `info`) on a third machine.
+        with open_index(tmp_path / "mount-a" / key_of(9), cache_dir=tmp_path / "cache-c") as index:
+            assert index.shared and not index.built
+            assert any("needle-2" in line.text for line in index.transcript())
     finally:
         use(previous)
     assert len(passes) == 12  # machine a's only
-    assert (cache.published, cache.fetched, cache.rejected) == (12, 12, 0)
+    assert (cache.published, cache.fetched, cache.rejected) == (12, 13, 0)
 
 
 def test_the_shared_cache_url_is_checked():
