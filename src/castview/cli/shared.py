@@ -54,13 +54,14 @@ def use_cache_url(sources: list[str], report: bool = True) -> None:
     from ..config import load_settings
     from ..sources.s3_shared import shared_cache
 
-    url = _cache_flags.get("cache_url") or load_settings().cache_url
+    given = _cache_flags.get("cache_url")
+    url = given or load_settings().cache_url
     if not url:
         return
     try:
         cache = shared_cache(url, current_s3_options(), sources, bool(_cache_flags.get("allow_cache_in_source")))
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--cache-url") from None
+        raise typer.BadParameter(str(exc), param_hint="--cache-url" if given else "the cache_url setting") from None
     use(cache)
     if report and not any(isinstance(h, _Say) for h in log.handlers):
         log.addHandler(_Say())
