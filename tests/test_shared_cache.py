@@ -24,7 +24,7 @@ from castview.sources.local import LocalSource  # noqa: E402
 from castview.sources.s3 import S3Options  # noqa: E402
 from castview.sources.s3_shared import S3Blobs, shared_cache  # noqa: E402
 from castview.sources.s3_url import parse_s3_url  # noqa: E402
-from s3_server import ADMIN_KEY, MotoS3  # noqa: E402
+from s3_server import ADMIN_KEY, FaultProxy, MotoS3  # noqa: E402
 
 CASTVIEW = Path(sys.executable).parent / "castview"
 RECORDINGS = 200
@@ -61,9 +61,9 @@ def world(tmp_path_factory):
     server.stop()
 
 
-def castview(world, machine: str, *args: str) -> subprocess.CompletedProcess:
+def castview(world, machine: str, *args: str, endpoint: str | None = None) -> subprocess.CompletedProcess:
     env = dict(world["env"], CASTVIEW_CACHE_DIR=str(world["tmp"] / machine))
-    done = subprocess.run([str(CASTVIEW), *args, "--endpoint-url", world["server"].endpoint], env=env,
+    done = subprocess.run([str(CASTVIEW), *args, "--endpoint-url", endpoint or world["server"].endpoint], env=env,
                           capture_output=True, text=True, timeout=300)
     assert SECRET not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
@@ -159,6 +159,22 @@ def test_indexing_with_a_cache_url_shares_what_was_analysed_before_without_one(w
     late = castview(world, "l", "index", "s3://rec/n0006TESTCNTRL/", "--cache-url", "s3://late/p")
     assert "0 analysed here, 25 from the cache, 0 from the shared cache; 25 written to the shared cache" in late.stderr
     assert len(objects(world, "late")) == 25
+
+
+def test_a_new_auditors_search_costs_one_get_per_recording_in_the_shared_cache(world):
+    world["server"].create_bucket("counted")
+    filled = castview(world, "p", "index", "s3://rec/n0007TESTCNTRL/", "--cache-url", "s3://counted")
+    assert filled.returncode == 0, filled.stderr
+    proxy = FaultProxy(world["server"].endpoint)
+    try:
+        done = castview(world, "q", "grep", "needle", "s3://rec/n0007TESTCNTRL/", "--cache-url", "s3://counted",
+                        endpoint=proxy.endpoint)
+        assert done.returncode == 0, done.stderr
+        assert "(0 indexed now, 25 from the cache, 25 of them from the shared cache)" in done.stderr
+        to_cache = [(method, status) for method, path, status, _ in proxy.requests if path.startswith("/counted/")]
+        assert to_cache == [("GET", 200)] * 25  # no listing, no HEAD, no PUT
+    finally:
+        proxy.stop()
 
 
 def test_a_cache_that_cannot_be_reached_costs_one_line_and_the_search_goes_on(world):
