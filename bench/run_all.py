@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["term_feed.py", "engine.py", "engine_ratio.py", "s3.py", "search.py", "analysis.py"]
+BENCHMARKS = ["term_feed.py", "engine.py", "engine_ratio.py", "s3.py", "search.py", "analysis.py", "shared_cache.py"]
 
 
 def main() -> int:

@@ -57,6 +57,9 @@ class Settings:
     terminal's size fits it exactly."""
     cache_dir: Path = field(default_factory=cache_dir)
     """Where keyframe indexes, search indexes and downloaded S3 objects are kept."""
+    cache_url: str | None = None
+    """A shared cache of analysis entries (s3://BUCKET/PREFIX) that machines fill and read
+    beside their own cache dir, so one indexing pass serves every auditor; `--cache-url`."""
     reviewer: str | None = None
     """The name reviews and bookmarks are made under; None: the OS user."""
     reviews_db: Path | None = None
@@ -93,10 +96,10 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     changes: dict[str, object] = {}
     if "theme" in values:
         changes["theme"] = str(values["theme"])
-    for key in ("reviewer", "reviews_db"):
+    for key in ("reviewer", "reviews_db", "cache_url"):
         value = env.get(f"CASTVIEW_{key.upper()}", values.get(key))
         if isinstance(value, str) and value:
-            changes[key] = value if key == "reviewer" else Path(value).expanduser()
+            changes[key] = Path(value).expanduser() if key == "reviews_db" else value
     for key in ("low_bandwidth", "utc", "compact"):
         if key in values:
             flag = _flag(values[key])

@@ -32,10 +32,11 @@ import re
 import time as _time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from .analysis.shared import READERS as SHARED_READERS
 from .cast.model import CastError
 from .commands import Command, CommandStore
 from .recording import Recording, cache_key, error_message
@@ -44,6 +45,9 @@ from .sources.base import RecordingRef, Source, SourceError
 from .sources.catalog import RecordingSummary
 from .term.fingerprint import fingerprint_of
 from .transcript import MAIN, LineVersion
+
+if TYPE_CHECKING:
+    from .analysis.shared import SharedCache
 
 __all__ = [
     "Query", "Match", "SearchCancelled", "RecordingMatches", "search_recording", "search_index",
@@ -272,6 +276,8 @@ class RecordingMatches:
     """The search index was built by this search (False: it came from the cache)."""
     error: str | None = None
     seconds: float = 0.0
+    shared: bool = False
+    """The search index came from the shared cache (``analysis.shared``) in this search."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +287,9 @@ class _Task:
     key: str
     cache_dir: str
     query: Query
+    shared: SharedCache | None = None
+    adopt: bool = True
+    """Whether the shared cache may have its entry (False: it was asked already)."""
 
     def opener(self) -> BinaryIO:
         return self.source.open(self.ref)
@@ -289,7 +298,7 @@ class _Task:
 def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
     """Index (if needed) and search one recording: runs in a worker process or thread."""
     started = _time.perf_counter()
-    store = SearchIndexStore(task.cache_dir)
+    store = SearchIndexStore(task.cache_dir, task.shared)
     ref = task.ref
     try:
         opener = task.opener
@@ -297,7 +306,8 @@ def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
             fp = fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
             commands, built = CommandStore(task.cache_dir).get(task.key, fp, opener, ref.location)
             return search_commands(commands, task.query), built, None, _time.perf_counter() - started
-        with store.open(task.key, fingerprint_of(opener, ref.size, ref.mtime, ref.etag), opener, ref.location) as index:
+        fp = fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
+        with store.open(task.key, fp, opener, ref.location, adopt=task.adopt) as index:
             matches = search_index(index, task.query)
             built = index.built
     except (CastError, OSError, SourceError) as exc:
@@ -359,7 +369,7 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
         if rec.header is None or source is None:
             results[i] = RecordingMatches(rec, error=rec.error or f"{rec.ref.location}: not a readable recording")
             continue
-        pending.append((i, _Task(source, rec.ref, cache_key(rec.ref.location), cache, query)))
+        pending.append((i, _Task(source, rec.ref, cache_key(rec.ref.location), cache, query, store.shared)))
 
     ordered = _InOrder(results)
     done = len(results)
@@ -370,36 +380,23 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
     stopped = False
     try:
         stale: list[tuple[int, _Task]] = []
-        for i, task in pending:
-            if cancelled and cancelled():
-                raise SearchCancelled()
-            started = _time.perf_counter()
-            try:
-                ref = task.ref
-                fp = fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag)
-                if query.commands:
-                    commands = CommandStore(cache).load(task.key, fp)
-                    index = None
-                else:
-                    commands, index = None, store.lookup(task.key, fp)
-            except (OSError, SourceError):
-                commands = index = None  # a worker meets the error again and reports it
-            if index is None and commands is None:
-                stale.append((i, task))
-                continue
-            with index if index is not None else contextlib.nullcontext():
-                try:
-                    matches = (search_commands(commands, query) if commands is not None
-                               else search_index(index, query, cancelled))
-                except IndexDamaged:
-                    stale.append((i, task))  # removed: a worker builds it again
-                    continue
-                else:
-                    results[i] = RecordingMatches(recordings[i], matches, False, None, _time.perf_counter() - started)
-            done += 1
-            if progress:
-                progress(done, total)
-            yield from ordered.ready()
+        with contextlib.closing(_cached(store, pending, query, stale)) as found:
+            for i, task, started, commands, index in found:
+                if cancelled and cancelled():
+                    raise SearchCancelled()
+                with index if index is not None else contextlib.nullcontext():
+                    try:
+                        matches = (search_commands(commands, query) if commands is not None
+                                   else search_index(index, query, cancelled))
+                    except IndexDamaged:
+                        stale.append((i, task))  # removed: a worker builds it again
+                        continue
+                    results[i] = RecordingMatches(recordings[i], matches, False, None, _time.perf_counter() - started,
+                                                  shared=index is not None and index.shared)
+                done += 1
+                if progress:
+                    progress(done, total)
+                yield from ordered.ready()
         if stale:
             if len(stale) == 1 or jobs == 1:
                 pool = ThreadPoolExecutor(max_workers=1)
@@ -435,6 +432,53 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
             if not stopped:
                 store.prune()
     yield from ordered.ready()
+
+
+_Found = tuple[int, _Task, float, "list[Command] | None", "TextIndex | None"]
+
+
+def _cached(store: SearchIndexStore, pending: list[tuple[int, _Task]], query: Query,
+            stale: list[tuple[int, _Task]]) -> Iterator[_Found]:
+    """(position, task, when its look-up began, commands or index) of each recording the
+    cache dir holds, then of each the shared cache holds; the others go to `stale`."""
+    missing: list[tuple[int, _Task]] = []
+    for i, task in pending:
+        started = _time.perf_counter()
+        try:
+            ref = task.ref
+            fp = fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag)
+            if query.commands:
+                commands = CommandStore(task.cache_dir).load(task.key, fp)
+                index = None
+            else:
+                commands, index = None, store.lookup(task.key, fp)
+        except (OSError, SourceError):
+            commands = index = None  # a worker meets the error again and reports it
+        if index is None and commands is None:
+            missing.append((i, task))
+        else:
+            yield i, task, started, commands, index
+    if not missing or store.shared is None or query.commands:
+        stale.extend(missing)
+        return
+
+    def adopt(task: _Task) -> TextIndex | None:
+        ref = task.ref
+        try:
+            return store.adopt(task.key, fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag), task.opener)
+        except (OSError, SourceError):
+            return None  # as above
+
+    started = _time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=min(SHARED_READERS, len(missing)), thread_name_prefix="castview-shared")
+    try:
+        for (i, task), index in zip(missing, pool.map(adopt, (task for _, task in missing)), strict=True):
+            if index is None:
+                stale.append((i, replace(task, adopt=False)))
+            else:
+                yield i, task, started, None, index
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 class _InOrder:

@@ -40,10 +40,10 @@ import threading
 import time
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import zstandard
 
@@ -58,6 +58,9 @@ from .term.fingerprint import Fingerprint
 from .term.index_store import IndexStore
 from .term.keyframes import Opener, Replay
 from .transcript import LineVersion, TranscriptLine
+
+if TYPE_CHECKING:
+    from .analysis.shared import SharedCache
 
 FORMAT = 3  # bump when what the entry records changes
 MAGIC = b"CVENTRY\n"
@@ -92,7 +95,7 @@ class IndexDamaged(ValueError):
 
 # --------------------------------------------------------------------------- the file
 
-def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
+def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes | memoryview]:
     """The entry of a pass over the recording `key` (as `fp` describes it), in parts."""
     packer = scan.packer
     meta = {
@@ -102,12 +105,17 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes]:
         "hidden": [list(a) for a in scan.anomalies],
         "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
     }
+    return frame(meta, packer.parts)
+
+
+def frame(meta: dict[str, Any], body: Sequence[bytes | memoryview]) -> list[bytes | memoryview]:
+    """An entry of `meta` and the body parts, in parts (see the layout above)."""
     meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
     crc = zlib.crc32(meta_bytes)
-    for part in packer.parts:
+    for part in body:
         crc = zlib.crc32(part, crc)
-    header = ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), packer.offset, crc)
-    return [header, meta_bytes, *packer.parts]
+    header = ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), sum(map(len, body)), crc)
+    return [header, meta_bytes, *body]
 
 
 def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
@@ -185,6 +193,8 @@ class TextIndex:
         """The file it is kept in (its own, or its folder's pack); None: in memory only."""
         self.built = built
         """True if it was built by this open (False: reused from the cache)."""
+        self.shared = False
+        """True if it came from the shared cache (``analysis.shared``) in this open."""
         self._discard = discard  # removes the cached entry read, unless replaced since
         self.rebuild: Callable[[], TextIndex] | None = None
         """Builds the entry again, should the cached one turn out damaged (set by
@@ -369,12 +379,19 @@ def _describes(meta: dict[str, Any], fp: Fingerprint) -> bool:
 
 
 class SearchIndexStore:
-    """Analysis entries in the cache dir. `builds` counts the entries this object built."""
+    """Analysis entries in the cache dir, and in the shared cache when there is one
+    (`shared`, else the process's: ``analysis.shared.current``). `builds` counts the
+    entries this object built."""
 
-    def __init__(self, cache_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, cache_dir: str | os.PathLike[str], shared: SharedCache | None = None) -> None:
         self.directory = Path(cache_dir) / "search"
         self.keyframes = IndexStore(Path(cache_dir))
         self.builds = 0
+        if shared is None:
+            from .analysis.shared import current
+
+            shared = current()
+        self.shared = shared
 
     def path_for(self, key: str) -> Path:
         """The file of the recording `key`'s entry when it is too big for a pack."""
@@ -413,15 +430,27 @@ class SearchIndexStore:
             discard()
         return None
 
+    def adopt(self, key: str, fp: Fingerprint, opener: Opener) -> TextIndex | None:
+        """The shared cache's entry of this recording's content, kept in the cache dir;
+        None when there is no shared cache or no good entry in it."""
+        data = self.shared.fetch(key, fp, opener) if self.shared is not None else None
+        if data is None:
+            return None
+        meta, body = decode(data, key)
+        index = TextIndex(meta, body, self._write(key, data), built=False, discard=lambda: self._write(key, b""))
+        index.shared = True
+        ProblemStore(self.directory.parent).record(key, fp, index.problems)
+        return index
+
     def build(self, key: str, fp: Fingerprint, opener: Opener, name: str,
               progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> TextIndex:
+              cancelled: Callable[[], bool] | None = None, replay: Replay | None = None) -> TextIndex:
         """Replay a recording (whose fingerprint, taken before, is fp) once for its entry,
-        and its keyframes if none are cached and it is big enough to need them; keep both
-        in the cache (the entry in memory if the cache cannot be written). Raises
-        CastError, OSError, IndexCancelled."""
-        replay: Replay | None = None
-        if fp.size >= KEYFRAMES_FROM:
+        and its keyframes if none are cached and it is big enough to need them (or `replay`
+        is given and has none); keep both in the cache (the entry in memory if the cache
+        cannot be written) and the entry in the shared cache. Raises CastError, OSError,
+        IndexCancelled."""
+        if replay is None and fp.size >= KEYFRAMES_FROM:
             with opener() as f:
                 cached = self.keyframes.load(key, fp, f)
             replay = Replay(opener, name, cached)
@@ -438,6 +467,8 @@ class SearchIndexStore:
         data = b"".join(parts)
         path = self._write(key, data)
         meta, body = decode(data, key)
+        if self.shared is not None:
+            self.shared.publish(fp, opener, meta, body)
         return TextIndex(meta, body, path, built=True)
 
     def _write(self, key: str, data: bytes) -> Path | None:
@@ -509,12 +540,14 @@ class SearchIndexStore:
 
     def open(self, key: str, fp: Fingerprint, opener: Opener, name: str,
              progress: Callable[[int, int], None] | None = None,
-             cancelled: Callable[[], bool] | None = None) -> TextIndex:
-        """The cached entry, else a new one; a cached one found damaged while it is read
-        is built again. Raises CastError, OSError, IndexCancelled."""
-        index = self.lookup(key, fp)
+             cancelled: Callable[[], bool] | None = None, replay: Replay | None = None,
+             adopt: bool = True) -> TextIndex:
+        """The cached entry, else the shared cache's (unless not `adopt`: it has none),
+        else a new one (see `build`); a cached one found damaged while it is read is built
+        again. Raises CastError, OSError, IndexCancelled."""
+        index = self.lookup(key, fp) or (self.adopt(key, fp, opener) if adopt else None)
         if index is None:
-            return self.build(key, fp, opener, name, progress, cancelled)
+            return self.build(key, fp, opener, name, progress, cancelled, replay)
         if progress:
             progress(fp.size, fp.size)
         index.rebuild = lambda: self.build(key, fp, opener, name, progress, cancelled)

@@ -12,6 +12,7 @@ from .export import UtcOpt, resolve_moment
 from .options import AppSourcesArg, current_s3_options, default_sources, make_sources, s3_options
 from .output import fail
 from .reviews import UnreviewedOpt, VerdictOpt, review_filter
+from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
     from ..ui.app import OpenAt
@@ -25,6 +26,7 @@ IdleLimitOpt = typer.Option(
 
 
 @s3_options
+@cache_options
 def open_command(
     sources: list[str] | None = AppSourcesArg,
     theme: str | None = ThemeOpt,
@@ -58,6 +60,7 @@ def open_command(
         changes["utc"] = True
     specs = sources or default_sources(samples=True)
     samples = specs == [str(bundled_samples())]
+    use_cache_url(specs, report=False)
     CastviewApp(make_sources(specs), replace(settings, **changes), samples=samples, open_at=open_at,
                 review_filter=wanted).run()
 

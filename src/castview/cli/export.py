@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,16 @@ from ..recording import READ_ERRORS, Recording, error_message
 from ..sanitize import printable
 from .options import OutputOpt, RecordingArg, SourcesArg, current_s3_options, make_sources, s3_options
 from .output import err, fail, say, write_out
+from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
+    from collections import Counter
+    from collections.abc import Callable
+
+    from rich.progress import TaskID
+
+    from ..search_index import SearchIndexStore
+    from ..shards import Shard
     from ..sources.catalog import RecordingSummary
     from ..term.index_store import Fingerprint, IndexStore
     from ..term.keyframes import Replay
@@ -123,53 +132,110 @@ def next_event_time(replay: Replay, count: int) -> float | None:
     return view.times[count] if count < view.event_count else None
 
 
+ShardOpt = typer.Option(
+    None, "--shard", metavar="I/N", show_default=False,
+    help="Index only the I-th of N slices of the recordings (counted from 0: 0/4 to 3/4), by a hash of each "
+    "recording's key, so that N machines share the work (with --cache-url, every auditor gets the result).",
+)
+
+
 @s3_options
-def index_command(sources: list[str] | None = SourcesArg) -> None:
-    """Build and cache the keyframe index of every recording in SOURCEs (directories,
-    .cast files, s3:// URLs), with a progress bar: later opens and seeks are instant."""
-    import time
+@cache_options
+def index_command(sources: list[str] | None = SourcesArg, shard: str | None = ShardOpt) -> None:
+    """Analyse every recording in SOURCEs (directories, .cast files, s3:// URLs) once and
+    cache the result (search text, facts) and the keyframes, with a progress bar: later
+    opens, seeks, searches and `info` are instant. With --cache-url the analyses are read
+    from and written to a cache shared by machines; with --shard machines split the work."""
+    from collections import Counter
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
     from ..config import load_settings
+    from ..search_index import SearchIndexStore
+    from ..shards import parse_shard
     from ..sources.catalog import build_catalog
     from ..term.index_store import IndexStore
 
+    try:
+        chosen = parse_shard(shard) if shard is not None else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--shard") from None
     listed = make_sources(sources)
+    use_cache_url([source.label for source in listed])
     catalog = build_catalog(listed)
     status = 0
     for message in catalog.errors:
         say(message)
         status = 1
     by_label = {source.label: source for source in listed}
-    store = IndexStore(load_settings().cache_dir)
+    cache_dir = load_settings().cache_dir
+    keyframes, entries = IndexStore(cache_dir), SearchIndexStore(cache_dir)
     if not catalog.recordings and not catalog.errors:
         say("no recordings found", style="yellow")
+    recordings = [r for r in catalog.recordings if chosen is None or chosen.holds(r.ref.key)]
+    counts: Counter[str] = Counter()
     # markup=False: the description is a file name, which may hold "[...]".
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   TimeRemainingColumn(), console=err, transient=False) as progress:
-        for rec in catalog.recordings:
+        for rec in recordings:
             location = rec.ref.location
             try:
                 target = Recording.from_ref(rec.ref, by_label.get(rec.ref.source))
-                replay, fp = target.open_replay(store)
+                replay, fp = target.open_replay(keyframes)
                 task = progress.add_task(printable(target.name), total=fp.size)
+
+                def update(done: int, total: int, task: TaskID = task) -> None:
+                    progress.update(task, completed=done, total=total)
+
                 started = time.perf_counter()
-                replay.build(progress=lambda done, total, task=task: progress.update(task, completed=done, total=total),
-                             size=fp.size)
+                how, published = _analysis(entries, target, fp, replay, update)
+                if not replay.view.complete:  # the analysis came from a cache: the keyframes take a replay
+                    replay.build(progress=update, size=fp.size)
+                    keyframes.save(target.cache_key, fp, replay.index)
             except READ_ERRORS as exc:
                 say(error_message(exc, location), console=progress.console)
                 status = 1
                 continue
-            store.save(target.cache_key, fp, replay.index)
+            counts[how] += 1
+            counts["published"] += published
             progress.update(task, completed=fp.size)
             elapsed = time.perf_counter() - started
             progress.console.print(Text(
                 f"{printable(location)}: {replay.event_count} events, {len(replay.index.keyframes)} keyframes, "
-                f"{fmt.duration(replay.duration)} long, indexed in {elapsed:.2f} s"
+                f"{fmt.duration(replay.duration)} long, indexed in {elapsed:.2f} s ({how})"
             ))
             warn_problems(replay, location, progress.console)
+    err.print(Text(_index_summary(len(recordings), len(catalog.recordings), chosen, counts, entries), style="dim"),
+              soft_wrap=True)
     raise typer.Exit(status)
+
+
+def _analysis(entries: SearchIndexStore, target: Recording, fp: Fingerprint, replay: Replay,
+              progress: Callable[[int, int], None]) -> tuple[str, bool]:
+    """The recording's analysis entry, from the cache dir, the shared cache or a pass
+    (which takes the keyframes too if `replay` has none); how it was had, and whether it
+    was written to the shared cache (one only in the cache dir, when it has none)."""
+    shared = entries.shared
+    before = shared.published if shared is not None else 0
+    with entries.open(target.cache_key, fp, target.opener, target.location, progress, replay=replay) as entry:
+        if shared is None or entry.shared:
+            return (FROM_SHARED if entry.shared else ANALYSED if entry.built else FROM_CACHE), False
+        if entry.built:
+            return ANALYSED, shared.published > before
+        return FROM_CACHE, shared.publish(fp, target.opener, entry.meta, entry.body, unless_there=True)
+
+
+ANALYSED, FROM_CACHE, FROM_SHARED = "analysed here", "analysis from the cache", "analysis from the shared cache"
+
+
+def _index_summary(n: int, listed: int, shard: Shard | None, counts: Counter[str], entries: SearchIndexStore) -> str:
+    """`castview index: 50 of 200 recordings (shard 0/4): 50 analysed here, ...`."""
+    which = f"{n} of {listed} recordings (shard {shard})" if shard is not None else f"{n} recordings"
+    text = f"castview index: {which}: {counts[ANALYSED]} analysed here, {counts[FROM_CACHE]} from the cache"
+    if entries.shared is not None:
+        text += (f", {counts[FROM_SHARED]} from the shared cache; {counts['published']} written to the shared cache "
+                 f"{entries.shared.label}")
+    return text
 
 
 def warn_problems(replay: Replay, recording: str, console: Console = err) -> None:

@@ -12,6 +12,7 @@ from ..reviews import review_statuses
 from ..sources.catalog import LIVE
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, unwrapped
+from .shared import cache_options, use_cache_url
 
 
 def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, Any]]) -> bool:
@@ -36,6 +37,7 @@ def last_line_number(f: BinaryIO) -> int:
 
 
 @s3_options
+@cache_options
 def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None:
     """Every header field and what a full scan of the recording finds."""
     from ..cast.reader import read_head
@@ -44,6 +46,7 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
     from ..search import open_index
     from .names import names_of, start_lookup
 
+    use_cache_url([recording])
     lookup = start_lookup()  # beside the full scan
     try:
         target = Recording.from_spec(recording, current_s3_options())

@@ -79,23 +79,36 @@ _s3_flags: dict[str, Any] = {}
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def s3_options(command: Command) -> Command:
-    """Give a command the S3 flags; their values land in _s3_flags for make_sources()."""
-    extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=str | None)
-        for name, option in _S3_FLAGS.items()
-    ]
+def flag_group(flags: dict[str, Any], values: dict[str, Any]) -> Callable[[Command], Command]:
+    """A decorator giving a command the options `flags` (by parameter name; a bool default
+    makes a flag, anything else a str | None); their values land in `values`."""
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        for name in _S3_FLAGS:
-            _s3_flags[name] = kwargs.pop(name, None)
-        return command(*args, **kwargs)
+    def annotation(option: Any) -> Any:
+        return bool if isinstance(option.default, bool) else str | None
 
-    signature = inspect.signature(command)
-    wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {**command.__annotations__, **{name: str | None for name in _S3_FLAGS}}
-    return wrapper  # type: ignore[return-value]
+    def decorate(command: Command) -> Command:
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation(option))
+            for name, option in flags.items()
+        ]
+
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for name in flags:
+                values[name] = kwargs.pop(name, None)
+            return command(*args, **kwargs)
+
+        signature = inspect.signature(command)
+        wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {**command.__annotations__,
+                                   **{name: annotation(option) for name, option in flags.items()}}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+s3_options = flag_group(_S3_FLAGS, _s3_flags)
+"""Give a command the S3 flags; their values land in _s3_flags for make_sources()."""
 
 
 def current_s3_flags() -> dict[str, str | None]:

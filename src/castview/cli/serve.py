@@ -15,6 +15,7 @@ from .browse import IdleLimitOpt, SpeedOpt, ThemeOpt
 from .options import SourcesArg, current_s3_flags, default_sources, s3_options
 from .output import err, fail, out
 from .reviews import UnreviewedOpt, VerdictOpt, review_filter
+from .shared import cache_options, current_cache_flags, use_cache_url
 
 if TYPE_CHECKING:
     from ..serve.server import AppCommand
@@ -24,7 +25,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,}")
 
 # Flags of `castview open` the app processes get on their command line, by parameter name.
 _OPEN_FLAGS = {"theme": "--theme", "speed": "--speed", "idle_limit": "--idle-limit",
-               "dst": "--dst", "bucket": "--bucket", "endpoint_url": "--endpoint-url", "region": "--region"}
+               "dst": "--dst", "bucket": "--bucket", "endpoint_url": "--endpoint-url", "region": "--region",
+               "cache_url": "--cache-url"}
 # Credentials go to the app processes in boto3's own variables, never on a command line.
 _CREDENTIAL_ENV = {"access_key": "AWS_ACCESS_KEY_ID", "secret_key": "AWS_SECRET_ACCESS_KEY"}
 
@@ -41,11 +43,14 @@ def app_command(sources: list[str], options: dict[str, object]) -> AppCommand:
     review = options.get("review_filter")  # --unreviewed or --verdict V, as `open` takes it
     if review is not None:
         argv += ["--unreviewed"] if review == UNREVIEWED else ["--verdict", str(review)]
+    if options.get("allow_cache_in_source"):
+        argv.append("--allow-cache-in-source")
     env = {var: str(options[name]) for name, var in _CREDENTIAL_ENV.items() if options.get(name) is not None}
     return AppCommand(tuple([*argv, "--", *sources]), env, unset=(TOKEN_ENV,))
 
 
 @s3_options
+@cache_options
 def serve_command(
     sources: list[str] | None = SourcesArg,
     host: str = typer.Option(
@@ -82,7 +87,8 @@ def serve_command(
         # Refused here, once, rather than as an error in every browser tab.
         if not is_s3_url(spec) and not os.path.exists(spec):
             fail(f"{spec}: no such file or directory")
-    options = {**current_s3_flags(), "theme": theme, "speed": speed, "idle_limit": idle_limit,
+    use_cache_url(specs)  # refused here, once, too
+    options = {**current_s3_flags(), **current_cache_flags(), "theme": theme, "speed": speed, "idle_limit": idle_limit,
                "review_filter": review_filter(unreviewed, verdict)}
     if not is_loopback(host):
         err.print(Text(f"castview serve: warning: listening on {host}, which other machines can reach; anyone "

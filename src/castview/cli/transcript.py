@@ -30,6 +30,7 @@ from .options import (
     s3_options,
 )
 from .output import err, fail, out, print_record, progress_bar, say, write_out
+from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
     from ..search import Match
@@ -40,6 +41,7 @@ BIG = 4 << 20
 
 
 @s3_options
+@cache_options
 def cat_command(
     recording: str = RecordingArg,
     format: str = typer.Option(
@@ -56,6 +58,7 @@ def cat_command(
 
     if format not in ("text", "jsonl"):
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
+    use_cache_url([recording])
     try:
         target = Recording.from_spec(recording, current_s3_options())
         about = recording_record(target.summary(), names_of(start_lookup())) if format == "jsonl" else None
@@ -81,6 +84,7 @@ def cat_command(
 
 
 @s3_options
+@cache_options
 def grep_command(
     pattern: str = typer.Argument(..., help="Text to find (a regular expression after a re: prefix, or with --regex)."),
     sources: list[str] | None = SourcesArg,
@@ -121,6 +125,7 @@ def grep_command(
     selection = make_filter(node, user, host, command, since, until)
     started = time.perf_counter()
     searched = make_sources(sources)
+    use_cache_url([source.label for source in searched])
     lookup = start_lookup()  # beside the header reads
     catalog = build_catalog(searched)
     names = names_of(lookup)
@@ -128,7 +133,7 @@ def grep_command(
     for message in catalog.errors:
         say(message)
     recordings = catalog.recordings
-    n_matches = n_with = n_built = n_errors = 0
+    n_matches = n_with = n_built = n_errors = n_shared = 0
     highlight = out.is_terminal and not as_json
     bar = progress_bar("searching") if recordings else None
     task = bar.add_task("", total=len(recordings)) if bar is not None else None
@@ -147,6 +152,7 @@ def grep_command(
                 n_errors += 1
                 say(result.error, console=bar.console if bar is not None else None)
             n_built += result.built
+            n_shared += result.shared
             if result.matches:
                 n_with += 1
             about = recording_record(result.recording, names) if as_json and result.matches else None
@@ -168,6 +174,7 @@ def grep_command(
             f"castview grep: {n_matches} match{'es' if n_matches != 1 else ''} in {n_with} of {len(recordings)} "
             f"recording{'s' if len(recordings) != 1 else ''} ({n_built} indexed now, "
             f"{len(recordings) - n_built - n_errors} from the cache"
+            f"{f', {n_shared} of them from the shared cache' if n_shared else ''}"
             f"{f', {n_errors} unreadable' if n_errors else ''}) in {elapsed:.2f} s",
             style="dim",
         ),
