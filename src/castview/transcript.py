@@ -167,8 +167,19 @@ class LineVersion(NamedTuple):
 
 # --------------------------------------------------------------------------- text of rows
 
-def _end(cells: list[str]) -> int:
+def _cells(row: list[Char]) -> str | list[str]:
+    """The texts of a row's cells: as one string when every cell holds one ASCII
+    character (most rows: compared, sliced and scanned at C speed), else as a list."""
+    joined = "".join(map(data_of, row))
+    if len(joined) == len(row) and joined.isascii():
+        return joined
+    return list(map(data_of, row))
+
+
+def _end(cells: str | list[str]) -> int:
     """Index after the last cell that is not blank (a space or a wide char's padding)."""
+    if type(cells) is str:
+        return len(cells.rstrip(" "))
     joined = "".join(cells)
     if len(joined) == len(cells):  # one character per cell (the usual case)
         return len(joined.rstrip(" "))
@@ -178,9 +189,11 @@ def _end(cells: list[str]) -> int:
     return x
 
 
-def _row_text(cells: list[str], end: int, full: bool = False) -> tuple[str, list[int] | None]:
+def _row_text(cells: str | list[str], end: int, full: bool = False) -> tuple[str, list[int] | None]:
     """The cleaned text of cells[:end] (all cells if `full`) and the column of each
     character plus the column after the text (None when characters are columns)."""
+    if type(cells) is str:  # one ASCII character per cell (see _cells)
+        return (cells if full else cells[:end]), None
     if full:
         end = len(cells)
     part = cells[:end]
@@ -217,20 +230,15 @@ def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | No
     latest = max(times)
     if latest == first and times.count(first) == len(times):
         return first, None
-    runs = []
-    prev = None
-    for i, t in enumerate(times):
-        if t != prev:
-            runs.append((i, t))
-            prev = t
-    return latest, tuple(runs)
+    starts = compress(range(1, len(times)), map(ne, times[1:], times))  # where the time changes
+    return latest, ((0, first), *[(i, times[i]) for i in starts])
 
 
 # --------------------------------------------------------------------------- the tracker
 
 class _Line:
     __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
-                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at")
+                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at", "shown_of", "shown_end", "shown")
 
     def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float, like: _Line | None = None) -> None:
         self.obj = obj
@@ -240,7 +248,7 @@ class _Line:
             self.copy, self.data, self.end = like.copy, like.data, like.end
         else:
             self.copy = obj[:]
-            self.data = list(map(data_of, obj))
+            self.data = _cells(obj)
             self.end = _end(self.data)
         self.times = [now] * len(obj)
         self.lid = lid
@@ -255,6 +263,17 @@ class _Line:
         self.emitted: str | None = None  # text written out when a full-screen app started
         self.last_text: str | None = None  # the last version stored, to skip redundant ones
         self.last_times: list[float] | None = None
+        self.shown_of: list[str] | None = None  # the data and end `shown` is the text of
+        self.shown_end = 0
+        self.shown: tuple[str, list[int] | None] = ("", None)
+
+    def text(self) -> tuple[str, list[int] | None]:
+        """_row_text of the cells up to `end`, kept until the data changes (a changed row is
+        written out as a version and summarised as a frame row: one computation for both)."""
+        if self.shown_of is not self.data or self.shown_end != self.end:
+            self.shown = _row_text(self.data, self.end)
+            self.shown_of, self.shown_end = self.data, self.end
+        return self.shown
 
 
 class TextTracker(ScreenObserver):
@@ -479,7 +498,7 @@ class TextTracker(ScreenObserver):
             for y in dirty:
                 if y < rows:
                     ln = lines.get(id(buf[y]))
-                    text = _row_text(ln.data, ln.end)[0] if ln is not None else ""
+                    text = ln.text()[0] if ln is not None else ""
                     if texts[y] != text:
                         texts[y] = text
                         changed = True
@@ -495,7 +514,7 @@ class TextTracker(ScreenObserver):
         if obj == ln.copy:
             return
         ln.copy = obj[:]
-        new = list(map(data_of, obj))
+        new = _cells(obj)
         old = ln.data
         if new == old:
             return
@@ -503,7 +522,7 @@ class TextTracker(ScreenObserver):
         if len(old) != n:  # the screen was resized
             if ln.end > n:
                 self._store(ln, self.now)
-            old = (old + [" "] * n)[:n]
+            old = (list(old) + [" "] * n)[:n]
             ln.times = (ln.times + [self.now] * n)[:n]
             ln.uniform = False
             ln.end = _end(old)
@@ -541,7 +560,7 @@ class TextTracker(ScreenObserver):
         its text."""
         if self._on_version is None or not ln.end:
             return None
-        text, cols = _row_text(ln.data, ln.end)
+        text, cols = ln.text()
         if ln.uniform and ln.last_text is None:  # fast path: written at once, never changed
             ln.last_text, ln.last_times = text, None
             self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
@@ -600,7 +619,10 @@ class TextTracker(ScreenObserver):
             text = _row_text(ln.data, ln.end, full=wrapped)[0] if (ln.end or wrapped) else ""
         if ln.emitted is not None and ln.emitted == text:
             return
-        time = max(ln.times[:ln.end]) if ln.end else max(self._last_time, max(ln.times, default=0.0))
+        if ln.end:
+            time = ln.times[0] if ln.uniform else max(ln.times[:ln.end])
+        else:
+            time = max(self._last_time, max(ln.times, default=0.0))
         self._stash_lid = ln.lid
         self._commit_text(text, time, wrapped)
 
@@ -648,7 +670,7 @@ class TextTracker(ScreenObserver):
 
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
         """A row written and scrolled off within one event (the bulk of a long output)."""
-        cells = list(map(data_of, obj))
+        cells = _cells(obj)
         end = _end(cells)
         now = self.now
         if end and self._on_version is not None:
@@ -841,7 +863,8 @@ def _changed_fraction(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         total += weight
         if ra == rb or (ra and ra in others):
             continue
-        diff = sum(1 for ca, cb in zip_longest(ra, rb, fillvalue=" ") if ca != cb)
+        n = max(len(ra), len(rb))
+        diff = sum(map(ne, ra.ljust(n), rb.ljust(n)))  # the shorter row as if padded with spaces
         changed += min(diff, weight)
     return changed / total if total else 0.0
 

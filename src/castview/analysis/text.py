@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
 from typing import Any
@@ -33,7 +35,6 @@ SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with 
 SMALL_LEVEL = 19  # recordings is mostly such parts
 ENCODING = ("utf-8", "surrogatepass")
 
-_row = json.JSONEncoder(separators=(",", ":")).encode  # made once: json.dumps makes one per call
 
 SCREENS = (MAIN, ALTERNATE, HIDDEN)
 SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
@@ -58,6 +59,25 @@ def _compress(data: bytes) -> bytes:
     return compressor(LEVEL).compress(data)
 
 
+def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
+    """A version's fields but its text, as the JSON array the entry keeps: what
+    ``json.dumps`` writes, without the encoder (that took a third of the packing time).
+    Times are finite floats, as the reader gives them; `number` writes one."""
+    runs = "null" if v.runs is None else "[" + ",".join([f"[{i},{number(t)}]" for i, t in v.runs]) + "]"
+    cols = "null" if v.cols is None else "[" + ",".join(map(str, v.cols)) + "]"
+    rows = "null" if v.rows is None else "[" + ",".join([f"[{number(t)},{r}]" for t, r in v.rows]) + "]"
+    return (f"[{v.line},{SCREEN_CODES[v.screen]},{v.row},{number(v.time)},"
+            f"{'null' if v.until is None else number(v.until)},{'true' if v.shown else 'false'},{runs},{cols},{rows}]")
+
+
+class _Reprs(dict[float, str]):
+    """repr of each float looked up, kept."""
+
+    def __missing__(self, t: float) -> str:
+        text = self[t] = repr(t)
+        return text
+
+
 class TextPacker:
     """Collects versions and transcript lines into compressed parts of one body.
 
@@ -80,7 +100,10 @@ class TextPacker:
         self._lines: list[list[Any]] = []
         self._line_chars = 0
         self._last_ref = 0  # the version number the last transcript line referred to
-        self._recent: dict[str, int] = {}
+        # an OrderedDict: dropping the oldest of a dict is slower the more were dropped before
+        self._recent: OrderedDict[str, int] = OrderedDict()
+        # the JSON of the times written lately (most versions share the times of a few events)
+        self._numbers = _Reprs()
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
@@ -93,13 +116,13 @@ class TextPacker:
 
     def version(self, v: LineVersion) -> None:
         self._texts.append(v.text)
-        self._fields.append(_row((v.line, SCREEN_CODES[v.screen], v.row, v.time, v.until, v.shown, v.runs, v.cols,
-                                  v.rows)))
+        self._fields.append(fields_json(v, self._numbers.__getitem__))
         recent = self._recent
-        recent.pop(v.text, None)
+        if v.text in recent:
+            recent.move_to_end(v.text)
         recent[v.text] = self.versions
         if len(recent) > RECENT:
-            del recent[next(iter(recent))]
+            recent.popitem(last=False)
         self.versions += 1
         self._chars += len(v.text) + 1
         if self._chars >= BLOCK_CHARS:
@@ -122,6 +145,7 @@ class TextPacker:
         fields = self._add("\n".join(self._fields).encode("ascii"))
         self._blocks.append((texts, fields, len(self._texts)))
         self._texts, self._fields, self._chars = [], [], 0
+        self._numbers.clear()
 
     def _flush_chunk(self) -> None:
         # Transcript lines refer to versions already written: the block goes first.
