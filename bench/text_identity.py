@@ -84,11 +84,11 @@ def main() -> None:
         paths = args.casts or default_casts(work)
         old = run(args.baseline.resolve(), paths, work / "old.jsonl")
         new = run(args.new.resolve(), paths, work / "new.jsonl")
-    differ = [path for path, a, b in zip(paths, old, new) if a != b]
+    differ = [path for path, a, b in zip(paths, old, new, strict=True) if a != b]
     for path in differ:
         print(f"differs: {path}")
     print(f"{len(paths) - len(differ)} of {len(paths)} recordings give the same text, versions and matches")
-    sys.exit(1 if differ or len(old) != len(new) else 0)
+    sys.exit(1 if differ else 0)
 
 
 if __name__ == "__main__":
