@@ -57,7 +57,7 @@ from .formatting import exact_clock
 from .hidden import Anomaly, StringWatch, Unstring
 from .term.cells import data_of
 from .term.keyframes import Opener, apply, onlcr
-from .term.observer import ScreenObserver
+from .term.observer import ScreenObserver, observe
 from .term.render import clean_cell
 from .term.screen import Char, Terminal
 
@@ -281,7 +281,8 @@ class TextTracker(ScreenObserver):
 
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
     Call :meth:`finish` after the last event. The tracker is the observer of the
-    terminal's screen (``screen.observer``): use a Terminal of its own.
+    terminal's screen (``term.observer.observe``), beside any other: use a Terminal that
+    only this tracker feeds.
 
     Output that string sequences swallowed (see ``castview.hidden``) is rendered on a
     side terminal and reported as HIDDEN lines and versions (unless `recover` is False);
@@ -325,7 +326,7 @@ class TextTracker(ScreenObserver):
         self._frame_ref: tuple[str, ...] | None = None
         self._last_frame: tuple[str, ...] | None = None
         s = term.screen
-        s.observer = self
+        observe(s, self)
         if s.alt_saved is not None:
             self._enter_alt()
         self._sync(boundary=True)
