@@ -415,13 +415,14 @@ class SearchIndexStore:
 
     def build(self, key: str, fp: Fingerprint, opener: Opener, name: str,
               progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> TextIndex:
+              cancelled: Callable[[], bool] | None = None, replay: Replay | None = None) -> TextIndex:
         """Replay a recording (whose fingerprint, taken before, is fp) once for its entry,
         and its keyframes if none are cached and it is big enough to need them; keep both
-        in the cache (the entry in memory if the cache cannot be written). Raises
-        CastError, OSError, IndexCancelled."""
-        replay: Replay | None = None
-        if fp.size >= KEYFRAMES_FROM:
+        in the cache (the entry in memory if the cache cannot be written). `replay`: the
+        player's, whose keyframes (if it has none yet) are taken in that replay whatever
+        the size, while it seeks in what is built so far. Raises CastError, OSError,
+        IndexCancelled."""
+        if replay is None and fp.size >= KEYFRAMES_FROM:
             with opener() as f:
                 cached = self.keyframes.load(key, fp, f)
             replay = Replay(opener, name, cached)
