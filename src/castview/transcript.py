@@ -451,8 +451,12 @@ class TextTracker(ScreenObserver):
             ln = lines.get(id(obj))
             if ln is None:
                 fresh.append((y, obj))
-            else:
-                self._observe(ln, obj, y, wrapped[y])
+            else:  # _observe, inline: this runs for every row of a screen that scrolled
+                if y != ln.row:
+                    self._move(ln, y)
+                ln.wrapped = wrapped[y]
+                if obj != ln.copy:
+                    self._changed(ln, obj)
                 if boundary:
                     ln.seen = True
         if vanished:
@@ -512,8 +516,11 @@ class TextTracker(ScreenObserver):
         if y != ln.row:
             self._move(ln, y)
         ln.wrapped = wrapped
-        if obj == ln.copy:
-            return
+        if obj != ln.copy:
+            self._changed(ln, obj)
+
+    def _changed(self, ln: _Line, obj: list[Char]) -> None:
+        """The cells of a line's row are no longer those seen last (in attributes at least)."""
         ln.copy = obj[:]
         new = _cells(obj)
         old = ln.data
@@ -661,6 +668,11 @@ class TextTracker(ScreenObserver):
         if ln is None:
             self._retire_fresh(obj, wrapped, alt)
             return
+        if not (alt or wrapped or self._stash) and ln.uniform and ln.end and ln.last_text is None \
+                and ln.emitted is None and self._on_version is not None and obj == ln.copy \
+                and (not self._hard or id(obj) not in self._hard):
+            self._retire_whole(ln)
+            return
         self._observe(ln, obj, 0, wrapped)
         ln.wrapped = wrapped
         text = self._store(ln, self.now)
@@ -668,6 +680,18 @@ class TextTracker(ScreenObserver):
             self._commit(ln, text)
         if self._hard:
             self._hard.pop(id(obj), None)
+
+    def _retire_whole(self, ln: _Line) -> None:
+        """What _observe, _store and _commit do for a main-screen line that scrolls off as
+        it was written, in one event, by itself (most lines of a scrolling output)."""
+        text, cols = ln.text()
+        time = ln.times[0]
+        assert self._on_version is not None
+        self._on_version(LineVersion(ln.lid, MAIN, ln.row0, time, self.now, ln.seen, text, None,
+                                     tuple(cols) if cols is not None else None))
+        self.writing = ln.lid
+        self._emit(TranscriptLine(time, text.rstrip(" ")))
+        self.writing = self._stash_lid = None
 
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
         """A row written and scrolled off within one event (the bulk of a long output)."""
