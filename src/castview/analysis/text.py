@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
@@ -29,7 +28,7 @@ from ..transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextTracker, Tran
 
 BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
-RECENT = 4096  # texts of the latest versions a transcript line may refer to
+RECENT = 4096  # texts of the latest versions a transcript line may refer to (up to twice as many)
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
 SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
 SMALL_LEVEL = 19  # recordings is mostly such parts
@@ -100,10 +99,14 @@ class TextPacker:
         self._lines: list[list[Any]] = []
         self._line_chars = 0
         self._last_ref = 0  # the version number the last transcript line referred to
-        # an OrderedDict: dropping the oldest of a dict is slower the more were dropped before
-        self._recent: OrderedDict[str, int] = OrderedDict()
+        # The latest version of each text, in two generations: when the young one holds
+        # RECENT texts it becomes the old one (the one before is dropped): an LRU's hits
+        # for the price of two dicts (an OrderedDict's upkeep cost a tenth of the pass).
+        self._young: dict[str, int] = {}
+        self._old: dict[str, int] = {}
         # the JSON of the times written lately (most versions share the times of a few events)
         self._numbers = _Reprs()
+        self._number = self._numbers.__getitem__
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
@@ -115,21 +118,22 @@ class TextPacker:
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
-        self._texts.append(v.text)
-        self._fields.append(fields_json(v, self._numbers.__getitem__))
-        recent = self._recent
-        if v.text in recent:
-            recent.move_to_end(v.text)
-        recent[v.text] = self.versions
-        if len(recent) > RECENT:
-            recent.popitem(last=False)
+        text = v.text
+        self._texts.append(text)
+        self._fields.append(fields_json(v, self._number))
+        young = self._young
+        young[text] = self.versions
+        if len(young) >= RECENT:
+            self._old, self._young = young, {}
         self.versions += 1
-        self._chars += len(v.text) + 1
+        self._chars += len(text) + 1
         if self._chars >= BLOCK_CHARS:
             self._flush_block()
 
     def line(self, line: TranscriptLine) -> None:
-        ref = self._recent.get(line.text)
+        ref = self._young.get(line.text)
+        if ref is None:
+            ref = self._old.get(line.text)
         if ref is not None:
             ref, self._last_ref = ref - self._last_ref, ref
         self._lines.append([round(line.time, 6), SCREEN_CODES[line.screen], line.frame, line.row,
