@@ -586,13 +586,16 @@ class TextTracker(ScreenObserver):
         time, runs = _runs(ctimes)
         # where the line was while its characters appeared (it may have scrolled meanwhile)
         moves = ln.moves
-        first = bisect_right(moves, min(ctimes), key=lambda m: m[0]) - 1
-        last = bisect_right(moves, time, key=lambda m: m[0])
-        rows = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
-        row = rows[-1][1]
+        if len(moves) == 1:  # it never moved (a full-screen app's row): there since before its characters
+            row, rows = moves[0][1], None
+        else:
+            first = bisect_right(moves, min(ctimes), key=lambda m: m[0]) - 1
+            last = bisect_right(moves, time, key=lambda m: m[0])
+            moved = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
+            row = moved[-1][1]
+            rows = moved if len({r for _, r in moved}) > 1 else None
         self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
-                                     text, runs, tuple(cols) if cols is not None else None,
-                                     rows if len({r for _, r in rows}) > 1 else None))
+                                     text, runs, tuple(cols) if cols is not None else None, rows))
         return text
 
     def _retire_all(self, lines: list[_Line], commit: bool, until: float | None) -> None:
