@@ -1,5 +1,6 @@
 """Check that two castview source trees give the same text: transcript lines, line
-versions, hidden-output anomalies and search matches of every recording given (by
+versions, hidden-output anomalies, the transcript read back from the analysis entry and
+search matches of every recording given (by
 default every sample recording, every test recording and the first 4 MB of
 bench/data/hour.cast), each computed in a subprocess importing castview from one tree.
 
@@ -27,7 +28,7 @@ HOUR_CUT = 4_000_000
 
 def dump(out: str, paths: list[str]) -> None:
     """(In the subprocess.) One JSON line per recording."""
-    from castview.search import search_recording
+    from castview.search import open_index, search_recording
     from castview.transcript import scan_text
 
     cache = tempfile.mkdtemp(prefix="castview-identity-")
@@ -43,6 +44,11 @@ def dump(out: str, paths: list[str]) -> None:
                               frames=scan.frames, anomalies=[list(a) for a in scan.anomalies or []])
             except Exception as exc:  # noqa: BLE001  (an error is output too: it must be the same)
                 record["error"] = repr(exc)
+            try:  # the transcript as the analysis entry keeps it (`castview cat` reads it)
+                with open_index(path, cache_dir=cache) as index:
+                    record["entry transcript"] = [list(x) for x in index.transcript()]
+            except Exception as exc:  # noqa: BLE001
+                record["entry transcript"] = repr(exc)
             for pattern, regex in PATTERNS:
                 try:
                     record[f"search {pattern}"] = [repr(m) for m in search_recording(path, pattern, regex,
