@@ -17,10 +17,11 @@ import argparse
 import difflib
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from castview.cast.reader import EventScanner, read_head
-from castview.commands import Command, scan_commands
+from castview.commands import Command, commands_of, scan_commands
 from castview.term.keyframes import apply
 from castview.term.screen import Terminal
 
@@ -37,8 +38,15 @@ def cases() -> list[tuple[Path, list[dict]]]:
 
 
 def infer(path: Path) -> list[Command]:
+    """What `castview commands` lists: the analysis pass's commands (checked against a pass
+    of their own, which must find the same)."""
+    with tempfile.TemporaryDirectory(prefix="castview-accuracy-") as cache:
+        found = commands_of(path, cache_dir=cache)
     with open(path, "rb") as f:
-        return scan_commands(f, read_head(f, str(path)))
+        alone = scan_commands(f, read_head(f, str(path)))
+    if found != alone:
+        raise SystemExit(f"{path}: the analysis pass and a pass of their own find other commands")
+    return found
 
 
 def unshown(path: Path, commands: list[Command]) -> list[Command]:

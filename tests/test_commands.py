@@ -20,6 +20,7 @@ from castview.cast.reader import EventScanner, read_head
 from castview.commands import Command, CommandStore, CommandWatch, ScanCancelled, commands_of, scan_commands
 from castview.term.keyframes import apply
 from castview.term.screen import Terminal
+from entry_edit import replace_entry, rewrite_result
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "commands"
@@ -250,21 +251,38 @@ def test_command_records_round_trip_and_reject_garbage():
 
 
 def test_lists_are_cached_by_fingerprint_and_a_bad_entry_is_rebuilt(tmp_path):
+    # the commands are kept in the recording's analysis entry (found in the same replay as
+    # its search text)
     path = tmp_path / "s.cast"
     path.write_bytes(cast((0.0, PROMPT), (1.0, "ls"), (2.0, ACCEPT), (2.1, PROMPT)))
     cache = tmp_path / "cache"
     first = commands_of(path, cache_dir=cache)
-    [entry] = (cache / "commands").iterdir()
-    data = json.loads(entry.read_text())
-    data["commands"][0]["command"] = "cached"
-    entry.write_text(json.dumps(data))
+    rewrite_result(cache, path, "commands", lambda found: found[0].update(command="cached"))
     assert [c.command for c in commands_of(path, cache_dir=cache)] == ["cached"]  # served from the cache
-    entry.write_text("{not json")
+    replace_entry(cache, path, b"{not an entry")
     assert commands_of(path, cache_dir=cache) == first  # rebuilt
     with open(path, "ab") as f:  # the file changed: the entry no longer describes it
         f.write(b'[3.0, "o", "more"]\n')
     assert [c.command for c in commands_of(path, cache_dir=cache)] == ["ls"]
     assert CommandStore(cache).load("nothing", None) is None
+
+
+def test_commands_come_from_the_analysis_pass_once(tmp_path, monkeypatch):
+    # `castview commands` after a search (or the other way round) replays nothing again
+    import castview.search_index as search_index
+    from castview.search import search_recording
+
+    path = tmp_path / "s.cast"
+    path.write_bytes(cast((0.0, PROMPT), (1.0, "ls -la"), (2.0, ACCEPT), (2.1, PROMPT)))
+    cache = tmp_path / "cache"
+    replays = []
+    real = search_index.analyse
+    monkeypatch.setattr(search_index, "analyse", lambda *a, **k: replays.append(1) or real(*a, **k))
+    assert search_recording(path, "la", cache_dir=cache)
+    assert [c.command for c in commands_of(path, cache_dir=cache)] == ["ls -la"]
+    assert len(replays) == 1
+    with open(path, "rb") as f:
+        assert commands_of(path, cache_dir=cache) == scan_commands(f, read_head(f, str(path)))
 
 
 def test_the_commands_package_does_not_import_the_ui():

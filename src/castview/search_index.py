@@ -446,9 +446,11 @@ class SearchIndexStore:
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None, replay: Replay | None = None) -> TextIndex:
         """Replay a recording (whose fingerprint, taken before, is fp) once for its entry,
-        and its keyframes if none are cached and it is big enough to need them (or `replay`
-        is given and has none); keep both in the cache (the entry in memory if the cache
-        cannot be written) and the entry in the shared cache. Raises CastError, OSError,
+        and its keyframes if none are cached and it is big enough to need them; keep both
+        in the cache (the entry in memory if the cache cannot be written) and the entry in
+        the shared cache. `replay`: the player's, whose keyframes (if it has none yet) are
+        taken in that replay whatever the size, while it seeks in what is built so far.
+        Raises CastError, OSError,
         IndexCancelled."""
         if replay is None and fp.size >= KEYFRAMES_FROM:
             with opener() as f:

@@ -57,7 +57,7 @@ from .formatting import exact_clock
 from .hidden import Anomaly, StringWatch, Unstring
 from .term.cells import data_of
 from .term.keyframes import Opener, apply, onlcr
-from .term.observer import ScreenObserver
+from .term.observer import ScreenObserver, observe
 from .term.render import clean_cell
 from .term.screen import Char, Terminal
 
@@ -167,8 +167,19 @@ class LineVersion(NamedTuple):
 
 # --------------------------------------------------------------------------- text of rows
 
-def _end(cells: list[str]) -> int:
+def _cells(row: list[Char]) -> str | list[str]:
+    """The texts of a row's cells: as one string when every cell holds one ASCII
+    character (most rows: compared, sliced and scanned at C speed), else as a list."""
+    joined = "".join(map(data_of, row))
+    if len(joined) == len(row) and joined.isascii():
+        return joined
+    return list(map(data_of, row))
+
+
+def _end(cells: str | list[str]) -> int:
     """Index after the last cell that is not blank (a space or a wide char's padding)."""
+    if type(cells) is str:
+        return len(cells.rstrip(" "))
     joined = "".join(cells)
     if len(joined) == len(cells):  # one character per cell (the usual case)
         return len(joined.rstrip(" "))
@@ -178,9 +189,11 @@ def _end(cells: list[str]) -> int:
     return x
 
 
-def _row_text(cells: list[str], end: int, full: bool = False) -> tuple[str, list[int] | None]:
+def _row_text(cells: str | list[str], end: int, full: bool = False) -> tuple[str, list[int] | None]:
     """The cleaned text of cells[:end] (all cells if `full`) and the column of each
     character plus the column after the text (None when characters are columns)."""
+    if type(cells) is str:  # one ASCII character per cell (see _cells)
+        return (cells if full else cells[:end]), None
     if full:
         end = len(cells)
     part = cells[:end]
@@ -217,20 +230,15 @@ def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | No
     latest = max(times)
     if latest == first and times.count(first) == len(times):
         return first, None
-    runs = []
-    prev = None
-    for i, t in enumerate(times):
-        if t != prev:
-            runs.append((i, t))
-            prev = t
-    return latest, tuple(runs)
+    starts = compress(range(1, len(times)), map(ne, times[1:], times))  # where the time changes
+    return latest, ((0, first), *[(i, times[i]) for i in starts])
 
 
 # --------------------------------------------------------------------------- the tracker
 
 class _Line:
     __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
-                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at")
+                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at", "shown_of", "shown_end", "shown")
 
     def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float, like: _Line | None = None) -> None:
         self.obj = obj
@@ -240,7 +248,7 @@ class _Line:
             self.copy, self.data, self.end = like.copy, like.data, like.end
         else:
             self.copy = obj[:]
-            self.data = list(map(data_of, obj))
+            self.data = _cells(obj)
             self.end = _end(self.data)
         self.times = [now] * len(obj)
         self.lid = lid
@@ -255,6 +263,17 @@ class _Line:
         self.emitted: str | None = None  # text written out when a full-screen app started
         self.last_text: str | None = None  # the last version stored, to skip redundant ones
         self.last_times: list[float] | None = None
+        self.shown_of: list[str] | None = None  # the data and end `shown` is the text of
+        self.shown_end = 0
+        self.shown: tuple[str, list[int] | None] = ("", None)
+
+    def text(self) -> tuple[str, list[int] | None]:
+        """_row_text of the cells up to `end`, kept until the data changes (a changed row is
+        written out as a version and summarised as a frame row: one computation for both)."""
+        if self.shown_of is not self.data or self.shown_end != self.end:
+            self.shown = _row_text(self.data, self.end)
+            self.shown_of, self.shown_end = self.data, self.end
+        return self.shown
 
 
 class TextTracker(ScreenObserver):
@@ -262,7 +281,8 @@ class TextTracker(ScreenObserver):
 
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
     Call :meth:`finish` after the last event. The tracker is the observer of the
-    terminal's screen (``screen.observer``): use a Terminal of its own.
+    terminal's screen (``term.observer.observe``), beside any other: use a Terminal that
+    only this tracker feeds.
 
     Output that string sequences swallowed (see ``castview.hidden``) is rendered on a
     side terminal and reported as HIDDEN lines and versions (unless `recover` is False);
@@ -306,7 +326,7 @@ class TextTracker(ScreenObserver):
         self._frame_ref: tuple[str, ...] | None = None
         self._last_frame: tuple[str, ...] | None = None
         s = term.screen
-        s.observer = self
+        observe(s, self)
         if s.alt_saved is not None:
             self._enter_alt()
         self._sync(boundary=True)
@@ -431,8 +451,12 @@ class TextTracker(ScreenObserver):
             ln = lines.get(id(obj))
             if ln is None:
                 fresh.append((y, obj))
-            else:
-                self._observe(ln, obj, y, wrapped[y])
+            else:  # _observe, inline: this runs for every row of a screen that scrolled
+                if y != ln.row:
+                    self._move(ln, y)
+                ln.wrapped = wrapped[y]
+                if obj != ln.copy:
+                    self._changed(ln, obj)
                 if boundary:
                     ln.seen = True
         if vanished:
@@ -479,7 +503,7 @@ class TextTracker(ScreenObserver):
             for y in dirty:
                 if y < rows:
                     ln = lines.get(id(buf[y]))
-                    text = _row_text(ln.data, ln.end)[0] if ln is not None else ""
+                    text = ln.text()[0] if ln is not None else ""
                     if texts[y] != text:
                         texts[y] = text
                         changed = True
@@ -492,10 +516,13 @@ class TextTracker(ScreenObserver):
         if y != ln.row:
             self._move(ln, y)
         ln.wrapped = wrapped
-        if obj == ln.copy:
-            return
+        if obj != ln.copy:
+            self._changed(ln, obj)
+
+    def _changed(self, ln: _Line, obj: list[Char]) -> None:
+        """The cells of a line's row are no longer those seen last (in attributes at least)."""
         ln.copy = obj[:]
-        new = list(map(data_of, obj))
+        new = _cells(obj)
         old = ln.data
         if new == old:
             return
@@ -503,7 +530,7 @@ class TextTracker(ScreenObserver):
         if len(old) != n:  # the screen was resized
             if ln.end > n:
                 self._store(ln, self.now)
-            old = (old + [" "] * n)[:n]
+            old = (list(old) + [" "] * n)[:n]
             ln.times = (ln.times + [self.now] * n)[:n]
             ln.uniform = False
             ln.end = _end(old)
@@ -541,7 +568,7 @@ class TextTracker(ScreenObserver):
         its text."""
         if self._on_version is None or not ln.end:
             return None
-        text, cols = _row_text(ln.data, ln.end)
+        text, cols = ln.text()
         if ln.uniform and ln.last_text is None:  # fast path: written at once, never changed
             ln.last_text, ln.last_times = text, None
             self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
@@ -559,13 +586,16 @@ class TextTracker(ScreenObserver):
         time, runs = _runs(ctimes)
         # where the line was while its characters appeared (it may have scrolled meanwhile)
         moves = ln.moves
-        first = bisect_right(moves, min(ctimes), key=lambda m: m[0]) - 1
-        last = bisect_right(moves, time, key=lambda m: m[0])
-        rows = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
-        row = rows[-1][1]
+        if len(moves) == 1:  # it never moved (a full-screen app's row): there since before its characters
+            row, rows = moves[0][1], None
+        else:
+            first = bisect_right(moves, min(ctimes), key=lambda m: m[0]) - 1
+            last = bisect_right(moves, time, key=lambda m: m[0])
+            moved = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
+            row = moved[-1][1]
+            rows = moved if len({r for _, r in moved}) > 1 else None
         self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
-                                     text, runs, tuple(cols) if cols is not None else None,
-                                     rows if len({r for _, r in rows}) > 1 else None))
+                                     text, runs, tuple(cols) if cols is not None else None, rows))
         return text
 
     def _retire_all(self, lines: list[_Line], commit: bool, until: float | None) -> None:
@@ -600,7 +630,10 @@ class TextTracker(ScreenObserver):
             text = _row_text(ln.data, ln.end, full=wrapped)[0] if (ln.end or wrapped) else ""
         if ln.emitted is not None and ln.emitted == text:
             return
-        time = max(ln.times[:ln.end]) if ln.end else max(self._last_time, max(ln.times, default=0.0))
+        if ln.end:
+            time = ln.times[0] if ln.uniform else max(ln.times[:ln.end])
+        else:
+            time = max(self._last_time, max(ln.times, default=0.0))
         self._stash_lid = ln.lid
         self._commit_text(text, time, wrapped)
 
@@ -638,6 +671,11 @@ class TextTracker(ScreenObserver):
         if ln is None:
             self._retire_fresh(obj, wrapped, alt)
             return
+        if not (alt or wrapped or self._stash) and ln.uniform and ln.end and ln.last_text is None \
+                and ln.emitted is None and self._on_version is not None and obj == ln.copy \
+                and (not self._hard or id(obj) not in self._hard):
+            self._retire_whole(ln)
+            return
         self._observe(ln, obj, 0, wrapped)
         ln.wrapped = wrapped
         text = self._store(ln, self.now)
@@ -646,9 +684,21 @@ class TextTracker(ScreenObserver):
         if self._hard:
             self._hard.pop(id(obj), None)
 
+    def _retire_whole(self, ln: _Line) -> None:
+        """What _observe, _store and _commit do for a main-screen line that scrolls off as
+        it was written, in one event, by itself (most lines of a scrolling output)."""
+        text, cols = ln.text()
+        time = ln.times[0]
+        assert self._on_version is not None
+        self._on_version(LineVersion(ln.lid, MAIN, ln.row0, time, self.now, ln.seen, text, None,
+                                     tuple(cols) if cols is not None else None))
+        self.writing = ln.lid
+        self._emit(TranscriptLine(time, text.rstrip(" ")))
+        self.writing = self._stash_lid = None
+
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
         """A row written and scrolled off within one event (the bulk of a long output)."""
-        cells = list(map(data_of, obj))
+        cells = _cells(obj)
         end = _end(cells)
         now = self.now
         if end and self._on_version is not None:
@@ -841,7 +891,8 @@ def _changed_fraction(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         total += weight
         if ra == rb or (ra and ra in others):
             continue
-        diff = sum(1 for ca, cb in zip_longest(ra, rb, fillvalue=" ") if ca != cb)
+        n = max(len(ra), len(rb))
+        diff = sum(map(ne, ra.ljust(n), rb.ljust(n)))  # the shorter row as if padded with spaces
         changed += min(diff, weight)
     return changed / total if total else 0.0
 

@@ -10,6 +10,7 @@ import pytest
 
 from castview.cast.reader import read_head
 from castview.commands import Command, commands_of, scan_commands
+from entry_edit import replace_entry, rewrite_result
 
 PROMPT = "\x1b[?2004halice@web-1:~$ "
 ACCEPT = "\r\n\x1b[?2004l\r"
@@ -63,10 +64,7 @@ def test_a_tampered_cache_entry_is_rebuilt(tmp_path, field, value):
     cache = tmp_path / "cache"
     truth = commands_of(rec, cache_dir=cache)
     assert [c.command for c in truth] == ["ls"]
-    [entry] = (cache / "commands").glob("*.json")
-    data = json.loads(entry.read_text())
-    data["commands"][0][field] = value
-    entry.write_text(json.dumps(data))
+    rewrite_result(cache, rec, "commands", lambda found: found[0].update({field: value}))
     assert commands_of(rec, cache_dir=cache) == truth
 
 
@@ -76,6 +74,5 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, damage):
     rec.write_bytes(SESSION)
     cache = tmp_path / "cache"
     truth = commands_of(rec, cache_dir=cache)
-    [entry] = (cache / "commands").glob("*.json")
-    entry.write_bytes(damage)
+    replace_entry(cache, rec, damage)
     assert commands_of(rec, cache_dir=cache) == truth

@@ -9,6 +9,7 @@ entry that lacks its result (or has an older version of it) is rebuilt.
 """
 
 from .analyzer import ANALYZERS, Analyzer
+from .commands import CommandsAnalyzer
 from .facts import FactsAnalyzer
 
-__all__ = ["ANALYZERS", "Analyzer", "FactsAnalyzer"]
+__all__ = ["ANALYZERS", "Analyzer", "CommandsAnalyzer", "FactsAnalyzer"]

@@ -12,9 +12,9 @@ from ..term.screen import Terminal
 class Analyzer:
     """Watches one replay of a recording and tells what it found as plain data.
 
-    The pass makes one instance per replay: `start` once, `feed` after each event has
-    been applied to the terminal (read it, never change it), `finish` after the last,
-    then `result`. A result is kept in the cache as JSON and handed back, checked by
+    The pass makes one instance per replay: `start` once, `before` and `feed` around
+    each event's application to the terminal (read it, never change it), `finish` after
+    the last, then `result`. A result is kept in the cache as JSON and handed back, checked by
     `check`, to whoever reads it (`AnalysisEntry.result`)."""
 
     name: ClassVar[str]
@@ -24,6 +24,9 @@ class Analyzer:
 
     def start(self, term: Terminal, head: CastHead) -> None:
         """The replay begins on `term`, a fresh terminal of the header's size."""
+
+    def before(self, event: Event) -> None:
+        """`event` is about to be applied to the terminal."""
 
     def feed(self, event: Event) -> None:
         """`event` has just been applied to the terminal."""

@@ -45,9 +45,13 @@ class _Pass:
         feed_terminal = self.text.attach(term)
         for analyzer in self.analyzers:
             analyzer.start(term, self.head)
+        # only the analyzers that look before an event cost a call there
+        ahead = [a.before for a in self.analyzers if type(a).before is not Analyzer.before]
         observers = [a.feed for a in self.analyzers]
 
         def feed(event: Event) -> None:
+            for look in ahead:
+                look(event)
             feed_terminal(event)
             for observe in observers:
                 observe(event)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
 from typing import Any
@@ -27,13 +28,12 @@ from ..transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextTracker, Tran
 
 BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
-RECENT = 4096  # texts of the latest versions a transcript line may refer to
+RECENT = 4096  # texts of the latest versions a transcript line may refer to (up to twice as many)
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
 SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
 SMALL_LEVEL = 19  # recordings is mostly such parts
 ENCODING = ("utf-8", "surrogatepass")
 
-_row = json.JSONEncoder(separators=(",", ":")).encode  # made once: json.dumps makes one per call
 
 SCREENS = (MAIN, ALTERNATE, HIDDEN)
 SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
@@ -58,6 +58,25 @@ def _compress(data: bytes) -> bytes:
     return compressor(LEVEL).compress(data)
 
 
+def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
+    """A version's fields but its text, as the JSON array the entry keeps: what
+    ``json.dumps`` writes, without the encoder (that took a third of the packing time).
+    Times are finite floats, as the reader gives them; `number` writes one."""
+    runs = "null" if v.runs is None else "[" + ",".join([f"[{i},{number(t)}]" for i, t in v.runs]) + "]"
+    cols = "null" if v.cols is None else "[" + ",".join(map(str, v.cols)) + "]"
+    rows = "null" if v.rows is None else "[" + ",".join([f"[{number(t)},{r}]" for t, r in v.rows]) + "]"
+    return (f"[{v.line},{SCREEN_CODES[v.screen]},{v.row},{number(v.time)},"
+            f"{'null' if v.until is None else number(v.until)},{'true' if v.shown else 'false'},{runs},{cols},{rows}]")
+
+
+class _Reprs(dict[float, str]):
+    """repr of each float looked up, kept."""
+
+    def __missing__(self, t: float) -> str:
+        text = self[t] = repr(t)
+        return text
+
+
 class TextPacker:
     """Collects versions and transcript lines into compressed parts of one body.
 
@@ -80,7 +99,14 @@ class TextPacker:
         self._lines: list[list[Any]] = []
         self._line_chars = 0
         self._last_ref = 0  # the version number the last transcript line referred to
-        self._recent: dict[str, int] = {}
+        # The latest version of each text, in two generations: when the young one holds
+        # RECENT texts it becomes the old one (the one before is dropped): an LRU's hits
+        # for the price of two dicts (an OrderedDict's upkeep cost a tenth of the pass).
+        self._young: dict[str, int] = {}
+        self._old: dict[str, int] = {}
+        # the JSON of the times written lately (most versions share the times of a few events)
+        self._numbers = _Reprs()
+        self._number = self._numbers.__getitem__
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
@@ -92,21 +118,22 @@ class TextPacker:
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
-        self._texts.append(v.text)
-        self._fields.append(_row((v.line, SCREEN_CODES[v.screen], v.row, v.time, v.until, v.shown, v.runs, v.cols,
-                                  v.rows)))
-        recent = self._recent
-        recent.pop(v.text, None)
-        recent[v.text] = self.versions
-        if len(recent) > RECENT:
-            del recent[next(iter(recent))]
+        text = v.text
+        self._texts.append(text)
+        self._fields.append(fields_json(v, self._number))
+        young = self._young
+        young[text] = self.versions
+        if len(young) >= RECENT:
+            self._old, self._young = young, {}
         self.versions += 1
-        self._chars += len(v.text) + 1
+        self._chars += len(text) + 1
         if self._chars >= BLOCK_CHARS:
             self._flush_block()
 
     def line(self, line: TranscriptLine) -> None:
-        ref = self._recent.get(line.text)
+        ref = self._young.get(line.text)
+        if ref is None:
+            ref = self._old.get(line.text)
         if ref is not None:
             ref, self._last_ref = ref - self._last_ref, ref
         self._lines.append([round(line.time, 6), SCREEN_CODES[line.screen], line.frame, line.row,
@@ -122,6 +149,7 @@ class TextPacker:
         fields = self._add("\n".join(self._fields).encode("ascii"))
         self._blocks.append((texts, fields, len(self._texts)))
         self._texts, self._fields, self._chars = [], [], 0
+        self._numbers.clear()
 
     def _flush_chunk(self) -> None:
         # Transcript lines refer to versions already written: the block goes first.

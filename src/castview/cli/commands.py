@@ -11,18 +11,21 @@ from ..records import command_record, recording_record
 from ..sanitize import printable
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record
+from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
     from ..commands import Command
 
 
 @s3_options
+@cache_options
 def commands_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None:
     """Every command typed at a shell prompt, in order, inferred from the screen: when it
     was submitted, how long it ran, and whether it was given up (ctrl-c) or full-screen."""
     from ..commands import commands_of
     from ..config import load_settings
 
+    use_cache_url([recording])
     try:
         target = Recording.from_spec(recording, current_s3_options())
         about = recording_record(target.summary())

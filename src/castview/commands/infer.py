@@ -51,7 +51,7 @@ from ..cast.reader import CastHead, EventScanner
 from ..term.cells import data_of
 from ..term.keyframes import apply
 from ..term.modes import private
-from ..term.observer import ScreenObserver
+from ..term.observer import ScreenObserver, observe
 from ..term.render import clean_cell
 from ..term.screen import Terminal
 from .model import Command
@@ -122,14 +122,14 @@ class _Editor:
 class CommandWatch(ScreenObserver):
     """Follows one terminal and lists the commands typed at its shell prompts.
 
-    Use as: ``watch = CommandWatch(term)`` (it becomes the screen's observer), then for
+    Use as: ``watch = CommandWatch(term)`` (it becomes an observer of the screen), then for
     each event :meth:`feed` (or, when the caller applies events itself, :meth:`before`,
     apply, :meth:`after`), then :meth:`finish` for the list."""
 
     def __init__(self, term: Terminal, no_pty: bool = False) -> None:
         self._term = term
         self._no_pty = no_pty
-        term.screen.observer = self
+        observe(term.screen, self)
         self.commands: list[Command] = []
         self._now = 0.0
         self._before_time = 0.0  # the latest event time before the current event's

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..cast.index import RecordingFacts
+from ..cast.model import CastError
 from ..cast.reader import CastHead, EventScanner
 from ..follow import FINISHED, GROWN, OPENED, RELOADED, Follower, FollowUpdate, stat_file
 from ..recording import Recording, error_message
@@ -19,6 +20,7 @@ from .clock import Clock
 from .notices import FactsGathered
 
 if TYPE_CHECKING:
+    from ..search_index import SearchIndexStore
     from ..term.index_store import Fingerprint, IndexStore
     from ..term.keyframes import Opener, Replay
 
@@ -72,8 +74,13 @@ def gather_facts(opener: Opener, head: CastHead, cancelled: Callable[[], bool]) 
 
 
 def build_index(replay: Replay, recording: Recording, fingerprint: Fingerprint | None, store: IndexStore | None,
-                clock: Clock, stop: threading.Event, post: Post) -> None:
-    """Build what the index lacks (posting progress), save it, then count the facts."""
+                clock: Clock, stop: threading.Event, post: Post, *, analyse: bool = False) -> None:
+    """Build what the index lacks (posting progress), save it, then tell the facts.
+
+    With `analyse` (a recording not being written), a build from the start is the
+    analysis pass (``search_index``): the same replay gives the keyframes and the
+    recording's analysis entry (search text, facts, commands), so a search after opening
+    replays nothing. The facts come from that entry, or else from a scan of their own."""
     last = float("-inf")
 
     def progress(done: int, total: int) -> None:
@@ -83,20 +90,52 @@ def build_index(replay: Replay, recording: Recording, fingerprint: Fingerprint |
             last = now
             post(Progressed(done, total))
 
+    entries = None
+    if analyse and fingerprint is not None and store is not None:
+        from ..search_index import SearchIndexStore
+
+        entries = SearchIndexStore(store.directory.parent)  # the cache dir the keyframes are in
+    facts: RecordingFacts | None = None
     if not replay.view.complete:
         try:
-            finished = replay.build(progress=progress, cancelled=stop.is_set)
-        except (OSError, SourceError) as exc:
+            if entries is not None and replay.fresh:
+                assert fingerprint is not None
+                facts = _built_facts(entries, recording, fingerprint, replay, progress, stop)
+                if facts is None:
+                    return
+            else:
+                if not replay.build(progress=progress, cancelled=stop.is_set):
+                    return
+                if fingerprint is not None and store is not None:
+                    store.save(recording.cache_key, fingerprint, replay.index)
+        except (CastError, OSError, SourceError) as exc:
             post(Broke(error_message(exc, replay.name)))
             return
-        if not finished:
-            return
-        if fingerprint is not None and store is not None:
-            store.save(recording.cache_key, fingerprint, replay.index)
     post(Built())
-    facts = gather_facts(recording.opener, replay.head, stop.is_set)
-    if facts is not None:
-        post(Counted(facts))
+    if facts is None and entries is not None:
+        assert fingerprint is not None
+        found = entries.lookup(recording.cache_key, fingerprint)
+        if found is not None:
+            with found:
+                facts = found.result("facts")
+    gathered = gather_facts(recording.opener, replay.head, stop.is_set) if facts is None else \
+        FactsGathered(facts.output_bytes, tuple(facts.resizes))
+    if gathered is not None:
+        post(Counted(gathered))
+
+
+def _built_facts(entries: SearchIndexStore, recording: Recording, fingerprint: Fingerprint, replay: Replay,
+                 progress: Callable[[int, int], None], stop: threading.Event) -> RecordingFacts | None:
+    """Build the analysis entry in `replay` (its keyframes taken and saved on the way);
+    the facts it found, or None when stopped."""
+    from ..search_index import IndexCancelled
+
+    try:
+        with entries.build(recording.cache_key, fingerprint, recording.opener, replay.name, progress, stop.is_set,
+                           replay=replay) as entry:
+            return entry.result("facts")
+    except IndexCancelled:
+        return None
 
 
 def follow_file(replay: Replay | None, recording: Recording, path: str, *, store: IndexStore | None,

@@ -347,7 +347,7 @@ class Engine(Generic[R]):
             self._built, self._fraction = True, 1.0
         self._notify(Opened(recording, replay, self._index_state(), self._live))
         self._helper("castview index", bg.build_index, replay, recording, self._fingerprint, self._store,
-                     self._clock, self._stop, self._post)
+                     self._clock, self._stop, self._post, analyse=not self._live.live)
 
     def _post(self, item: object) -> None:
         self._put(item)

@@ -1,7 +1,8 @@
 """What a screen tells an observer while output is fed: the hook for transcripts.
 
-Set ``TermScreen.observer`` to an instance of a subclass of :class:`ScreenObserver`
-(one observer per screen; None, the default, costs one test per event below). The
+Add an instance of a subclass of :class:`ScreenObserver` to a screen with
+:func:`observe` (several may watch one screen: one replay feeds a transcript and a
+command list; None, the default, costs one test per event below). The
 screen calls it *during* ``Terminal.feed``, at the moments an observer could not see
 from the screen between two feeds: a row scrolling off the top (within one feed a long
 output scrolls many rows past), rows about to be erased, a row replaced by a fresh
@@ -14,6 +15,8 @@ identity, never mutate them.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from pyte.screens import Char
 
@@ -54,3 +57,61 @@ class ScreenObserver:
     def string_ended(self) -> None:
         """The current string ended (a terminator, CAN/SUB, or ESC starting another
         sequence). A string still open when the output ends gets no call."""
+
+
+class Observers(ScreenObserver):
+    """Several observers of one screen, each told everything, in the order they were added."""
+
+    def __init__(self, *observers: ScreenObserver) -> None:
+        self.observers = list(observers)
+
+    def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
+        for o in self.observers:
+            o.scrolled_off(row, wrapped)
+
+    def erasing_rows(self, rows: range) -> None:
+        for o in self.observers:
+            o.erasing_rows(rows)
+
+    def row_renewed(self, old: list[Char], new: list[Char]) -> None:
+        for o in self.observers:
+            o.row_renewed(old, new)
+
+    def entering_alternate(self) -> None:
+        for o in self.observers:
+            o.entering_alternate()
+
+    def leaving_alternate(self) -> None:
+        for o in self.observers:
+            o.leaving_alternate()
+
+    def bracketed_paste(self, on: bool) -> None:
+        for o in self.observers:
+            o.bracketed_paste(on)
+
+    def string_started(self, kind: str) -> None:
+        for o in self.observers:
+            o.string_started(kind)
+
+    def string_data(self, data: str) -> None:
+        for o in self.observers:
+            o.string_data(data)
+
+    def string_ended(self) -> None:
+        for o in self.observers:
+            o.string_ended()
+
+
+class _Observed(Protocol):
+    observer: ScreenObserver | None
+
+
+def observe(screen: _Observed, observer: ScreenObserver) -> None:
+    """Have `observer` told what `screen` does, beside the observers it has already."""
+    current = screen.observer
+    if current is None:
+        screen.observer = observer
+    elif isinstance(current, Observers):
+        current.observers.append(observer)
+    else:
+        screen.observer = Observers(current, observer)

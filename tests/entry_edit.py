@@ -1,0 +1,35 @@
+"""Tests' tool: change what a cached analysis entry holds, as someone else's cache (or a
+damaged disk) would, with a valid checksum so only the entry's own checks can tell."""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from castview.analysis.text import compressor
+from castview.search_index import ENTRY_HEADER, LAYOUT, MAGIC, META_LEVEL, SearchIndexStore, decode
+from castview.term.index_store import cache_key
+
+
+def rewrite_result(cache: Path, recording: Path, name: str, change: Callable[[Any], None]) -> None:
+    """Apply `change` to the result of the analyzer `name` in the (packed) entry of
+    `recording`, and store the entry again."""
+    key = cache_key(recording)
+    pack = SearchIndexStore(cache).pack_for(key)
+    data = pack.get(key)
+    assert data is not None, "no packed entry"
+    meta, body = decode(data, key)
+    change(meta["analyses"][name]["result"])
+    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
+    crc = zlib.crc32(body, zlib.crc32(meta_bytes))
+    pack.put(key, ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), len(body), crc) + meta_bytes + bytes(body))
+
+
+def replace_entry(cache: Path, recording: Path, data: bytes) -> None:
+    """Put `data` where the entry of `recording` is (b"": remove it)."""
+    key = cache_key(os.fspath(recording))
+    SearchIndexStore(cache).pack_for(key).put(key, data)
