@@ -46,21 +46,38 @@ class CellCache(dict):
     """Maps one-character strings to Char instances with fixed attributes.
 
     ``sgr`` maps an SGR parameter string to the cache of the attributes that
-    SGR leads to from these ones.
+    SGR leads to from these ones. ``runs`` maps a short text to its cells (see
+    :meth:`run`): a full-screen application redraws the same pieces of text with the
+    same attributes, and a slice of cached cells is written several times faster than
+    cells looked up one by one.
     """
 
-    __slots__ = ("attrs", "sgr", "_tail")
+    __slots__ = ("attrs", "sgr", "runs", "_tail")
 
     def __init__(self, attrs: Char) -> None:
         super().__init__()
         self.attrs = attrs
         self.sgr: dict[str, CellCache] = {}
+        self.runs: dict[str, tuple[Char, ...]] = {}
         self._tail = tuple(attrs[1:])
 
     def __missing__(self, data: str) -> Char:
         cell = self[data] = _new_char(Char, (data, *self._tail))
         return cell
 
+    def run(self, text: str) -> tuple[Char, ...]:
+        """The cells of *text* (at most RUN_LENGTH characters, one cell each), remembered in
+        ``runs`` (callers look there first)."""
+        runs = self.runs
+        if len(runs) >= RUNS:
+            runs.clear()
+        cells = runs[text] = tuple(map(self.__getitem__, text))
+        return cells
+
+
+#: Texts of up to RUN_LENGTH characters get their cells remembered, up to RUNS per cache.
+RUN_LENGTH = 32
+RUNS = 1024
 
 _new_char = tuple.__new__  # Char(*fields) without namedtuple's Python-level __new__
 

@@ -22,7 +22,7 @@ import pyte
 from pyte.screens import Char
 
 from . import controls as k, csi as _csi
-from .cells import CellCache
+from .cells import RUN_LENGTH, CellCache
 from .sgr import INT_MAX, compile_sgr
 from .widths import char_width
 
@@ -69,20 +69,23 @@ _MAX_PARAMS = 24
 _STRING_LIMIT = 1 << 20  # tmux's input buffer limit: a longer OSC is discarded
 _PARAM_CACHE_LIMIT = 4096
 _SGR_CACHE_LIMIT = 4096
+_CSI_CALLS_LIMIT = 4096
 _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
     r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
-    # 3-5: a plain SGR (the most common sequence), the printable text after it, CR LF
-    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)(\r\n)?"
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 6-9: another complete, plain CSI sequence
-    # 10-12: a complete ESC sequence: up to 3 intermediates (10) and a final (11), or a final
-    # (12) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    # 3-6: a plain SGR (the most common sequence), the printable text after it, more SGRs
+    # each with its text (a styled run: a row of htop, ls --color), CR LF
+    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)((?:\x1b\[[0-9;]*m[^\x00-\x1f\x7f]*)+)?(\r\n)?"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 7-10: another complete, plain CSI sequence
+    # 11-13: a complete ESC sequence: up to 3 intermediates (11) and a final (12), or a final
+    # (13) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 13: a complete OSC string without controls
-    r"|(\r\n)"  # 14: the usual end of a line
-    r"|([\x00-\x1f\x7f])"  # 15: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 14: a complete OSC string without controls
+    r"|(\r\n)"  # 15: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 16: a control character (ESC starts the slow path)
 )
+_SGR_SPLIT = re.compile(r"\x1b\[([0-9;]*)m")  # a styled run's SGRs and texts, by re.split
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")  # what an ignored string stops at
 
@@ -178,6 +181,9 @@ class TermStream(pyte.Stream):
             (k.DEC_HASH, k.DECALN): s.alignment_display,
         }
         self._csi_table = _csi.bind(screen)
+        #: A complete CSI token of _feed (not an SGR: those have their own cache) -> what it
+        #: does: (handler, parameters), or () for nothing. Recordings repeat a few sequences.
+        self._csi_calls: dict[str, tuple] = {}
         # what one character does in the states parsed a character at a time
         esc, csi, dcs = self._esc_enter_char, self._csi_param_char, self._dcs_param_char
         self._char_states: dict[int, Callable[[str, int], None]] = {
@@ -214,6 +220,7 @@ class TermStream(pyte.Stream):
         c0 = self._c0
         lf = c0[k.LF]
         csi = self._csi_dispatch
+        csi_calls = self._csi_calls
         esc = self._esc_dispatch
         finditer = _TOKEN.finditer
         m = None
@@ -223,19 +230,26 @@ class TermStream(pyte.Stream):
             while i < n:
                 for m in finditer(data, i):
                     kind = m.lastindex
-                    if kind <= 5:  # text, or an SGR and its text, maybe then CR LF
+                    if kind <= 6:  # text, or an SGR and its text (maybe a styled run), maybe then CR LF
                         if kind <= 2:
                             text = m.group(1)
                         else:
-                            params, text = m.group(3, 4)
-                            # a cached transition is one of an SGR that passed _csi_dispatch's checks
-                            nxt = screen._cells.sgr.get(params)
-                            if nxt is None:
-                                csi("", params, "m")
+                            params, text, rest = m.group(3, 4, 5)
+                            if rest is not None:
+                                self._styled_run(params, text, rest)
+                                if kind == 6:
+                                    text = ""  # done: on to the CR LF
+                                else:
+                                    continue
                             else:
-                                screen._cells = nxt
-                                screen.cursor.attrs = nxt.attrs
-                                screen.last_char = None
+                                # a cached transition is one of an SGR that passed _csi_dispatch's checks
+                                nxt = screen._cells.sgr.get(params)
+                                if nxt is None:
+                                    csi("", params, "m")
+                                else:
+                                    screen._cells = nxt
+                                    screen.cursor.attrs = nxt.attrs
+                                    screen.last_char = None
                         if text:
                             if screen.fast_ascii and text.isascii():
                                 # PrintingScreen._draw_ascii's usual case, inline: the text
@@ -249,7 +263,9 @@ class TermStream(pyte.Stream):
                                     y = cur.y
                                     row = screen.buffer[y]
                                     if (not x or row[x][0]) and (end == cols or row[end][0]):
-                                        row[x:end] = map(screen._cells.__getitem__, text)
+                                        cells = screen._cells
+                                        row[x:end] = (cells.runs.get(text) or cells.run(text)
+                                                      if end - x <= RUN_LENGTH else map(cells.__getitem__, text))
                                         used = screen.used
                                         if end > used[y]:
                                             used[y] = end
@@ -262,20 +278,25 @@ class TermStream(pyte.Stream):
                                 screen.last_char = text[-1]
                             else:
                                 draw(text)
-                        if kind != 2 and kind != 5:
+                        if kind != 2 and kind != 6:
                             continue
-                    elif kind != 14:
-                        if kind == 9:
-                            pre, params, inter, final = m.group(6, 7, 8, 9)
-                            csi(pre + inter if inter else pre, params, final)
-                        elif kind == 12:
-                            esc("", m.group(12))
-                        elif kind == 11:
-                            esc(m.group(10), m.group(11))
+                    elif kind != 15:
+                        if kind == 10:
+                            token = m.group()
+                            call = csi_calls.get(token)
+                            if call is None:
+                                call = self._csi_token(token, *m.group(7, 8, 9, 10))
+                            if call:
+                                call[0](call[1])
+                                screen.last_char = None
                         elif kind == 13:
-                            self._osc(m.group(13))
+                            esc("", m.group(13))
+                        elif kind == 12:
+                            esc(m.group(11), m.group(12))
+                        elif kind == 14:
+                            self._osc(m.group(14))
                         else:
-                            ch = m.group(15)
+                            ch = m.group(16)
                             if ch == k.ESC:
                                 self._enter_esc()
                                 i = m.end()
@@ -308,6 +329,54 @@ class TermStream(pyte.Stream):
             _log.debug("terminal parser error at %d, token skipped", pos, exc_info=True)
             self._to_ground()
             return pos
+
+    def _styled_run(self, params: str, text: str, rest: str) -> None:
+        """SGRs each followed by printable text (*params* and *text*, then *rest*: at least
+        one more SGR and its text), each done as _feed does an SGR and its text."""
+        parts = _SGR_SPLIT.split(rest)  # "", params, text, params, text...
+        parts[0:1] = params, text
+        screen = self._screen
+        if not (screen.fast_ascii and text.isascii() and rest.isascii()):
+            for params, text in zip(parts[0::2], parts[1::2], strict=True):
+                self._csi_dispatch("", params, "m")
+                if text:
+                    screen.draw(text)
+            return
+        cur = screen.cursor
+        cols = screen.columns
+        used = screen.used
+        dirty = screen.dirty
+        x, y = cur.x, cur.y
+        row = screen.buffer[y]
+        cells = screen._cells
+        for params, text in zip(parts[0::2], parts[1::2], strict=True):
+            nxt = cells.sgr.get(params)
+            if nxt is None:
+                screen._cells = cells
+                self._csi_dispatch("", params, "m")
+                nxt = screen._cells
+            cells = nxt
+            if text:
+                end = x + len(text)
+                # _feed's inline case: on the cursor's row, breaking no wide character
+                if end <= cols and (not x or row[x][0]) and (end == cols or row[end][0]):
+                    row[x:end] = (cells.runs.get(text) or cells.run(text)
+                                  if end - x <= RUN_LENGTH else map(cells.__getitem__, text))
+                    if end > used[y]:
+                        used[y] = end
+                    dirty.add(y)
+                    x = end
+                else:
+                    cur.x = x
+                    screen._cells = cells
+                    cur.attrs = cells.attrs
+                    screen._draw_ascii(text)
+                    x, y = cur.x, cur.y
+                    row = screen.buffer[y]
+        cur.x = x
+        screen._cells = cells
+        cur.attrs = cells.attrs
+        screen.last_char = text[-1] if text else None
 
     def _slow(self, data: str, i: int) -> int:
         """tmux's state machine, until back in ground state or out of data."""
@@ -592,14 +661,37 @@ class TermStream(pyte.Stream):
             s.cursor.attrs = nxt.attrs
             s.last_char = None
             return
+        call = self._csi_call(interm, params, final)
+        if call:
+            call[0](call[1])
+            self._screen.last_char = None
+
+    def _csi_call(self, interm: str, params: str, final: str) -> tuple:
+        """The handler of a CSI that is not an SGR and its decoded parameters, or () if it
+        does nothing."""
         handler = self._csi_table.get((final, interm))
         if handler is None:
-            return
+            return ()
         args = self._param_cache[params] if params else ()
         if args is None:
-            return
-        handler(args)
-        self._screen.last_char = None
+            return ()
+        return handler, args
+
+    def _csi_token(self, token: str, pre: str, params: str, inter: str, final: str) -> tuple:
+        """A CSI token of _feed: what it does (see ``_csi_calls``), remembered."""
+        interm = pre + inter
+        if final == k.SGR and not interm:
+            self._csi_dispatch(interm, params, final)  # an SGR with colons: done here
+            return ()
+        if len(interm) > _MAX_INTERMEDIATES or len(params) > _MAX_PARAMS_LENGTH:
+            call: tuple = ()
+        else:
+            call = self._csi_call(interm, params, final)
+        calls = self._csi_calls
+        if len(calls) >= _CSI_CALLS_LIMIT:
+            calls.clear()
+        calls[token] = call
+        return call
 
     def _sgr_transition(self, params: str) -> CellCache | None:
         """Apply an SGR the slow way and remember the transition."""
