@@ -52,7 +52,7 @@ class CellCache(dict):
     cells looked up one by one.
     """
 
-    __slots__ = ("attrs", "sgr", "runs", "_tail")
+    __slots__ = ("attrs", "sgr", "runs", "_tail", "_ascii")
 
     def __init__(self, attrs: Char) -> None:
         super().__init__()
@@ -60,14 +60,21 @@ class CellCache(dict):
         self.sgr: dict[str, CellCache] = {}
         self.runs: dict[str, tuple[Char, ...]] = {}
         self._tail = tuple(attrs[1:])
+        self._ascii: list[Char] | None = None  # printable ASCII's cells, by code
 
     def __missing__(self, data: str) -> Char:
         cell = self[data] = _new_char(Char, (data, *self._tail))
         return cell
 
     def run(self, text: str) -> tuple[Char, ...]:
-        """The cells of *text* (at most RUN_LENGTH characters, one cell each), remembered in
-        ``runs`` (callers look there first)."""
+        """The cells of *text*, printable ASCII (callers look in ``runs`` first, where a
+        text of up to RUN_LENGTH characters is remembered)."""
+        if len(text) > RUN_LENGTH:
+            # a long text (a log line) is rarely seen again: its bytes index a table
+            table = self._ascii
+            if table is None:
+                table = self._ascii = [self[chr(c)] if " " <= chr(c) <= "~" else BLANK for c in range(128)]
+            return itemgetter(*text.encode())(table)
         runs = self.runs
         if len(runs) >= RUNS:
             runs.clear()

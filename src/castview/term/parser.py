@@ -22,7 +22,7 @@ import pyte
 from pyte.screens import Char
 
 from . import controls as k, csi as _csi
-from .cells import RUN_LENGTH, CellCache
+from .cells import CellCache
 from .sgr import INT_MAX, compile_sgr
 from .widths import char_width
 
@@ -218,7 +218,6 @@ class TermStream(pyte.Stream):
         draw = screen.draw
         draw_ascii = screen._draw_ascii
         c0 = self._c0
-        lf = c0[k.LF]
         csi = self._csi_dispatch
         csi_calls = self._csi_calls
         esc = self._esc_dispatch
@@ -264,8 +263,7 @@ class TermStream(pyte.Stream):
                                     row = screen.buffer[y]
                                     if (not x or row[x][0]) and (end == cols or row[end][0]):
                                         cells = screen._cells
-                                        row[x:end] = (cells.runs.get(text) or cells.run(text)
-                                                      if end - x <= RUN_LENGTH else map(cells.__getitem__, text))
+                                        row[x:end] = cells.runs.get(text) or cells.run(text)
                                         used = screen.used
                                         if end > used[y]:
                                             used[y] = end
@@ -314,10 +312,13 @@ class TermStream(pyte.Stream):
                     cur = screen.cursor
                     cur.x = 0
                     y = cur.y
-                    if y != screen.margins[1] and y < screen.lines - 1:
-                        cur.y = y + 1  # CursorScreen.linefeed's case without a scroll
+                    top, bottom = screen.margins
+                    # CursorScreen.linefeed, inline
+                    if y != bottom:
+                        if y < screen.lines - 1:
+                            cur.y = y + 1
                     else:
-                        lf()
+                        screen._scroll_up(top, bottom, screen._blank(cur.attrs[2]))
                 else:
                     return n
             return i
@@ -360,8 +361,7 @@ class TermStream(pyte.Stream):
                 end = x + len(text)
                 # _feed's inline case: on the cursor's row, breaking no wide character
                 if end <= cols and (not x or row[x][0]) and (end == cols or row[end][0]):
-                    row[x:end] = (cells.runs.get(text) or cells.run(text)
-                                  if end - x <= RUN_LENGTH else map(cells.__getitem__, text))
+                    row[x:end] = cells.runs.get(text) or cells.run(text)
                     if end > used[y]:
                         used[y] = end
                     dirty.add(y)
