@@ -345,12 +345,12 @@ class TermStream(pyte.Stream):
             return
         cur = screen.cursor
         cols = screen.columns
-        used = screen.used
-        dirty = screen.dirty
         x, y = cur.x, cur.y
         row = screen.buffer[y]
+        wrote = False  # texts were written into row y: its used count and dirty flag are due
         cells = screen._cells
-        for params, text in zip(parts[0::2], parts[1::2], strict=True):
+        pieces = iter(parts)
+        for params, text in zip(pieces, pieces):
             nxt = cells.sgr.get(params)
             if nxt is None:
                 screen._cells = cells
@@ -362,21 +362,31 @@ class TermStream(pyte.Stream):
                 # _feed's inline case: on the cursor's row, breaking no wide character
                 if end <= cols and (not x or row[x][0]) and (end == cols or row[end][0]):
                     row[x:end] = cells.runs.get(text) or cells.run(text)
-                    if end > used[y]:
-                        used[y] = end
-                    dirty.add(y)
                     x = end
+                    wrote = True
                 else:
+                    if wrote:
+                        self._wrote(y, x)
+                        wrote = False
                     cur.x = x
                     screen._cells = cells
                     cur.attrs = cells.attrs
                     screen._draw_ascii(text)
                     x, y = cur.x, cur.y
                     row = screen.buffer[y]
+        if wrote:
+            self._wrote(y, x)
         cur.x = x
         screen._cells = cells
         cur.attrs = cells.attrs
         screen.last_char = text[-1] if text else None
+
+    def _wrote(self, y: int, end: int) -> None:
+        """Cells up to *end* of row *y* were written."""
+        screen = self._screen
+        if end > screen.used[y]:
+            screen.used[y] = end
+        screen.dirty.add(y)
 
     def _slow(self, data: str, i: int) -> int:
         """tmux's state machine, until back in ground state or out of data."""
