@@ -74,16 +74,18 @@ _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
     r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
-    # 3-6: a plain SGR (the most common sequence), the printable text after it, more SGRs
-    # each with its text (a styled run: a row of htop, ls --color), CR LF
-    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)((?:\x1b\[[0-9;]*m[^\x00-\x1f\x7f]*)+)?(\r\n)?"
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 7-10: another complete, plain CSI sequence
-    # 11-13: a complete ESC sequence: up to 3 intermediates (11) and a final (12), or a final
-    # (13) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    # 3-8: a plain SGR (the most common sequence) and the printable text after it, maybe
+    # after a cursor position (3) and before more SGRs each with its text (6: a styled
+    # run), an erase of the rest of the row (7) and CR LF (8): a row of htop, ls --color
+    r"|(?:\x1b\[([0-9;]*)H)?\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)((?:\x1b\[[0-9;]*m[^\x00-\x1f\x7f]*)+)?"
+    r"(\x1b\[K)?(\r\n)?"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 9-12: another complete, plain CSI sequence
+    # 13-15: a complete ESC sequence: up to 3 intermediates (13) and a final (14), or a final
+    # (15) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 14: a complete OSC string without controls
-    r"|(\r\n)"  # 15: the usual end of a line
-    r"|([\x00-\x1f\x7f])"  # 16: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 16: a complete OSC string without controls
+    r"|(\r\n)"  # 17: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 18: a control character (ESC starts the slow path)
 )
 _SGR_SPLIT = re.compile(r"\x1b\[([0-9;]*)m")  # a styled run's SGRs and texts, by re.split
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
@@ -229,17 +231,16 @@ class TermStream(pyte.Stream):
             while i < n:
                 for m in finditer(data, i):
                     kind = m.lastindex
-                    if kind <= 6:  # text, or an SGR and its text (maybe a styled run), maybe then CR LF
+                    if kind <= 8:  # text, or an SGR and its text (see _TOKEN), maybe then CR LF
                         if kind <= 2:
                             text = m.group(1)
                         else:
-                            params, text, rest = m.group(3, 4, 5)
+                            move, params, text, rest = m.group(3, 4, 5, 6)
+                            if move is not None:
+                                self._plain_csi(move, k.CUP)
                             if rest is not None:
                                 self._styled_run(params, text, rest)
-                                if kind == 6:
-                                    text = ""  # done: on to the CR LF
-                                else:
-                                    continue
+                                text = ""  # done: on to what follows the run
                             else:
                                 # a cached transition is one of an SGR that passed _csi_dispatch's checks
                                 nxt = screen._cells.sgr.get(params)
@@ -276,25 +277,27 @@ class TermStream(pyte.Stream):
                                 screen.last_char = text[-1]
                             else:
                                 draw(text)
-                        if kind != 2 and kind != 6:
+                        if kind > 6 and m.group(7) is not None:
+                            self._plain_csi("", k.EL)
+                        if kind != 2 and kind != 8:
                             continue
-                    elif kind != 15:
-                        if kind == 10:
+                    elif kind != 17:
+                        if kind == 12:
                             token = m.group()
                             call = csi_calls.get(token)
                             if call is None:
-                                call = self._csi_token(token, *m.group(7, 8, 9, 10))
+                                call = self._csi_token(token, *m.group(9, 10, 11, 12))
                             if call:
                                 call[0](call[1])
                                 screen.last_char = None
-                        elif kind == 13:
-                            esc("", m.group(13))
-                        elif kind == 12:
-                            esc(m.group(11), m.group(12))
+                        elif kind == 15:
+                            esc("", m.group(15))
                         elif kind == 14:
-                            self._osc(m.group(14))
+                            esc(m.group(13), m.group(14))
+                        elif kind == 16:
+                            self._osc(m.group(16))
                         else:
-                            ch = m.group(16)
+                            ch = m.group(18)
                             if ch == k.ESC:
                                 self._enter_esc()
                                 i = m.end()
@@ -686,6 +689,16 @@ class TermStream(pyte.Stream):
         if args is None:
             return ()
         return handler, args
+
+    def _plain_csi(self, params: str, final: str) -> None:
+        """``CSI params final``, not an SGR, found inside a token of _feed."""
+        token = "\x1b[" + params + final
+        call = self._csi_calls.get(token)
+        if call is None:
+            call = self._csi_token(token, "", params, "", final)
+        if call:
+            call[0](call[1])
+            self._screen.last_char = None
 
     def _csi_token(self, token: str, pre: str, params: str, inter: str, final: str) -> tuple:
         """A CSI token of _feed: what it does (see ``_csi_calls``), remembered."""
