@@ -153,7 +153,7 @@ class Grid(pyte.Screen):
             wr, used = self.wrapped, self.used
             if top:
                 wr[top - 1] = False
-            elif self.hidden_rows:
+            elif self.hidden_rows and self.hidden_rows[-1][1]:
                 self._unwrap_above(0)
             del buf[top], wr[top], used[top]
             buf.insert(bottom, [blank] * self.columns)

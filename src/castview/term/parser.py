@@ -277,8 +277,9 @@ class TermStream(pyte.Stream):
                                 screen.last_char = text[-1]
                             else:
                                 draw(text)
-                        if kind > 6 and m.group(7) is not None:
-                            self._plain_csi("", k.EL)
+                        if kind > 6 and m.group(7) is not None:  # CSI K, as csi.el does it
+                            screen.erase_in_line(0)
+                            screen.last_char = None
                         if kind != 2 and kind != 8:
                             continue
                     elif kind != 17:
