@@ -73,11 +73,12 @@ _CSI_CALLS_LIMIT = 4096
 _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
-    r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
+    r"([^\x00-\x1f\x7f]++)(\r\n)?"  # 1: printable text, 2: the CR LF after it
     # 3-8: a plain SGR (the most common sequence) and the printable text after it, maybe
     # after a cursor position (3) and before more SGRs each with its text (6: a styled
-    # run), an erase of the rest of the row (7) and CR LF (8): a row of htop, ls --color
-    r"|(?:\x1b\[([0-9;]*)H)?\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)((?:\x1b\[[0-9;]*m[^\x00-\x1f\x7f]*)+)?"
+    # run), an erase of the rest of the row (7) and CR LF (8): a row of htop, ls --color.
+    # (Possessive repeats: nothing they take could end them, and the engine saves no state.)
+    r"|(?:\x1b\[([0-9;]*+)H)?\x1b\[([0-9;]*+)m([^\x00-\x1f\x7f]*+)((?:\x1b\[[0-9;]*+m[^\x00-\x1f\x7f]*+)++)?"
     r"(\x1b\[K)?(\r\n)?"
     r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 9-12: another complete, plain CSI sequence
     # 13-15: a complete ESC sequence: up to 3 intermediates (13) and a final (14), or a final
