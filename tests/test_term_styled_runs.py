@@ -1,23 +1,24 @@
-"""The parser's styled runs (several SGRs each with its text, one token), the cells it
-remembers for texts, and the CSI tokens it remembers, against the slow path (every
-sequence through the state machine a character at a time, see test_term_fast_paths)."""
+"""The parser's styled runs (SGRs each with its text, maybe after a cursor position and
+before an erase: one token), the cells it remembers for texts, and the CSI tokens it
+remembers, against the slow path (every sequence through the state machine a character
+at a time, see test_term_fast_paths)."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
-from test_term_fast_paths import _slow
 
 from castview.term.cells import RUN_LENGTH, Char
 from castview.term.screen import Terminal
 from castview.term.snapshot import encode_state
+from test_term_fast_paths import _slow
 
 SGRS = ["", "0", "1", "31", "1;4", "38;5;200", "7", "48;2;1;2;3", "0;1;32", "39;49", "9" * 70]
 # what comes between styled runs: wide characters to break, margins, modes, moves
-BETWEEN = ["\r\n", "\r", "\x1b[K", "\u4f60", "\u4f60\u4f60\u4f60\u4f60\r", "\u4f60\u4f60\x1b[2G", "\U0001f600", "e\u0301", "\u200d", "\x1b(0", "\x1b(B",
-           "\x1b[4h", "\x1b[4l", "\x1b[?7l", "\x1b[?7h", "\x1b[2;3r", "\x1b[r", "\x1b[?6h", "\x1b[?6l",
-           "\x1b[2;2H", "\x1b[3;1H", "\x1b[H", "\x1b[3b"]
+BETWEEN = ["\r\n", "\r", "\x1b[K", "\u4f60", "\u4f60\u4f60\u4f60\u4f60\r", "\u4f60\u4f60\x1b[2G", "\U0001f600",
+           "e\u0301", "\u200d", "\x1b(0", "\x1b(B", "\x1b[4h", "\x1b[4l", "\x1b[?7l", "\x1b[?7h", "\x1b[2;3r",
+           "\x1b[r", "\x1b[?6h", "\x1b[?6l", "\x1b[2;2H", "\x1b[3;1H", "\x1b[H", "\x1b[3b"]
 
 
 def _styled_run(rng: random.Random, cols: int) -> str:

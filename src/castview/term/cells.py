@@ -15,7 +15,7 @@ from pyte.screens import Char
 from .widths import char_width
 
 __all__ = ["Char", "BLANK", "DEFAULT_ATTRS", "ACS_MAP", "ACS_TABLE", "ACS_GLYPHS", "ZWJ",
-           "CellCache", "cell_width", "data_of"]
+           "CellCache", "RUN_LENGTH", "cell_width", "data_of"]
 
 #: The empty cell: a space with default colours and no attributes.
 BLANK = Char(" ")
@@ -40,6 +40,10 @@ ZWJ = "\u200d"
 
 #: The text of a cell.
 data_of = itemgetter(0)
+
+#: Texts of up to RUN_LENGTH characters get their cells remembered, up to RUNS per cache.
+RUN_LENGTH = 32
+RUNS = 1024
 
 
 class CellCache(dict):
@@ -73,6 +77,7 @@ class CellCache(dict):
             # a long text (a log line) is rarely seen again: its bytes index a table
             table = self._ascii
             if table is None:
+                # (controls never reach here: their places hold a blank)
                 table = self._ascii = [self[chr(c)] if " " <= chr(c) <= "~" else BLANK for c in range(128)]
             return itemgetter(*text.encode())(table)
         runs = self.runs
@@ -81,10 +86,6 @@ class CellCache(dict):
         cells = runs[text] = tuple(map(self.__getitem__, text))
         return cells
 
-
-#: Texts of up to RUN_LENGTH characters get their cells remembered, up to RUNS per cache.
-RUN_LENGTH = 32
-RUNS = 1024
 
 _new_char = tuple.__new__  # Char(*fields) without namedtuple's Python-level __new__
 

@@ -4,10 +4,13 @@ Unknown or malformed sequences are swallowed whole, DCS/OSC/APC/PM/SOS strings n
 reach the screen, C0 controls inside a sequence are executed, CAN/SUB abort.
 
 Speed: one regular expression splits the input into runs of text, complete plain CSI
-sequences and control characters (:data:`_TOKEN`); an SGR with the text after it, and a
-text with the CR LF after it, are one token; a run of ASCII that fits on the cursor's row
-is written into it inline; SGR transitions are cached per attribute set; only the rest
-goes through the state machine (:meth:`TermStream._slow`), one handler per state.
+sequences and control characters (:data:`_TOKEN`). A text with the CR LF after it is one
+token, and so is a row as full-screen applications and ``ls --color`` write it: a cursor
+position, SGRs each with the text after it, an erase of the rest of the row, CR LF. A run
+of ASCII that fits on the cursor's row is written into it inline, from the cells its
+attributes' cache remembers for that text; SGR transitions are cached per attribute set,
+other CSI tokens with their handler and decoded parameters; only the rest goes through
+the state machine (:meth:`TermStream._slow`), one handler per state.
 """
 
 from __future__ import annotations
@@ -355,7 +358,7 @@ class TermStream(pyte.Stream):
         wrote = False  # texts were written into row y: its used count and dirty flag are due
         cells = screen._cells
         pieces = iter(parts)
-        for params, text in zip(pieces, pieces):
+        for params, text in zip(pieces, pieces, strict=True):
             nxt = cells.sgr.get(params)
             if nxt is None:
                 screen._cells = cells
