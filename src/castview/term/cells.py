@@ -43,7 +43,7 @@ data_of = itemgetter(0)
 
 #: Texts of up to RUN_LENGTH characters get their cells remembered, up to RUNS per cache.
 RUN_LENGTH = 32
-RUNS = 1024
+RUNS = 256  # (512 attribute sets x 256 short texts: at most about 25 MB)
 
 
 class CellCache(dict):
