@@ -15,7 +15,7 @@ from pyte.screens import Char
 from .widths import char_width
 
 __all__ = ["Char", "BLANK", "DEFAULT_ATTRS", "ACS_MAP", "ACS_TABLE", "ACS_GLYPHS", "ZWJ",
-           "CellCache", "cell_width", "data_of"]
+           "CellCache", "RUN_LENGTH", "cell_width", "data_of"]
 
 #: The empty cell: a space with default colours and no attributes.
 BLANK = Char(" ")
@@ -41,25 +41,50 @@ ZWJ = "\u200d"
 #: The text of a cell.
 data_of = itemgetter(0)
 
+#: Texts of up to RUN_LENGTH characters get their cells remembered, up to RUNS per cache.
+RUN_LENGTH = 32
+RUNS = 256  # (512 attribute sets x 256 short texts: at most about 25 MB)
+
 
 class CellCache(dict):
     """Maps one-character strings to Char instances with fixed attributes.
 
     ``sgr`` maps an SGR parameter string to the cache of the attributes that
-    SGR leads to from these ones.
+    SGR leads to from these ones. ``runs`` maps a short text to its cells (see
+    :meth:`run`): a full-screen application redraws the same pieces of text with the
+    same attributes, and a slice of cached cells is written several times faster than
+    cells looked up one by one.
     """
 
-    __slots__ = ("attrs", "sgr", "_tail")
+    __slots__ = ("attrs", "sgr", "runs", "_tail", "_ascii")
 
     def __init__(self, attrs: Char) -> None:
         super().__init__()
         self.attrs = attrs
         self.sgr: dict[str, CellCache] = {}
+        self.runs: dict[str, tuple[Char, ...]] = {}
         self._tail = tuple(attrs[1:])
+        self._ascii: list[Char] | None = None  # printable ASCII's cells, by code
 
     def __missing__(self, data: str) -> Char:
         cell = self[data] = _new_char(Char, (data, *self._tail))
         return cell
+
+    def run(self, text: str) -> tuple[Char, ...]:
+        """The cells of *text*, printable ASCII (callers look in ``runs`` first, where a
+        text of up to RUN_LENGTH characters is remembered)."""
+        if len(text) > RUN_LENGTH:
+            # a long text (a log line) is rarely seen again: its bytes index a table
+            table = self._ascii
+            if table is None:
+                # (controls never reach here: their places hold a blank)
+                table = self._ascii = [self[chr(c)] if " " <= chr(c) <= "~" else BLANK for c in range(128)]
+            return itemgetter(*text.encode())(table)
+        runs = self.runs
+        if len(runs) >= RUNS:
+            runs.clear()
+        cells = runs[text] = tuple(map(self.__getitem__, text))
+        return cells
 
 
 _new_char = tuple.__new__  # Char(*fields) without namedtuple's Python-level __new__

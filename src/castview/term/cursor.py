@@ -97,18 +97,6 @@ class CursorScreen(Grid):
 
     # -------------------------------------------------------- absolute moves
 
-    def _set_cursor(self, x: int, y: int) -> None:
-        """tmux screen_write_set_cursor: -1 keeps a coordinate; x may equal columns."""
-        cur = self.cursor
-        if x != -1:
-            if x > self.columns:
-                x = self.columns - 1
-            cur.x = x
-        if y != -1:
-            if y > self.lines - 1:
-                y = self.lines - 1
-            cur.y = y
-
     def cursor_move(self, x: int, y: int, origin: bool = True) -> None:
         """tmux screen_write_cursormove: absolute move, origin mode applied to y."""
         if origin and y != -1 and self._origin:
@@ -117,11 +105,11 @@ class CursorScreen(Grid):
                 y = bottom
             else:
                 y += top
-        if x != -1 and x > self.columns - 1:
-            x = self.columns - 1
-        if y != -1 and y > self.lines - 1:
-            y = self.lines - 1
-        self._set_cursor(x, y)
+        cur = self.cursor
+        if x != -1:
+            cur.x = x if x < self.columns else self.columns - 1
+        if y != -1:
+            cur.y = y if y < self.lines else self.lines - 1
 
     def cursor_position(self, line: int | None = None, column: int | None = None) -> None:
         """CUP/HVP with 1-based arguments (pyte API)."""

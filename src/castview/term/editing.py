@@ -64,7 +64,13 @@ class EditingScreen(CursorScreen):
 
     def erase_in_line(self, how: int = 0, private: bool = False) -> None:
         """EL (``CSI n K``)."""
-        y = self.cursor.y
+        cur = self.cursor
+        x, y = cur.x, cur.y
+        if how == 0 and 0 < x < self.columns:
+            # the usual case, the rest of a row after its text: the row itself stays
+            self.buffer[y][x:] = [self._blank(cur.attrs[2])] * (self.columns - x)
+            self.dirty.add(y)
+            return
         before = self.buffer[y]
         self._erase_in_line(how)
         if self.observer is not None and self.buffer[y] is not before:

@@ -26,6 +26,10 @@ CELL_CACHES = 512
 # Shared by every screen: cells and SGR transitions depend only on the attributes, so a
 # new terminal (a restored keyframe) starts with the cells the previous ones made.
 _cell_caches: dict[Char, CellCache] = {}
+# (top, bottom) -> the rows top..bottom: a scroll marks them dirty (a set is merged
+# with a frozenset faster than with a range, which a log scrolling line by line feels).
+_row_sets: dict[tuple[int, int], frozenset[int]] = {}
+ROW_SETS = 256
 
 
 class Grid(pyte.Screen):
@@ -149,13 +153,18 @@ class Grid(pyte.Screen):
             wr, used = self.wrapped, self.used
             if top:
                 wr[top - 1] = False
-            elif self.hidden_rows:
+            elif self.hidden_rows and self.hidden_rows[-1][1]:
                 self._unwrap_above(0)
             del buf[top], wr[top], used[top]
             buf.insert(bottom, [blank] * self.columns)
             wr.insert(bottom, False)
             used.insert(bottom, 0)
-            self.dirty.update(range(top, bottom + 1))
+            rows = _row_sets.get((top, bottom))
+            if rows is None:
+                if len(_row_sets) > ROW_SETS:
+                    _row_sets.clear()
+                rows = _row_sets[top, bottom] = frozenset(range(top, bottom + 1))
+            self.dirty |= rows
             return
         self._move_lines(top, top + 1, bottom - top, blank)
 

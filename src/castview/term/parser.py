@@ -4,10 +4,13 @@ Unknown or malformed sequences are swallowed whole, DCS/OSC/APC/PM/SOS strings n
 reach the screen, C0 controls inside a sequence are executed, CAN/SUB abort.
 
 Speed: one regular expression splits the input into runs of text, complete plain CSI
-sequences and control characters (:data:`_TOKEN`); an SGR with the text after it, and a
-text with the CR LF after it, are one token; a run of ASCII that fits on the cursor's row
-is written into it inline; SGR transitions are cached per attribute set; only the rest
-goes through the state machine (:meth:`TermStream._slow`), one handler per state.
+sequences and control characters (:data:`_TOKEN`). A text with the CR LF after it is one
+token, and so is a row as full-screen applications and ``ls --color`` write it: a cursor
+position, SGRs each with the text after it, an erase of the rest of the row, CR LF. A run
+of ASCII that fits on the cursor's row is written into it inline, from the cells its
+attributes' cache remembers for that text; SGR transitions are cached per attribute set,
+other CSI tokens with their handler and decoded parameters; only the rest goes through
+the state machine (:meth:`TermStream._slow`), one handler per state.
 """
 
 from __future__ import annotations
@@ -69,20 +72,26 @@ _MAX_PARAMS = 24
 _STRING_LIMIT = 1 << 20  # tmux's input buffer limit: a longer OSC is discarded
 _PARAM_CACHE_LIMIT = 4096
 _SGR_CACHE_LIMIT = 4096
+_CSI_CALLS_LIMIT = 4096
 _SGR_TRANSITIONS_LIMIT = 256  # cached SGR transitions from one attribute set
 
 _TOKEN = re.compile(
-    r"([^\x00-\x1f\x7f]+)(\r\n)?"  # 1: printable text, 2: the CR LF after it
-    # 3-5: a plain SGR (the most common sequence), the printable text after it, CR LF
-    r"|\x1b\[([0-9;]*)m([^\x00-\x1f\x7f]*)(\r\n)?"
-    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 6-9: another complete, plain CSI sequence
-    # 10-12: a complete ESC sequence: up to 3 intermediates (10) and a final (11), or a final
-    # (12) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
+    r"([^\x00-\x1f\x7f]++)(\r\n)?"  # 1: printable text, 2: the CR LF after it
+    # 3-8: a plain SGR (the most common sequence) and the printable text after it, maybe
+    # after a cursor position (3) and before more SGRs each with its text (6: a styled
+    # run), an erase of the rest of the row (7) and CR LF (8): a row of htop, ls --color.
+    # (Possessive repeats: nothing they take could end them, and the engine saves no state.)
+    r"|(?:\x1b\[([0-9;]*+)H)?\x1b\[([0-9;]*+)m([^\x00-\x1f\x7f]*+)((?:\x1b\[[0-9;]*+m[^\x00-\x1f\x7f]*+)++)?"
+    r"(\x1b\[K)?(\r\n)?"
+    r"|\x1b\[([<=>?]?)([0-9:;]*)([ -/]*)([@-~])"  # 9-12: another complete, plain CSI sequence
+    # 13-15: a complete ESC sequence: up to 3 intermediates (13) and a final (14), or a final
+    # (15) that starts nothing longer (not CSI, not a string: P X [ ] ^ _ k)
     r"|\x1b(?:([ -/]{1,3})([0-~])|([0-OQ-WYZ\\`a-jl-~]))"
-    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 13: a complete OSC string without controls
-    r"|(\r\n)"  # 14: the usual end of a line
-    r"|([\x00-\x1f\x7f])"  # 15: a control character (ESC starts the slow path)
+    r"|\x1b\]([^\x00-\x1f]*)(?:\x07|\x1b\\)"  # 16: a complete OSC string without controls
+    r"|(\r\n)"  # 17: the usual end of a line
+    r"|([\x00-\x1f\x7f])"  # 18: a control character (ESC starts the slow path)
 )
+_SGR_SPLIT = re.compile(r"\x1b\[([0-9;]*)m")  # a styled run's SGRs and texts, by re.split
 _STRING_STOP = re.compile(r"[\x00-\x1f]")  # what an OSC/APC/rename string stops at
 _CONSUME_STOP = re.compile(r"[\x18\x1a\x1b]")  # what an ignored string stops at
 
@@ -178,6 +187,9 @@ class TermStream(pyte.Stream):
             (k.DEC_HASH, k.DECALN): s.alignment_display,
         }
         self._csi_table = _csi.bind(screen)
+        #: A complete CSI token of _feed (not an SGR: those have their own cache) -> what it
+        #: does: (handler, parameters), or () for nothing. Recordings repeat a few sequences.
+        self._csi_calls: dict[str, tuple] = {}
         # what one character does in the states parsed a character at a time
         esc, csi, dcs = self._esc_enter_char, self._csi_param_char, self._dcs_param_char
         self._char_states: dict[int, Callable[[str, int], None]] = {
@@ -212,8 +224,8 @@ class TermStream(pyte.Stream):
         draw = screen.draw
         draw_ascii = screen._draw_ascii
         c0 = self._c0
-        lf = c0[k.LF]
         csi = self._csi_dispatch
+        csi_calls = self._csi_calls
         esc = self._esc_dispatch
         finditer = _TOKEN.finditer
         m = None
@@ -223,19 +235,25 @@ class TermStream(pyte.Stream):
             while i < n:
                 for m in finditer(data, i):
                     kind = m.lastindex
-                    if kind <= 5:  # text, or an SGR and its text, maybe then CR LF
+                    if kind <= 8:  # text, or an SGR and its text (see _TOKEN), maybe then CR LF
                         if kind <= 2:
                             text = m.group(1)
                         else:
-                            params, text = m.group(3, 4)
-                            # a cached transition is one of an SGR that passed _csi_dispatch's checks
-                            nxt = screen._cells.sgr.get(params)
-                            if nxt is None:
-                                csi("", params, "m")
+                            move, params, text, rest = m.group(3, 4, 5, 6)
+                            if move is not None:
+                                self._plain_csi(move, k.CUP)
+                            if rest is not None:
+                                self._styled_run(params, text, rest)
+                                text = ""  # done: on to what follows the run
                             else:
-                                screen._cells = nxt
-                                screen.cursor.attrs = nxt.attrs
-                                screen.last_char = None
+                                # a cached transition is one of an SGR that passed _csi_dispatch's checks
+                                nxt = screen._cells.sgr.get(params)
+                                if nxt is None:
+                                    csi("", params, "m")
+                                else:
+                                    screen._cells = nxt
+                                    screen.cursor.attrs = nxt.attrs
+                                    screen.last_char = None
                         if text:
                             if screen.fast_ascii and text.isascii():
                                 # PrintingScreen._draw_ascii's usual case, inline: the text
@@ -249,7 +267,8 @@ class TermStream(pyte.Stream):
                                     y = cur.y
                                     row = screen.buffer[y]
                                     if (not x or row[x][0]) and (end == cols or row[end][0]):
-                                        row[x:end] = map(screen._cells.__getitem__, text)
+                                        cells = screen._cells
+                                        row[x:end] = cells.runs.get(text) or cells.run(text)
                                         used = screen.used
                                         if end > used[y]:
                                             used[y] = end
@@ -262,20 +281,28 @@ class TermStream(pyte.Stream):
                                 screen.last_char = text[-1]
                             else:
                                 draw(text)
-                        if kind != 2 and kind != 5:
+                        if kind > 6 and m.group(7) is not None:  # CSI K, as csi.el does it
+                            screen.erase_in_line(0)
+                            screen.last_char = None
+                        if kind != 2 and kind != 8:
                             continue
-                    elif kind != 14:
-                        if kind == 9:
-                            pre, params, inter, final = m.group(6, 7, 8, 9)
-                            csi(pre + inter if inter else pre, params, final)
-                        elif kind == 12:
-                            esc("", m.group(12))
-                        elif kind == 11:
-                            esc(m.group(10), m.group(11))
-                        elif kind == 13:
-                            self._osc(m.group(13))
+                    elif kind != 17:
+                        if kind == 12:
+                            token = m.group()
+                            call = csi_calls.get(token)
+                            if call is None:
+                                call = self._csi_token(token, *m.group(9, 10, 11, 12))
+                            if call:
+                                call[0](call[1])
+                                screen.last_char = None
+                        elif kind == 15:
+                            esc("", m.group(15))
+                        elif kind == 14:
+                            esc(m.group(13), m.group(14))
+                        elif kind == 16:
+                            self._osc(m.group(16))
                         else:
-                            ch = m.group(15)
+                            ch = m.group(18)
                             if ch == k.ESC:
                                 self._enter_esc()
                                 i = m.end()
@@ -293,10 +320,13 @@ class TermStream(pyte.Stream):
                     cur = screen.cursor
                     cur.x = 0
                     y = cur.y
-                    if y != screen.margins[1] and y < screen.lines - 1:
-                        cur.y = y + 1  # CursorScreen.linefeed's case without a scroll
+                    top, bottom = screen.margins
+                    # CursorScreen.linefeed, inline
+                    if y != bottom:
+                        if y < screen.lines - 1:
+                            cur.y = y + 1
                     else:
-                        lf()
+                        screen._scroll_up(top, bottom, screen._blank(cur.attrs[2]))
                 else:
                     return n
             return i
@@ -308,6 +338,63 @@ class TermStream(pyte.Stream):
             _log.debug("terminal parser error at %d, token skipped", pos, exc_info=True)
             self._to_ground()
             return pos
+
+    def _styled_run(self, params: str, text: str, rest: str) -> None:
+        """SGRs each followed by printable text (*params* and *text*, then *rest*: at least
+        one more SGR and its text), each done as _feed does an SGR and its text."""
+        parts = _SGR_SPLIT.split(rest)  # "", params, text, params, text...
+        parts[0:1] = params, text
+        screen = self._screen
+        if not (screen.fast_ascii and text.isascii() and rest.isascii()):
+            for params, text in zip(parts[0::2], parts[1::2], strict=True):
+                self._csi_dispatch("", params, "m")
+                if text:
+                    screen.draw(text)
+            return
+        cur = screen.cursor
+        cols = screen.columns
+        x, y = cur.x, cur.y
+        row = screen.buffer[y]
+        wrote = False  # texts were written into row y: its used count and dirty flag are due
+        cells = screen._cells
+        pieces = iter(parts)
+        for params, text in zip(pieces, pieces, strict=True):
+            nxt = cells.sgr.get(params)
+            if nxt is None:
+                screen._cells = cells
+                self._csi_dispatch("", params, "m")
+                nxt = screen._cells
+            cells = nxt
+            if text:
+                end = x + len(text)
+                # _feed's inline case: on the cursor's row, breaking no wide character
+                if end <= cols and (not x or row[x][0]) and (end == cols or row[end][0]):
+                    row[x:end] = cells.runs.get(text) or cells.run(text)
+                    x = end
+                    wrote = True
+                else:
+                    if wrote:
+                        self._wrote(y, x)
+                        wrote = False
+                    cur.x = x
+                    screen._cells = cells
+                    cur.attrs = cells.attrs
+                    screen._draw_ascii(text)
+                    x, y = cur.x, cur.y
+                    row = screen.buffer[y]
+        if wrote:
+            self._wrote(y, x)
+        cur.x = x
+        screen._cells = cells
+        cur.attrs = cells.attrs
+        screen.last_char = text[-1] if text else None
+
+    def _wrote(self, y: int, end: int) -> None:
+        """Cells up to *end* of row *y* were written."""
+        screen = self._screen
+        if end > screen.used[y]:
+            screen.used[y] = end
+        screen.dirty.add(y)
 
     def _slow(self, data: str, i: int) -> int:
         """tmux's state machine, until back in ground state or out of data."""
@@ -592,14 +679,47 @@ class TermStream(pyte.Stream):
             s.cursor.attrs = nxt.attrs
             s.last_char = None
             return
+        call = self._csi_call(interm, params, final)
+        if call:
+            call[0](call[1])
+            self._screen.last_char = None
+
+    def _csi_call(self, interm: str, params: str, final: str) -> tuple:
+        """The handler of a CSI that is not an SGR and its decoded parameters, or () if it
+        does nothing."""
         handler = self._csi_table.get((final, interm))
         if handler is None:
-            return
+            return ()
         args = self._param_cache[params] if params else ()
         if args is None:
-            return
-        handler(args)
-        self._screen.last_char = None
+            return ()
+        return handler, args
+
+    def _plain_csi(self, params: str, final: str) -> None:
+        """``CSI params final``, not an SGR, found inside a token of _feed."""
+        token = "\x1b[" + params + final
+        call = self._csi_calls.get(token)
+        if call is None:
+            call = self._csi_token(token, "", params, "", final)
+        if call:
+            call[0](call[1])
+            self._screen.last_char = None
+
+    def _csi_token(self, token: str, pre: str, params: str, inter: str, final: str) -> tuple:
+        """A CSI token of _feed: what it does (see ``_csi_calls``), remembered."""
+        interm = pre + inter
+        if final == k.SGR and not interm:
+            self._csi_dispatch(interm, params, final)  # an SGR with colons: done here
+            return ()
+        if len(interm) > _MAX_INTERMEDIATES or len(params) > _MAX_PARAMS_LENGTH:
+            call: tuple = ()
+        else:
+            call = self._csi_call(interm, params, final)
+        calls = self._csi_calls
+        if len(calls) >= _CSI_CALLS_LIMIT:
+            calls.clear()
+        calls[token] = call
+        return call
 
     def _sgr_transition(self, params: str) -> CellCache | None:
         """Apply an SGR the slow way and remember the transition."""

@@ -49,10 +49,11 @@ Deviations from tmux 3.3a, accepted on purpose:
   shows as a glyph is guessed from the cell it joins.
 
 Performance: ``draw`` writes runs of printable ASCII with one slice assignment
-of cached ``Char`` instances; one regular expression splits the input into
-text, complete CSI sequences and controls; SGR transitions are cached per
-attribute set; only unusual input goes through the per-character state
-machine. ``Terminal.snapshot``/``restore`` copy the whole state (both screens,
+of cached ``Char`` instances (a short text's cells are remembered whole); one
+regular expression splits the input into text, complete CSI sequences (a
+full-screen application's row is one token) and controls; SGR transitions and
+other CSI tokens are cached; only unusual input goes through the per-character
+state machine. ``Terminal.snapshot``/``restore`` copy the whole state (both screens,
 cursor, modes, charsets, saved cursors, tab stops, title stack, parser state).
 
 The pieces, one module each (every class is a layer of :class:`TermScreen`):
