@@ -167,8 +167,11 @@ class CastviewApp(App[None]):
                 screen.post_message(RecordingDamaged(message.summary))
 
     def action_help(self) -> None:
+        from .screens.fleet_search import FleetSearchScreen
         from .screens.help import HelpScreen
+        from .screens.player import PlayerScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            first = {PlayerScreen: "player", FleetSearchScreen: "search"}.get(type(self.screen), "browser")
+            self.push_screen(HelpScreen(first))
 

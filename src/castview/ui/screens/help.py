@@ -121,23 +121,34 @@ def described(bindings: list[Binding]) -> list[Binding]:
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every screen's keys, the keys of the screen it was opened from first (so they are
+    on view at 80x24 without scrolling)."""
+
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close"),
     ]
+
+    def __init__(self, first: str = "player") -> None:
+        super().__init__()
+        self.first = first
 
     def compose(self) -> ComposeResult:
         from .browser import BrowserScreen
         from .fleet_search import FleetSearchScreen
         from .player import PlayerScreen
 
+        sections = {
+            "player": ("Player", PlayerScreen.BINDINGS),
+            "browser": ("Recordings", BrowserScreen.BINDINGS),
+            "search": ("Search recordings (s)", FleetSearchScreen.BINDINGS),
+        }
+        order = [self.first, *(name for name in sections if name != self.first)]
         with VerticalScroll(id="help-box"):
             yield Static(Text("castview keys", style="bold"), classes="help-title")
-            yield Static(Text("Player", style="bold underline"))
-            yield Static(bindings_table(described(list(PlayerScreen.BINDINGS))))
-            yield Static(Text("\nRecordings", style="bold underline"))
-            yield Static(bindings_table(described(list(BrowserScreen.BINDINGS))))
-            yield Static(Text("\nSearch recordings (s)", style="bold underline"))
-            yield Static(bindings_table(described(list(FleetSearchScreen.BINDINGS))))
+            for n, name in enumerate(order):
+                title, bindings = sections[name]
+                yield Static(Text(("\n" if n else "") + title, style="bold underline"))
+                yield Static(bindings_table(described(list(bindings))))
             yield Static(Text("\nNotes", style="bold underline"))
             for note in NOTES:
                 yield Static(Text(note + "\n"))
