@@ -5,7 +5,9 @@ The screen hands it listed refs (shown at once, provisionally) and summaries (as
 are read, in batches). A summary that keeps its place (same section, same sort key: the
 common case, a tsrecorder file name carries its start) only relabels its own row; one that
 moves is taken out and put back where it belongs; only a change of view, sort, filter or
-names arranges everything again. Row labels are cached per recording, and the tree never
+names arranges everything again. A row's label is made when it is first drawn (or asked
+for), not when the row is placed: a view of ten thousand rows shows a screenful. Each
+recording's cells (the part of a row no view changes) are kept, and the tree never
 measures every label (Textual's Tree does, at each rebuild of its lines): rows are cut to
 the widget's width with an ellipsis where they are drawn.
 """
@@ -26,7 +28,7 @@ from ...nodes.model import NodeNames
 from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
-from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, section_key, section_order, sort_key
+from ...views import BY_NODE, BY_START, BY_TIME, Section, arrange, section_key, section_order, sort_key
 from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
 # Sections with more recordings than this start collapsed.
@@ -48,6 +50,28 @@ class GroupKey:
 
 
 NodeData = SourceKey | GroupKey | RecordingSummary
+
+
+_NO_LABEL = Text()
+
+
+class _Row(TreeNode[NodeData]):
+    """A recording's row, whose label is made the first time it is read (`_text` None:
+    not made yet, or out of date)."""
+
+    _text: Text | None = None
+
+    @property  # type: ignore[override]
+    def _label(self) -> Text:
+        if self._text is None:
+            tree = self._tree
+            assert isinstance(tree, RecordingTree) and isinstance(self.data, RecordingSummary)
+            self._text = tree._label(self.data)
+        return self._text
+
+    @_label.setter
+    def _label(self, label: Text) -> None:
+        self._text = label
 
 
 @total_ordering
@@ -76,8 +100,7 @@ class RecordingTree(Tree[NodeData]):
         self.auto_expand = True
         self._sources: dict[str, dict[str, RecordingSummary]] = {}
         self._source_nodes: dict[str, TreeNode[NodeData]] = {}
-        self._leaves: dict[str, TreeNode[NodeData]] = {}
-        self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
+        self._leaves: dict[str, _Row] = {}
         self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
         self._review_marks: dict[str, str] = {}  # location: `ls`'s review mark
         # Recordings that share a node and a file name (failover copies): merged, so a
@@ -132,27 +155,19 @@ class RecordingTree(Tree[NodeData]):
         self._relabel_all()
 
     def _relabel_all(self) -> None:
-        self._labels.clear()
         for leaf in self._leaves.values():
-            if isinstance(leaf.data, RecordingSummary):
-                leaf.set_label(self._label(leaf.data))
+            leaf._text = None
+        self.refresh()
 
     def _label(self, rec: RecordingSummary) -> Text:
-        """A row's label, kept per view: switching back to a view reuses its rows."""
-        key = (self.view, rec.ref.location)
-        cached = self._labels.get(key)
-        if cached is not None and cached[0] is rec:
-            return cached[1]
+        """A row's label in the current view (its cells kept per recording)."""
         if rec.status == PENDING:
-            label = recording_label(rec)
-        else:
-            known = self._cells.get(rec.ref.location)
-            if known is None or known[0] is not rec:
-                known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
-            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
-                                                       self._review_marks.get(rec.ref.location, "")))
-        self._labels[key] = (rec, label)
-        return label
+            return recording_label(rec)
+        known = self._cells.get(rec.ref.location)
+        if known is None or known[0] is not rec:
+            known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
+        return self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
+                                                  self._review_marks.get(rec.ref.location, "")))
 
     def set_review_marks(self, marks: dict[str, str]) -> None:
         """Each recording's review mark (castview.reviews.review_mark; "" or absent: none),
@@ -160,13 +175,10 @@ class RecordingTree(Tree[NodeData]):
         changed = {loc for loc in marks.keys() | self._review_marks.keys()
                    if marks.get(loc, "") != self._review_marks.get(loc, "")}
         self._review_marks = {loc: mark for loc, mark in marks.items() if mark}
-        if not changed:
-            return
-        self._labels = {key: value for key, value in self._labels.items() if key[1] not in changed}
         for loc in changed:
             leaf = self._leaves.get(loc)
-            if leaf is not None and isinstance(leaf.data, RecordingSummary):
-                self._relabel(leaf, self._label(leaf.data))
+            if leaf is not None:
+                self._relabel(leaf)
 
     # -- what the screen feeds in --------------------------------------------------------
     def add_source(self, label: str) -> None:
@@ -215,8 +227,6 @@ class RecordingTree(Tree[NodeData]):
             if old is not None:
                 self._names[self._name_key(old)] -= 1
                 self._cells.pop(ref.location, None)
-                for view in VIEWS:
-                    self._labels.pop((view, ref.location), None)
                 by_source.setdefault(ref.source, []).append((old, None))
         for source, changed in by_source.items():
             self._apply(source, changed)
@@ -227,7 +237,6 @@ class RecordingTree(Tree[NodeData]):
         self._sources.clear()
         self._source_nodes.clear()
         self._leaves.clear()
-        self._labels.clear()
         self._cells.clear()
         self._names.clear()
 
@@ -247,7 +256,6 @@ class RecordingTree(Tree[NodeData]):
         """Node names arrived: relabel the rows and sections that show them."""
         if names != self.names:
             self.names = names
-            self._labels.clear()
             self._cells.clear()
             self.sync(rebuild=True)
 
@@ -297,7 +305,7 @@ class RecordingTree(Tree[NodeData]):
             if rec is not None and leaf is not None and old is not None and self._shown(rec) \
                     and section_key(self.view, old) == section_key(self.view, rec) and key(old) == key(rec):
                 leaf.data = rec
-                self._relabel(leaf, self._label(rec))
+                self._relabel(leaf)
                 if leaf.parent is not None:
                     touched.add(leaf.parent)
                 continue
@@ -309,10 +317,14 @@ class RecordingTree(Tree[NodeData]):
                 moved.append(rec)
         self._place(source, moved, touched)
 
-    def _relabel(self, node: TreeNode[NodeData], label: Text) -> None:
-        """A new label for one node, repainting only its line if it is on screen (`set_label`
-        schedules a callback per node that looks through every line on screen)."""
-        node._label = label
+    def _relabel(self, node: TreeNode[NodeData], label: Text | None = None) -> None:
+        """A new label for one node (a row's: made anew when next read), repainting only its
+        line if it is on screen (`set_label` schedules a callback per node that looks
+        through every line on screen)."""
+        if isinstance(node, _Row) and label is None:
+            node._text = None
+        else:
+            node._label = label
         node._updates += 1
         line = node._line
         if self._tree_lines_cached is not None and 0 <= line - self.scroll_offset.y < self.size.height:
@@ -346,7 +358,7 @@ class RecordingTree(Tree[NodeData]):
             rows = parent._children
             for rec in bucket:
                 at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
-                leaf = self._new_node(parent, self._label(rec), rec, expand=False)
+                leaf = self._new_row(parent, rec)
                 rows.insert(at, rows.pop())  # made at the end, moved to its place
                 self._leaves[rec.ref.location] = leaf
             touched.add(parent)
@@ -457,15 +469,23 @@ class RecordingTree(Tree[NodeData]):
             else:
                 self._forget(child)
 
-    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: NodeData, expand: bool) -> TreeNode[NodeData]:
-        """A node appended through Tree's node factory, without invalidating the tree: `add`
-        invalidates (and schedules a layout) per node, most of the cost of showing ten
-        thousand. The caller invalidates once."""
+    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: GroupKey, expand: bool) -> TreeNode[NodeData]:
+        """A section appended through Tree's node factory, without invalidating the tree:
+        `add` invalidates (and schedules a layout) per node. The caller invalidates once."""
         node = self._add_node(parent, label, data, expand=expand)
-        node._allow_expand = not isinstance(data, RecordingSummary)
         parent._children.append(node)
         parent._updates += 1
         return node
+
+    def _new_row(self, parent: TreeNode[NodeData], rec: RecordingSummary) -> _Row:
+        """A recording's row appended, its label left to be made when read (as `_new_node`,
+        the caller invalidates)."""
+        row = _Row(self, parent, self._new_id(), _NO_LABEL, rec, expanded=False, allow_expand=False)
+        row._text = None
+        self._tree_nodes[row._id] = row
+        parent._children.append(row)
+        parent._updates += 1
+        return row
 
     def _drop_children(self, parent: TreeNode[NodeData]) -> None:
         """Forget a node's children in one pass (Tree removes each child by searching its
@@ -481,7 +501,7 @@ class RecordingTree(Tree[NodeData]):
         self._forget(parent)
         self._drop_children(parent)
         for rec in recordings:
-            self._leaves[rec.ref.location] = self._new_node(parent, self._label(rec), rec, expand=False)
+            self._leaves[rec.ref.location] = self._new_row(parent, rec)
 
     def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
