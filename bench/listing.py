@@ -127,6 +127,8 @@ async def app_run(root: Path, count: int) -> dict[str, float]:
                 await asyncio.sleep(0.002)
             answered = next(at for at, cursor in frames[seen:] if cursor != line)
             waits.append(answered - sent)
+            if os.environ.get("BENCH_KEYS"):
+                print(f"{sent - started:.3f} {answered - sent:.3f} {done}", file=sys.stderr)
             await asyncio.sleep(0.05)  # a key every 50 ms or so, as a user holding one down
         result["all headers in: wall s"] = time.perf_counter() - started
         result["all headers in: CPU s (every thread)"] = time.process_time() - cpu

@@ -18,7 +18,6 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from rich.text import Text
 from textual import on, work
@@ -32,7 +31,7 @@ from ...nodes.background import problem_line
 from ...nodes.resolve import cached_names, needs_refresh, refresh
 from ...sanitize import printable
 from ...sources.base import RecordingRef, Source, SourceError
-from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
+from ...sources.catalog import LIVE_SECONDS, RecordingSummary, problem_lookup, read_summaries
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
@@ -52,8 +51,8 @@ from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
 SUMMARY_BATCH_SECONDS = 0.25
-# Header reads hold the GIL but for their IO: more threads than this only starve the UI
-# thread (keys waited seconds); remote sources overlap their requests within it.
+# Threads reading remote headers (local ones are read by the loading worker itself): they
+# hold the GIL but for their IO, and more only starve the UI thread (keys waited seconds).
 SUMMARY_WORKERS = 2
 
 
@@ -162,28 +161,27 @@ class BrowserScreen(Screen[None]):
         self._summarize(jobs, worker)
 
     def _summarize(self, jobs: list[tuple[Source, RecordingRef]], worker) -> None:  # type: ignore[no-untyped-def]
+        """Post the summaries in batches, one every SUMMARY_BATCH_SECONDS at most: each
+        costs the UI a pass over its rows."""
         total, done = len(jobs), 0
-        now = time.time()
         self.post_message(RecordingsSummarized([], 0, total))
-        with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS, thread_name_prefix="castview-summary") as pool:
-            pending = {pool.submit(summarize, source, ref, now) for source, ref in jobs}
-            batch: list[RecordingSummary] = []
-            last_post = time.monotonic()
-            while pending:
-                finished, pending = wait(pending, timeout=SUMMARY_BATCH_SECONDS, return_when=FIRST_COMPLETED)
+        batch: list[RecordingSummary] = []
+        last_post = time.monotonic()
+        chunks = read_summaries(jobs, problem_lookup(total), SUMMARY_WORKERS)
+        try:
+            for chunk in chunks:
                 if worker.is_cancelled:
-                    for future in pending:
-                        future.cancel()
                     return
-                for future in finished:
-                    batch.append(future.result())
-                done += len(finished)
-                if batch and (time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS or not pending):
+                batch += [rec for _, _, rec in chunk]
+                done += len(chunk)
+                if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS:
                     self.post_message(RecordingsSummarized(batch, done, total))
                     batch = []
                     last_post = time.monotonic()
-            if batch:
-                self.post_message(RecordingsSummarized(batch, done, total))
+        finally:
+            chunks.close()
+        if batch:
+            self.post_message(RecordingsSummarized(batch, done, total))
 
     def on_recordings_listed(self, message: RecordingsListed) -> None:
         tree = self.query_one(RecordingTree)
