@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text, TextType
@@ -55,9 +56,9 @@ NodeData = SourceKey | GroupKey | RecordingSummary
 _NO_LABEL = Text()
 
 
-class _Row(TreeNode[NodeData]):
-    """A recording's row, whose label is made the first time it is read (`_text` None:
-    not made yet, or out of date)."""
+class _Lazy(TreeNode[NodeData]):
+    """A node whose label is made the first time it is read (`_text` None: not made yet, or
+    out of date)."""
 
     _text: Text | None = None
 
@@ -65,13 +66,27 @@ class _Row(TreeNode[NodeData]):
     def _label(self) -> Text:
         if self._text is None:
             tree = self._tree
-            assert isinstance(tree, RecordingTree) and isinstance(self.data, RecordingSummary)
-            self._text = tree._label(self.data)
+            assert isinstance(tree, RecordingTree)
+            self._text = tree._made_label(self)
         return self._text
 
     @_label.setter
     def _label(self, label: Text) -> None:
         self._text = label
+
+
+_L = TypeVar("_L", bound=_Lazy)
+
+
+class _Row(_Lazy):
+    """A recording's row (its data: the RecordingSummary)."""
+
+
+class _Section(_Lazy):
+    """A section (its data: the GroupKey); `total`: its recordings before the filter, when
+    one is set (its title says n/total)."""
+
+    total: int | None = None
 
 
 @total_ordering
@@ -158,6 +173,14 @@ class RecordingTree(Tree[NodeData]):
         for leaf in self._leaves.values():
             leaf._text = None
         self.refresh()
+
+    def _made_label(self, node: _Lazy) -> Text:
+        if isinstance(node, _Section):
+            assert isinstance(node.data, GroupKey)
+            recs = [leaf.data for leaf in node._children if isinstance(leaf.data, RecordingSummary)]
+            return self.process_label(section_label(self.view, Section(node.data.key, recs), node.total, self.names))
+        assert isinstance(node.data, RecordingSummary)
+        return self._label(node.data)
 
     def _label(self, rec: RecordingSummary) -> Text:
         """A row's label in the current view (its cells kept per recording)."""
@@ -317,14 +340,11 @@ class RecordingTree(Tree[NodeData]):
                 moved.append(rec)
         self._place(source, moved, touched)
 
-    def _relabel(self, node: TreeNode[NodeData], label: Text | None = None) -> None:
-        """A new label for one node (a row's: made anew when next read), repainting only its
-        line if it is on screen (`set_label` schedules a callback per node that looks
-        through every line on screen)."""
-        if isinstance(node, _Row) and label is None:
-            node._text = None
-        else:
-            node._label = label
+    def _relabel(self, node: _Lazy) -> None:
+        """A node's label made anew when next read, repainting only its line if it is on
+        screen (`set_label` schedules a callback per node that looks through every line on
+        screen)."""
+        node._text = None
         node._updates += 1
         line = node._line
         if self._tree_lines_cached is not None and 0 <= line - self.scroll_offset.y < self.size.height:
@@ -358,8 +378,7 @@ class RecordingTree(Tree[NodeData]):
             rows = parent._children
             for rec in bucket:
                 at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
-                leaf = self._new_row(parent, rec)
-                rows.insert(at, rows.pop())  # made at the end, moved to its place
+                leaf = self._new(_Row, parent, rec, at=at)
                 self._leaves[rec.ref.location] = leaf
             touched.add(parent)
         if buckets:
@@ -376,8 +395,7 @@ class RecordingTree(Tree[NodeData]):
                 return child
         order = section_order(self.view, gkey.key, arriving, self.names)
         at = bisect_left(sections, order, key=lambda child: self._order_of(child))
-        return snode.add(gkey.key, gkey, before=at if at < len(sections) else None,
-                         expand=self._should_expand(gkey, len(arriving)))
+        return self._new(_Section, snode, gkey, expand=self._should_expand(gkey, len(arriving)), at=at)
 
     def _order_of(self, section: TreeNode[NodeData]) -> tuple:
         assert isinstance(section.data, GroupKey)
@@ -406,12 +424,9 @@ class RecordingTree(Tree[NodeData]):
             self._retitle_one(child, totals)
 
     def _retitle_one(self, child: TreeNode[NodeData], totals: dict[str, int]) -> None:
-        assert isinstance(child.data, GroupKey)
-        recs = [leaf.data for leaf in child.children if isinstance(leaf.data, RecordingSummary)]
-        label = self.process_label(section_label(self.view, Section(child.data.key, recs),
-                                                 totals.get(child.data.key), self.names))
-        if child.label != label:
-            self._relabel(child, label)
+        assert isinstance(child, _Section) and isinstance(child.data, GroupKey)
+        child.total = totals.get(child.data.key)
+        self._relabel(child)
 
     def _relabel_sections(self, source: str) -> None:
         """Every section's title (after the filter changed the counts)."""
@@ -451,8 +466,8 @@ class RecordingTree(Tree[NodeData]):
             self._refill(snode, [])
             totals = self._totals(source) if self._filter else {}
             for gkey, section in zip(wanted_keys, sections, strict=True):
-                label = self.process_label(section_label(self.view, section, totals.get(gkey.key), self.names))
-                gnode = self._new_node(snode, label, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                gnode = self._new(_Section, snode, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                gnode.total = totals.get(gkey.key)
                 self._refill(gnode, section.recordings)
             self._invalidate()
             return
@@ -469,23 +484,21 @@ class RecordingTree(Tree[NodeData]):
             else:
                 self._forget(child)
 
-    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: GroupKey, expand: bool) -> TreeNode[NodeData]:
-        """A section appended through Tree's node factory, without invalidating the tree:
-        `add` invalidates (and schedules a layout) per node. The caller invalidates once."""
-        node = self._add_node(parent, label, data, expand=expand)
-        parent._children.append(node)
+    def _new(self, kind: type[_L], parent: TreeNode[NodeData], data: NodeData, expand: bool = False,
+             at: int | None = None) -> _L:
+        """A row or a section put among the parent's children (at the end, or at `at`), its
+        label left to be made when read, without invalidating the tree: `add` invalidates
+        (and schedules a layout) per node, most of the cost of showing ten thousand. The
+        caller invalidates once."""
+        node = kind(self, parent, self._new_id(), _NO_LABEL, data, expanded=expand, allow_expand=kind is _Section)
+        node._text = None
+        self._tree_nodes[node._id] = node
+        if at is None:
+            parent._children.append(node)
+        else:
+            parent._children.insert(at, node)
         parent._updates += 1
         return node
-
-    def _new_row(self, parent: TreeNode[NodeData], rec: RecordingSummary) -> _Row:
-        """A recording's row appended, its label left to be made when read (as `_new_node`,
-        the caller invalidates)."""
-        row = _Row(self, parent, self._new_id(), _NO_LABEL, rec, expanded=False, allow_expand=False)
-        row._text = None
-        self._tree_nodes[row._id] = row
-        parent._children.append(row)
-        parent._updates += 1
-        return row
 
     def _drop_children(self, parent: TreeNode[NodeData]) -> None:
         """Forget a node's children in one pass (Tree removes each child by searching its
@@ -501,7 +514,7 @@ class RecordingTree(Tree[NodeData]):
         self._forget(parent)
         self._drop_children(parent)
         for rec in recordings:
-            self._leaves[rec.ref.location] = self._new_row(parent, rec)
+            self._leaves[rec.ref.location] = self._new(_Row, parent, rec)
 
     def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
