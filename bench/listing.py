@@ -3,7 +3,9 @@
     PYTHONPATH=src python bench/listing.py [--recordings 10000] [--skip-app] [--before ../main/src]
 
 Measures, in one run:
-- a bare loop opening each recording and reading its first line (the floor any listing pays);
+- a bare loop opening each recording and reading its first line (the floor any listing pays),
+  in this process and in a new interpreter (as `ls` runs), and `castview --version` (the
+  command's start: the interpreter and the CLI's imports);
 - `castview ls --json` and plain `castview ls` (stdout to a file), as subprocesses;
 - the app (headless, 200x50), in a new process: time until every header is in, how long
   keys (down/up, one every ~50 ms) took to be answered while they loaded (from the key
@@ -60,6 +62,26 @@ def bare_loop(root: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+BARE = """
+import os, sys
+for dirpath, _, filenames in os.walk(sys.argv[1]):
+    for name in filenames:
+        if name.endswith(".cast"):
+            with open(os.path.join(dirpath, name), "rb") as f:
+                f.readline()
+"""
+
+
+def bare_process(root: Path) -> tuple[float, float]:
+    """The bare loop in a new interpreter, as `castview ls` runs: wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BARE, str(root)], check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def cli(root: Path, *args: str, src: str | None = None, data: str | None = None) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of `castview ls ARGS` in a new process (`src`:
     another checkout's source folder, for a before/after in the same run; `data`: the data
@@ -73,6 +95,16 @@ def cli(root: Path, *args: str, src: str | None = None, data: str | None = None)
         subprocess.run([sys.executable, "-m", "castview", "ls", str(root), *args], stdout=sink, env=env,
                        check=True)
         wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_start() -> tuple[float, float]:
+    """Wall and CPU seconds of `castview --version`: the interpreter and the CLI's imports."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "castview", "--version"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -175,13 +207,16 @@ def main() -> None:
         bare, bare_cpu = bare_loop(root)
         print(f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"bare first-line loop: {bare:.3f} s wall, {bare_cpu:.3f} s CPU")
+        bare_new, bare_new_cpu = bare_process(root)
+        print(f"bare first-line loop in a new interpreter: {bare_new:.3f} s wall, {bare_new_cpu:.3f} s CPU")
+        start, start_cpu = cli_start()
+        print(f"castview --version (the command's start alone): {start:.3f} s wall, {start_cpu:.3f} s CPU")
         for extra in (["--json"], []):
-            took, cpu = cli(root, *extra)
-            print(f"castview ls {' '.join(extra)}: {took:.3f} s wall ({took / bare:.1f}x bare), "
-                  f"{cpu:.3f} s CPU ({cpu / bare_cpu:.1f}x bare; interpreter start included)")
-            if args.before:
-                took, cpu = cli(root, *extra, src=args.before)
-                print(f"  before ({args.before}): {took:.3f} s wall ({took / bare:.1f}x bare), {cpu:.3f} s CPU")
+            for label, src in (("now", None), *((("before", args.before),) if args.before else ())):
+                took, cpu = cli(root, *extra, src=src)
+                print(f"castview ls {' '.join(extra)} ({label}): {took:.3f} s wall ({took / bare:.1f}x bare, "
+                      f"{took / bare_new:.1f}x bare in a new interpreter), {cpu:.3f} s CPU "
+                      f"({cpu / bare_new_cpu:.1f}x)")
         # With a ledger holding one review: the recordings that can be it (of its size) are
         # hashed on the first listing, not again on the second
         data = tempfile.mkdtemp()
