@@ -54,8 +54,8 @@ from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
 SUMMARY_BATCH_SECONDS = 0.1  # a batch of ~1,000 takes the UI thread ~20 ms: keys wait no longer
-# Threads reading remote headers (local ones are read by the loading worker itself): they
-# hold the GIL but for their IO, and more only starve the UI thread (keys waited seconds).
+# Threads reading remote headers (local ones: the loading worker, or a child process when
+# there are thousands): they hold the GIL but for their IO, and more starve the UI thread.
 SUMMARY_WORKERS = 2
 
 
