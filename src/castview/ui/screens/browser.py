@@ -53,6 +53,7 @@ from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
+BATCH_MOST = 5000
 SUMMARY_BATCH_SECONDS = 0.1  # a batch of ~1,000 takes the UI thread ~20 ms: keys wait no longer
 # Threads reading remote headers (local ones: the loading worker, or a child process when
 # there are thousands): they hold the GIL but for their IO, and more starve the UI thread.
@@ -97,6 +98,8 @@ class BrowserScreen(Screen[None]):
         # Recordings the watch reported since the load began: a summary the load read
         # earlier (posted later) must not undo what the watch found.
         self._watched: set[str] = set()
+        self._handled = threading.Event()  # the UI handled the last batch the loading worker posted
+        self._handled.set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -148,7 +151,7 @@ class BrowserScreen(Screen[None]):
             try:
                 for ref in source.refs():
                     batch.append(ref)
-                    if len(batch) >= LIST_BATCH:
+                    if len(batch) >= LIST_BATCH and self._may_post(len(batch)):
                         self.post_message(RecordingsListed(source.label, batch, []))
                         jobs.extend((source, r) for r in batch)
                         batch = []
@@ -176,12 +179,21 @@ class BrowserScreen(Screen[None]):
                     return
                 batch += chunk
                 done += len(chunk)
-                if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS:
+                if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS and self._may_post(len(batch)):
                     self.post_message(RecordingsSummarized(batch, done, total))
                     batch = []
                     last_post = time.monotonic()
         if batch:
             self.post_message(RecordingsSummarized(batch, done, total))
+
+    def _may_post(self, size: int) -> bool:
+        """Whether the loading worker may post a batch of `size` now: once the UI has handled
+        the last one (batches queued behind each other hold up every key and frame behind
+        them), or, for a batch of BATCH_MOST, after waiting a second at most for that."""
+        if self._handled.wait(1.0 if size >= BATCH_MOST else 0) or size >= BATCH_MOST:
+            self._handled.clear()
+            return True
+        return False
 
     def on_recordings_listed(self, message: RecordingsListed) -> None:
         tree = self.query_one(RecordingTree)
@@ -191,6 +203,7 @@ class BrowserScreen(Screen[None]):
             toast(self, error, title="Cannot list", severity="error", timeout=8)
         self._update_status()
         self._select_first()
+        self._handled.set()
 
     def on_recordings_summarized(self, message: RecordingsSummarized) -> None:
         self._progress = (message.done, message.total)
@@ -207,6 +220,7 @@ class BrowserScreen(Screen[None]):
             self._update_header()
         if message.done == message.total:
             self._load_review_marks()
+        self._handled.set()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:
