@@ -53,7 +53,7 @@ from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
-BATCH_MOST = 5000
+BATCH_MOST = 1000  # ~15 ms of the UI thread: what a key may wait behind
 SUMMARY_BATCH_SECONDS = 0.1  # a batch of ~1,000 takes the UI thread ~20 ms: keys wait no longer
 # Threads reading remote headers (local ones: the loading worker, or a child process when
 # there are thousands): they hold the GIL but for their IO, and more starve the UI thread.
@@ -157,6 +157,8 @@ class BrowserScreen(Screen[None]):
                         batch = []
                     if worker.is_cancelled:
                         return
+                    if len(batch) % 16 == 0:
+                        time.sleep(0)  # the GIL to the UI thread, if it waits for it, without a switch interval
             except SourceError as exc:
                 errors.append(str(exc))
             except OSError as exc:

@@ -376,10 +376,14 @@ class RecordingTree(Tree[NodeData]):
             parent = snode if self.view == BY_TIME else self._section_node(snode, GroupKey(source, self.view, skey),
                                                                             bucket)
             rows = parent._children
-            for rec in bucket:
-                at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
-                leaf = self._new(_Row, parent, rec, at=at)
-                self._leaves[rec.ref.location] = leaf
+            if len(bucket) * 8 < len(rows):  # a few: each put in its place
+                for rec in bucket:
+                    at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
+                    self._leaves[rec.ref.location] = self._new(_Row, parent, rec, at=at)
+            else:  # many (a batch just listed): appended, then one sort of two sorted runs
+                for rec in bucket:
+                    self._leaves[rec.ref.location] = self._new(_Row, parent, rec)
+                rows.sort(key=lambda leaf: key(leaf.data), reverse=not self.reverse)  # type: ignore[arg-type]
             touched.add(parent)
         if buckets:
             self._invalidate()
