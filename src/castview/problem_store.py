@@ -5,7 +5,8 @@ file is found only by a full read: the player's keyframe index, `info`, `export`
 `index`, `grep`'s search index. Each of them records what it found here (through
 :meth:`ProblemStore.record`, hooked into the keyframe and search index stores), and every
 listing (`ls`, `ls --json`, the browser, `info`'s record) asks :meth:`ProblemStore.known`,
-which marks the recording damaged.
+which marks the recording damaged; a listing of many reads them all at once instead
+(:meth:`ProblemStore.snapshot`).
 
 One small JSON file per recording in the cache dir's `problems/` folder, named by a hash
 of the recording's cache key and kept with the size and mtime of the version the problems
