@@ -3,10 +3,14 @@
     PYTHONPATH=src python bench/listing.py [--recordings 10000] [--skip-app] [--before ../main/src]
 
 Measures, in one run:
-- a bare loop opening each recording and reading its first line (the floor any listing pays);
+- a bare loop opening each recording and reading its first line (the floor any listing pays),
+  in this process and in a new interpreter (as `ls` runs), and `castview --version` (the
+  command's start: the interpreter and the CLI's imports);
 - `castview ls --json` and plain `castview ls` (stdout to a file), as subprocesses;
-- the app (headless, 200x50): time until every header is in, the longest a key waited
-  while they loaded, and each view switch (`v`) and sort (`o`) once all are in.
+- the app (headless, 200x50), in a new process: time until every header is in, how long
+  keys (down/up, one every ~50 ms) took to be answered while they loaded (from the key
+  reaching the app to a frame showing the cursor moved), and each view switch (`v`) and
+  sort (`o`) once all are in.
 
 Targets: ls --json and ls <= 2.0 s and <= 4x the bare loop; the app's headers within 3 s,
 keys answered within 100 ms while loading; a view switch <= 0.5 s.
@@ -58,6 +62,26 @@ def bare_loop(root: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+BARE = """
+import os, sys
+for dirpath, _, filenames in os.walk(sys.argv[1]):
+    for name in filenames:
+        if name.endswith(".cast"):
+            with open(os.path.join(dirpath, name), "rb") as f:
+                f.readline()
+"""
+
+
+def bare_process(root: Path) -> tuple[float, float]:
+    """The bare loop in a new interpreter, as `castview ls` runs: wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BARE, str(root)], check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def cli(root: Path, *args: str, src: str | None = None, data: str | None = None) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of `castview ls ARGS` in a new process (`src`:
     another checkout's source folder, for a before/after in the same run; `data`: the data
@@ -75,7 +99,19 @@ def cli(root: Path, *args: str, src: str | None = None, data: str | None = None)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def cli_start() -> tuple[float, float]:
+    """Wall and CPU seconds of `castview --version`: the interpreter and the CLI's imports."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "castview", "--version"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 async def app_run(root: Path, count: int) -> dict[str, float]:
+    from textual import events
+
     from castview.config import Settings
     from castview.sources.local import LocalSource
     from castview.ui.app import CastviewApp
@@ -84,24 +120,67 @@ async def app_run(root: Path, count: int) -> dict[str, float]:
     settings = Settings(cache_dir=Path(tempfile.mkdtemp()))
     app = CastviewApp([LocalSource(root)], settings=settings)
     result: dict[str, float] = {}
+    # Every frame the app draws, with the row the tree's cursor was on: a key is answered
+    # when a frame shows the cursor moved (headless, the frame is made and not written).
+    frames: list[tuple[float, object]] = []
+    draw = app._display
+
+    def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if renderable is not None:
+            tree = next(iter(screen.query(RecordingTree)), None)
+            frames.append((time.perf_counter(), tree.cursor_node if tree is not None else None))
+        draw(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+
+    async def answer(tree: RecordingTree) -> float:
+        """Seconds from a key (down or up) reaching the app to a frame showing the cursor
+        moved; then a pause, so keys come every 50 ms or so, as from a user holding one down.
+        The key is sent as the terminal sends it: Pilot.press would then wait for the
+        process to look idle (up to a second, twice), which a load never does."""
+        line, seen = tree.cursor_node, len(frames)
+        key = "down" if tree.cursor_line <= 1 else "up"  # the cursor always has a line to go to
+        sent = time.perf_counter()
+        app._driver.send_message(events.Key(key, None))  # type: ignore[union-attr]
+        while not any(cursor != line for _, cursor in frames[seen:]):
+            if time.perf_counter() - sent > 30:
+                raise TimeoutError(f"{key} not answered in 30 s")
+            await asyncio.sleep(0.002)
+        answered = next(at for at, cursor in frames[seen:] if cursor != line)
+        await asyncio.sleep(0.05)
+        return answered - sent
+
     started, cpu = time.perf_counter(), time.process_time()
     async with app.run_test(size=(200, 50)) as pilot:
-        worst_key = 0.0
+        waits: list[float] = []
         while True:
             try:
                 tree = app.screen.query_one(RecordingTree)
             except Exception:
-                await pilot.pause(0.01)
+                await asyncio.sleep(0.01)
                 continue
             done, total = app.screen._progress  # type: ignore[attr-defined]
             if total == count and done == total and tree.shown == count:
                 break
-            before = time.perf_counter()
-            await pilot.press("down")
-            worst_key = max(worst_key, time.perf_counter() - before)
+            if not tree.total:  # nothing listed yet
+                await asyncio.sleep(0.01)
+                continue
+            waits.append(await answer(tree))
+            if os.environ.get("BENCH_KEYS"):
+                print(f"{time.perf_counter() - started:.3f} {waits[-1]:.3f} {done}", file=sys.stderr)
         result["all headers in: wall s"] = time.perf_counter() - started
         result["all headers in: CPU s (every thread)"] = time.process_time() - cpu
-        result["slowest key while loading: wall s"] = worst_key
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["all headers in: CPU s of child processes"] = children.ru_utime + children.ru_stime
+        waits.sort()
+        result["keys pressed while loading"] = len(waits)
+        result["key answered while loading, median: wall s"] = waits[len(waits) // 2] if waits else 0.0
+        result["key answered while loading, 9 in 10 within: wall s"] = waits[len(waits) * 9 // 10] if waits else 0.0
+        result["key answered while loading, slowest: wall s"] = waits[-1] if waits else 0.0
+        # The same keys once everything is in: what this machine's load alone costs a key.
+        idle = sorted([await answer(tree) for _ in range(20)])
+        result["key answered once loaded (control), median: wall s"] = idle[len(idle) // 2]
+        result["key answered once loaded (control), slowest: wall s"] = idle[-1]
         for key in ("v", "v", "v", "v", "o", "o", "O"):
             before, cpu = time.perf_counter(), time.process_time()
             await pilot.press(key)
@@ -111,12 +190,27 @@ async def app_run(root: Path, count: int) -> dict[str, float]:
     return result
 
 
+def app_in(src: str | None, root: Path, count: int) -> dict[str, float]:
+    """app_run in a new process, importing castview from `src` (another checkout's source
+    folder: the same measure of the code before) or from here."""
+    env = {**os.environ, "CASTVIEW_TAILSCALE": "off", "CASTVIEW_CACHE_DIR": tempfile.mkdtemp(),
+           "CASTVIEW_DATA_DIR": tempfile.mkdtemp(), **({"PYTHONPATH": src} if src else {})}
+    run = subprocess.run([sys.executable, __file__, "--app-only", str(root), "--recordings", str(count)],
+                         env=env, check=True, capture_output=True, text=True)
+    return json.loads(run.stdout.splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recordings", type=int, default=10_000)
     parser.add_argument("--skip-app", action="store_true")
-    parser.add_argument("--before", metavar="SRC", help="also time `ls` from this source folder (e.g. main's src)")
+    parser.add_argument("--before", metavar="SRC", help="also time `ls` and the app from this source folder "
+                        "(e.g. main's src)")
+    parser.add_argument("--app-only", metavar="TREE", help=argparse.SUPPRESS)  # app_in's child
     args = parser.parse_args()
+    if args.app_only:
+        print(json.dumps(asyncio.run(app_run(Path(args.app_only), args.recordings))))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "tree"
         generate(root, args.recordings)
@@ -124,13 +218,16 @@ def main() -> None:
         bare, bare_cpu = bare_loop(root)
         print(f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"bare first-line loop: {bare:.3f} s wall, {bare_cpu:.3f} s CPU")
+        bare_new, bare_new_cpu = bare_process(root)
+        print(f"bare first-line loop in a new interpreter: {bare_new:.3f} s wall, {bare_new_cpu:.3f} s CPU")
+        start, start_cpu = cli_start()
+        print(f"castview --version (the command's start alone): {start:.3f} s wall, {start_cpu:.3f} s CPU")
         for extra in (["--json"], []):
-            took, cpu = cli(root, *extra)
-            print(f"castview ls {' '.join(extra)}: {took:.3f} s wall ({took / bare:.1f}x bare), "
-                  f"{cpu:.3f} s CPU ({cpu / bare_cpu:.1f}x bare; interpreter start included)")
-            if args.before:
-                took, cpu = cli(root, *extra, src=args.before)
-                print(f"  before ({args.before}): {took:.3f} s wall ({took / bare:.1f}x bare), {cpu:.3f} s CPU")
+            for label, src in (("now", None), *((("before", args.before),) if args.before else ())):
+                took, cpu = cli(root, *extra, src=src)
+                print(f"castview ls {' '.join(extra)} ({label}): {took:.3f} s wall ({took / bare:.1f}x bare, "
+                      f"{took / bare_new:.1f}x bare in a new interpreter), {cpu:.3f} s CPU "
+                      f"({cpu / bare_new_cpu:.1f}x)")
         # With a ledger holding one review: the recordings that can be it (of its size) are
         # hashed on the first listing, not again on the second
         data = tempfile.mkdtemp()
@@ -146,8 +243,11 @@ def main() -> None:
                 took, cpu = cli(root, "--json", src=args.before, data=data)
                 print(f"  before ({args.before}): {took:.3f} s wall, {cpu:.3f} s CPU")
         if not args.skip_app:
-            for name, value in asyncio.run(app_run(root, args.recordings)).items():
-                print(f"app: {name}: {value:.3f}")
+            after = app_in(None, root, args.recordings)
+            before = app_in(args.before, root, args.recordings) if args.before else {}
+            for name, value in after.items():
+                was = f"  (before: {before[name]:.3f})" if name in before else ""
+                print(f"app: {name}: {value:.3f}{was}")
 
 
 if __name__ == "__main__":

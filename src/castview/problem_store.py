@@ -5,7 +5,8 @@ file is found only by a full read: the player's keyframe index, `info`, `export`
 `index`, `grep`'s search index. Each of them records what it found here (through
 :meth:`ProblemStore.record`, hooked into the keyframe and search index stores), and every
 listing (`ls`, `ls --json`, the browser, `info`'s record) asks :meth:`ProblemStore.known`,
-which marks the recording damaged.
+which marks the recording damaged; a listing of many reads them all at once instead
+(:meth:`ProblemStore.snapshot`).
 
 One small JSON file per recording in the cache dir's `problems/` folder, named by a hash
 of the recording's cache key and kept with the size and mtime of the version the problems
@@ -21,7 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .cast.model import Problem
@@ -63,7 +64,7 @@ class ProblemStore:
             return
         entry = {
             "format": FORMAT,
-            "key": key.encode("utf-8", "backslashreplace").decode("utf-8"),
+            "key": _stored_key(key),
             "size": fp.size,
             "mtime": fp.mtime,
             "problems": [{"line": p.line, "message": p.message} for p in problems[:KEPT]],
@@ -89,27 +90,69 @@ class ProblemStore:
         except OSError:
             return ()
         try:
-            return _parse(data, key, size, mtime)
+            stored, version, problems = _parse(data)
         except (ValueError, TypeError, KeyError):
             return ()
+        return problems if stored == _stored_key(key) and version == (size, mtime) else ()
+
+    def snapshot(self, most: int) -> ProblemSnapshot | None:
+        """Every entry, read at once, for a listing that asks about many recordings; None
+        when there are more than `most` (reading an entry costs about what asking for one
+        does, so a listing of N recordings passes N)."""
+        try:
+            names = [name for name in os.listdir(self.directory) if name.endswith(".json")]
+        except OSError:
+            names = []
+        if len(names) > most:
+            return None
+        entries: dict[tuple[int, float], list[tuple[str, tuple[Problem, ...]]]] = {}
+        for name in names:
+            try:
+                with open(self.directory / name, "rb") as f:
+                    stored, version, problems = _parse(f.read(MAX_ENTRY_BYTES + 1))
+            except (OSError, ValueError, TypeError, KeyError):
+                continue
+            entries.setdefault(version, []).append((stored, problems))
+        return ProblemSnapshot(entries)
 
 
-def _parse(data: bytes, key: str, size: int, mtime: float) -> tuple[Problem, ...]:
-    """The problems of an entry if it is this version's. Raises ValueError, TypeError or
-    KeyError for what is not an entry."""
+class ProblemSnapshot:
+    """The store's entries as they were when read, by the version (size, mtime) each was
+    found in: a recording of a version no entry has (nearly all of them) is answered
+    without its real path, a hash or a failed open, the store's cost per recording."""
+
+    def __init__(self, entries: dict[tuple[int, float], list[tuple[str, tuple[Problem, ...]]]]) -> None:
+        self._entries = entries
+
+    def known(self, key: Callable[[], str], size: int, mtime: float) -> tuple[Problem, ...]:
+        """As ProblemStore.known; `key` is asked for only when an entry of this version exists."""
+        candidates = self._entries.get((size, mtime))
+        if not candidates:
+            return ()
+        wanted = _stored_key(key())
+        return next((problems for stored, problems in candidates if stored == wanted), ())
+
+
+def _stored_key(key: str) -> str:
+    """A key as an entry holds it (a name that is not UTF-8, escaped)."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _parse(data: bytes) -> tuple[str, tuple[int, float], tuple[Problem, ...]]:
+    """An entry's key (as stored), the version (size, mtime) its problems were found in and
+    the problems. Raises ValueError, TypeError or KeyError for what is not an entry."""
     if len(data) > MAX_ENTRY_BYTES:
         raise ValueError("too large")
     entry = json.loads(data.decode("ascii"))
     if not isinstance(entry, dict) or entry["format"] != FORMAT:
         raise ValueError("not an entry")
-    if entry["key"] != key.encode("utf-8", "backslashreplace").decode("utf-8"):
-        return ()  # another key with the same hash prefix
-    if type(entry["size"]) is not int or entry["size"] != size or float(entry["mtime"]) != mtime:
-        return ()
+    key, size = entry["key"], entry["size"]
+    if not isinstance(key, str) or type(size) is not int:
+        raise ValueError("not an entry")
     problems = []
     for item in entry["problems"]:
         line, message = item["line"], item["message"]
         if not (line is None or type(line) is int) or not isinstance(message, str):
             raise ValueError("bad problem")
         problems.append(Problem(line, message))
-    return tuple(problems)
+    return key, (size, float(entry["mtime"])), tuple(problems)

@@ -1,8 +1,9 @@
 """The browser: every recording of the sources, listed at once, filled in as read.
 
 Listing (cheap: directory walks) and summarising (a header and a tail read each) run in
-one thread worker that posts batches; the tree shows refs immediately and updates
-labels as summaries arrive, so input never waits on disk.
+one thread worker that posts batches (thousands of local recordings are read in a child
+process: sources/summary_process.py); the tree shows refs immediately and updates labels
+as summaries arrive, so input never waits on disk.
 
 Once every source is listed, a `_watch` thread worker keeps the tree current
 (castview.sources.watch): local folders are watched (a recording created, grown or
@@ -18,7 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import closing
 
 from rich.text import Text
 from textual import on, work
@@ -32,7 +33,8 @@ from ...nodes.background import problem_line
 from ...nodes.resolve import cached_names, needs_refresh, refresh
 from ...sanitize import printable
 from ...sources.base import RecordingRef, Source, SourceError
-from ...sources.catalog import LIVE_SECONDS, RecordingSummary, summarize
+from ...sources.catalog import LIVE_SECONDS, RecordingSummary
+from ...sources.summary_process import summaries
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
@@ -52,9 +54,10 @@ from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
 LIST_BATCH = 500
-SUMMARY_BATCH_SECONDS = 0.25
-# Header reads hold the GIL but for their IO: more threads than this only starve the UI
-# thread (keys waited seconds); remote sources overlap their requests within it.
+BATCH_MOST = 1000  # ~15 ms of the UI thread: what a key may wait behind
+SUMMARY_BATCH_SECONDS = 0.1  # a batch of ~1,000 takes the UI thread ~20 ms: keys wait no longer
+# Threads reading remote headers (local ones: the loading worker, or a child process when
+# there are thousands): they hold the GIL but for their IO, and more starve the UI thread.
 SUMMARY_WORKERS = 2
 
 
@@ -102,6 +105,8 @@ class BrowserScreen(Screen[None]):
         # Recordings the watch reported since the load began: a summary the load read
         # earlier (posted later) must not undo what the watch found.
         self._watched: set[str] = set()
+        self._handled = threading.Event()  # the UI handled the last batch the loading worker posted
+        self._handled.set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="browser-status")
@@ -154,12 +159,14 @@ class BrowserScreen(Screen[None]):
             try:
                 for ref in source.refs():
                     batch.append(ref)
-                    if len(batch) >= LIST_BATCH:
+                    if len(batch) >= LIST_BATCH and self._may_post(len(batch)):
                         self.post_message(RecordingsListed(source.label, batch, []))
                         jobs.extend((source, r) for r in batch)
                         batch = []
                     if worker.is_cancelled:
                         return
+                    if len(batch) % 16 == 0:
+                        time.sleep(0)  # the GIL to the UI thread, if it waits for it, without a switch interval
             except SourceError as exc:
                 errors.append(str(exc))
             except OSError as exc:
@@ -170,28 +177,33 @@ class BrowserScreen(Screen[None]):
         self._summarize(jobs, worker)
 
     def _summarize(self, jobs: list[tuple[Source, RecordingRef]], worker) -> None:  # type: ignore[no-untyped-def]
+        """Post the summaries in batches, one every SUMMARY_BATCH_SECONDS at most: each
+        costs the UI a pass over its rows."""
         total, done = len(jobs), 0
-        now = time.time()
         self.post_message(RecordingsSummarized([], 0, total))
-        with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS, thread_name_prefix="castview-summary") as pool:
-            pending = {pool.submit(summarize, source, ref, now) for source, ref in jobs}
-            batch: list[RecordingSummary] = []
-            last_post = time.monotonic()
-            while pending:
-                finished, pending = wait(pending, timeout=SUMMARY_BATCH_SECONDS, return_when=FIRST_COMPLETED)
+        batch: list[RecordingSummary] = []
+        last_post = time.monotonic()
+        with closing(summaries(jobs, SUMMARY_WORKERS)) as chunks:
+            for chunk in chunks:
                 if worker.is_cancelled:
-                    for future in pending:
-                        future.cancel()
                     return
-                for future in finished:
-                    batch.append(future.result())
-                done += len(finished)
-                if batch and (time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS or not pending):
+                batch += chunk
+                done += len(chunk)
+                if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS and self._may_post(len(batch)):
                     self.post_message(RecordingsSummarized(batch, done, total))
                     batch = []
                     last_post = time.monotonic()
-            if batch:
-                self.post_message(RecordingsSummarized(batch, done, total))
+        if batch:
+            self.post_message(RecordingsSummarized(batch, done, total))
+
+    def _may_post(self, size: int) -> bool:
+        """Whether the loading worker may post a batch of `size` now: once the UI has handled
+        the last one (batches queued behind each other hold up every key and frame behind
+        them), or, for a batch of BATCH_MOST, after waiting a second at most for that."""
+        if self._handled.wait(1.0 if size >= BATCH_MOST else 0) or size >= BATCH_MOST:
+            self._handled.clear()
+            return True
+        return False
 
     def on_recordings_listed(self, message: RecordingsListed) -> None:
         tree = self.query_one(RecordingTree)
@@ -201,6 +213,7 @@ class BrowserScreen(Screen[None]):
             toast(self, error, title="Cannot list", severity="error", timeout=8)
         self._update_status()
         self._select_first()
+        self._handled.set()
 
     def on_recordings_summarized(self, message: RecordingsSummarized) -> None:
         self._progress = (message.done, message.total)
@@ -217,6 +230,7 @@ class BrowserScreen(Screen[None]):
             self._update_header()
         if message.done == message.total:
             self._load_reviews()
+        self._handled.set()
 
     # -- watching ------------------------------------------------------------------------
     def on_sources_listed(self, message: SourcesListed) -> None:

@@ -5,7 +5,9 @@ The screen hands it listed refs (shown at once, provisionally) and summaries (as
 are read, in batches). A summary that keeps its place (same section, same sort key: the
 common case, a tsrecorder file name carries its start) only relabels its own row; one that
 moves is taken out and put back where it belongs; only a change of view, sort, filter or
-names arranges everything again. Row labels are cached per recording, and the tree never
+names arranges everything again. A row's label is made when it is first drawn (or asked
+for), not when the row is placed: a view of ten thousand rows shows a screenful. Each
+recording's cells (the part of a row no view changes) are kept, and the tree never
 measures every label (Textual's Tree does, at each rebuild of its lines): rows are cut to
 the widget's width with an ellipsis where they are drawn.
 """
@@ -16,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text, TextType
@@ -27,7 +30,7 @@ from ...reviews import REVIEW_FILTERS, ReviewStatus, keeps, review_mark
 from ...sanitize import printable
 from ...sources.base import RecordingRef
 from ...sources.catalog import RecordingSummary, merge_copies
-from ...views import BY_NODE, BY_START, BY_TIME, VIEWS, Section, arrange, section_key, section_order, sort_key
+from ...views import BY_NODE, BY_START, BY_TIME, Section, arrange, section_key, section_order, sort_key
 from ..catalog_view import PENDING, keep, matches, pending, recording_label, row_cells, section_label
 
 UNREVIEWED_STATUS = ReviewStatus(None)
@@ -52,6 +55,42 @@ class GroupKey:
 
 
 NodeData = SourceKey | GroupKey | RecordingSummary
+
+
+_NO_LABEL = Text()
+
+
+class _Lazy(TreeNode[NodeData]):
+    """A node whose label is made the first time it is read (`_text` None: not made yet, or
+    out of date)."""
+
+    _text: Text | None = None
+
+    @property  # type: ignore[override]
+    def _label(self) -> Text:
+        if self._text is None:
+            tree = self._tree
+            assert isinstance(tree, RecordingTree)
+            self._text = tree._made_label(self)
+        return self._text
+
+    @_label.setter
+    def _label(self, label: Text) -> None:
+        self._text = label
+
+
+_L = TypeVar("_L", bound=_Lazy)
+
+
+class _Row(_Lazy):
+    """A recording's row (its data: the RecordingSummary)."""
+
+
+class _Section(_Lazy):
+    """A section (its data: the GroupKey); `total`: its recordings before the filter, when
+    one is set (its title says n/total)."""
+
+    total: int | None = None
 
 
 @total_ordering
@@ -80,8 +119,7 @@ class RecordingTree(Tree[NodeData]):
         self.auto_expand = True
         self._sources: dict[str, dict[str, RecordingSummary]] = {}
         self._source_nodes: dict[str, TreeNode[NodeData]] = {}
-        self._leaves: dict[str, TreeNode[NodeData]] = {}
-        self._labels: dict[tuple[str, str], tuple[RecordingSummary, Text]] = {}  # (view, location)
+        self._leaves: dict[str, _Row] = {}
         self._cells: dict[str, tuple[RecordingSummary, dict[str, str]]] = {}  # location
         self._reviews: dict[str, ReviewStatus] = {}  # location: its review (none: unreviewed)
         self.review_filter: str | None = None
@@ -140,27 +178,27 @@ class RecordingTree(Tree[NodeData]):
         self._relabel_all()
 
     def _relabel_all(self) -> None:
-        self._labels.clear()
         for leaf in self._leaves.values():
-            if isinstance(leaf.data, RecordingSummary):
-                leaf.set_label(self._label(leaf.data))
+            leaf._text = None
+        self.refresh()
+
+    def _made_label(self, node: _Lazy) -> Text:
+        if isinstance(node, _Section):
+            assert isinstance(node.data, GroupKey)
+            recs = [leaf.data for leaf in node._children if isinstance(leaf.data, RecordingSummary)]
+            return self.process_label(section_label(self.view, Section(node.data.key, recs), node.total, self.names))
+        assert isinstance(node.data, RecordingSummary)
+        return self._label(node.data)
 
     def _label(self, rec: RecordingSummary) -> Text:
-        """A row's label, kept per view: switching back to a view reuses its rows."""
-        key = (self.view, rec.ref.location)
-        cached = self._labels.get(key)
-        if cached is not None and cached[0] is rec:
-            return cached[1]
+        """A row's label in the current view (its cells kept per recording)."""
         if rec.status == PENDING:
-            label = recording_label(rec)
-        else:
-            known = self._cells.get(rec.ref.location)
-            if known is None or known[0] is not rec:
-                known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
-            label = self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
-                                                       self._mark(rec.ref.location)))
-        self._labels[key] = (rec, label)
-        return label
+            return recording_label(rec)
+        known = self._cells.get(rec.ref.location)
+        if known is None or known[0] is not rec:
+            known = self._cells[rec.ref.location] = (rec, row_cells(rec, self.names))
+        return self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
+                                                  self._mark(rec.ref.location)))
 
     def _mark(self, location: str) -> str:
         status = self._reviews.get(location)
@@ -172,12 +210,10 @@ class RecordingTree(Tree[NodeData]):
         old = {loc: self._mark(loc) for loc in statuses.keys() | self._reviews.keys()}
         kept = {loc: self._keeps(loc) for loc in old}
         self._reviews = {loc: status for loc, status in statuses.items() if status.review is not None or status.changed}
-        changed = {loc for loc in old if self._mark(loc) != old[loc]}
-        self._labels = {key: value for key, value in self._labels.items() if key[1] not in changed}
-        for loc in changed:
+        for loc in old:
             leaf = self._leaves.get(loc)
-            if leaf is not None and isinstance(leaf.data, RecordingSummary):
-                self._relabel(leaf, self._label(leaf.data))
+            if leaf is not None and self._mark(loc) != old[loc]:
+                self._relabel(leaf)
         if any(self._keeps(loc) != was for loc, was in kept.items()):
             self.sync()
 
@@ -237,8 +273,6 @@ class RecordingTree(Tree[NodeData]):
             if old is not None:
                 self._names[self._name_key(old)] -= 1
                 self._cells.pop(ref.location, None)
-                for view in VIEWS:
-                    self._labels.pop((view, ref.location), None)
                 by_source.setdefault(ref.source, []).append((old, None))
         for source, changed in by_source.items():
             self._apply(source, changed)
@@ -249,7 +283,6 @@ class RecordingTree(Tree[NodeData]):
         self._sources.clear()
         self._source_nodes.clear()
         self._leaves.clear()
-        self._labels.clear()
         self._cells.clear()
         self._names.clear()
 
@@ -274,7 +307,6 @@ class RecordingTree(Tree[NodeData]):
         """Node names arrived: relabel the rows and sections that show them."""
         if names != self.names:
             self.names = names
-            self._labels.clear()
             self._cells.clear()
             self.sync(rebuild=True)
 
@@ -329,7 +361,7 @@ class RecordingTree(Tree[NodeData]):
             if rec is not None and leaf is not None and old is not None and self._shown(rec) \
                     and section_key(self.view, old) == section_key(self.view, rec) and key(old) == key(rec):
                 leaf.data = rec
-                self._relabel(leaf, self._label(rec))
+                self._relabel(leaf)
                 if leaf.parent is not None:
                     touched.add(leaf.parent)
                 continue
@@ -341,10 +373,11 @@ class RecordingTree(Tree[NodeData]):
                 moved.append(rec)
         self._place(source, moved, touched)
 
-    def _relabel(self, node: TreeNode[NodeData], label: Text) -> None:
-        """A new label for one node, repainting only its line if it is on screen (`set_label`
-        schedules a callback per node that looks through every line on screen)."""
-        node._label = label
+    def _relabel(self, node: _Lazy) -> None:
+        """A node's label made anew when next read, repainting only its line if it is on
+        screen (`set_label` schedules a callback per node that looks through every line on
+        screen)."""
+        node._text = None
         node._updates += 1
         line = node._line
         if self._tree_lines_cached is not None and 0 <= line - self.scroll_offset.y < self.size.height:
@@ -376,11 +409,14 @@ class RecordingTree(Tree[NodeData]):
             parent = snode if self.view == BY_TIME else self._section_node(snode, GroupKey(source, self.view, skey),
                                                                             bucket)
             rows = parent._children
-            for rec in bucket:
-                at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
-                leaf = self._new_node(parent, self._label(rec), rec, expand=False)
-                rows.insert(at, rows.pop())  # made at the end, moved to its place
-                self._leaves[rec.ref.location] = leaf
+            if len(bucket) * 8 < len(rows):  # a few: each put in its place
+                for rec in bucket:
+                    at = bisect_left(rows, position(rec), key=lambda leaf: position(leaf.data))  # type: ignore[arg-type]
+                    self._leaves[rec.ref.location] = self._new(_Row, parent, rec, at=at)
+            else:  # many (a batch just listed): appended, then one sort of two sorted runs
+                for rec in bucket:
+                    self._leaves[rec.ref.location] = self._new(_Row, parent, rec)
+                rows.sort(key=lambda leaf: key(leaf.data), reverse=not self.reverse)  # type: ignore[arg-type]
             touched.add(parent)
         if buckets:
             self._invalidate()
@@ -396,8 +432,7 @@ class RecordingTree(Tree[NodeData]):
                 return child
         order = section_order(self.view, gkey.key, arriving, self.names)
         at = bisect_left(sections, order, key=lambda child: self._order_of(child))
-        return snode.add(gkey.key, gkey, before=at if at < len(sections) else None,
-                         expand=self._should_expand(gkey, len(arriving)))
+        return self._new(_Section, snode, gkey, expand=self._should_expand(gkey, len(arriving)), at=at)
 
     def _order_of(self, section: TreeNode[NodeData]) -> tuple:
         assert isinstance(section.data, GroupKey)
@@ -426,12 +461,9 @@ class RecordingTree(Tree[NodeData]):
             self._retitle_one(child, totals)
 
     def _retitle_one(self, child: TreeNode[NodeData], totals: dict[str, int]) -> None:
-        assert isinstance(child.data, GroupKey)
-        recs = [leaf.data for leaf in child.children if isinstance(leaf.data, RecordingSummary)]
-        label = self.process_label(section_label(self.view, Section(child.data.key, recs),
-                                                 totals.get(child.data.key), self.names))
-        if child.label != label:
-            self._relabel(child, label)
+        assert isinstance(child, _Section) and isinstance(child.data, GroupKey)
+        child.total = totals.get(child.data.key)
+        self._relabel(child)
 
     def _relabel_sections(self, source: str) -> None:
         """Every section's title (after the filter changed the counts)."""
@@ -471,8 +503,8 @@ class RecordingTree(Tree[NodeData]):
             self._refill(snode, [])
             totals = self._totals(source) if self.filtering else {}
             for gkey, section in zip(wanted_keys, sections, strict=True):
-                label = self.process_label(section_label(self.view, section, totals.get(gkey.key), self.names))
-                gnode = self._new_node(snode, label, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                gnode = self._new(_Section, snode, gkey, expand=self._should_expand(gkey, len(section.recordings)))
+                gnode.total = totals.get(gkey.key)
                 self._refill(gnode, section.recordings)
             self._invalidate()
             return
@@ -489,13 +521,19 @@ class RecordingTree(Tree[NodeData]):
             else:
                 self._forget(child)
 
-    def _new_node(self, parent: TreeNode[NodeData], label: Text, data: NodeData, expand: bool) -> TreeNode[NodeData]:
-        """A node appended through Tree's node factory, without invalidating the tree: `add`
-        invalidates (and schedules a layout) per node, most of the cost of showing ten
-        thousand. The caller invalidates once."""
-        node = self._add_node(parent, label, data, expand=expand)
-        node._allow_expand = not isinstance(data, RecordingSummary)
-        parent._children.append(node)
+    def _new(self, kind: type[_L], parent: TreeNode[NodeData], data: NodeData, expand: bool = False,
+             at: int | None = None) -> _L:
+        """A row or a section put among the parent's children (at the end, or at `at`), its
+        label left to be made when read, without invalidating the tree: `add` invalidates
+        (and schedules a layout) per node, most of the cost of showing ten thousand. The
+        caller invalidates once."""
+        node = kind(self, parent, self._new_id(), _NO_LABEL, data, expanded=expand, allow_expand=kind is _Section)
+        node._text = None
+        self._tree_nodes[node._id] = node
+        if at is None:
+            parent._children.append(node)
+        else:
+            parent._children.insert(at, node)
         parent._updates += 1
         return node
 
@@ -513,7 +551,7 @@ class RecordingTree(Tree[NodeData]):
         self._forget(parent)
         self._drop_children(parent)
         for rec in recordings:
-            self._leaves[rec.ref.location] = self._new_node(parent, self._label(rec), rec, expand=False)
+            self._leaves[rec.ref.location] = self._new(_Row, parent, rec)
 
     def _should_expand(self, key: GroupKey, count: int) -> bool:
         if key in self._collapsed:
