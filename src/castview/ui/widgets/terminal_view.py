@@ -142,20 +142,29 @@ class TerminalView(Widget, can_focus=False):
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
-            if resized:
-                self._painted = {}  # the layout changes: no scrolling until painted again
+            relaid = resized and not self._keeps_size(frame.cols, frame.rows)
             self.cols, self.rows = frame.cols, frame.rows
             blank = Strip.blank(frame.cols, self._background)
             old = self._lines if not resized and len(self._lines) == frame.rows else None
             self._lines = [frame.lines.get(y, blank) for y in range(frame.rows)]
-            if resized:
+            if relaid:
+                self._painted = {}  # the layout changes: no scrolling until painted again
                 self.refresh(layout=True)
-            before = self.pan
-            self._clamp_pan()
-            self._follow(sought=True)
-            if old is None or self.pan != before:
+                self._clamp_pan()
+                self._follow(sought=True)
                 self.refresh()
                 return True
+            if resized:
+                self._forget_arrangement()
+            before = self.pan
+            self._following = True  # a pan is repainted here, by what differs on the terminal
+            try:
+                self._clamp_pan()
+                self._follow(sought=True)
+            finally:
+                self._following = False
+            if old is None or self.pan != before:
+                return self._repaint_painted()
             # a seek or a redraw at the same place: the cells that differ
             return self._paint({y: self._changed(y, old[y]) for y in range(frame.rows)})
         changed: dict[int, list[tuple[int, int]]] = {}
@@ -171,10 +180,47 @@ class TerminalView(Widget, can_focus=False):
         finally:
             self._following = False
         if self.pan != before:
-            if not self._scrolled():
-                self.refresh()
-            return True
+            return self._repaint_painted()
         return self._paint(changed)
+
+    def _keeps_size(self, cols: int, rows: int) -> bool:
+        """Whether the view stays the size it is with a recording of cols x rows (it fills
+        its box either way): then the recording's resize needs no layout, which would
+        repaint every cell of the view."""
+        box = self.container_size
+        return bool(self.size) and Size(min(cols, box.width), min(rows, box.height)) == self.size
+
+    def _forget_arrangement(self) -> None:
+        """The view's wanted size changed without a layout: its box must not lay it out
+        later from an arrangement made for the old size (Textual keeps them by the box's
+        size, and forgets them only on a layout, as here)."""
+        for ancestor in self.ancestors:
+            if not isinstance(ancestor, Widget):
+                break
+            ancestor._clear_arrangement_cache()
+            if not ancestor.styles.auto_dimensions:
+                break
+
+    def _repaint_painted(self) -> bool:
+        """Repaint the cells on view that differ from what the terminal shows (after a pan
+        or a resize of the recording), by a scroll if the rows moved up; whether any did."""
+        if not self.size:  # not laid out yet: painted whole once it is
+            self.refresh()
+            return True
+        if self._scrolled():
+            return True
+        height = self.size.height
+        return self._refresh_differing([self._line(y) for y in range(height)], range(height))
+
+    def _refresh_differing(self, new: list[Strip], rows: range) -> bool:
+        """Refresh the cells of `rows` where `new` differs from what was painted there
+        (a row never painted: whole); whether any differ."""
+        refreshed = False
+        for y in rows:
+            for start, end in changed_runs(self._painted.get(y), new[y]):
+                self.refresh(Region(start, y, end - start, 1))
+                refreshed = True
+        return refreshed
 
     def _paint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
         """Show the changed cells, by a scroll if the rows moved up; whether any changed."""
@@ -202,11 +248,7 @@ class TerminalView(Widget, can_focus=False):
         # What the terminal shows once scrolled; the rows repainted are recorded as painted.
         self._painted = {y: painted[y + k] for y in range(bottom - k)} | {y: painted[y] for y in range(bottom, height)}
         self._styles_cache.clear()
-        for y in range(bottom):
-            old = self._painted.get(y)
-            runs = changed_runs(old, new[y]) if old is not None else [(0, self.size.width)]
-            for start, end in runs:
-                self.refresh(Region(start, y, end - start, 1))
+        self._refresh_differing(new, range(bottom))
         return True
 
     def _may_scroll(self) -> bool:
