@@ -82,7 +82,7 @@ class TerminalView(Widget, can_focus=False):
         self._painted: dict[int, Strip] = {}
         """The lines on the terminal, by row of the view, as render_line last made them."""
         self._following = False
-        """show() is following the cursor: it repaints a pan itself (maybe by a scroll)."""
+        """The pan moves by the rule (_repan): its caller repaints it (maybe by a scroll)."""
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -142,28 +142,25 @@ class TerminalView(Widget, can_focus=False):
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
-            relaid = resized and not self._keeps_size(frame.cols, frame.rows)
+            size = self._size_for(frame.cols, frame.rows)
+            relaid = resized and size != self.size
             self.cols, self.rows = frame.cols, frame.rows
             blank = Strip.blank(frame.cols, self._background)
             old = self._lines if not resized and len(self._lines) == frame.rows else None
             self._lines = [frame.lines.get(y, blank) for y in range(frame.rows)]
             if relaid:
-                self._painted = {}  # the layout changes: no scrolling until painted again
-                self.refresh(layout=True)
-                self._clamp_pan()
-                self._follow(sought=True)
-                self.refresh()
+                # The layout paints the view whole (its size changes). Textual repaints a
+                # widget whose virtual size changes after that layout: set now, it is not a
+                # change then.
+                if size is not None:
+                    self.set_reactive(Widget.virtual_size, size)
+                self.refresh(layout=True, repaint=False)
+                self._repan(sought=True)
+                self.call_after_refresh(self._laid_out, self.outer_size.region)
                 return True
             if resized:
                 self._forget_arrangement()
-            before = self.pan
-            self._following = True  # a pan is repainted here, by what differs on the terminal
-            try:
-                self._clamp_pan()
-                self._follow(sought=True)
-            finally:
-                self._following = False
-            if old is None or self.pan != before:
+            if self._repan(sought=True) or old is None:
                 return self._repaint_painted()
             # a seek or a redraw at the same place: the cells that differ
             return self._paint({y: self._changed(y, old[y]) for y in range(frame.rows)})
@@ -173,22 +170,31 @@ class TerminalView(Widget, can_focus=False):
                 old_row = self._lines[y]
                 self._lines[y] = strip
                 changed[y] = self._changed(y, old_row)
-        before = self.pan
-        self._following = True  # a pan down with the cursor is a scroll: repainted here
-        try:
-            self._follow()
-        finally:
-            self._following = False
-        if self.pan != before:
+        if self._repan(sought=False):  # a pan down with the cursor is a scroll
             return self._repaint_painted()
         return self._paint(changed)
 
-    def _keeps_size(self, cols: int, rows: int) -> bool:
-        """Whether the view stays the size it is with a recording of cols x rows (it fills
-        its box either way): then the recording's resize needs no layout, which would
-        repaint every cell of the view."""
-        box = self.container_size
-        return bool(self.size) and Size(min(cols, box.width), min(rows, box.height)) == self.size
+    def _repan(self, sought: bool) -> bool:
+        """Pan by the rule, within the recording; whether the pan moved. The caller
+        repaints (what differs on the terminal, maybe by a scroll), not watch_pan."""
+        before = self.pan
+        self._following = True
+        try:
+            self._clamp_pan()
+            self._follow(sought=sought)
+        finally:
+            self._following = False
+        return self.pan != before
+
+    def _size_for(self, cols: int, rows: int) -> Size | None:
+        """The view's size with a recording of cols x rows (None: not laid out yet): the
+        recording's, within its box. A resize of the recording that leaves it the same
+        (both fill the box) needs no layout, which would repaint every cell of the view."""
+        box = self.parent
+        if not isinstance(box, Widget) or not self.size:
+            return None
+        room = box.content_size  # what 100% is for max-width and max-height
+        return Size(min(cols, room.width), min(rows, room.height))
 
     def _forget_arrangement(self) -> None:
         """The view's wanted size changed without a layout: its box must not lay it out
@@ -200,6 +206,14 @@ class TerminalView(Widget, can_focus=False):
             ancestor._clear_arrangement_cache()
             if not ancestor.styles.auto_dimensions:
                 break
+
+    def _laid_out(self, old: Region) -> None:
+        """After a layout that resized the view (and painted it whole): Textual still holds a
+        repaint of the view at its old size (queued as the layout resized it), which would
+        send it all again with the next change; then what differs from the terminal, should
+        the layout not have painted it."""
+        self._repaint_regions.discard(old)
+        self._repaint_painted()
 
     def _repaint_painted(self) -> bool:
         """Repaint the cells on view that differ from what the terminal shows (after a pan
@@ -341,9 +355,10 @@ class TerminalView(Widget, can_focus=False):
         self.post_message(self.ViewChanged())
 
     def on_resize(self, event: events.Resize) -> None:
-        self._painted = {}
-        self._clamp_pan()
-        self._follow(sought=True)
+        # What was painted stays known: the layout that resized the view painted it whole,
+        # before this event is handled.
+        if self._repan(sought=True):
+            self._repaint_painted()
         self.post_message(self.ViewChanged())
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
