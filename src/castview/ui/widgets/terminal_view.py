@@ -158,8 +158,6 @@ class TerminalView(Widget, can_focus=False):
                 self._repan(sought=True)
                 self.call_after_refresh(self._laid_out, self.outer_size.region)
                 return True
-            if resized:
-                self._forget_arrangement()
             if self._repan(sought=True) or old is None:
                 return self._repaint_painted()
             # a seek or a redraw at the same place: the cells that differ
@@ -195,17 +193,6 @@ class TerminalView(Widget, can_focus=False):
             return None
         room = box.content_size  # what 100% is for max-width and max-height
         return Size(min(cols, room.width), min(rows, room.height))
-
-    def _forget_arrangement(self) -> None:
-        """The view's wanted size changed without a layout: its box must not lay it out
-        later from an arrangement made for the old size (Textual keeps them by the box's
-        size, and forgets them only on a layout, as here)."""
-        for ancestor in self.ancestors:
-            if not isinstance(ancestor, Widget):
-                break
-            ancestor._clear_arrangement_cache()
-            if not ancestor.styles.auto_dimensions:
-                break
 
     def _laid_out(self, old: Region) -> None:
         """After a layout that resized the view (and painted it whole): Textual still holds a
