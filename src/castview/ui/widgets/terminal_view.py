@@ -9,6 +9,10 @@ repaints only what then differs, instead of every row: it keeps what it painted 
 its lines, which still holds them unscrolled (a later full repaint, after a resize, would
 draw them from it). It does so only when nothing else shares its rows: it spans the
 terminal's width, and no other widget (a toast, a tooltip, an overlay) is drawn over it.
+A pan, and a resize of the recording, likewise repaint only what differs from what was
+painted. A resize that leaves the view its size (both sizes fill its box) needs no layout;
+one that changes it is laid out and painted once (not again for its virtual size, nor for
+its old size after).
 
 A recording larger than the view is panned, never wrapped, by one rule: the view shows
 the top left of the recording, moved just enough that the cursor is on view (the cursor
