@@ -203,6 +203,8 @@ class TerminalView(Widget, can_focus=False):
         repaint of the view at its old size (queued as the layout resized it), which would
         send it all again with the next change; then what differs from the terminal, should
         the layout not have painted it."""
+        if not self.is_attached:  # the player closed meanwhile
+            return
         self._repaint_regions.discard(old)
         self._repaint_painted()
 
