@@ -158,6 +158,7 @@ class TerminalView(Widget, can_focus=False):
                 # change then.
                 if size is not None:
                     self.set_reactive(Widget.virtual_size, size)
+                self._painted = {}  # no scrolling until the layout has painted it again
                 self.refresh(layout=True, repaint=False)
                 self._repan(sought=True)
                 self.call_after_refresh(self._laid_out, self.outer_size.region)
