@@ -126,6 +126,7 @@ def strip(*parts: tuple[str, Style | None]) -> Strip:
     (strip(("hello", A)), strip(("he", A), ("llo", B)), [(2, 5)]),
     (strip(("a" * 30, None)), strip(("b" + "a" * 28 + "b", None)), [(0, 1), (29, 30)]),
     (strip(("abcdef", None)), strip(("xbcdxf", None)), [(0, 5)]),  # close runs go as one
+    (strip(("1" + "━" * 7 + "●─", None)), strip(("2" + "━" * 8 + "●", None)), [(0, 1), (8, 10)]),  # 21 bytes apart
     (strip(("ab", None)), strip(("abcd", None)), [(2, 4)]),
     (strip(("a完b", None)), strip(("a完c", None)), [(3, 4)]),
     (strip(("a完b", None)), strip(("a字b", None)), [(1, 3)]),  # a wide character whole

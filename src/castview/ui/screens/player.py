@@ -791,6 +791,7 @@ class PlayerScreen(Screen[None]):
 
     def _update_status(self) -> None:
         view = self.query_one(TerminalView)
+        bar = self.query_one(ScrubBar)  # its clock: while playing, tenths only with frames that change the view
         rec = self.summary
         self.query_one(StatusLine).show(PlayerStatus(
             live=self.live_state, following=self.following, speed=self.speed,
@@ -799,8 +800,8 @@ class PlayerScreen(Screen[None]):
             count=self.count, events=self.index.events if self.replay is not None else None,
             indexing=None if self.index.built else self.index.fraction,
             panned=view.visible_region() if view.panned else None, size=(view.cols, view.rows),
-            start_ns=rec.start_ns, who=rec.header.who if rec.header else "", position=self.position,
-            utc=self.utc, before=self.before))
+            start_ns=rec.start_ns, who=rec.header.who if rec.header else "", position=bar.position,
+            utc=self.utc, before=bar.before, playing=self.playing))
 
     # -- themes --------------------------------------------------------------------------
     @property

@@ -36,8 +36,9 @@ def cells(strip: Strip) -> list[Cell]:
 
 
 RUN_GAP = 16
-"""Changed runs closer than this many unchanged cells are sent as one (a cursor move and
-a style cost about that much)."""
+"""Changed runs closer than this many bytes of unchanged cells are sent as one (a cursor
+move and a style cost about that much). Bytes, not cells: a box-drawing character (a
+scrub bar's line) is three."""
 
 
 def changed_runs(old: Strip | None, new: Strip) -> list[tuple[int, int]]:
@@ -62,7 +63,7 @@ def changed_runs(old: Strip | None, new: Strip) -> list[tuple[int, int]]:
         if start > 0 and start < len(after) and after[start][0] == "":
             start -= 1  # the second half of a wide character: from its first
         end = x + 1 if x < len(after) and after[x][0] == "" else x
-        if runs and start - runs[-1][1] < RUN_GAP:
+        if runs and sum(len(char.encode()) or 1 for char, _ in after[runs[-1][1]:start]) < RUN_GAP:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))

@@ -48,6 +48,9 @@ class PlayerStatus:
     before: float | None = None
     """The next event's time: the wall clock shown stays before it, so that typed back it
     names this frame (moments.frame_bound)."""
+    playing: bool = False
+    """While playing, the clock is padded to the width of hundredths: what follows it stays
+    where it is (not repainted) as its digits come and go."""
 
 
 class StatusLine(DiffLine):
@@ -73,7 +76,11 @@ class StatusLine(DiffLine):
         moment = fmt.wall_decimal(status.start_ns, status.position, status.before)
         text.append("  " if text.plain else "")
         wide = self.outer_size.width >= WIDE  # the terminal's width: the line spans it, padding and all
-        text.append(fmt.wall_time(moment, UTC if status.utc else None, date=wide))
+        zone = UTC if status.utc else None
+        clock = fmt.wall_time(moment, zone, date=wide)
+        if status.playing:
+            clock = clock.ljust(len(fmt.wall_time(moment, zone, digits=2, date=wide)))
+        text.append(clock)
         text.append_text(status.search)
         if status.events is not None:
             text.append(f"  ev {status.count}/{status.events}", style="dim")

@@ -9,6 +9,10 @@ repaints only what then differs, instead of every row: it keeps what it painted 
 its lines, which still holds them unscrolled (a later full repaint, after a resize, would
 draw them from it). It does so only when nothing else shares its rows: it spans the
 terminal's width, and no other widget (a toast, a tooltip, an overlay) is drawn over it.
+A pan, and a resize of the recording, likewise repaint only what differs from what was
+painted. A resize that leaves the view its size (both sizes fill its box) needs no layout;
+one that changes it is laid out and painted once (not again for its virtual size, nor for
+its old size after).
 
 A recording larger than the view is panned, never wrapped, by one rule: the view shows
 the top left of the recording, moved just enough that the cursor is on view (the cursor
@@ -82,7 +86,7 @@ class TerminalView(Widget, can_focus=False):
         self._painted: dict[int, Strip] = {}
         """The lines on the terminal, by row of the view, as render_line last made them."""
         self._following = False
-        """show() is following the cursor: it repaints a pan itself (maybe by a scroll)."""
+        """The pan moves by the rule (_repan): its caller repaints it (maybe by a scroll)."""
 
     # -- size ----------------------------------------------------------------------------
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -142,20 +146,25 @@ class TerminalView(Widget, can_focus=False):
         resized = (frame.cols, frame.rows) != (self.cols, self.rows)
         self.cursor = frame.cursor
         if frame.full or resized or len(self._lines) != frame.rows:
-            if resized:
-                self._painted = {}  # the layout changes: no scrolling until painted again
+            size = self._size_for(frame.cols, frame.rows)
+            relaid = resized and size != self.size
             self.cols, self.rows = frame.cols, frame.rows
             blank = Strip.blank(frame.cols, self._background)
             old = self._lines if not resized and len(self._lines) == frame.rows else None
             self._lines = [frame.lines.get(y, blank) for y in range(frame.rows)]
-            if resized:
-                self.refresh(layout=True)
-            before = self.pan
-            self._clamp_pan()
-            self._follow(sought=True)
-            if old is None or self.pan != before:
-                self.refresh()
+            if relaid:
+                # The layout paints the view whole (its size changes). Textual repaints a
+                # widget whose virtual size changes after that layout: set now, it is not a
+                # change then.
+                if size is not None:
+                    self.set_reactive(Widget.virtual_size, size)
+                self._painted = {}  # no scrolling until the layout has painted it again
+                self.refresh(layout=True, repaint=False)
+                self._repan(sought=True)
+                self.call_after_refresh(self._laid_out, self.outer_size.region)
                 return True
+            if self._repan(sought=True) or old is None:
+                return self._repaint_painted()
             # a seek or a redraw at the same place: the cells that differ
             return self._paint({y: self._changed(y, old[y]) for y in range(frame.rows)})
         changed: dict[int, list[tuple[int, int]]] = {}
@@ -164,17 +173,62 @@ class TerminalView(Widget, can_focus=False):
                 old_row = self._lines[y]
                 self._lines[y] = strip
                 changed[y] = self._changed(y, old_row)
+        if self._repan(sought=False):  # a pan down with the cursor is a scroll
+            return self._repaint_painted()
+        return self._paint(changed)
+
+    def _repan(self, sought: bool) -> bool:
+        """Pan by the rule, within the recording; whether the pan moved. The caller
+        repaints (what differs on the terminal, maybe by a scroll), not watch_pan."""
         before = self.pan
-        self._following = True  # a pan down with the cursor is a scroll: repainted here
+        self._following = True
         try:
-            self._follow()
+            self._clamp_pan()
+            self._follow(sought=sought)
         finally:
             self._following = False
-        if self.pan != before:
-            if not self._scrolled():
-                self.refresh()
+        return self.pan != before
+
+    def _size_for(self, cols: int, rows: int) -> Size | None:
+        """The view's size with a recording of cols x rows (None: not laid out yet): the
+        recording's, within its box. A resize of the recording that leaves it the same
+        (both fill the box) needs no layout, which would repaint every cell of the view."""
+        box = self.parent
+        if not isinstance(box, Widget) or not self.size:
+            return None
+        room = box.content_size  # what 100% is for max-width and max-height
+        return Size(min(cols, room.width), min(rows, room.height))
+
+    def _laid_out(self, old: Region) -> None:
+        """After a layout that resized the view (and painted it whole): Textual still holds a
+        repaint of the view at its old size (queued as the layout resized it), which would
+        send it all again with the next change; then what differs from the terminal, should
+        the layout not have painted it."""
+        if not self.is_attached:  # the player closed meanwhile
+            return
+        self._repaint_regions.discard(old)
+        self._repaint_painted()
+
+    def _repaint_painted(self) -> bool:
+        """Repaint the cells on view that differ from what the terminal shows (after a pan
+        or a resize of the recording), by a scroll if the rows moved up; whether any did."""
+        if not self.size:  # not laid out yet: painted whole once it is
+            self.refresh()
             return True
-        return self._paint(changed)
+        if self._scrolled():
+            return True
+        height = self.size.height
+        return self._refresh_differing([self._line(y) for y in range(height)], range(height))
+
+    def _refresh_differing(self, new: list[Strip], rows: range) -> bool:
+        """Refresh the cells of `rows` where `new` differs from what was painted there
+        (a row never painted: whole); whether any differ."""
+        refreshed = False
+        for y in rows:
+            for start, end in changed_runs(self._painted.get(y), new[y]):
+                self.refresh(Region(start, y, end - start, 1))
+                refreshed = True
+        return refreshed
 
     def _paint(self, changed: dict[int, list[tuple[int, int]]]) -> bool:
         """Show the changed cells, by a scroll if the rows moved up; whether any changed."""
@@ -202,11 +256,7 @@ class TerminalView(Widget, can_focus=False):
         # What the terminal shows once scrolled; the rows repainted are recorded as painted.
         self._painted = {y: painted[y + k] for y in range(bottom - k)} | {y: painted[y] for y in range(bottom, height)}
         self._styles_cache.clear()
-        for y in range(bottom):
-            old = self._painted.get(y)
-            runs = changed_runs(old, new[y]) if old is not None else [(0, self.size.width)]
-            for start, end in runs:
-                self.refresh(Region(start, y, end - start, 1))
+        self._refresh_differing(new, range(bottom))
         return True
 
     def _may_scroll(self) -> bool:
@@ -299,9 +349,10 @@ class TerminalView(Widget, can_focus=False):
         self.post_message(self.ViewChanged())
 
     def on_resize(self, event: events.Resize) -> None:
-        self._painted = {}
-        self._clamp_pan()
-        self._follow(sought=True)
+        # What was painted stays known: the layout that resized the view painted it whole,
+        # before this event is handled.
+        if self._repan(sought=True):
+            self._repaint_painted()
         self.post_message(self.ViewChanged())
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
