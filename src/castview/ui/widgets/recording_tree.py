@@ -162,6 +162,10 @@ class RecordingTree(Tree[NodeData]):
         self._labels[key] = (rec, label)
         return label
 
+    def review_of(self, location: str) -> ReviewStatus | None:
+        """The recording's review as last read (None: unreviewed, or not read yet)."""
+        return self._reviews.get(location)
+
     def _mark(self, location: str) -> str:
         status = self._reviews.get(location)
         return review_mark(status) if status is not None else ""
