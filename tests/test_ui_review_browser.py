@@ -110,3 +110,27 @@ def test_verdict_marks_at_80x24(snap_compare, samples, ui_env):  # noqa: F811  (
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_a_long_location_under_the_tree_is_cut_at_its_start():
+    from castview.cast.model import Header
+    from castview.sources.base import RecordingRef
+    from castview.sources.catalog import RecordingSummary
+    from castview.ui.catalog_view import detail
+
+    location = "/srv/recordings/" + "deep/" * 20 + "nX/2026-11-20T09:15:02Z.cast"
+    ref = RecordingRef("s", location, "nX/2026-11-20T09:15:02Z.cast", "nX", None, 10, 0.0)
+    rec = RecordingSummary(ref, Header({"version": 2, "width": 80, "height": 24}, 2), None, 1.0, "ok")
+    first = detail(rec, width=78).plain.split("\n")[0]
+    assert len(first) <= 78 and first.endswith("nX/2026-11-20T09:15:02Z.cast") and "…" in first
+
+
+async def test_the_hint_under_the_tree_fits_80_columns(ui_env):
+    recs = recordings(ui_env / "recs")
+    app = make_app(ui_env / "recs", tmp_path=ui_env, open_single=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = await browser_with_reviews(pilot, len(recs))
+        tree.move_cursor(tree.root.children[0])  # the source's row: no recording to describe
+        await wait_for(pilot, lambda: "enter: open" in detail_text(app), what="the hint")
+        pane = app.screen.query_one("#browser-detail")
+        assert len(detail_text(app)) <= pane.content_size.width
