@@ -16,6 +16,7 @@ from .. import formatting as fmt
 from ..columns import COLUMNS, Column, columns_for
 from ..nodes.model import NodeNames
 from ..records import kubernetes_fields, who
+from ..reviews import CHANGED, ReviewStatus
 from ..sanitize import printable
 from ..sources.base import RecordingRef
 from ..sources.catalog import DAMAGED, LIVE, TRUNCATED, RecordingSummary
@@ -81,7 +82,9 @@ def section_label(view: str, section: Section, total: int | None = None, names: 
 
 
 STATUS_WIDTH = 11
-"""The status column: `● live`, `⚠ truncated`, `⚠ damaged`, or blank."""
+"""The status column: `● live`, `⚠ truncated`, `⚠ damaged`, the review mark (`✓ ok`,
+`! incident`...), both (the status's sign, then the review's mark: `⚠! incident`), or
+blank."""
 
 
 @cache
@@ -132,7 +135,7 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
     shows it; a row too wide is cut with an ellipsis where the tree draws it. `colours` maps
     success/warning/error to the theme's colours (a Tree label is a Rich Text, which cannot
     use theme variables); `cells`: the row's `row_cells`, when known; `review`: its review
-    mark (`ls`'s), before the command (a row without one is as before). Built as one string
+    mark (`ls`'s), in the status column (which a narrow screen still shows). Built as one string
     and its spans: ten thousand rows are made at each change of view, and `Text.append`
     per piece cost ten times as much."""
     if rec.status == PENDING:  # listed, not read: its start (from the name) and dots
@@ -152,12 +155,8 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
             pieces.append((cells[c.key], "dim" if c.key in ("size", "client") else ""))
         pieces.append(("  ", ""))
         if i == 2:
-            mark = MARKS.get(rec.status)
-            pieces.append((mark[0].ljust(STATUS_WIDTH), f"bold {colours[mark[1]]}") if mark is not None
-                          else (" " * STATUS_WIDTH, ""))
+            pieces += status_cell(rec.status, review, colours)
             pieces.append(("  ", ""))
-    if review:
-        pieces.append((f"{review}  ", f"bold {colours[REVIEW_COLOURS.get(review[0], 'success')]}"))
     h = rec.header
     if h is not None:
         k8s = cells["kubernetes"].rstrip()
@@ -170,6 +169,18 @@ def recording_label(rec: RecordingSummary, colours: dict[str, str] | None = None
     if rec.error:
         pieces.append((f"  {printable(rec.error)}", colours["error"]))
     return styled(pieces)
+
+
+def status_cell(status: str, review: str, colours: dict[str, str]) -> list[tuple[str, str]]:
+    """The status column's pieces: the status mark, the review mark, or the status's sign
+    and the review mark (the detail lines under the tree say both in words)."""
+    mark = MARKS.get(status)
+    if not review:
+        return [(mark[0].ljust(STATUS_WIDTH), f"bold {colours[mark[1]]}") if mark is not None
+                else (" " * STATUS_WIDTH, "")]
+    shown = [(mark[0][0], f"bold {colours[mark[1]]}")] if mark is not None else []
+    width = STATUS_WIDTH - len(shown)
+    return [*shown, (review.ljust(width), f"bold {colours[REVIEW_COLOURS.get(review[0], 'success')]}")]
 
 
 def styled(pieces: list[tuple[str, str]]) -> Text:
@@ -190,15 +201,25 @@ def styled(pieces: list[tuple[str, str]]) -> Text:
 DEFAULT_COLOURS = {"success": "green", "warning": "yellow", "error": "red"}
 
 
-def detail(rec: RecordingSummary, names: NodeNames | None = None) -> Text:
+def detail(rec: RecordingSummary, names: NodeNames | None = None, review: ReviewStatus | None = None,
+           width: int | None = None) -> Text:
     """Two lines under the tree about the highlighted recording: where it is and on which
-    node, then the client, users, size, Kubernetes pod and command."""
+    node, then its review (verdict, reviewer, note), the client, users, size, Kubernetes pod
+    and command. In `width` cells the location is cut at its start, not its end: the file's
+    name is what tells recordings apart."""
     text = Text(no_wrap=True, overflow="ellipsis")
     node = names.get(rec.node_id) if names else None
     text.append(f"{printable(node.shown)} ({rec.node_id})  " if node else f"{printable(rec.node_id)}  ", style="bold")
-    text.append(printable(rec.ref.location))
+    location = printable(rec.ref.location)
+    room = (width or 0) - text.cell_len
+    if width is not None and cell_len(location) > room:
+        location = "…" + location[len(location) - max(room - 1, 8):]
+    text.append(location)
     h = rec.header
     line2 = Text(no_wrap=True, overflow="ellipsis")
+    said = review_said(review)
+    if said:
+        line2.append(said + "  ·  ", style="bold")
     if rec.error:
         line2.append(printable(rec.error), style="red")
     elif h is not None:
@@ -219,6 +240,16 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None) -> Text:
     elif rec.status == PENDING:
         line2.append("reading header…", style="dim")
     return Text("\n").join([text, line2])
+
+
+def review_said(status: ReviewStatus | None) -> str:
+    """`reviewed ok by alice: the note`, `changed since review`, or nothing."""
+    if status is None:
+        return ""
+    if status.review is None:
+        return CHANGED if status.changed else ""
+    r = status.review
+    return printable(f"reviewed {r.verdict} by {r.reviewer}" + (f": {r.note}" if r.note else ""))
 
 
 def haystack(rec: RecordingSummary, names: NodeNames | None = None) -> str:

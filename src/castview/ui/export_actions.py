@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -34,8 +35,23 @@ def export_stem(name: str, position: float, before: float | None = None) -> str:
     return f"{recording_stem(name)}-{clock_part(position, before)}"
 
 
+STEM_BYTES = 100
+"""The longest recording stem in an output name (UTF-8 bytes): with the range after it
+and a number when taken, well within a file system's 255."""
+
+_UNSAFE = re.compile(r"[^\w.+=@,-]+")
+
+
 def recording_stem(name: str) -> str:
-    return Path(name).stem.replace(":", "-") or "recording"
+    """The recording's name as the start of an output file's name: a run of anything but
+    letters, digits and `.+=@,-` (control, bidi and invisible characters, `/`, spaces,
+    `:`) made one `-`, no leading `.` or `-` (a hidden file, an option), at most
+    STEM_BYTES. A recording's name is the recorder's, or an attacker's: it must neither
+    drive the terminal that shows it nor make a name the file system refuses."""
+    stem = _UNSAFE.sub("-", Path(name).stem).lstrip(".-")
+    while len(stem.encode()) > STEM_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(".-") or "recording"
 
 
 def clock_part(position: float, before: float | None = None) -> str:

@@ -323,14 +323,15 @@ class BrowserScreen(Screen[None]):
         self._update_detail()
 
     def _update_detail(self) -> None:
-        node = self.query_one(RecordingTree).cursor_node
+        tree = self.query_one(RecordingTree)
+        node = tree.cursor_node
         data = node.data if node is not None else None
         pane = self.query_one("#browser-detail", Static)
         if isinstance(data, RecordingSummary):
-            pane.update(detail(data, self.query_one(RecordingTree).names))
+            pane.update(detail(data, tree.names, tree.review_of(data.ref.location), pane.content_size.width or None))
         else:
-            pane.update(Text("enter: open  ·  /: filter  ·  s: search text  ·  v: view  ·  o/O: sort  ·  ?: help",
-                             style="dim"))
+            pane.update(Text("enter: open · /: filter · s: search · v: view · o/O: sort · ?: help",
+                             style="dim", no_wrap=True, overflow="ellipsis"))
 
     def _update_header(self) -> None:
         """The column titles over the rows, or why there are no rows."""
@@ -394,6 +395,12 @@ class BrowserScreen(Screen[None]):
         tell_reviewed(self, message)
         self._load_reviews()
 
+    def on_screen_resume(self) -> None:
+        """Back from the player (or a dialog): reviews made there or elsewhere are shown."""
+        done, total = self._progress
+        if total and done == total:
+            self._load_reviews()
+
     def _load_reviews(self) -> None:
         load_reviews(self, self.app.settings, self.query_one(RecordingTree).summaries())  # type: ignore[attr-defined]
 
@@ -412,8 +419,6 @@ class BrowserScreen(Screen[None]):
         self.review_filter = choices[(choices.index(self.review_filter) + 1) % len(choices)]
         self.query_one(RecordingTree).set_review_filter(self.review_filter)
         self._view_changed()
-        # The cursor lands on a row still shown once the tree has laid out its lines again.
-        self.call_after_refresh(self._update_detail)
 
     # -- a clip or an evidence pack (x) -----------------------------------------------------
     def action_clip(self) -> None:
@@ -467,9 +472,7 @@ class BrowserScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_one(RecordingTree).set_filter(event.value.strip())
-        self._update_status()
-        self._update_detail()
-        self._update_header()
+        self._view_changed()
 
     def action_cycle_view(self) -> None:
         """`v`: by node → by user → by connection → one timeline."""
@@ -490,17 +493,30 @@ class BrowserScreen(Screen[None]):
         self._view_changed()
 
     def _view_changed(self) -> None:
+        """After a filter, a view or an order: the lines under the tree follow the cursor,
+        which lands on a row still shown once the tree has laid out its lines again (what
+        enter opens)."""
         self._update_status()
         self._update_header()
+        self.call_after_refresh(self._follow_filter)
+
+    def _follow_filter(self) -> None:
+        """Under a filter the cursor is on a recording shown, when there is one (typing a
+        filter passes through words that show none, which leaves it on a source)."""
+        if self.query_one(RecordingTree).filtering:
+            self._cursor_to_a_recording()
         self._update_detail()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def _cursor_to_a_recording(self) -> None:
         tree = self.query_one(RecordingTree)
-        tree.focus()
         first = tree.first_recording()
         if first is not None and not isinstance(tree.cursor_node and tree.cursor_node.data, RecordingSummary):
             tree.put_cursor(first)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(RecordingTree).focus()
+        self._cursor_to_a_recording()
         if not event.value.strip():
             self.query_one("#filter", Input).remove_class("-shown")
 
@@ -521,6 +537,7 @@ class BrowserScreen(Screen[None]):
         cursor stay); after errors, or without a watch running, read everything again."""
         if self._watcher is not None and not self._errors and self._watch_running():
             self._watcher.refresh()
+            self._load_reviews()  # reviews made elsewhere (another castview, a shared ledger)
             toast(self, "Listing the sources again…", timeout=2)
             return
         self._watch_stop.set()

@@ -8,13 +8,14 @@ cancels (the work too, leaving nothing written)."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,6 +48,22 @@ def shown_path(path: Path) -> str:
     stays in view at 80 columns)."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
+
+
+class KindButton(RadioButton):
+    """A radio button whose dot is there only when it is chosen: the choice reads without
+    colour (a monochrome terminal, a colour-blind user)."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802  (Textual's class attribute)
+        return "●" if self.value else " "
+
+
+def named(seconds: float) -> str:
+    """A moment in an output's name: the shortest decimal that names its frame
+    (formatting.clock's rule), the next event unknown here (so the moment itself bounds it:
+    a time typed keeps its digits, the player's `from` is already the shortest)."""
+    return clock_part(seconds, math.nextafter(seconds, math.inf))
 
 
 STAGES = {"reading": "reading the recording", "hashing": "computing its SHA-256", "cutting": "cutting the clip",
@@ -85,8 +102,8 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
             title = f"Clip or evidence pack of {printable(self.recording_name)}"
             yield Label(Text(title, no_wrap=True, overflow="ellipsis"), id="clip-title")
             with RadioSet(id="clip-kind"):
-                yield RadioButton("clip (.cast)", value=True, id="kind-clip")
-                yield RadioButton("evidence pack (.zip)", id="kind-evidence")
+                yield KindButton("clip (.cast)", value=True, id="kind-clip")
+                yield KindButton("evidence pack (.zip)", id="kind-evidence")
             with Horizontal(classes="clip-row"):
                 yield Label("from ", classes="clip-label")
                 yield Input(self.start_text, id="clip-from", compact=True)
@@ -113,8 +130,7 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         start = self._seconds(self.query_one("#clip-from", Input).value if self.is_mounted else self.start_text)
         end_text = self.query_one("#clip-to", Input).value if self.is_mounted else "end"
         end = None if end_text.strip() == "end" else self._seconds(end_text)
-        stem = f"{recording_stem(self.recording_name)}-{clock_part(start or 0.0)}-" \
-               f"{'end' if end is None else clock_part(end)}"
+        stem = f"{recording_stem(self.recording_name)}-{named(start or 0.0)}-{'end' if end is None else named(end)}"
         if self.download:
             return stem + SUFFIX[self.kind]
         return shown_path(default_name(self.folder, stem, SUFFIX[self.kind]))
@@ -157,6 +173,9 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         if not entry:
             self._make()
             return
+        if not entry.strip():
+            self._say("redact: only blanks (it would mask every blank): type the text to hide", error=True)
+            return
         try:
             self._redactor_of([*self.redactions, entry])
         except ValueError as exc:
@@ -172,6 +191,12 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         del self.redactions[event.option_index]
         self._show_redactions()
         self.query_one("#clip-redact", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The redaction list focused highlights its first entry: enter takes it out."""
+        listed = event.widget
+        if isinstance(listed, OptionList) and listed.highlighted is None and listed.option_count:
+            listed.highlighted = 0
 
     def _show_redactions(self) -> None:
         listed = self.query_one("#clip-redactions", OptionList)
@@ -199,35 +224,49 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
     def _make(self) -> None:
         if self.running:
             return
-        texts = []
+        texts, moments = [], []
         for field, label in (("#clip-from", "from"), ("#clip-to", "to")):
             text = self.query_one(field, Input).value.strip()
             try:
-                parse_moment(text, self.span, self.zone)
+                moments.append(parse_moment(text, self.span, self.zone))
             except ValueError as exc:
-                self._say(f"{label}: {exc}", error=True)
-                self.query_one(field, Input).focus()
+                self._refuse(f"{label}: {exc}", field)
                 return
             texts.append(text)
+        if moments[1] < moments[0]:  # said in the dialog's words, not the CLI's options
+            self._refuse(f"to: {texts[1]} is before from: {texts[0]}", "#clip-to")
+            return
         output = Path(self.query_one("#clip-output", Input).value.strip()).expanduser()
-        if self.download:
-            problem = None if output.name and "/" not in str(output) else "give a file name, no folder"
-        else:
-            problem = output_problem(output, self.forbidden)
+        problem = self._output_problem(output)
         if problem is not None:
-            self._say(problem, error=True)
-            self.query_one("#clip-output", Input).focus()
+            self._refuse(problem, "#clip-output")
             return
         try:
             self._redactor_of(self.redactions)
         except ValueError as exc:
-            self._say(str(exc), error=True)
+            self._refuse(str(exc), "#clip-redact")
             return
         redact_texts, regexes = split_redactions(self.redactions)
         self.running = True
         self._say("starting…")
         start_clip(self, self._settings, self._make_target,
                    ClipRequest(self.kind, texts[0], texts[1], output, redact_texts, regexes, self.zone, self.download))
+
+    def _output_problem(self, output: Path) -> str | None:
+        # (castview.clipping's shared output check, once there, belongs here.)
+        if self.download:
+            problem = None if output.name and "/" not in str(output) else "give a file name, no folder"
+        else:
+            problem = output_problem(output, self.forbidden)
+        if problem is None and output.suffix != SUFFIX[self.kind]:
+            what = "a clip" if self.kind == CLIP else "an evidence pack"
+            problem = f"save as: {what} is a {SUFFIX[self.kind]} file"
+        return problem
+
+    def _refuse(self, problem: str, field: str) -> None:
+        """A field's error said, and the focus on that field (to correct it)."""
+        self._say(problem, error=True)
+        self.query_one(field, Input).focus()
 
     def on_clip_progressed(self, message: ClipProgressed) -> None:
         if self.running:

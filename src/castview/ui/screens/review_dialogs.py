@@ -40,7 +40,7 @@ class VerdictDialog(ModalScreen[tuple[str, str] | None]):
             yield Label("current verdict: …", id="verdict-current")
             yield Input(placeholder="note (optional)", id="verdict-note")
             yield OptionList(*[Option(v, id=v) for v in VERDICTS], id="verdicts")
-            yield Label("type a note · tab or enter: to the verdicts · enter: record it · escape: cancel",
+            yield Label("type a note · tab/enter: to the verdicts · enter: record it · esc: cancel",
                         classes="dim")
 
     def on_mount(self) -> None:

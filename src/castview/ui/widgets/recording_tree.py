@@ -200,6 +200,10 @@ class RecordingTree(Tree[NodeData]):
         return self.process_label(recording_label(rec, self._colours, self.view, self.names, known[1],
                                                   self._mark(rec.ref.location)))
 
+    def review_of(self, location: str) -> ReviewStatus | None:
+        """The recording's review as last read (None: unreviewed, or not read yet)."""
+        return self._reviews.get(location)
+
     def _mark(self, location: str) -> str:
         status = self._reviews.get(location)
         return review_mark(status) if status is not None else ""
