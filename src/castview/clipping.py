@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from .cast.model import CastError
 from .recording import READ_ERRORS, Recording, error_message
 from .safe_write import replacing
+from .sanitize import printable
 from .sources.base import SourceError
 
 if TYPE_CHECKING:
@@ -209,14 +210,20 @@ def pack_bytes(opened: Opened, redactor: Redactor | None, version: str, output: 
     from . import evidence as ev
     from .redact import find_leak
 
+    if redactor is not None and redactor.spans(output.stem):
+        raise ClipFailed(f"{printable(output.name)}: the name matches a redaction, and names the pack's folder "
+                         "inside the zip: give another name", BAD_RANGE)
+    # masked before the clip is cut, so the clip's header counts their matches too
+    bookmarks = bookmarks_in(opened, redactor, reviews_db)
+    commands = commands_in(opened, redactor, cache_dir)
     clip = clip_bytes(opened, redactor, version, progress)
     if redactor is not None and (leak := find_leak(clip, redactor)) is not None:
         raise ClipFailed(leak_message(output, leak, "nothing was written"), LEAKED)
     progress("packing", None)
     facts = ev.PackFacts(source=opened.source.record(redactor), start=opened.start, end=opened.end, version=version,
                          exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exported_by,
-                         bookmarks=bookmarks_in(opened, redactor, reviews_db))
-    files = ev.pack_files(clip, facts, commands_in(opened, redactor, cache_dir), frame_origin(opened, redactor))
+                         bookmarks=bookmarks)
+    files = ev.pack_files(clip, facts, commands, frame_origin(opened, redactor))
     if redactor is not None and (path := ev.leaks_in_files(files, redactor)) is not None:
         raise ClipFailed(f"{output}: redaction failed, a match remains in {path}; nothing was written", LEAKED)
     return ev.build_pack(output.stem, files), len(files) + 1

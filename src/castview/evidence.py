@@ -31,10 +31,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .cast.model import MARKER, Event
 from .cast.reader import EventScanner, read_head
-from .clip import CLIP_KEY
+from .clip import CLIP_KEY, exact
 from .formatting import clock, exact_clock
 from .sanitize import printable
-from .term.cells import ZWJ
 from .term.keyframes import apply
 from .term.screen import Terminal
 
@@ -189,7 +188,7 @@ def pack_files(clip: bytes, facts: PackFacts, commands: Iterable[Command] = (),
         "castview_evidence": PACK_FORMAT,
         "header": {k: v for k, v in header.raw.items() if k != CLIP_KEY},
         "source": facts.source,
-        "range": {"from": facts.start, "to": facts.end},
+        "range": {"from": exact(facts.start), "to": exact(facts.end)},
         "redactions": clip_info.get("redactions", []),
         "bookmarks": list(facts.bookmarks),
         "castview_version": facts.version,
@@ -206,11 +205,12 @@ def readme(facts: PackFacts, redactions: list) -> str:
     return "\n".join([
         "castview evidence pack",
         "",
-        f"Source:     {source['source']}",
+        f"Source:     {printable(source['source'])}",
         f"SHA-256:    {source['source_sha256']} ({source['source_size']} bytes)",
         f"Range:      {clock(facts.start)} to {clock(facts.end)} ({facts.start:g} s to {facts.end:g} s)",
-        f"Redactions: {len(redactions)} (each recorded as a count and a salted SHA-256, never the text)",
-        f"Made by:    {facts.exported_by} at {facts.exported_at} with castview {facts.version}",
+        f"Redactions: {len(redactions)} (each recorded as a count and a salted scrypt hash, never the text;",
+        "            scrypt's cost is in metadata.json: slow on purpose, as the salt is published)",
+        f"Made by:    {printable(facts.exported_by)} at {facts.exported_at} with castview {facts.version}",
         "",
         "Files: clip.cast (asciicast v2: play it with castview or asciinema), transcript.txt, commands.txt",
         "(the commands submitted in the range, from the recording), frames/*.svg (the screen at the",
@@ -243,8 +243,16 @@ def leaks_in_files(files: dict[str, bytes], redactor: Redactor) -> str | None:
     """The first file of a pack (besides the clip, see redact.find_leak) holding a match
     in what came from the recording or its source; castview's own text (hashes, sizes,
     times, SVG markup) is not searched, or a regex for hex tokens or digits could never pass."""
+    from .redact import json_leak
+
     for path, data in sorted(files.items()):
         if path == CLIP:
+            continue
+        if path == METADATA:  # searched as the clip's header is (redact.CLIP_OWN)
+            written = data.decode("utf-8", "replace")
+            field = json_leak(json.loads(written), redactor, METADATA_OWN)
+            if field is not None:
+                return f"{path} (field {field})" if field else path
             continue
         text = _recorded_text(path, data.decode("utf-8", "replace"))
         shown = html.unescape(text)
@@ -257,15 +265,15 @@ _SVG_STYLE = re.compile(r"<style\b.*?</style>", re.S)
 _SVG_TAG = re.compile(r"<[^>]*>")
 
 
+#: What castview itself writes in metadata.json (see redact.CLIP_OWN): not searched.
+METADATA_OWN = frozenset({("castview_evidence",), ("header", "version"), ("source", "source_sha256"),
+                          ("source", "source_size"), ("range",), ("redactions",), ("castview_version",),
+                          ("exported_at",)})
+
+
 def _recorded_text(path: str, text: str) -> str:
-    if path == METADATA:
-        try:
-            data = json.loads(text)
-            return json.dumps([data["header"], data["source"]["source"], data["bookmarks"]], ensure_ascii=False)
-        except (ValueError, KeyError, TypeError):
-            return text
-    if path == README:
-        return "\n".join(line for line in text.splitlines() if line.startswith("Source:"))
+    if path == README:  # the lines that come from the source and the user
+        return "\n".join(line for line in text.splitlines() if line.startswith(("Source:", "Made by:")))
     if path.endswith(".svg"):
         # the screen's text (and any title) is in text nodes; attributes are castview's
         return _SVG_TAG.sub("", _SVG_STYLE.sub("", text))
@@ -386,7 +394,7 @@ def _frame_difference(ours: Terminal, theirs: Terminal, mask: str) -> str | None
         return f"cursor {ours.cursor}, the original's {theirs.cursor}"
     for y, (row, want) in enumerate(zip(ours.screen.buffer, theirs.screen.buffer, strict=True)):
         for x, (cell, orig) in enumerate(zip(row, want, strict=True)):
-            if cell == orig or cell == orig._replace(data=orig.data.rstrip(ZWJ)):  # see term.synthesize
+            if cell == orig:
                 continue
             if cell.data == mask and cell[1:] == orig[1:]:
                 continue
