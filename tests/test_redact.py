@@ -149,8 +149,9 @@ def test_cli_fails_closed_and_deletes_the_output(tmp_path: Path, monkeypatch) ->
     from castview.cli import app
 
     monkeypatch.setenv("CASTVIEW_CACHE_DIR", str(tmp_path / "cache"))
-    path = cast(tmp_path, [[1, "o", "a secret here"], [2, "o", " and more"]])
-    out = tmp_path / "out.cast"
+    (tmp_path / "rec").mkdir()
+    path = cast(tmp_path / "rec", [[1, "o", "a secret here"], [2, "o", " and more"]])
+    out = tmp_path / "out.cast"  # not in the recording's folder
     # masking "secret" shows marks, which the second pattern matches: it cannot succeed
     result = CliRunner().invoke(app, ["clip", str(path), "--redact", "secret", "--redact-regex", MASK + "+",
                                       "-o", str(out)])

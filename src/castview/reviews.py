@@ -260,7 +260,8 @@ def to_csv(reviews: Iterable[Review]) -> str:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["sha256", "location", "verdict", "note", "reviewer", "time"])
         for r in reviews:
-            writer.writerow([r.sha256, printable(r.location), r.verdict, printable(r.note), printable(r.reviewer), r.time])
+            writer.writerow([r.sha256, printable(r.location), r.verdict, printable(r.note), printable(r.reviewer),
+                             r.time])
         return buffer.getvalue()
 
 

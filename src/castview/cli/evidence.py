@@ -8,7 +8,17 @@ from pathlib import Path
 import typer
 
 from ..recording import READ_ERRORS, error_message
-from .clip import FromOpt, RedactOpt, RedactRegexOpt, ToOpt, make_redactor, open_for_clip, warn_unmatched
+from .clip import (
+    ForceOpt,
+    FromOpt,
+    RedactOpt,
+    RedactRegexOpt,
+    ToOpt,
+    check_output_option,
+    make_redactor,
+    open_for_clip,
+    warn_unmatched,
+)
 from .export import open_replay
 from .options import RecordingArg, s3_options
 from .output import fail, out, say
@@ -24,13 +34,15 @@ def evidence_command(
     output: Path = typer.Option(..., "-o", "--output", help="The pack to write (.zip)."),
     redact: list[str] = RedactOpt,
     redact_regex: list[str] = RedactRegexOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Pack a clip with its transcript, frames, metadata and SHA256SUMS into a zip."""
-    from ..clipping import ClipFailed, pack_bytes, write_pack
+    from ..clipping import PACK_KIND, ClipFailed, pack_bytes, write_pack
     from ..config import load_settings
     from ..reviews import default_reviewer
     from . import version
 
+    check_output_option(PACK_KIND, output, recording, force)
     redactor = make_redactor(redact, redact_regex)
     opened = open_for_clip(recording, start, end)
     settings = load_settings()
