@@ -41,7 +41,7 @@ from pyte.screens import Char
 from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, parse_size
 from .clip import CLIP_KEY, Source, clip_header, clip_time, event_line, events_after, header_line, size_data
 from .formatting import clock
-from .redact_moves import Move, Moves, Shown, replay_moves
+from .redact_moves import Move, Moves, Shown, replay_moves, settle
 from .term.cells import BLANK
 from .term.keyframes import apply
 from .term.observer import ScreenObserver, observe
@@ -189,6 +189,7 @@ def check_redaction(text: str) -> str | None:
 class Frame:
     rows: tuple[Row, ...]
     cursor: tuple[int, int, bool]
+    wrapped: tuple[bool, ...] = ()  # which rows run on into the next (a transcript joins them)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -198,7 +199,7 @@ class Frame:
 def frame_of(term: Terminal, rows_seen: dict[Row, Row]) -> Frame:
     """The screen as shown; equal rows share one tuple (*rows_seen*) to keep frames small."""
     rows = tuple(rows_seen.setdefault(row, row) for row in map(tuple, term.screen.buffer))
-    return Frame(rows, term.cursor)
+    return Frame(rows, term.cursor, tuple(term.screen.wrapped))
 
 
 def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[Cell]:
@@ -301,11 +302,15 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
         rows = masked_rows(frame, mask)
         if frame.size != (len(shown.rows[0]), len(shown.rows)):
             yield event_line(t, RESIZE, size_data(replay, frame.size))
-            shown = Shown([()] * len(rows))  # whatever the resize left: draw every row
-        changed = [y for y, row in enumerate(rows) if row != shown.rows[y]]
-        if moved or changed or i == 0 or frame.cursor != frames[i - 1].cursor:
-            yield event_line(t, OUTPUT, moved + redraw(rows, changed, frame.cursor))
-        shown.rows = list(rows)
+            # whatever the resize left: draw every row (a main screen saved under the
+            # alternate one too, when shown again)
+            saved = shown.saved_main
+            shown = Shown([()] * len(rows))
+            if saved is not None:
+                shown.saved_main = ([()] * len(rows), [False] * len(rows))
+        drawn = settle(shown, 0, rows, frame.wrapped)
+        if moved or drawn or i == 0 or frame.cursor != frames[i - 1].cursor:
+            yield event_line(t, OUTPUT, moved + drawn + redraw(rows, (), frame.cursor))
         while other is not None and other[0] == i:
             yield event_line(*other[1:])
             other = next(pending, None)

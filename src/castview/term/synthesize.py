@@ -202,11 +202,13 @@ def redraw(rows: Sequence[Sequence[Char]], changed: Iterable[int], cursor: tuple
     return w.text()
 
 
-def draw_row(row: Sequence[Char], y: int) -> str:
-    """Output text that draws *row* whole over row *y*, leaving the pen at the default."""
+def draw_rows(rows: Sequence[Sequence[Char]], y: int) -> str:
+    """Output text that draws *rows* whole over rows *y*, *y* + 1..., each running on
+    into the next by autowrap (which marks it wrapped), leaving the pen at the default."""
     w = _Writer()
     w.write(cup(0, y))
-    _draw_cells(w, row, y, len(row))
+    for n, row in enumerate(rows):
+        _draw_cells(w, row, y + n, len(row))
     w.set_pen(DEFAULT_ATTRS)
     return w.text()
 
