@@ -221,3 +221,39 @@ _NOT_YET = {"2026-11-20T09:15:02Z.cast", "2026-11-21T16:45:59.000000001Z.cast", 
     p.name in _NOT_YET, reason="redacted transcript not yet exact", strict=True)) for p in SAMPLES])
 def test_a_redaction_matching_nothing_keeps_the_transcript(path: Path) -> None:
     assert transcript_text(_clip(path, Redactor.of(["zzz-nothing-zzz"], []))) == transcript_text(_clip(path, None))
+
+
+# ------------------------------------------------------------------ verify
+
+
+def _rewrite(pack: Path, change) -> None:
+    from castview import evidence as ev
+
+    with zipfile.ZipFile(pack) as z:
+        names = z.namelist()
+        folder = names[0].split("/", 1)[0]
+        files = {n.split("/", 1)[1]: z.read(n) for n in names}
+    change(files)
+    files.pop(ev.SUMS)
+    pack.write_bytes(ev.build_pack(folder, files))
+
+
+def test_verify_refuses_masks_the_pack_does_not_declare(run, tmp_path: Path) -> None:
+    pack = tmp_path / "fg.zip"
+    assert run("evidence", PLAIN, "--from", "0:30", "-o", pack).exit_code == 0
+    _rewrite(pack, lambda f: f.update({"clip.cast": f["clip.cast"].replace(b"sudo", "████".encode())}))
+    result = run("verify", pack, "--original", PLAIN)
+    assert result.exit_code == 1 and "declares no redaction" in flat(result.output)
+    assert "masks 4 cells" in flat(result.output)
+
+
+def test_verify_checks_the_transcript_and_range_and_says_what_it_did_not(run, tmp_path: Path) -> None:
+    pack = tmp_path / "t.zip"
+    assert run("evidence", PLAIN, "--redact", "nginx", "-o", pack).exit_code == 0
+    result = run("verify", pack, "--original", PLAIN)
+    assert result.exit_code == 0, result.output
+    assert "masked cells (1 redactions declared)" in flat(result.output)
+    assert "Not checked beyond their sums: the SVG frames and commands.txt" in flat(result.output)
+    _rewrite(pack, lambda f: f.update({"transcript.txt": b"nothing happened\n"}))
+    result = run("verify", pack)
+    assert result.exit_code == 1 and "transcript.txt is not the clip's transcript" in flat(result.output)

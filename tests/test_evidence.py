@@ -98,7 +98,9 @@ def test_verify_finds_a_changed_file_and_a_forged_clip(run, tmp_path: Path) -> N
 
     assert run("evidence", PLAIN, "-o", pack, "--force").exit_code == 0
     rewrite(pack, forge)
-    assert run("verify", pack).exit_code == 0  # the sums alone are consistent
+    # the sums are consistent, but the transcript made again from the clip is not the pack's
+    alone = run("verify", pack)
+    assert alone.exit_code == 1 and "transcript.txt is not the clip's transcript" in alone.output
     result = run("verify", pack, "--original", PLAIN)
     assert result.exit_code == 1 and "clip.cast differs from" in result.output and "shows 'N'" in result.output
 

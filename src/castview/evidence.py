@@ -356,9 +356,19 @@ def verify_pack(f: BinaryIO) -> Verified:
     return Verified(folder, files, problems)
 
 
-def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: bytes) -> str | None:
-    """The first moment the clip's frame differs from the original's (cells, cursor, size),
-    or None. A redacted clip's masked cells (█ in the cell's colours) count as equal."""
+@dataclass
+class Comparison:
+    """How a pack's clip compares with its original: the first difference (None: every
+    frame is the original's) and how many cells show the mask where the original shows
+    something else (in any frame, counted once per cell per change)."""
+
+    difference: str | None
+    masked: int
+
+
+def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: bytes) -> Comparison:
+    """Compare the clip's frames with the original's (cells, cursor, size). A redacted
+    clip's masked cells (█ in the cell's colours) count as equal, and are counted."""
     from .redact import MASK
 
     header, events = clip_events(clip)
@@ -368,6 +378,7 @@ def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: 
     theirs = playhead.term
     pending = _original_events(opener, replay, playhead)
     nxt = next(pending, None)
+    masked: set[tuple[int, int, str]] = set()
     for i, event in enumerate(events):
         apply(ours, event, header.no_pty)
         if i + 1 < len(events) and events[i + 1].time == event.time:
@@ -375,10 +386,41 @@ def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: 
         while nxt is not None and nxt.time <= start + event.time + TIME_SLACK:
             apply(theirs, nxt, replay.header.no_pty)
             nxt = next(pending, None)
-        problem = _frame_difference(ours, theirs, MASK)
+        problem = _frame_difference(ours, theirs, MASK, masked)
         if problem is not None:
-            return f"at {clock(event.time)} of the clip ({clock(start + event.time)} of the original): {problem}"
-    return None
+            where = f"at {clock(event.time)} of the clip ({clock(start + event.time)} of the original): {problem}"
+            return Comparison(where, len(masked))
+    return Comparison(None, len(masked))
+
+
+def declared_redactions(verified: Verified) -> int:
+    """How many redactions the pack says it has (metadata.json and the clip's header)."""
+    header, _ = clip_events(verified.files.get(CLIP, b""))
+    clip_info = dict(header.raw).get(CLIP_KEY, {})
+    listed = [verified.metadata.get("redactions"), clip_info.get("redactions") if isinstance(clip_info, dict) else None]
+    return max((len(x) for x in listed if isinstance(x, list)), default=0)
+
+
+def check_derived(verified: Verified) -> tuple[list[str], list[str]]:
+    """What checking the files made from the clip found: (checked, problems). The
+    transcript is made again from the clip and compared; the range of metadata.json
+    with the clip's."""
+    checked: list[str] = []
+    problems: list[str] = []
+    clip = verified.files.get(CLIP, b"")
+    if TRANSCRIPT in verified.files:
+        if transcript_text(clip).encode("utf-8") == verified.files[TRANSCRIPT]:
+            checked.append(f"{TRANSCRIPT} is the clip's transcript")
+        else:
+            problems.append(f"{TRANSCRIPT} is not the clip's transcript (made again from {CLIP})")
+    header, _ = clip_events(clip)
+    clip_info = dict(header.raw).get(CLIP_KEY, {})
+    wanted = {"from": clip_info.get("from"), "to": clip_info.get("to")} if isinstance(clip_info, dict) else None
+    if verified.metadata.get("range") == wanted:
+        checked.append(f"{METADATA}'s range is the clip's")
+    else:
+        problems.append(f"{METADATA}'s range {verified.metadata.get('range')} is not the clip's {wanted}")
+    return checked, problems
 
 
 def _original_events(opener: Callable[[], BinaryIO], replay: Replay, playhead: Any) -> Iterator[Event]:
@@ -387,7 +429,7 @@ def _original_events(opener: Callable[[], BinaryIO], replay: Replay, playhead: A
     yield from events_after(opener, replay, playhead, math.inf)
 
 
-def _frame_difference(ours: Terminal, theirs: Terminal, mask: str) -> str | None:
+def _frame_difference(ours: Terminal, theirs: Terminal, mask: str, masked: set[tuple[int, int, str]]) -> str | None:
     if (ours.cols, ours.rows) != (theirs.cols, theirs.rows):
         return f"size {ours.cols}x{ours.rows}, the original's {theirs.cols}x{theirs.rows}"
     if ours.cursor != theirs.cursor:
@@ -397,6 +439,7 @@ def _frame_difference(ours: Terminal, theirs: Terminal, mask: str) -> str | None
             if cell == orig:
                 continue
             if cell.data == mask and cell[1:] == orig[1:]:
+                masked.add((x, y, orig.data))
                 continue
             return f"row {y + 1}, column {x + 1} shows {cell.data!r}, the original {orig.data!r}"
     return None
