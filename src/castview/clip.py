@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .cast.model import OUTPUT, RESIZE, Event, parse_size
+from .cast.model import OUTPUT, RESIZE, Event, Header, parse_size
 from .cast.reader import EventScanner
 from .sources.layout import format_ns, parse_rfc3339nano
 from .term.synthesize import rebuild
@@ -92,7 +92,7 @@ def clip_header(replay: Replay, size: tuple[int, int], start: float, end: float,
     if "duration" in header:
         header["duration"] = exact(end - start)
     if redactor is not None:
-        header = redactor.mask_value(header)
+        header = redactor.mask_value(header, Header.KNOWN_KEYS)
     clip = {**source.record(redactor), "from": exact(start), "to": exact(end), "castview_version": version}
     if source.start_ns is not None:
         begins = source.start_ns + round(Decimal(repr(start)) * NS)

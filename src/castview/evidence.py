@@ -29,10 +29,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from .cast.model import MARKER, Event
+from .cast.model import MARKER, CastError, Event, Header
 from .cast.reader import EventScanner, read_head
 from .clip import CLIP_KEY, exact
 from .formatting import clock, exact_clock
+from .redact import KEYS
 from .sanitize import printable
 from .term.keyframes import apply
 from .term.screen import Terminal
@@ -268,7 +269,8 @@ _SVG_TAG = re.compile(r"<[^>]*>")
 #: What castview itself writes in metadata.json (see redact.CLIP_OWN): not searched.
 METADATA_OWN = frozenset({("castview_evidence",), ("header", "version"), ("source", "source_sha256"),
                           ("source", "source_size"), ("range",), ("redactions",), ("castview_version",),
-                          ("exported_at",)})
+                          ("exported_at",), (KEYS, "*"), ("header", KEYS, *Header.KNOWN_KEYS),
+                          ("source", KEYS, "*"), ("bookmarks", "*", KEYS, "*")})
 
 
 def _recorded_text(path: str, text: str) -> str:
@@ -408,6 +410,10 @@ def check_derived(verified: Verified) -> tuple[list[str], list[str]]:
     checked: list[str] = []
     problems: list[str] = []
     clip = verified.files.get(CLIP, b"")
+    try:
+        clip_events(clip)
+    except (CastError, ValueError) as exc:
+        return [], [f"{CLIP}: {exc}"]
     if TRANSCRIPT in verified.files:
         if transcript_text(clip).encode("utf-8") == verified.files[TRANSCRIPT]:
             checked.append(f"{TRANSCRIPT} is the clip's transcript")

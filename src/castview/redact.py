@@ -32,13 +32,13 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pyte.screens import Char
 
-from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, parse_size
+from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, Header, parse_size
 from .clip import CLIP_KEY, Source, clip_header, clip_time, event_line, events_after, header_line, size_data
 from .formatting import clock
 from .redact_moves import Move, Moves, Shown, replay_moves, settle
@@ -115,14 +115,15 @@ class Redactor:
             chars[start:end] = MASK * (end - start)
         return "".join(chars)
 
-    def mask_value(self, value: Any) -> Any:
-        """A JSON value with every string value in it masked. Keys are not: they name the
-        format's fields (``--redact width`` cannot mean the field); numbers cannot be
-        masked and stay (the read-back fails closed on one that matches, naming it)."""
+    def mask_value(self, value: Any, fields: Collection[str] = ()) -> Any:
+        """A JSON value with every string in it masked, keys too but *fields* (the format's
+        own field names, at the top: ``--redact width`` cannot mean the field; ``env``'s
+        keys are the session's). Numbers cannot be masked and stay (the read-back fails
+        closed on one that matches, naming it)."""
         if isinstance(value, str):
             return self.mask_text(value)
         if isinstance(value, dict):
-            return {k: self.mask_value(v) for k, v in value.items()}
+            return {k if k in fields else self.mask_text(k): self.mask_value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.mask_value(v) for v in value]
         return value
@@ -339,21 +340,40 @@ def leaving_masker(before: Sequence[Row], masked_before: Sequence[Row],
 #: range typed, the version, the redactions' salts and hashes): derived from no recorded
 #: text, and hex or digits a regex for tokens would match. Everything else in a clip or a
 #: pack's metadata -- every original header field (numbers too), the source's path or URL,
-#: the exact start, the events' data -- is searched; keys are the format's field names.
+#: the exact start, the events' data, keys but the format's field names -- is searched.
+#: A path's "*" stands for any key or index; a path ending in KEYS names the keys of the
+#: object there that are not searched ("*": all of them).
+KEYS = "<keys>"
 CLIP_OWN = frozenset({("version",), (CLIP_KEY, "source_sha256"), (CLIP_KEY, "source_size"), (CLIP_KEY, "from"),
-                      (CLIP_KEY, "to"), (CLIP_KEY, "castview_version"), (CLIP_KEY, "redactions")})
+                      (CLIP_KEY, "to"), (CLIP_KEY, "castview_version"), (CLIP_KEY, "redactions"),
+                      (KEYS, *Header.KNOWN_KEYS, CLIP_KEY), (CLIP_KEY, KEYS, "*")})
 #: An event's time and code are the format's; its data is the recording's.
 EVENT_OWN = frozenset({(0,), (1,)})
+
+
+def _covered(path: tuple, own: frozenset[tuple]) -> bool:
+    return any(len(o) == len(path) and all(a == "*" or a == b for a, b in zip(o, path, strict=True)) for o in own)
+
+
+def _key_exempt(path: tuple, key: str, own: frozenset[tuple]) -> bool:
+    """Whether the key *key* of the object at *path* is the format's (not searched)."""
+    for o in own:
+        if KEYS in o:
+            at = o.index(KEYS)
+            names = o[at + 1:]
+            if _covered(path, frozenset({o[:at]})) and ("*" in names or key in names):
+                return True
+    return False
 
 
 def json_leak(value: Any, redactor: Redactor, own: frozenset[tuple[Any, ...]] = frozenset(),
               written: str | None = None) -> str | None:
     """The field of a JSON value (a clip's line, a pack's metadata) that holds a match, as
-    a dotted path ("" for the value as a whole), or None. Strings are searched decoded,
-    composed and as JSON writes them; numbers as written; fields under a path in *own*
-    are not searched. *written*: the value's text as read (a line of the file): searched
-    whole too, with what *own* covers and the keys left out, so no byte of it can hold a
-    match (and whole if it is not exactly what castview writes)."""
+    a dotted path ("" for the value as a whole), or None. Strings and keys are searched
+    decoded, composed and as JSON writes them; numbers as written; what *own* covers is
+    not searched. *written*: the value's text as read (a line of the file): searched
+    whole too, with what *own* covers left out, so no byte of it can hold a match (and
+    whole if it is not exactly what castview writes)."""
     found = _json_leak(value, redactor, own, ())
     if found is not None:
         return ".".join(map(str, found))
@@ -365,19 +385,25 @@ def json_leak(value: Any, redactor: Redactor, own: frozenset[tuple[Any, ...]] = 
     return None
 
 
+def _text_leaks(text: str, redactor: Redactor) -> bool:
+    return bool(redactor.spans(text) or redactor.spans(_nfc(text))
+                or redactor.spans(json.dumps(text, ensure_ascii=False)[1:-1]))
+
+
 def _json_leak(value: Any, redactor: Redactor, own: frozenset, path: tuple) -> tuple | None:
-    if path in own:
+    if _covered(path, own):
         return None
     if isinstance(value, dict):
-        return next((found for k, v in value.items() if (found := _json_leak(v, redactor, own, (*path, k)))), None)
+        for k, v in value.items():
+            if not _key_exempt(path, k, own) and _text_leaks(k, redactor):
+                return (*path, k)
+            if (found := _json_leak(v, redactor, own, (*path, k))) is not None:
+                return found
+        return None
     if isinstance(value, list):
         return next((found for i, v in enumerate(value) if (found := _json_leak(v, redactor, own, (*path, i)))),
                     None)
-    if isinstance(value, str):
-        leaks = redactor.spans(value) or redactor.spans(_nfc(value)) \
-            or redactor.spans(json.dumps(value, ensure_ascii=False)[1:-1])
-    else:  # a number, true, false or null: as JSON writes it
-        leaks = redactor.spans(json.dumps(value))
+    leaks = _text_leaks(value, redactor) if isinstance(value, str) else bool(redactor.spans(json.dumps(value)))
     return (path or ("",)) if leaks else None
 
 
@@ -385,11 +411,12 @@ _HIDDEN = "\0"  # stands for what json_leak does not search: JSON text never hol
 
 
 def _skeleton(value: Any, own: frozenset, path: tuple) -> str:
-    """*value* as json.dumps writes it, keys and the fields under *own* as _HIDDEN."""
-    if path in own:
+    """*value* as json.dumps writes it, what *own* covers as _HIDDEN."""
+    if _covered(path, own):
         return _HIDDEN
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_HIDDEN}: {_skeleton(v, own, (*path, k))}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_HIDDEN if _key_exempt(path, k, own) else json.dumps(k, ensure_ascii=False)}: "
+                               f"{_skeleton(v, own, (*path, k))}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_skeleton(v, own, (*path, i)) for i, v in enumerate(value)) + "]"
     return json.dumps(value, ensure_ascii=False)
