@@ -17,12 +17,16 @@ two of them), in the cell's colours. A cell masked in one frame stays masked in 
 frames before and after it for as long as it holds the same thing, so the characters of
 a secret typed one by one are masked from the first, before the whole secret shows.
 
-Input events are dropped, marker labels and header strings are masked, the title is not
-written. Then ``find_leak`` reads the written clip back -- its strings as written and as
-decoded, and every frame it shows -- and the command deletes the clip if anything still
-matches (fail closed). The clip's header records each redaction as its kind, a count
-(frames, labels and header fields it matched in) and a salted SHA-256 of the pattern,
-never the pattern.
+Lines that scroll off the top or are cleared leave the clip's screen the same way
+(castview.redact_moves), so the clip's transcript keeps them, masked.
+
+Input events are dropped, marker labels and header string values (and keys but the
+format's field names) are masked, the title is not written. Then ``find_leak`` reads the
+written clip back -- every line (json_leak: all but castview's own record, times and
+codes), every frame it shows and every row leaving its screen -- and the command deletes
+the clip if anything still matches (fail closed). The clip's header records each
+redaction as its kind, a count (frames, labels and header fields it matched in) and a
+salted scrypt hash of the pattern (``pattern_hash``), never the pattern.
 """
 
 from __future__ import annotations
