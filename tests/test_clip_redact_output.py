@@ -89,6 +89,7 @@ def test_a_header_string_is_masked_never_a_key(run, tmp_path: Path) -> None:
     assert b"09:15:02" not in data
     header = json.loads(data.decode().splitlines()[0])
     assert header["width"] == 80 and "start" in header["castview_clip"]
+    assert "matched nothing" not in result.output and "not on screen" in flat(result.output)
     counts = [r["count"] for r in header["castview_clip"]["redactions"]]
     assert counts[0] >= 1  # the exact start, masked, is counted
 

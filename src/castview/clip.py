@@ -92,7 +92,7 @@ def clip_header(replay: Replay, size: tuple[int, int], start: float, end: float,
     if "duration" in header:
         header["duration"] = exact(end - start)
     if redactor is not None:
-        header = redactor.mask_value(header, Header.KNOWN_KEYS)
+        header = redactor.mask_value(header, frozenset(Header.KNOWN_KEYS))
     clip = {**source.record(redactor), "from": exact(start), "to": exact(end), "castview_version": version}
     if source.start_ns is not None:
         begins = source.start_ns + round(Decimal(repr(start)) * NS)

@@ -36,7 +36,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -119,7 +119,7 @@ class Redactor:
             chars[start:end] = MASK * (end - start)
         return "".join(chars)
 
-    def mask_value(self, value: Any, fields: Collection[str] = ()) -> Any:
+    def mask_value(self, value: Any, fields: frozenset[str] = frozenset()) -> Any:
         """A JSON value with every string in it masked, keys too but *fields* (the format's
         own field names, at the top: ``--redact width`` cannot mean the field; ``env``'s
         keys are the session's). Numbers cannot be masked and stay (the read-back fails
@@ -127,6 +127,8 @@ class Redactor:
         if isinstance(value, str):
             return self.mask_text(value)
         if isinstance(value, dict):
+            for key in fields & value.keys():
+                self.note_raw(key)  # kept: "matched nothing" would not be true
             return {k if k in fields else self.mask_text(k): self.mask_value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.mask_value(v) for v in value]
@@ -147,16 +149,17 @@ class Redactor:
         return [option for option, i in self._options() if self.counts[i] == 0 and not self.raw_seen[i]]
 
     def note_raw(self, text: str) -> None:
-        """*text* was in the original's output (a title, an OSC or DCS payload...): which
-        patterns it holds, to tell "not on screen" from "matched nothing"."""
+        """*text* was in the original's output (a title, an OSC or DCS payload...) or is a
+        field name of the format (kept): which patterns it holds, to tell "not on screen"
+        from "matched nothing"."""
         for i, pattern in enumerate(self.patterns):
             if not self.raw_seen[i] and pattern.regex.search(text):
                 self.raw_seen[i] = True
 
     def unshown(self) -> list[str]:
         """The options of the patterns that matched nothing shown but are in the
-        original's output bytes of the range (a title, a hyperlink's URL...): the clip
-        does not carry those sequences."""
+        original's output bytes of the range (a title, a hyperlink's URL...), which the
+        clip does not carry, or in the format's field names, which it keeps."""
         return [option for option, i in self._options() if self.counts[i] == 0 and self.raw_seen[i]]
 
     def records(self) -> list[dict[str, Any]]:

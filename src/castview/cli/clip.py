@@ -79,8 +79,8 @@ def warn_unmatched(redactor: Redactor | None) -> None:
         say(f"warning: {option} matched nothing (matching is case-sensitive; "
             "use --redact-regex '(?i)...' to ignore case)", style="yellow")
     for option in redactor.unshown():
-        say(f"note: {option} was not on screen, only in control sequences (a title, a link's URL...); "
-            "those are not carried into the clip", style="yellow")
+        say(f"note: {option} was not on screen, only in control sequences (a title, a link's URL...), which "
+            "are not carried into the clip, or in the format's field names (width...), which stay", style="yellow")
 
 
 @s3_options
