@@ -258,3 +258,21 @@ def test_verify_checks_the_transcript_and_range_and_says_what_it_did_not(run, tm
     _rewrite(pack, lambda f: f.update({"transcript.txt": b"nothing happened\n"}))
     result = run("verify", pack)
     assert result.exit_code == 1 and "transcript.txt is not the clip's transcript" in flat(result.output)
+
+
+def test_a_masked_bookmark_note_is_counted(run, tmp_path: Path) -> None:
+    import hashlib
+
+    from castview.reviews import open_ledger
+
+    sha = hashlib.sha256(PLAIN.read_bytes()).hexdigest()
+    with open_ledger() as ledger:
+        ledger.add_bookmark(sha, str(PLAIN), 1.0, "the zqxj password", "bob")
+    pack = tmp_path / "b.zip"
+    result = run("evidence", PLAIN, "--redact", "zqxj", "-o", pack)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(pack) as z:
+        metadata = json.loads(z.read("b/metadata.json"))
+    assert metadata["bookmarks"][0]["note"] == "the ████ password"
+    assert metadata["redactions"][0]["count"] == 1
+    assert "matched nothing" not in result.output
