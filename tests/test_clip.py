@@ -124,6 +124,7 @@ def test_cli_clip_and_bad_ranges(tmp_path: Path, monkeypatch) -> None:
     import hashlib
 
     assert header["castview_clip"]["source_sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    out = tmp_path / "other.cast"  # (c.cast exists now: refused without --force)
     reversed_range = CliRunner().invoke(app, ["clip", path, "--from", "5", "--to", "2", "-o", str(out)])
     assert reversed_range.exit_code != 0 and "before --from" in reversed_range.output
     past = CliRunner().invoke(app, ["clip", path, "--from", "99:00", "-o", str(out)])

@@ -96,9 +96,11 @@ def test_verify_finds_a_changed_file_and_a_forged_clip(run, tmp_path: Path) -> N
         files.pop(ev.SUMS)
         files[ev.SUMS] = ev.sums(files)
 
-    assert run("evidence", PLAIN, "-o", pack).exit_code == 0
+    assert run("evidence", PLAIN, "-o", pack, "--force").exit_code == 0
     rewrite(pack, forge)
-    assert run("verify", pack).exit_code == 0  # the sums alone are consistent
+    # the sums are consistent, but the transcript made again from the clip is not the pack's
+    alone = run("verify", pack)
+    assert alone.exit_code == 1 and "transcript.txt is not the clip's transcript" in alone.output
     result = run("verify", pack, "--original", PLAIN)
     assert result.exit_code == 1 and "clip.cast differs from" in result.output and "shows 'N'" in result.output
 
@@ -120,7 +122,8 @@ def test_not_a_pack(run, tmp_path: Path) -> None:
 
 
 def test_redaction_that_cannot_succeed_writes_no_pack(run, tmp_path: Path) -> None:
-    cast = tmp_path / "in.cast"
+    cast = tmp_path / "rec" / "in.cast"  # the pack is not written in the recording's folder
+    cast.parent.mkdir()
     cast.write_text(json.dumps({"version": 2, "width": 30, "height": 4}) + "\n"
                     + json.dumps([1.0, "o", "the secret is out"]) + "\n")
     pack = tmp_path / "p.zip"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,10 @@ def test_header_records_count_and_salted_hash_never_the_secret(tmp_path: Path) -
     text_record, regex_record = header["castview_clip"]["redactions"]
     assert text_record["kind"] == "text" and text_record["count"] == 2  # frames it matched in
     salt = bytes.fromhex(text_record["salt"])
-    assert text_record["sha256"] == hashlib.sha256(salt + SECRET.encode()).hexdigest()
+    # a slow KDF (scrypt at its recorded cost), never a fast hash of the published salt
+    assert (text_record["kdf"], text_record["n"], text_record["r"], text_record["p"]) == ("scrypt", 1 << 14, 8, 1)
+    assert text_record["hash"] == hashlib.scrypt(re.escape(SECRET).encode(), salt=salt, n=1 << 14, r=8, p=1,
+                                                 maxmem=64 << 20, dklen=32).hex()
     assert regex_record["kind"] == "regex" and regex_record["count"] == 0
     assert SECRET not in json.dumps(header) and "nothing-matches" not in json.dumps(header)
 
@@ -145,8 +149,9 @@ def test_cli_fails_closed_and_deletes_the_output(tmp_path: Path, monkeypatch) ->
     from castview.cli import app
 
     monkeypatch.setenv("CASTVIEW_CACHE_DIR", str(tmp_path / "cache"))
-    path = cast(tmp_path, [[1, "o", "a secret here"], [2, "o", " and more"]])
-    out = tmp_path / "out.cast"
+    (tmp_path / "rec").mkdir()
+    path = cast(tmp_path / "rec", [[1, "o", "a secret here"], [2, "o", " and more"]])
+    out = tmp_path / "out.cast"  # not in the recording's folder
     # masking "secret" shows marks, which the second pattern matches: it cannot succeed
     result = CliRunner().invoke(app, ["clip", str(path), "--redact", "secret", "--redact-regex", MASK + "+",
                                       "-o", str(out)])

@@ -25,7 +25,8 @@ def run(tmp_path, monkeypatch):
 @pytest.mark.parametrize("command", ["clip", "evidence"])
 def test_each_redaction_that_matched_nothing_is_named(run, tmp_path: Path, command: str) -> None:
     result = run(command, PLAIN, "--redact", "alice", "--redact", "doesnotappear", "--redact", "NGINX",
-                 "--redact-regex", "(?i)NGINX", "--redact-regex", "zzz+", "-o", tmp_path / "out")
+                 "--redact-regex", "(?i)NGINX", "--redact-regex", "zzz+", "-o",
+                 tmp_path / ("out.cast" if command == "clip" else "out.zip"))
     assert result.exit_code == 0, result.output
     warned = re.findall(r"warning: (\S+ #\d+) matched nothing \(matching is case-sensitive", result.output)
     assert warned == ["--redact #2", "--redact #3", "--redact-regex #2"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .cast.model import OUTPUT, RESIZE, Event, parse_size
+from .cast.model import OUTPUT, RESIZE, Event, Header, parse_size
 from .cast.reader import EventScanner
 from .sources.layout import format_ns, parse_rfc3339nano
 from .term.synthesize import rebuild
@@ -90,14 +90,14 @@ def clip_header(replay: Replay, size: tuple[int, int], start: float, end: float,
     if not replay.header.no_pty:  # a PTY-less session keeps its 0x0 (bare LF line ends)
         header["width"], header["height"] = size
     if "duration" in header:
-        header["duration"] = end - start
+        header["duration"] = exact(end - start)
     if redactor is not None:
-        header = redactor.mask_value(header)
-    clip = {**source.record(redactor), "from": start, "to": end, "castview_version": version}
+        header = redactor.mask_value(header, frozenset(Header.KNOWN_KEYS))
+    clip = {**source.record(redactor), "from": exact(start), "to": exact(end), "castview_version": version}
     if source.start_ns is not None:
         begins = source.start_ns + round(Decimal(repr(start)) * NS)
         header["timestamp"] = begins // NS
-        clip["start"] = format_ns(begins)
+        clip["start"] = format_ns(begins) if redactor is None else redactor.mask_text(format_ns(begins))
     if redactor is not None:
         clip["redactions"] = redactor.records()
     return {"version": 2, **header, CLIP_KEY: clip}
@@ -114,10 +114,16 @@ def clip_start_ns(header: Any) -> int | None:
     return ns
 
 
+def exact(seconds: float) -> float:
+    """*seconds* to the nanosecond (tsrecorder's precision), so JSON writes the shortest
+    decimal: 3.3, not the 3.3000000000000003 a time's arithmetic can give."""
+    return round(seconds, 9)
+
+
 def clip_time(time: float, start: float) -> float:
     """An original time on the clip's timeline. Rounded to the nanosecond (tsrecorder's
     precision) so that the subtraction writes 0.091419323, not 0.09141932300000022."""
-    return round(time - start, 9)
+    return exact(time - start)
 
 
 def event_line(time: float, code: str, data: str) -> str:

@@ -14,7 +14,7 @@ import dataclasses
 import io
 import os
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from .cast.model import CastError
 from .recording import READ_ERRORS, Recording, error_message
 from .safe_write import replacing
+from .sanitize import printable
 from .sources.base import SourceError
 
 if TYPE_CHECKING:
@@ -200,6 +201,46 @@ def check_clip_bytes(data: bytes, redactor: Redactor | None, where: str, progres
         raise ClipFailed(leak_message(where, leak, "nothing was sent"), LEAKED)
 
 
+# -- where outputs go ------------------------------------------------------------------------
+CLIP_KIND, PACK_KIND = "clip", "evidence"
+SUFFIXES = {CLIP_KIND: ".cast", PACK_KIND: ".zip"}
+
+
+def inside(path: Path, folders: Iterable[Path]) -> Path | None:
+    """The folder of *folders* that holds *path* (symbolic links resolved), if any."""
+    real = Path(os.path.realpath(path))
+    return next((folder for folder in folders if real == folder or real.is_relative_to(folder)), None)
+
+
+def source_folders(location: str) -> list[Path]:
+    """The folder of a local recording (resolved): where the CLI writes no output."""
+    return [Path(os.path.realpath(location)).parent] if os.path.isfile(location) else []
+
+
+def check_output(kind: str, path: Path, folders: Iterable[Path], force: bool = False) -> str | None:
+    """Why *path* is not a place to write a *kind* (CLIP_KIND, PACK_KIND) output, or None:
+    a name without the kind's extension (a clip named .zip would pass for a pack); unless
+    *force*: a file that exists, a folder among *folders* (where recordings are listed
+    from: a clip there would be listed as a recording of its own). The CLI and the app's
+    dialog both ask this (exit 2 in the CLI)."""
+    suffix = SUFFIXES[kind]
+    if not path.name:
+        return "give a file name"
+    if path.suffix.lower() != suffix:
+        return f"{printable(str(path))}: a {'clip' if kind == CLIP_KIND else 'pack'} is a {suffix} file: " \
+               f"give a name ending in {suffix}"
+    if not path.parent.is_dir():
+        return f"{printable(str(path.parent))}: no such folder"
+    if force:
+        return None
+    if os.path.lexists(path):
+        return f"{printable(str(path))} exists: give another name"
+    folder = inside(path.parent, folders)
+    if folder is not None:
+        return f"{printable(str(path.parent))} holds recordings ({printable(str(folder))}): write elsewhere"
+    return None
+
+
 # -- evidence packs -------------------------------------------------------------------------
 def pack_bytes(opened: Opened, redactor: Redactor | None, version: str, output: Path, *,
                cache_dir: str | os.PathLike[str], reviews_db: Path | None, exported_by: str,
@@ -209,14 +250,20 @@ def pack_bytes(opened: Opened, redactor: Redactor | None, version: str, output: 
     from . import evidence as ev
     from .redact import find_leak
 
+    if redactor is not None and redactor.spans(output.stem):
+        raise ClipFailed("the pack's file name matches a redaction, and would name its folder inside the zip: "
+                         "give another name", BAD_RANGE)
+    # masked before the clip is cut, so the clip's header counts their matches too
+    bookmarks = bookmarks_in(opened, redactor, reviews_db)
+    commands = commands_in(opened, redactor, cache_dir)
     clip = clip_bytes(opened, redactor, version, progress)
     if redactor is not None and (leak := find_leak(clip, redactor)) is not None:
         raise ClipFailed(leak_message(output, leak, "nothing was written"), LEAKED)
     progress("packing", None)
     facts = ev.PackFacts(source=opened.source.record(redactor), start=opened.start, end=opened.end, version=version,
                          exported_at=datetime.now(UTC).isoformat(timespec="seconds"), exported_by=exported_by,
-                         bookmarks=bookmarks_in(opened, redactor, reviews_db))
-    files = ev.pack_files(clip, facts, commands_in(opened, redactor, cache_dir), frame_origin(opened, redactor))
+                         bookmarks=bookmarks)
+    files = ev.pack_files(clip, facts, commands, frame_origin(opened, redactor))
     if redactor is not None and (path := ev.leaks_in_files(files, redactor)) is not None:
         raise ClipFailed(f"{output}: redaction failed, a match remains in {path}; nothing was written", LEAKED)
     return ev.build_pack(output.stem, files), len(files) + 1

@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from .cast.model import MARKER, Event
+from .cast.model import MARKER, CastError, Event, Header
 from .cast.reader import EventScanner, read_head
-from .clip import CLIP_KEY
+from .clip import CLIP_KEY, exact
 from .formatting import clock, exact_clock
+from .redact import KEYS
 from .sanitize import printable
-from .term.cells import ZWJ
 from .term.keyframes import apply
 from .term.screen import Terminal
 
@@ -189,7 +189,7 @@ def pack_files(clip: bytes, facts: PackFacts, commands: Iterable[Command] = (),
         "castview_evidence": PACK_FORMAT,
         "header": {k: v for k, v in header.raw.items() if k != CLIP_KEY},
         "source": facts.source,
-        "range": {"from": facts.start, "to": facts.end},
+        "range": {"from": exact(facts.start), "to": exact(facts.end)},
         "redactions": clip_info.get("redactions", []),
         "bookmarks": list(facts.bookmarks),
         "castview_version": facts.version,
@@ -206,11 +206,12 @@ def readme(facts: PackFacts, redactions: list) -> str:
     return "\n".join([
         "castview evidence pack",
         "",
-        f"Source:     {source['source']}",
+        f"Source:     {printable(source['source'])}",
         f"SHA-256:    {source['source_sha256']} ({source['source_size']} bytes)",
         f"Range:      {clock(facts.start)} to {clock(facts.end)} ({facts.start:g} s to {facts.end:g} s)",
-        f"Redactions: {len(redactions)} (each recorded as a count and a salted SHA-256, never the text)",
-        f"Made by:    {facts.exported_by} at {facts.exported_at} with castview {facts.version}",
+        f"Redactions: {len(redactions)} (each recorded as a count and a salted scrypt hash, never the text;",
+        "            scrypt's cost is in metadata.json: slow on purpose, as the salt is published)",
+        f"Made by:    {printable(facts.exported_by)} at {facts.exported_at} with castview {facts.version}",
         "",
         "Files: clip.cast (asciicast v2: play it with castview or asciinema), transcript.txt, commands.txt",
         "(the commands submitted in the range, from the recording), frames/*.svg (the screen at the",
@@ -243,8 +244,16 @@ def leaks_in_files(files: dict[str, bytes], redactor: Redactor) -> str | None:
     """The first file of a pack (besides the clip, see redact.find_leak) holding a match
     in what came from the recording or its source; castview's own text (hashes, sizes,
     times, SVG markup) is not searched, or a regex for hex tokens or digits could never pass."""
+    from .redact import json_leak
+
     for path, data in sorted(files.items()):
         if path == CLIP:
+            continue
+        if path == METADATA:  # searched as the clip's header is (redact.CLIP_OWN)
+            written = data.decode("utf-8", "replace")
+            field = json_leak(json.loads(written), redactor, METADATA_OWN)
+            if field is not None:
+                return f"{path} (field {field})" if field else path
             continue
         text = _recorded_text(path, data.decode("utf-8", "replace"))
         shown = html.unescape(text)
@@ -257,15 +266,16 @@ _SVG_STYLE = re.compile(r"<style\b.*?</style>", re.S)
 _SVG_TAG = re.compile(r"<[^>]*>")
 
 
+#: What castview itself writes in metadata.json (see redact.CLIP_OWN): not searched.
+METADATA_OWN = frozenset({("castview_evidence",), ("header", "version"), ("source", "source_sha256"),
+                          ("source", "source_size"), ("range",), ("redactions",), ("castview_version",),
+                          ("exported_at",), (KEYS, "*"), ("header", KEYS, *Header.KNOWN_KEYS),
+                          ("source", KEYS, "*"), ("bookmarks", "*", KEYS, "*")})
+
+
 def _recorded_text(path: str, text: str) -> str:
-    if path == METADATA:
-        try:
-            data = json.loads(text)
-            return json.dumps([data["header"], data["source"]["source"], data["bookmarks"]], ensure_ascii=False)
-        except (ValueError, KeyError, TypeError):
-            return text
-    if path == README:
-        return "\n".join(line for line in text.splitlines() if line.startswith("Source:"))
+    if path == README:  # the lines that come from the source and the user
+        return "\n".join(line for line in text.splitlines() if line.startswith(("Source:", "Made by:")))
     if path.endswith(".svg"):
         # the screen's text (and any title) is in text nodes; attributes are castview's
         return _SVG_TAG.sub("", _SVG_STYLE.sub("", text))
@@ -348,9 +358,19 @@ def verify_pack(f: BinaryIO) -> Verified:
     return Verified(folder, files, problems)
 
 
-def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: bytes) -> str | None:
-    """The first moment the clip's frame differs from the original's (cells, cursor, size),
-    or None. A redacted clip's masked cells (█ in the cell's colours) count as equal."""
+@dataclass
+class Comparison:
+    """How a pack's clip compares with its original: the first difference (None: every
+    frame is the original's) and how many cells show the mask where the original shows
+    something else (in any frame, counted once per cell per change)."""
+
+    difference: str | None
+    masked: int
+
+
+def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: bytes) -> Comparison:
+    """Compare the clip's frames with the original's (cells, cursor, size). A redacted
+    clip's masked cells (█ in the cell's colours) count as equal, and are counted."""
     from .redact import MASK
 
     header, events = clip_events(clip)
@@ -360,6 +380,7 @@ def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: 
     theirs = playhead.term
     pending = _original_events(opener, replay, playhead)
     nxt = next(pending, None)
+    masked: set[tuple[int, int, str]] = set()
     for i, event in enumerate(events):
         apply(ours, event, header.no_pty)
         if i + 1 < len(events) and events[i + 1].time == event.time:
@@ -367,10 +388,45 @@ def compare_with_original(opener: Callable[[], BinaryIO], replay: Replay, clip: 
         while nxt is not None and nxt.time <= start + event.time + TIME_SLACK:
             apply(theirs, nxt, replay.header.no_pty)
             nxt = next(pending, None)
-        problem = _frame_difference(ours, theirs, MASK)
+        problem = _frame_difference(ours, theirs, MASK, masked)
         if problem is not None:
-            return f"at {clock(event.time)} of the clip ({clock(start + event.time)} of the original): {problem}"
-    return None
+            where = f"at {clock(event.time)} of the clip ({clock(start + event.time)} of the original): {problem}"
+            return Comparison(where, len(masked))
+    return Comparison(None, len(masked))
+
+
+def declared_redactions(verified: Verified) -> int:
+    """How many redactions the pack says it has (metadata.json and the clip's header)."""
+    header, _ = clip_events(verified.files.get(CLIP, b""))
+    clip_info = dict(header.raw).get(CLIP_KEY, {})
+    listed = [verified.metadata.get("redactions"), clip_info.get("redactions") if isinstance(clip_info, dict) else None]
+    return max((len(x) for x in listed if isinstance(x, list)), default=0)
+
+
+def check_derived(verified: Verified) -> tuple[list[str], list[str]]:
+    """What checking the files made from the clip found: (checked, problems). The
+    transcript is made again from the clip and compared; the range of metadata.json
+    with the clip's."""
+    checked: list[str] = []
+    problems: list[str] = []
+    clip = verified.files.get(CLIP, b"")
+    try:
+        clip_events(clip)
+    except (CastError, ValueError) as exc:
+        return [], [f"{CLIP}: {exc}"]
+    if TRANSCRIPT in verified.files:
+        if transcript_text(clip).encode("utf-8") == verified.files[TRANSCRIPT]:
+            checked.append(f"{TRANSCRIPT} is the clip's transcript")
+        else:
+            problems.append(f"{TRANSCRIPT} is not the clip's transcript (made again from {CLIP})")
+    header, _ = clip_events(clip)
+    clip_info = dict(header.raw).get(CLIP_KEY, {})
+    wanted = {"from": clip_info.get("from"), "to": clip_info.get("to")} if isinstance(clip_info, dict) else None
+    if verified.metadata.get("range") == wanted:
+        checked.append(f"{METADATA}'s range is the clip's")
+    else:
+        problems.append(f"{METADATA}'s range {verified.metadata.get('range')} is not the clip's {wanted}")
+    return checked, problems
 
 
 def _original_events(opener: Callable[[], BinaryIO], replay: Replay, playhead: Any) -> Iterator[Event]:
@@ -379,16 +435,17 @@ def _original_events(opener: Callable[[], BinaryIO], replay: Replay, playhead: A
     yield from events_after(opener, replay, playhead, math.inf)
 
 
-def _frame_difference(ours: Terminal, theirs: Terminal, mask: str) -> str | None:
+def _frame_difference(ours: Terminal, theirs: Terminal, mask: str, masked: set[tuple[int, int, str]]) -> str | None:
     if (ours.cols, ours.rows) != (theirs.cols, theirs.rows):
         return f"size {ours.cols}x{ours.rows}, the original's {theirs.cols}x{theirs.rows}"
     if ours.cursor != theirs.cursor:
         return f"cursor {ours.cursor}, the original's {theirs.cursor}"
     for y, (row, want) in enumerate(zip(ours.screen.buffer, theirs.screen.buffer, strict=True)):
         for x, (cell, orig) in enumerate(zip(row, want, strict=True)):
-            if cell == orig or cell == orig._replace(data=orig.data.rstrip(ZWJ)):  # see term.synthesize
+            if cell == orig:
                 continue
             if cell.data == mask and cell[1:] == orig[1:]:
+                masked.add((x, y, orig.data))
                 continue
             return f"row {y + 1}, column {x + 1} shows {cell.data!r}, the original {orig.data!r}"
     return None

@@ -17,12 +17,16 @@ two of them), in the cell's colours. A cell masked in one frame stays masked in 
 frames before and after it for as long as it holds the same thing, so the characters of
 a secret typed one by one are masked from the first, before the whole secret shows.
 
-Input events are dropped, marker labels and header strings are masked, the title is not
-written. Then ``find_leak`` reads the written clip back -- its strings as written and as
-decoded, and every frame it shows -- and the command deletes the clip if anything still
-matches (fail closed). The clip's header records each redaction as its kind, a count
-(frames, labels and header fields it matched in) and a salted SHA-256 of the pattern,
-never the pattern.
+Lines that scroll off the top or are cleared leave the clip's screen the same way
+(castview.redact_moves), so the clip's transcript keeps them, masked.
+
+Input events are dropped, marker labels and header string values (and keys but the
+format's field names) are masked, the title is not written. Then ``find_leak`` reads the
+written clip back -- every line (json_leak: all but castview's own record, times and
+codes), every frame it shows and every row leaving its screen -- and the command deletes
+the clip if anything still matches (fail closed). The clip's header records each
+redaction as its kind, a count (frames, labels and header fields it matched in) and a
+salted scrypt hash of the pattern (``pattern_hash``), never the pattern.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pyte.screens import Char
 
-from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, parse_size
+from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, Header, parse_size
 from .clip import CLIP_KEY, Source, clip_header, clip_time, event_line, events_after, header_line, size_data
 from .formatting import clock
+from .redact_moves import Move, Moves, Shown, replay_moves, settle
 from .term.cells import BLANK
 from .term.keyframes import apply
+from .term.observer import ScreenObserver, observe
 from .term.screen import Terminal
 from .term.synthesize import redraw
 
@@ -67,18 +73,20 @@ class Redactor:
     patterns: tuple[Pattern, ...]
     counts: list[int] = field(default_factory=list)
     salts: list[bytes] = field(default_factory=list)
+    raw_seen: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.counts = [0] * len(self.patterns)
         self.salts = [os.urandom(16) for _ in self.patterns]
+        self.raw_seen = [False] * len(self.patterns)
 
     @classmethod
     def of(cls, texts: Sequence[str], regexes: Sequence[str]) -> Redactor:
         """Raises ValueError for an empty text, a bad regex or one that matches nothing."""
         patterns = []
         for text in texts:
-            if not text:
-                raise ValueError("an empty --redact text")
+            if (problem := check_redaction(text)) is not None:
+                raise ValueError(problem)
             patterns.append(Pattern("text", re.compile(re.escape(_nfc(text)))))
         for source in regexes:
             try:
@@ -111,30 +119,75 @@ class Redactor:
             chars[start:end] = MASK * (end - start)
         return "".join(chars)
 
-    def mask_value(self, value: Any) -> Any:
-        """A JSON value with every string in it masked, keys too (``env`` is the session's)."""
+    def mask_value(self, value: Any, fields: frozenset[str] = frozenset()) -> Any:
+        """A JSON value with every string in it masked, keys too but *fields* (the format's
+        own field names, at the top: ``--redact width`` cannot mean the field; ``env``'s
+        keys are the session's). Numbers cannot be masked and stay (the read-back fails
+        closed on one that matches, naming it)."""
         if isinstance(value, str):
             return self.mask_text(value)
         if isinstance(value, dict):
-            return {self.mask_text(k): self.mask_value(v) for k, v in value.items()}
+            for key in fields & value.keys():
+                self.note_raw(key)  # kept: "matched nothing" would not be true
+            return {k if k in fields else self.mask_text(k): self.mask_value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.mask_value(v) for v in value]
         return value
 
-    def unmatched(self) -> list[str]:
-        """The options of the patterns that matched nothing so far, by kind and place
-        among that kind's ("--redact #2"): never the pattern, which may be the secret."""
+    def _options(self) -> list[tuple[str, int]]:
+        """Each pattern's option by kind and place among that kind's ("--redact #2"),
+        never the pattern (which may be the secret), and its index."""
         out = []
         for kind, option in (("text", "--redact"), ("regex", "--redact-regex")):
-            mine = [n for p, n in zip(self.patterns, self.counts, strict=True) if p.kind == kind]
-            out += [f"{option} #{i}" for i, n in enumerate(mine, 1) if n == 0]
+            mine = [i for i, p in enumerate(self.patterns) if p.kind == kind]
+            out += [(f"{option} #{n}", i) for n, i in enumerate(mine, 1)]
         return out
 
+    def unmatched(self) -> list[str]:
+        """The options of the patterns that matched nothing so far, anywhere in the
+        original's output of the range either (see unshown)."""
+        return [option for option, i in self._options() if self.counts[i] == 0 and not self.raw_seen[i]]
+
+    def note_raw(self, text: str) -> None:
+        """*text* was in the original's output (a title, an OSC or DCS payload...) or is a
+        field name of the format (kept): which patterns it holds, to tell "not on screen"
+        from "matched nothing"."""
+        for i, pattern in enumerate(self.patterns):
+            if not self.raw_seen[i] and pattern.regex.search(text):
+                self.raw_seen[i] = True
+
+    def unshown(self) -> list[str]:
+        """The options of the patterns that matched nothing shown but are in the
+        original's output bytes of the range (a title, a hyperlink's URL...), which the
+        clip does not carry, or in the format's field names, which it keeps."""
+        return [option for option, i in self._options() if self.counts[i] == 0 and self.raw_seen[i]]
+
     def records(self) -> list[dict[str, Any]]:
-        """What the clip's header says of each redaction: never the pattern itself."""
-        return [{"kind": p.kind, "count": n, "salt": salt.hex(),
-                 "sha256": hashlib.sha256(salt + p.regex.pattern.encode("utf-8", "surrogatepass")).hexdigest()}
+        """What the clip's header says of each redaction: never the pattern itself, but a
+        salted scrypt hash of it (KDF_COST: a slow hash, since the salt is published and a
+        short secret could otherwise be found by trying every candidate)."""
+        return [{"kind": p.kind, "count": n, "salt": salt.hex(), "kdf": "scrypt", **KDF_COST,
+                 "hash": pattern_hash(p.regex.pattern, salt).hex()}
                 for p, n, salt in zip(self.patterns, self.counts, self.salts, strict=True)]
+
+
+#: scrypt's cost for the redactions' hashes: 16 MiB and about 50 ms per try on a laptop.
+KDF_COST = {"n": 1 << 14, "r": 8, "p": 1}
+
+
+def pattern_hash(pattern: str, salt: bytes) -> bytes:
+    """The salted scrypt hash a clip records of a redaction's pattern (its regex source;
+    a --redact text is recorded as its escaped regex, re.escape)."""
+    return hashlib.scrypt(pattern.encode("utf-8", "surrogatepass"), salt=salt, maxmem=64 << 20, dklen=32,
+                          **KDF_COST)
+
+
+def check_redaction(text: str) -> str | None:
+    """Why *text* cannot be a redaction (``--redact``, the dialog's box), or None: an
+    empty or blank one would mask every blank cell and hide the secret nowhere."""
+    if not text.strip():
+        return "a --redact text must hold more than blanks"
+    return None
 
 
 # ------------------------------------------------------------------------------ frames
@@ -144,6 +197,7 @@ class Redactor:
 class Frame:
     rows: tuple[Row, ...]
     cursor: tuple[int, int, bool]
+    wrapped: tuple[bool, ...] = ()  # which rows run on into the next (a transcript joins them)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -153,7 +207,7 @@ class Frame:
 def frame_of(term: Terminal, rows_seen: dict[Row, Row]) -> Frame:
     """The screen as shown; equal rows share one tuple (*rows_seen*) to keep frames small."""
     rows = tuple(rows_seen.setdefault(row, row) for row in map(tuple, term.screen.buffer))
-    return Frame(rows, term.cursor)
+    return Frame(rows, term.cursor, tuple(term.screen.wrapped))
 
 
 def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[Cell]:
@@ -216,17 +270,24 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
     """The lines of a redacted clip (see the module docstring)."""
     playhead = replay.seek(start)
     term = playhead.term
+    moves = Moves(term.screen)
+    observe(term.screen, moves)
     rows_seen: dict[Row, Row] = {}
     frames = [frame_of(term, rows_seen)]
     times = [0.0]
+    frame_moves: list[list[Move]] = [[]]  # what each event did to whole lines (redact_moves)
     others: list[tuple[int, float, str, str]] = []  # (frame index, time, code, data): markers, exits
     no_pty = replay.header.no_pty
     for event in events_after(opener, replay, playhead, end):
         t = clip_time(event.time, start)
         if event.code in (OUTPUT, RESIZE):
+            if event.code == OUTPUT:
+                redactor.note_raw(event.data)
             apply(term, event, no_pty)
             frames.append(frame_of(term, rows_seen))
             times.append(t)
+            taken = moves.take()  # a resize is one in the clip too: its terminal moves its own lines
+            frame_moves.append(taken if event.code == OUTPUT else [])
         elif event.code != INPUT:
             data = redactor.mask_text(event.data) if event.code == MARKER else event.data
             others.append((len(frames) - 1, t, event.code, data))
@@ -238,46 +299,173 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
     if header.get("width") == 0:
         header["width"], header["height"] = size
     yield header_line(header)
-    shown: list[Row] = [tuple([BLANK] * size[0])] * size[1]
+    shown = Shown([tuple([BLANK] * size[0])] * size[1])
     pending = iter(others)
     other = next(pending, None)
+    rows = shown.rows
     for i, (frame, mask, t) in enumerate(zip(frames, masks, times, strict=True)):
+        moved = ""
+        if frame_moves[i]:
+            moved = replay_moves(frame_moves[i], shown, leaving_masker(frames[i - 1].rows, rows, redactor))
         rows = masked_rows(frame, mask)
-        if frame.size != (len(shown[0]), len(shown)):
+        if frame.size != (len(shown.rows[0]), len(shown.rows)):
             yield event_line(t, RESIZE, size_data(replay, frame.size))
-            shown = [()] * len(rows)  # whatever the resize left: draw every row
-        changed = [y for y, row in enumerate(rows) if row != shown[y]]
-        if changed or i == 0 or frame.cursor != frames[i - 1].cursor:
-            yield event_line(t, OUTPUT, redraw(rows, changed, frame.cursor))
-        shown = rows
+            # whatever the resize left: draw every row (a main screen saved under the
+            # alternate one too, when shown again)
+            saved = shown.saved_main
+            shown = Shown([()] * len(rows))
+            if saved is not None:
+                shown.saved_main = ([()] * len(rows), [False] * len(rows))
+        drawn = settle(shown, 0, rows, frame.wrapped)
+        if moved or drawn or i == 0 or frame.cursor != frames[i - 1].cursor:
+            yield event_line(t, OUTPUT, moved + drawn + redraw(rows, (), frame.cursor))
         while other is not None and other[0] == i:
             yield event_line(*other[1:])
             other = next(pending, None)
 
 
+def leaving_masker(before: Sequence[Row], masked_before: Sequence[Row],
+                   redactor: Redactor) -> Callable[[Sequence[Row]], list[Row]]:
+    """Masks rows leaving the screen between two frames: a row of the frame before as it
+    was masked there (a secret typed one character at a time stays masked), another
+    searched with the rows leaving with it (a match may wrap from one into the next)."""
+    known = dict(zip(before, masked_before, strict=True))
+
+    def mask(rows: Sequence[Row]) -> list[Row]:
+        cells = matched_cells(Frame(tuple(rows), (0, 0, True)), redactor)
+        return [known[row] if row in known else masked_rows(Frame((row,), (0, 0, True)), {(x, 0) for x, yy in cells
+                                                                                        if yy == y})[0]
+                for y, row in enumerate(rows)]
+
+    return mask
+
+
 # ------------------------------------------------------------------------------ checking
 
 
+#: What castview itself writes in a clip's header (the source's hashes and size, the
+#: range typed, the version, the redactions' salts and hashes): derived from no recorded
+#: text, and hex or digits a regex for tokens would match. Everything else in a clip or a
+#: pack's metadata -- every original header field (numbers too), the source's path or URL,
+#: the exact start, the events' data, keys but the format's field names -- is searched.
+#: A path's "*" stands for any key or index; a path ending in KEYS names the keys of the
+#: object there that are not searched ("*": all of them).
+KEYS = "<keys>"
+CLIP_OWN = frozenset({("version",), (CLIP_KEY, "source_sha256"), (CLIP_KEY, "source_size"), (CLIP_KEY, "from"),
+                      (CLIP_KEY, "to"), (CLIP_KEY, "castview_version"), (CLIP_KEY, "redactions"),
+                      (KEYS, *Header.KNOWN_KEYS, CLIP_KEY), (CLIP_KEY, KEYS, "*")})
+#: An event's time and code are the format's; its data is the recording's.
+EVENT_OWN = frozenset({(0,), (1,)})
+
+
+def _covered(path: tuple, own: frozenset[tuple]) -> bool:
+    return any(len(o) == len(path) and all(a == "*" or a == b for a, b in zip(o, path, strict=True)) for o in own)
+
+
+def _key_exempt(path: tuple, key: str, own: frozenset[tuple]) -> bool:
+    """Whether the key *key* of the object at *path* is the format's (not searched)."""
+    for o in own:
+        if KEYS in o:
+            at = o.index(KEYS)
+            names = o[at + 1:]
+            if _covered(path, frozenset({o[:at]})) and ("*" in names or key in names):
+                return True
+    return False
+
+
+def json_leak(value: Any, redactor: Redactor, own: frozenset[tuple[Any, ...]] = frozenset(),
+              written: str | None = None) -> str | None:
+    """The field of a JSON value (a clip's line, a pack's metadata) that holds a match, as
+    a dotted path ("" for the value as a whole), or None. Strings and keys are searched
+    decoded, composed and as JSON writes them; numbers as written; what *own* covers is
+    not searched. *written*: the value's text as read (a line of the file): searched
+    whole too, with what *own* covers left out, so no byte of it can hold a match (and
+    whole if it is not exactly what castview writes)."""
+    found = _json_leak(value, redactor, own, ())
+    if found is not None:
+        return ".".join(map(str, found))
+    if written is not None:
+        skeleton = _skeleton(value, own, ())
+        whole = json.dumps(value, ensure_ascii=False)
+        if redactor.spans(skeleton) or (written != whole and redactor.spans(written)):
+            return ""
+    return None
+
+
+def _text_leaks(text: str, redactor: Redactor) -> bool:
+    return bool(redactor.spans(text) or redactor.spans(_nfc(text))
+                or redactor.spans(json.dumps(text, ensure_ascii=False)[1:-1]))
+
+
+def _json_leak(value: Any, redactor: Redactor, own: frozenset, path: tuple) -> tuple | None:
+    if _covered(path, own):
+        return None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not _key_exempt(path, k, own) and _text_leaks(k, redactor):
+                return (*path, k)
+            if (found := _json_leak(v, redactor, own, (*path, k))) is not None:
+                return found
+        return None
+    if isinstance(value, list):
+        return next((found for i, v in enumerate(value) if (found := _json_leak(v, redactor, own, (*path, i)))),
+                    None)
+    leaks = _text_leaks(value, redactor) if isinstance(value, str) else bool(redactor.spans(json.dumps(value)))
+    return (path or ("",)) if leaks else None
+
+
+_HIDDEN = "\0"  # stands for what json_leak does not search: JSON text never holds it raw
+
+
+def _skeleton(value: Any, own: frozenset, path: tuple) -> str:
+    """*value* as json.dumps writes it, what *own* covers as _HIDDEN."""
+    if _covered(path, own):
+        return _HIDDEN
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_HIDDEN if _key_exempt(path, k, own) else json.dumps(k, ensure_ascii=False)}: "
+                               f"{_skeleton(v, own, (*path, k))}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_skeleton(v, own, (*path, i)) for i, v in enumerate(value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Leaving(ScreenObserver):
+    """The rows leaving a screen (scrolled off, erased) while it is fed: shown only
+    between two frames, so a frame's search cannot see them."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.screen: Any = None
+
+    def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
+        self.rows.append(tuple(row))
+
+    def erasing_rows(self, rows: range) -> None:
+        self.rows += [tuple(self.screen.buffer[y]) for y in rows]
+
+
 def find_leak(clip: bytes, redactor: Redactor) -> str | None:
-    """Where a written clip still holds a match ("at 0:12.3 on screen", "in the header"),
-    or None. Reads its strings (as written and decoded) and replays every frame. The
-    digits of its JSON numbers (times, sizes) are not searched: they are the format's."""
+    """Where a written clip still holds a match ("at 0:12.3 on screen", "in the header
+    field srcNodeUserID"), or None. Reads every line (json_leak: all but castview's own
+    fields, times and codes) and replays every frame, and the rows that leave the screen
+    between two frames."""
     lines = clip.decode("utf-8", "replace").splitlines()
     if not lines:
         return None
     header = json.loads(lines[0])
-    clip_info = header.pop(CLIP_KEY, {})
-    # of castview's own record only the source's path or URL is not castview's: its
-    # hashes, sizes and version are, and a regex for hex tokens or digits matches them
-    if _leaks(header, redactor) or _leaks(clip_info.get("source") if isinstance(clip_info, dict) else clip_info,
-                                         redactor):
-        return "in the header"
+    field = json_leak(header, redactor, CLIP_OWN, lines[0])
+    if field is not None:
+        return f"in the header field {field}" if field else "in the header"
     cols, rows = header.get("width") or 80, header.get("height") or 24
     term = Terminal(cols, rows)
+    leaving = _Leaving()
+    leaving.screen = term.screen
+    observe(term.screen, leaving)
     rows_seen: dict[Row, Row] = {}
     for line in lines[1:]:
-        time, code, data = json.loads(line)
-        if _leaks(data, redactor):
+        event = json.loads(line)
+        time, code, data = event
+        if json_leak(event, redactor, EVENT_OWN, line) is not None:
             return f"at {clock(time)} in the {'output' if code == OUTPUT else 'event'} bytes"
         if code == OUTPUT:
             term.feed(data)
@@ -285,18 +473,11 @@ def find_leak(clip: bytes, redactor: Redactor) -> str | None:
             term.resize(size.cols, size.rows)
         else:
             continue
+        if leaving.rows:
+            gone = Frame(tuple(leaving.rows), (0, 0, True))
+            leaving.rows = []
+            if matched_cells(gone, redactor):
+                return f"at {clock(time)} on screen (a row scrolled off or erased)"
         if matched_cells(frame_of(term, rows_seen), redactor):
             return f"at {clock(time)} on screen"
     return None
-
-
-def _leaks(value: Any, redactor: Redactor) -> bool:
-    """Whether a JSON value holds a match in a key or string, decoded or as JSON writes it."""
-    if isinstance(value, str):
-        return bool(redactor.spans(value) or redactor.spans(_nfc(value))
-                    or redactor.spans(json.dumps(value, ensure_ascii=False)[1:-1]))
-    if isinstance(value, dict):
-        return any(_leaks(k, redactor) or _leaks(v, redactor) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_leaks(v, redactor) for v in value)
-    return False

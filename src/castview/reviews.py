@@ -249,12 +249,19 @@ def hash_recording(opener: Callable[[], BinaryIO]) -> str:
 
 
 def to_csv(reviews: Iterable[Review]) -> str:
+    """The ledger as CSV for a spreadsheet or a SIEM. Location, note and reviewer come from
+    recordings and other reviewers: their control, bidi and invisible characters are
+    written as visible escapes (sanitize.printable), so printing the CSV drives no
+    terminal and a row is one line; `reviews --json` keeps the exact values."""
+    from .sanitize import printable
+
     buffer = io.StringIO()
     with closing(buffer):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["sha256", "location", "verdict", "note", "reviewer", "time"])
         for r in reviews:
-            writer.writerow([r.sha256, r.location, r.verdict, r.note, r.reviewer, r.time])
+            writer.writerow([r.sha256, printable(r.location), r.verdict, printable(r.note), printable(r.reviewer),
+                             r.time])
         return buffer.getvalue()
 
 

@@ -25,6 +25,8 @@ def run(tmp_path, monkeypatch):
 
 
 def recording(path: Path, *events: list, **header: object) -> Path:
+    path = path.parent / "rec" / path.name  # outputs are not written in the recording's folder
+    path.parent.mkdir(exist_ok=True)
     lines = [json.dumps({**HEADER, **header})] + [json.dumps(e) for e in events]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -55,14 +55,32 @@ def make_redactor(texts: list[str], regexes: list[str]) -> Redactor | None:
         raise typer.BadParameter(str(exc), param_hint="--redact/--redact-regex") from None
 
 
+ForceOpt = typer.Option(False, "--force", help="Write even over an existing file, or into the recording's folder.")
+
+
+def check_output_option(kind: str, output: Path, recording: str, force: bool) -> None:
+    """Exit 2 for an output castview will not write (castview.clipping.check_output)."""
+    from ..clipping import check_output, source_folders
+
+    folders = source_folders(recording)
+    problem = check_output(kind, output, folders, force)
+    if problem is not None:
+        helps = not force and check_output(kind, output, folders, force=True) is None
+        raise typer.BadParameter(problem + (" (or --force)" if helps else ""), param_hint="-o/--output")
+
+
 def warn_unmatched(redactor: Redactor | None) -> None:
     """A line on stderr per redaction that matched nothing: a typo, or the wrong case,
-    would otherwise leave the secret in a clip that looks redacted."""
+    would otherwise leave the secret in a clip that looks redacted. One found only in
+    what the screen does not show (a title, a hyperlink's URL, a DCS) is said so."""
     if redactor is None:
         return
     for option in redactor.unmatched():
         say(f"warning: {option} matched nothing (matching is case-sensitive; "
             "use --redact-regex '(?i)...' to ignore case)", style="yellow")
+    for option in redactor.unshown():
+        say(f"note: {option} was not on screen, only in control sequences (a title, a link's URL...), which "
+            "are not carried into the clip, or in the format's field names (width...), which stay", style="yellow")
 
 
 @s3_options
@@ -73,11 +91,13 @@ def clip_command(
     output: Path = typer.Option(..., "-o", "--output", help="The clip to write (.cast)."),
     redact: list[str] = RedactOpt,
     redact_regex: list[str] = RedactRegexOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Cut a time range of a recording into a new recording that starts on the exact screen."""
-    from ..clipping import ClipFailed, write_clip
+    from ..clipping import CLIP_KIND, ClipFailed, write_clip
     from . import version
 
+    check_output_option(CLIP_KIND, output, recording, force)
     redactor = make_redactor(redact, redact_regex)
     opened = open_for_clip(recording, start, end)
     try:

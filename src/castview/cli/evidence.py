@@ -8,7 +8,17 @@ from pathlib import Path
 import typer
 
 from ..recording import READ_ERRORS, error_message
-from .clip import FromOpt, RedactOpt, RedactRegexOpt, ToOpt, make_redactor, open_for_clip, warn_unmatched
+from .clip import (
+    ForceOpt,
+    FromOpt,
+    RedactOpt,
+    RedactRegexOpt,
+    ToOpt,
+    check_output_option,
+    make_redactor,
+    open_for_clip,
+    warn_unmatched,
+)
 from .export import open_replay
 from .options import RecordingArg, s3_options
 from .output import fail, out, say
@@ -24,13 +34,15 @@ def evidence_command(
     output: Path = typer.Option(..., "-o", "--output", help="The pack to write (.zip)."),
     redact: list[str] = RedactOpt,
     redact_regex: list[str] = RedactRegexOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Pack a clip with its transcript, frames, metadata and SHA256SUMS into a zip."""
-    from ..clipping import ClipFailed, pack_bytes, write_pack
+    from ..clipping import PACK_KIND, ClipFailed, pack_bytes, write_pack
     from ..config import load_settings
     from ..reviews import default_reviewer
     from . import version
 
+    check_output_option(PACK_KIND, output, recording, force)
     redactor = make_redactor(redact, redact_regex)
     opened = open_for_clip(recording, start, end)
     settings = load_settings()
@@ -63,25 +75,38 @@ def verify_command(
         fail(error_message(exc, pack))
     problems = list(verified.problems)
     checked = [f"{len(verified.files) - 1} files match {ev.SUMS}"] if not problems else []
+    derived, wrong = ev.check_derived(verified)
+    checked += derived
+    problems += wrong
     if original is not None:
         source = verified.source
         try:
             replay, fp, store, target = open_replay(original)
-            digest, _ = sha256_of(target.open_whole)
+            digest, size = sha256_of(target.open_whole)
             if not replay.view.complete:
                 replay.build(size=fp.size)
                 store.save(target.cache_key, fp, replay.index)
-            if digest != source.get("source_sha256"):
-                problems.append(f"{original}: SHA-256 {digest} is not the pack's source {source.get('source_sha256')}")
+            if digest != source.get("source_sha256") or size != source.get("source_size"):
+                problems.append(f"{original}: SHA-256 {digest} ({size} bytes) is not the pack's source "
+                                f"{source.get('source_sha256')} ({source.get('source_size')} bytes)")
             else:
-                checked.append("the original's SHA-256 is the pack's source")
-            difference = ev.compare_with_original(target.opener, replay, verified.files.get(ev.CLIP, b""))
+                checked.append("the original's SHA-256 and size are the pack's source's")
+            compared = ev.compare_with_original(target.opener, replay, verified.files.get(ev.CLIP, b""))
+            declared = ev.declared_redactions(verified)
         except READ_ERRORS as exc:
             fail(error_message(exc, original))
-        if difference is not None:
-            problems.append(f"{ev.CLIP} differs from {original} {difference}")
+        if compared.difference is not None:
+            problems.append(f"{ev.CLIP} differs from {original} {compared.difference}")
+        elif compared.masked and not declared:
+            problems.append(f"{ev.CLIP} masks {compared.masked} cells of the original, but the pack declares "
+                            "no redaction")
         else:
-            checked.append("every frame of the clip is the original's")
+            checked.append("every frame of the clip is the original's"
+                           + (f", but for {compared.masked} masked cells ({declared} redactions declared)"
+                              if compared.masked else ""))
+    unchecked = "the SVG frames and commands.txt" + ("" if original is not None else
+                                                     ", and the clip's frames against the original (--original)")
+    out.print(f"Not checked beyond their sums: {unchecked}", markup=False, highlight=False)
     for line in checked:
         out.print(f"OK: {line}", markup=False, highlight=False)
     for problem in problems[:SHOWN_PROBLEMS]:

@@ -20,6 +20,7 @@ from ..reviews import (
     open_ledger,
     to_csv,
 )
+from ..sanitize import printable
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, say
 
@@ -72,15 +73,20 @@ def reviews_command(
             print_record(review.record())
         else:
             note = f"  {json.dumps(review.note, ensure_ascii=True)}" if review.note else ""
-            out.print(f"{review.time}  {review.verdict:<8}  {review.reviewer}  {review.location}{note}",
+            out.print(f"{review.time}  {review.verdict:<8}  {printable(review.reviewer)}  "
+                      f"{printable(review.location)}{note}",
                       markup=False, highlight=False, soft_wrap=True)
 
 
 def review_filter(unreviewed: bool, verdict: str | None) -> str | None:
     """The review filter --unreviewed / --verdict V ask for (castview.reviews.keeps; None:
-    none); --unreviewed wins over --verdict."""
+    none). Both at once ask for nothing that can be (a recording without a review has no
+    verdict): a bad parameter, not one silently ignored."""
     if verdict is not None and verdict not in VERDICTS:
         raise typer.BadParameter(f"must be one of {', '.join(VERDICTS)}", param_hint="--verdict")
+    if unreviewed and verdict is not None:
+        raise typer.BadParameter("--unreviewed and --verdict exclude each other (a recording without a review "
+                                 "has no verdict): give one", param_hint="--unreviewed/--verdict")
     return UNREVIEWED if unreviewed else verdict
 
 

@@ -13,8 +13,9 @@ later resize or a REP):
 
 * rows a reflow pushed above the screen (``hidden_rows``), and a main screen saved at
   another size than the alternate screen shown;
-* a cell ending with a ZWJ (tmux joins a ZWJ to whatever is printed next, so the cell
-  gets it only by chance) is drawn without it;
+* a cell ending with a ZWJ shorter than a cell can hold less four bytes (tmux joins a
+  ZWJ to whatever is printed next; a cell keeps a trailing ZWJ only when what came next
+  did not fit in it, so a recording cannot make one: a snapshot can) is drawn without it;
 * a pending wrap (the cursor, or a saved one, past the last column) on a row not
   written to its end (other than one erased whole) marks the row written to its end;
 * a row wrapped though not written to its last column (other than by a wide character
@@ -54,12 +55,16 @@ from .parser import (
     OSC_STRING,
     RENAME_STRING,
 )
+from .printing import UTF8_CELL_LIMIT
 from .screen import Terminal, TermScreen
 from .sgr import BRIGHT_NAMES, COLOUR_NAMES
 from .widths import char_width
 
 CSI = k.ESC + k.CSI_INTRODUCER
 _DROPS_ZWJ = "\u0301"  # a combining character: at column 0 it joins nothing
+# A zero-width character of four UTF-8 bytes: after a pending ZWJ the ZWJ joins the cell,
+# then this one does not fit in it and is dropped, leaving the cell ending with the ZWJ.
+_KEEPS_ZWJ = "\U000e0100"
 _BOOL_SGR = ((3, 1), (4, 3), (5, 4), (6, 9), (7, 7), (8, 5))  # Char field -> SGR code
 
 
@@ -173,9 +178,11 @@ def _draw_cells(w: _Writer, row: Sequence[Char], y: int, end: int) -> int:
         w.write(cell.data)
         x += max(1, char_width(cell.data[0]))
         if cell.data.endswith(ZWJ):
-            # the ZWJ is now pending and would join the next non-ASCII character
-            # printed, wherever: a zero-width character at column 0 drops it
-            w.write(cup(0, y) + _DROPS_ZWJ + cup(x, y))
+            # the ZWJ is now pending and would join the next character printed, wherever
+            if len(cell.data.encode("utf-8", "surrogatepass")) + len(_KEEPS_ZWJ.encode()) > UTF8_CELL_LIMIT:
+                w.write(_KEEPS_ZWJ)  # joined to the cell, then too long for it: the ZWJ stays
+            else:  # a zero-width character at column 0 joins nothing: the ZWJ is dropped
+                w.write(cup(0, y) + _DROPS_ZWJ + cup(x, y))
     return x
 
 
@@ -191,6 +198,17 @@ def redraw(rows: Sequence[Sequence[Char]], changed: Iterable[int], cursor: tuple
     x, y, hidden = cursor
     _pending_wrap_at(w, rows, [cols] * len(rows), x, y)
     w.write(_private([k.DECTCEM], not hidden))
+    w.set_pen(DEFAULT_ATTRS)
+    return w.text()
+
+
+def draw_rows(rows: Sequence[Sequence[Char]], y: int) -> str:
+    """Output text that draws *rows* whole over rows *y*, *y* + 1..., each running on
+    into the next by autowrap (which marks it wrapped), leaving the pen at the default."""
+    w = _Writer()
+    w.write(cup(0, y))
+    for n, row in enumerate(rows):
+        _draw_cells(w, row, y + n, len(row))
     w.set_pen(DEFAULT_ATTRS)
     return w.text()
 
