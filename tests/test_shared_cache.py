@@ -48,10 +48,10 @@ def key_of(i: int) -> str:
 def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("shared")
     server = MotoS3().start()
-    server.create_bucket("rec")
+    server.create_bucket("fleet-rec")
     server.create_bucket("audit")
     for i in range(RECORDINGS):
-        server.put("rec", key_of(i), recording(i))
+        server.put("fleet-rec", key_of(i), recording(i))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TSRECORDER_", "CASTVIEW_"))}
     env.update(AWS_ACCESS_KEY_ID=ADMIN_KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1",
                AWS_CONFIG_FILE=str(tmp / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
@@ -82,7 +82,7 @@ def objects(world, bucket: str) -> dict[str, bytes]:
 
 def test_four_shards_on_two_machines_index_each_recording_once_and_a_new_auditor_replays_nothing(world):
     # Machine a takes shards 0 and 1, machine b shards 2 and 3.
-    runs = [castview(world, machine, "index", "s3://rec", "--shard", f"{n}/4", "--cache-url", "s3://audit/castview")
+    runs = [castview(world, machine, "index", "s3://fleet-rec", "--shard", f"{n}/4", "--cache-url", "s3://audit/castview")
             for machine, n in (("a", 0), ("a", 1), ("b", 2), ("b", 3))]
     slices = []
     for n, done in enumerate(runs):
@@ -92,27 +92,27 @@ def test_four_shards_on_two_machines_index_each_recording_once_and_a_new_auditor
         assert count == analysed == written == len(indexed(done.stderr)) > 0
         slices.append(indexed(done.stderr))
     assert sum(map(len, slices)) == RECORDINGS  # disjoint ...
-    assert set().union(*slices) == {f"s3://rec/{key_of(i)}" for i in range(RECORDINGS)}  # ... and all of them
+    assert set().union(*slices) == {f"s3://fleet-rec/{key_of(i)}" for i in range(RECORDINGS)}  # ... and all of them
     assert len(objects(world, "audit")) == RECORDINGS  # one object per recording
-    assert len(objects(world, "rec")) == RECORDINGS  # nothing written among the recordings
+    assert len(objects(world, "fleet-rec")) == RECORDINGS  # nothing written among the recordings
 
     # A second auditor, with a cache dir of its own: the first fleet search analyses nothing.
-    first = castview(world, "c", "grep", "needle-3", "s3://rec", "--json", "--cache-url", "s3://audit/castview")
+    first = castview(world, "c", "grep", "needle-3", "s3://fleet-rec", "--json", "--cache-url", "s3://audit/castview")
     assert first.returncode == 0, first.stderr
     assert "(0 indexed now, 200 from the cache, 200 of them from the shared cache)" in first.stderr
     found = {json.loads(line)["path"] for line in first.stdout.splitlines()}
-    assert found == {f"s3://rec/{key_of(i)}" for i in range(RECORDINGS) if i % 7 == 3}
-    again = castview(world, "c", "grep", "needle-3", "s3://rec", "--cache-url", "s3://audit/castview")
+    assert found == {f"s3://fleet-rec/{key_of(i)}" for i in range(RECORDINGS) if i % 7 == 3}
+    again = castview(world, "c", "grep", "needle-3", "s3://fleet-rec", "--cache-url", "s3://audit/castview")
     assert "(0 indexed now, 200 from the cache)" in again.stderr  # now from its own cache dir
 
     # Indexing again on a machine that has it all: nothing analysed, nothing written.
-    redo = castview(world, "a", "index", "s3://rec", "--shard", "0/4", "--cache-url", "s3://audit/castview")
+    redo = castview(world, "a", "index", "s3://fleet-rec", "--shard", "0/4", "--cache-url", "s3://audit/castview")
     assert SUMMARY.search(redo.stderr).group(4, 7) == ("0", "0")
 
 
 def test_a_corrupt_or_truncated_shared_entry_is_ignored_once_and_rebuilt(world):
     world["server"].create_bucket("spoilt")
-    done = castview(world, "d", "index", "s3://rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
+    done = castview(world, "d", "index", "s3://fleet-rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
     assert done.returncode == 0, done.stderr
     entries = objects(world, "spoilt")
     assert len(entries) == RECORDINGS // 8
@@ -121,53 +121,53 @@ def test_a_corrupt_or_truncated_shared_entry_is_ignored_once_and_rebuilt(world):
     world["server"].put("spoilt", bitflip, good[:middle] + bytes([good[middle] ^ 1]) + good[middle + 1:])
     world["server"].put("spoilt", cut, entries[cut][: len(entries[cut]) // 2])
 
-    second = castview(world, "e", "grep", "needle", "s3://rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
+    second = castview(world, "e", "grep", "needle", "s3://fleet-rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
     assert second.returncode == 0, second.stderr
     assert "(2 indexed now, 23 from the cache, 23 of them from the shared cache)" in second.stderr
     assert second.stderr.count("ignored a bad entry in the shared cache") == 1  # once, however many
     assert len(second.stdout.splitlines()) == RECORDINGS // 8  # every recording's match all the same
     assert objects(world, "spoilt") == entries  # the rebuilt entries replaced the bad ones
-    third = castview(world, "f", "grep", "needle", "s3://rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
+    third = castview(world, "f", "grep", "needle", "s3://fleet-rec/n0001TESTCNTRL/", "--cache-url", "s3://spoilt")
     assert "(0 indexed now" in third.stderr and "bad entry" not in third.stderr
 
 
-@pytest.mark.parametrize("cache_url", ["s3://rec", "s3://rec/cache", "s3://rec/n0002TESTCNTRL/castview"])
+@pytest.mark.parametrize("cache_url", ["s3://fleet-rec", "s3://fleet-rec/cache", "s3://fleet-rec/n0002TESTCNTRL/castview"])
 def test_a_cache_among_the_recordings_is_refused(world, cache_url):
-    source = "s3://rec/n0002TESTCNTRL/" if cache_url.endswith("/castview") else "s3://rec"
+    source = "s3://fleet-rec/n0002TESTCNTRL/" if cache_url.endswith("/castview") else "s3://fleet-rec"
     done = castview(world, "g", "grep", "needle", source, "--cache-url", cache_url)
     assert done.returncode == 2
     assert "overlaps the recordings'" in done.stderr and "--allow-cache-in-source" in done.stderr
-    assert len(objects(world, "rec")) == RECORDINGS
+    assert len(objects(world, "fleet-rec")) == RECORDINGS
 
 
 def test_a_cache_beside_the_recordings_in_their_bucket_is_allowed_and_so_is_one_inside_when_told(world):
-    beside = castview(world, "h", "index", "s3://rec/n0003TESTCNTRL/", "--cache-url", "s3://rec/castview-cache")
+    beside = castview(world, "h", "index", "s3://fleet-rec/n0003TESTCNTRL/", "--cache-url", "s3://fleet-rec/castview-cache")
     assert beside.returncode == 0, beside.stderr
-    inside = castview(world, "i", "index", "s3://rec/n0004TESTCNTRL/", "--cache-url", "s3://rec/n0004TESTCNTRL/c",
+    inside = castview(world, "i", "index", "s3://fleet-rec/n0004TESTCNTRL/", "--cache-url", "s3://fleet-rec/n0004TESTCNTRL/c",
                       "--allow-cache-in-source")
     assert inside.returncode == 0, inside.stderr
-    written = [k for k in objects(world, "rec") if "cventry" in k]
+    written = [k for k in objects(world, "fleet-rec") if "cventry" in k]
     assert len(written) == 2 * RECORDINGS // 8
     for key in written:  # out of the way of a recorder
-        world["server"].backend().delete_object("rec", key)
+        world["server"].backend().delete_object("fleet-rec", key)
 
 
 def test_indexing_with_a_cache_url_shares_what_was_analysed_before_without_one(world):
     world["server"].create_bucket("late")
-    alone = castview(world, "l", "index", "s3://rec/n0006TESTCNTRL/")
+    alone = castview(world, "l", "index", "s3://fleet-rec/n0006TESTCNTRL/")
     assert "25 analysed here" in alone.stderr and "shared cache" not in alone.stderr
-    late = castview(world, "l", "index", "s3://rec/n0006TESTCNTRL/", "--cache-url", "s3://late/p")
+    late = castview(world, "l", "index", "s3://fleet-rec/n0006TESTCNTRL/", "--cache-url", "s3://late/p")
     assert "0 analysed here, 25 from the cache, 0 from the shared cache; 25 written to the shared cache" in late.stderr
     assert len(objects(world, "late")) == 25
 
 
 def test_a_new_auditors_search_costs_one_get_per_recording_in_the_shared_cache(world):
     world["server"].create_bucket("counted")
-    filled = castview(world, "p", "index", "s3://rec/n0007TESTCNTRL/", "--cache-url", "s3://counted")
+    filled = castview(world, "p", "index", "s3://fleet-rec/n0007TESTCNTRL/", "--cache-url", "s3://counted")
     assert filled.returncode == 0, filled.stderr
     proxy = FaultProxy(world["server"].endpoint)
     try:
-        done = castview(world, "q", "grep", "needle", "s3://rec/n0007TESTCNTRL/", "--cache-url", "s3://counted",
+        done = castview(world, "q", "grep", "needle", "s3://fleet-rec/n0007TESTCNTRL/", "--cache-url", "s3://counted",
                         endpoint=proxy.endpoint)
         assert done.returncode == 0, done.stderr
         assert "(0 indexed now, 25 from the cache, 25 of them from the shared cache)" in done.stderr
@@ -178,7 +178,7 @@ def test_a_new_auditors_search_costs_one_get_per_recording_in_the_shared_cache(w
 
 
 def test_a_cache_that_cannot_be_reached_costs_one_line_and_the_search_goes_on(world):
-    done = castview(world, "j", "grep", "needle-1", "s3://rec/n0005TESTCNTRL/", "--cache-url", "s3://no-such-bucket/x")
+    done = castview(world, "j", "grep", "needle-1", "s3://fleet-rec/n0005TESTCNTRL/", "--cache-url", "s3://no-such-bucket/x")
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("cannot read the shared cache s3://no-such-bucket/x") == 1
     assert "(25 indexed now" in done.stderr
@@ -186,7 +186,7 @@ def test_a_cache_that_cannot_be_reached_costs_one_line_and_the_search_goes_on(wo
 
 @pytest.mark.parametrize("value", ["4/4", "-1/4", "1/0", "a/b", "1", "0/4/2", "", "1/-4"])
 def test_bad_shard_values_fail_with_usage(world, value):
-    done = castview(world, "k", "index", "s3://rec", "--shard", value)
+    done = castview(world, "k", "index", "s3://fleet-rec", "--shard", value)
     assert done.returncode == 2
     assert "Invalid value for --shard" in done.stderr
     assert "counted from 0" in done.stderr or "N must be 1 to" in done.stderr
@@ -237,13 +237,13 @@ def test_the_shared_cache_url_is_checked():
     options = S3Options()
     with pytest.raises(ValueError, match="must be an s3://"):
         shared_cache("/tmp/cache", options, [])
-    assert shared_cache("s3://audit/x", options, ["s3://rec", "/local/dir"]).label == "s3://audit/x"
-    assert shared_cache("s3://rec/cache", options, ["s3://rec/recs/"]).label == "s3://rec/cache"
+    assert shared_cache("s3://audit/x", options, ["s3://fleet-rec", "/local/dir"]).label == "s3://audit/x"
+    assert shared_cache("s3://fleet-rec/cache", options, ["s3://fleet-rec/recs/"]).label == "s3://fleet-rec/cache"
     with pytest.raises(ValueError, match="overlaps"):
-        shared_cache("s3://rec/recs/cache", options, ["s3://rec/recs"])
+        shared_cache("s3://fleet-rec/recs/cache", options, ["s3://fleet-rec/recs"])
     with pytest.raises(ValueError, match="overlaps"):
-        shared_cache("s3://rec", options, ["s3://rec/recs/a.cast"])
-    assert shared_cache("s3://rec/recs2", options, ["s3://rec/recs"]).label == "s3://rec/recs2"
+        shared_cache("s3://fleet-rec", options, ["s3://fleet-rec/recs/a.cast"])
+    assert shared_cache("s3://fleet-rec/recs2", options, ["s3://fleet-rec/recs"]).label == "s3://fleet-rec/recs2"
 
 
 def test_the_cache_url_setting_and_its_variable(tmp_path):
@@ -259,8 +259,8 @@ def test_the_cache_url_setting_and_its_variable(tmp_path):
 def test_serve_hands_the_shared_cache_to_its_app_processes():
     from castview.cli.serve import app_command
 
-    argv = list(app_command(["s3://rec"], {"cache_url": "s3://rec/castview", "allow_cache_in_source": True}).argv)
-    assert argv[argv.index("--cache-url") + 1] == "s3://rec/castview"
+    argv = list(app_command(["s3://fleet-rec"], {"cache_url": "s3://fleet-rec/castview", "allow_cache_in_source": True}).argv)
+    assert argv[argv.index("--cache-url") + 1] == "s3://fleet-rec/castview"
     assert argv.index("--allow-cache-in-source") < argv.index("--")
-    plain = list(app_command(["s3://rec"], {"cache_url": None, "allow_cache_in_source": None}).argv)
+    plain = list(app_command(["s3://fleet-rec"], {"cache_url": None, "allow_cache_in_source": None}).argv)
     assert "--cache-url" not in plain and "--allow-cache-in-source" not in plain
