@@ -259,7 +259,8 @@ def test_the_cache_url_setting_and_its_variable(tmp_path):
 def test_serve_hands_the_shared_cache_to_its_app_processes():
     from castview.cli.serve import app_command
 
-    argv = list(app_command(["s3://fleet-rec"], {"cache_url": "s3://fleet-rec/castview", "allow_cache_in_source": True}).argv)
+    options = {"cache_url": "s3://fleet-rec/castview", "allow_cache_in_source": True}
+    argv = list(app_command(["s3://fleet-rec"], options).argv)
     assert argv[argv.index("--cache-url") + 1] == "s3://fleet-rec/castview"
     assert argv.index("--allow-cache-in-source") < argv.index("--")
     plain = list(app_command(["s3://fleet-rec"], {"cache_url": None, "allow_cache_in_source": None}).argv)

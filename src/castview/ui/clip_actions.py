@@ -22,12 +22,12 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from ..clipping import CLIP_KIND, PACK_KIND, inside
 from ..config import Settings
 from ..recording import Recording
 from ..sources.base import RecordingRef, Source
 
-CLIP, PACK = "clip", "evidence"
-SUFFIX = {CLIP: ".cast", PACK: ".zip"}
+CLIP, PACK = CLIP_KIND, PACK_KIND
 
 
 @dataclass(frozen=True)
@@ -157,12 +157,6 @@ def recording_folders(sources: Iterable[Source], ref: RecordingRef) -> list[Path
     return [Path(os.path.realpath(folder)) for folder in folders]
 
 
-def inside(path: Path, folders: Iterable[Path]) -> Path | None:
-    """The folder of *folders* that holds *path* (symbolic links resolved), if any."""
-    real = Path(os.path.realpath(path))
-    return next((folder for folder in folders if real == folder or real.is_relative_to(folder)), None)
-
-
 def default_folder(preferred: str | os.PathLike[str] | None, folders: list[Path]) -> Path:
     """The export folder (else the current one), or the home folder (else the temporary
     one) where that is among the recordings."""
@@ -178,20 +172,6 @@ def default_name(folder: Path, stem: str, suffix: str) -> Path:
 
     return next((path for path in numbered(folder, stem, suffix) if not os.path.lexists(path)),
                 folder / f"{stem}{suffix}")
-
-
-def output_problem(path: Path, folders: list[Path]) -> str | None:
-    """Why *path* is not a place to write the output, or None."""
-    if not path.name:
-        return "give a file name"
-    if os.path.lexists(path):
-        return f"{path} exists: give another name"
-    if not path.parent.is_dir():
-        return f"{path.parent}: no such folder"
-    folder = inside(path.parent, folders)
-    if folder is not None:
-        return f"{path.parent} holds recordings ({folder}): write elsewhere"
-    return None
 
 
 def tell_written(node: DOMNode, message: ClipWritten) -> None:

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
+from ...clipping import SUFFIXES, check_output
 from ...config import Settings
 from ...moments import Span, parse_moment
 from ...recording import Recording
@@ -30,13 +31,11 @@ from ...sanitize import printable
 from ..clip_actions import (
     CLIP,
     PACK,
-    SUFFIX,
     ClipProgressed,
     ClipRefused,
     ClipRequest,
     ClipWritten,
     default_name,
-    output_problem,
     split_redactions,
     start_clip,
 )
@@ -132,8 +131,8 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         end = None if end_text.strip() == "end" else self._seconds(end_text)
         stem = f"{recording_stem(self.recording_name)}-{named(start or 0.0)}-{'end' if end is None else named(end)}"
         if self.download:
-            return stem + SUFFIX[self.kind]
-        return shown_path(default_name(self.folder, stem, SUFFIX[self.kind]))
+            return stem + SUFFIXES[self.kind]
+        return shown_path(default_name(self.folder, stem, SUFFIXES[self.kind]))
 
     def _seconds(self, text: str) -> float | None:
         try:
@@ -160,8 +159,8 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         box = self.query_one("#clip-output", Input)
         if self._output_edited:
             path = Path(box.value)
-            if path.suffix in SUFFIX.values():
-                box.value = str(path.with_suffix(SUFFIX[self.kind]))
+            if path.suffix in SUFFIXES.values():
+                box.value = str(path.with_suffix(SUFFIXES[self.kind]))
         else:
             self._rename()
 
@@ -253,15 +252,11 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
                    ClipRequest(self.kind, texts[0], texts[1], output, redact_texts, regexes, self.zone, self.download))
 
     def _output_problem(self, output: Path) -> str | None:
-        # (castview.clipping's shared output check, once there, belongs here.)
-        if self.download:
-            problem = None if output.name and "/" not in str(output) else "give a file name, no folder"
-        else:
-            problem = output_problem(output, self.forbidden)
-        if problem is None and output.suffix != SUFFIX[self.kind]:
-            what = "a clip" if self.kind == CLIP else "an evidence pack"
-            problem = f"save as: {what} is a {SUFFIX[self.kind]} file"
-        return problem
+        if self.download:  # only a name: the browser saves it
+            if output.suffix.lower() != SUFFIXES[self.kind]:
+                return check_output(self.kind, output, [])
+            return None if output.name and "/" not in str(output) else "give a file name, no folder"
+        return check_output(self.kind, output, self.forbidden)
 
     def _refuse(self, problem: str, field: str) -> None:
         """A field's error said, and the focus on that field (to correct it)."""
