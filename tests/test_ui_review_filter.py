@@ -105,8 +105,7 @@ async def test_a_verdict_given_under_the_filter_moves_the_recording_out(ui_env):
 
 
 @pytest.mark.parametrize("flags, wanted", [([], None), (["--unreviewed"], "unreviewed"),
-                                           (["--verdict", "concern"], "concern"),
-                                           (["--unreviewed", "--verdict", "ok"], "unreviewed")])
+                                           (["--verdict", "concern"], "concern")])
 def test_the_app_starts_with_the_review_filter_of_its_flags(ui_env, monkeypatch, flags, wanted):
     from castview.cli import app as cli_app
     from castview.ui.app import CastviewApp

@@ -194,10 +194,11 @@ async def test_the_player_shows_the_header_markers_and_matches_as_written(markup
         await pilot.press("t")
         await wait_for(pilot, lambda: player.last_export is not None, what="the export")
         saved = player.last_export
-        assert "exports[/]x" in saved and "[@click=app.quit]x [conceal]y[reverse]" in saved
+        # the folder as the user named it; the file named after the recording, made safe
+        assert "exports[/]x" in saved and "@click=app.quit-x-conceal-y-reverse" in saved
         await wait_for(pilot, lambda: f"Saved text to {saved}" in toasts(app), what="the export toast")
         await pilot.pause()
-        check_screen(app, "exports[/]x", "[@click=app.quit]x [conceal]y[reverse]")
+        check_screen(app, "exports[/]x", "@click=app.quit-x-conceal-y-reverse")
         await pilot.press("c")
         await wait_for(pilot, lambda: "Copied the screen text" in toasts(app), what="the copy")
         await pilot.press("question_mark")
