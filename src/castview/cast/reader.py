@@ -91,7 +91,7 @@ def _header_from_mapping(obj: dict, path: str, text: str | None) -> tuple[Header
     version = _version(obj, path)
     deep = [key for key, value in obj.items()
             if isinstance(value, (dict, list)) and _nested_deeper(value, MAX_HEADER_DEPTH)]
-    raw = {k: v for k, v in obj.items() if k not in deep}
+    raw = {k: v for k, v in obj.items() if k not in deep} if deep else obj
     problems = tuple(Problem(1, f"header field {_excerpt(key)} is nested over {MAX_HEADER_DEPTH} levels deep; ignored")
                      for key in deep)
     if text is None:
@@ -485,6 +485,8 @@ def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
             incomplete = True
             lines.pop()
     for raw in reversed(lines if start == head.body_offset else lines[1:]):
+        if not raw.strip():
+            continue  # (the file's final newline leaves one; a failed parse costs more)
         try:
             item = _loads(raw)
         except ValueError:
