@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,11 +100,12 @@ def cli(root: Path, *args: str, src: str | None = None, data: str | None = None)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cli_start() -> tuple[float, float]:
+def cli_start(src: str | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of `castview --version`: the interpreter and the CLI's imports."""
+    env = {**os.environ, **({"PYTHONPATH": src} if src else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "castview", "--version"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "castview", "--version"], check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -200,12 +202,20 @@ def app_in(src: str | None, root: Path, count: int) -> dict[str, float]:
     return json.loads(run.stdout.splitlines()[-1])
 
 
+def median(runs: int, measure, *args, **kwargs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The median wall and the median CPU seconds of `runs` measurements."""
+    walls, cpus = zip(*(measure(*args, **kwargs) for _ in range(runs)), strict=True)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recordings", type=int, default=10_000)
     parser.add_argument("--skip-app", action="store_true")
     parser.add_argument("--before", metavar="SRC", help="also time `ls` and the app from this source folder "
                         "(e.g. main's src)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each command: the median is shown "
+                        "(a shared machine's load comes and goes)")
     parser.add_argument("--app-only", metavar="TREE", help=argparse.SUPPRESS)  # app_in's child
     args = parser.parse_args()
     if args.app_only:
@@ -218,13 +228,16 @@ def main() -> None:
         bare, bare_cpu = bare_loop(root)
         print(f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"bare first-line loop: {bare:.3f} s wall, {bare_cpu:.3f} s CPU")
-        bare_new, bare_new_cpu = bare_process(root)
+        bare_new, bare_new_cpu = median(args.repeat, bare_process, root)
         print(f"bare first-line loop in a new interpreter: {bare_new:.3f} s wall, {bare_new_cpu:.3f} s CPU")
-        start, start_cpu = cli_start()
-        print(f"castview --version (the command's start alone): {start:.3f} s wall, {start_cpu:.3f} s CPU")
+        versions = (("now", None), *((("before", args.before),) if args.before else ()))
+        for label, src in versions:
+            start, start_cpu = median(args.repeat, cli_start, src)
+            print(f"castview --version (the command's start alone; {label}): {start:.3f} s wall, {start_cpu:.3f} s "
+                  f"CPU ({start_cpu / bare_new_cpu:.1f}x)")
         for extra in (["--json"], []):
-            for label, src in (("now", None), *((("before", args.before),) if args.before else ())):
-                took, cpu = cli(root, *extra, src=src)
+            for label, src in versions:
+                took, cpu = median(args.repeat, cli, root, *extra, src=src)
                 print(f"castview ls {' '.join(extra)} ({label}): {took:.3f} s wall ({took / bare:.1f}x bare, "
                       f"{took / bare_new:.1f}x bare in a new interpreter), {cpu:.3f} s CPU "
                       f"({cpu / bare_new_cpu:.1f}x)")

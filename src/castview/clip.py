@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from .cast.model import OUTPUT, RESIZE, Event, Header, parse_size
 from .cast.reader import EventScanner
 from .sources.layout import format_ns, parse_rfc3339nano
-from .term.synthesize import rebuild
 
 if TYPE_CHECKING:
     from .redact import Redactor
@@ -147,6 +146,10 @@ def clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: float, end
                version: str) -> Iterator[str]:
     """The lines of the clip (no redaction): header, the state at *start*, the events."""
     playhead = replay.seek(start)
+    # Here, not at the top: every listing asks clip_start_ns, and the synthesiser (pyte)
+    # would cost each `castview ls` a good part of its start.
+    from .term.synthesize import rebuild
+
     size, steps = rebuild(playhead.term)
     header = clip_header(replay, size, start, end, source, version)
     yield header_line(header)

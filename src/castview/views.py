@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .nodes.model import NodeNames, display_name
 from .records import kubernetes_fields, who
-from .sources.catalog import RecordingSummary
+
+if TYPE_CHECKING:
+    # (only named here: the CLI takes the view names from this module at its start)
+    from .sources.catalog import RecordingSummary
 
 BY_NODE, BY_USER, BY_CONNECTION, BY_TIME = "node", "user", "connection", "time"
 VIEWS = (BY_NODE, BY_USER, BY_CONNECTION, BY_TIME)

@@ -90,8 +90,8 @@ def _header_from_mapping(obj: dict, path: str, text: str | None) -> tuple[Header
     `text` is the header line as written; None (v1) writes it from the fields kept."""
     version = _version(obj, path)
     deep = [key for key, value in obj.items()
-            if isinstance(value, dict | list) and _nested_deeper(value, MAX_HEADER_DEPTH)]
-    raw = {k: v for k, v in obj.items() if k not in deep}
+            if isinstance(value, (dict, list)) and _nested_deeper(value, MAX_HEADER_DEPTH)]
+    raw = {k: v for k, v in obj.items() if k not in deep} if deep else obj
     problems = tuple(Problem(1, f"header field {_excerpt(key)} is nested over {MAX_HEADER_DEPTH} levels deep; ignored")
                      for key in deep)
     if text is None:
@@ -101,18 +101,21 @@ def _header_from_mapping(obj: dict, path: str, text: str | None) -> tuple[Header
 
 def _nested_deeper(value: object, limit: int) -> bool:
     # A loop, not recursion: the point is to measure depth before anything recurses.
-    stack = [(value, 1)]
+    # Only containers are stacked: a header's `env` of strings costs one pass over it.
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > limit:
-                return True
-            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False
 
 
-def read_head(f: BinaryIO, path: str) -> CastHead:
-    """Read the header with a bounded read of the first line (the whole file for v1)."""
+def read_head(f: BinaryIO, path: str, checked: bool = True) -> CastHead:
+    """Read the header with a bounded read of the first line (the whole file for v1).
+    `checked=False` (a listing, which shows no problems): the header's fields are not
+    checked for usable values, so `problems` lacks those; the header is the same."""
     f.seek(0)
     first = f.readline(HEADER_LIMIT + 1)
     if not first:
@@ -123,7 +126,7 @@ def read_head(f: BinaryIO, path: str) -> CastHead:
     line, complete = _strip_eol(first)
     if len(first) > HEADER_LIMIT and not complete:
         if first.lstrip().startswith(b"{"):
-            return _read_v1(f, path)
+            return _read_v1(f, path, checked)
         raise CastError(path, "first line is over 1 MiB and is not an asciicast header")
     text, _ = _decode(line)
     try:
@@ -131,14 +134,16 @@ def read_head(f: BinaryIO, path: str) -> CastHead:
     except ValueError:
         if text.lstrip().startswith("{"):
             # A pretty-printed v1 document, or a header cut off while being written.
-            return _read_v1(f, path)
+            return _read_v1(f, path, checked)
         raise CastError(path, f"not an asciicast recording: first line is {_excerpt(text)}", 1) from None
     if not isinstance(obj, dict):
         raise CastError(path, "not an asciicast recording: first line is not a JSON object", 1)
     if _version(obj, path) == 1:
-        return _v1_head(obj, path, offset)
+        return _v1_head(obj, path, offset, checked)
     header, problems = _header_from_mapping(obj, path, text)
-    return CastHead(header=header, body_offset=offset, problems=problems + _header_problems(header))
+    if checked:
+        problems += _header_problems(header)
+    return CastHead(header=header, body_offset=offset, problems=problems)
 
 
 # Header fields whose value, when present, must be usable; each is read through the
@@ -182,7 +187,7 @@ def _header_problems(header: Header) -> tuple[Problem, ...]:
     return tuple(problems)
 
 
-def _read_v1(f: BinaryIO, path: str) -> CastHead:
+def _read_v1(f: BinaryIO, path: str, checked: bool) -> CastHead:
     f.seek(0)
     data = f.read(V1_LIMIT + 1)
     if len(data) > V1_LIMIT:
@@ -200,16 +205,16 @@ def _read_v1(f: BinaryIO, path: str) -> CastHead:
         raise CastError(path, "not an asciicast recording: not a JSON object", 1)
     if _version(obj, path) != 1:
         raise CastError(path, "header line is not valid JSON", 1)
-    return _v1_head(obj, path, len(data))
+    return _v1_head(obj, path, len(data), checked)
 
 
-def _v1_head(obj: dict, path: str, end: int) -> CastHead:
+def _v1_head(obj: dict, path: str, end: int, checked: bool) -> CastHead:
     frames = obj.get("stdout")
     if not isinstance(frames, list):
         raise CastError(path, "asciicast v1 document has no 'stdout' frames")
     # v1 keeps the header fields beside 'stdout'; drop the frames from the header view.
     header, dropped = _header_from_mapping({k: v for k, v in obj.items() if k != "stdout"}, path, None)
-    problems: list[Problem] = [*dropped, *_header_problems(header)]
+    problems: list[Problem] = [*dropped, *(_header_problems(header) if checked else ())]
     events: list[Event] = []
     now = 0.0
     for i, frame in enumerate(frames):
@@ -480,6 +485,8 @@ def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
             incomplete = True
             lines.pop()
     for raw in reversed(lines if start == head.body_offset else lines[1:]):
+        if not raw.strip():
+            continue  # (the file's final newline leaves one; a failed parse costs more)
         try:
             item = _loads(raw)
         except ValueError:

@@ -18,7 +18,6 @@ from .export import export_command, index_command
 from .follow import follow_command
 from .info import info_command
 from .listing import ls_command
-from .output import out
 from .reviews import review_command, reviews_command
 from .serve import serve_command
 from .transcript import cat_command, grep_command
@@ -53,7 +52,7 @@ def version() -> str:
 
 def _print_version(value: bool) -> None:
     if value:
-        out.print(f"castview {version()}", markup=False, highlight=False)
+        typer.echo(f"castview {version()}")  # (not through rich: its import would double the start)
         raise typer.Exit()
 
 

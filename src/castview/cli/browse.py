@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ..recording import READ_ERRORS, Recording, error_message
 from .export import UtcOpt, resolve_moment
 from .options import AppSourcesArg, current_s3_options, default_sources, make_sources, s3_options
 from .output import fail
@@ -71,6 +70,7 @@ def _moment_to_open(specs: list[str] | None, at: str | None, utc: bool) -> tuple
     follows is an RFC 3339 time and the whole is not an existing path). A moment that is
     not in the recording fails the command (exit 1), naming the recording's span."""
     from ..moments import split_link
+    from ..recording import READ_ERRORS, Recording, error_message
     from ..ui.app import OpenAt
 
     linked = None

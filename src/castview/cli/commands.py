@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
-from ..recording import READ_ERRORS, Recording, error_message
-from ..records import command_record, recording_record
 from ..sanitize import printable
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record
 from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from ..commands import Command
 
 
@@ -24,6 +22,8 @@ def commands_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> 
     was submitted, how long it ran, and whether it was given up (ctrl-c) or full-screen."""
     from ..commands import commands_of
     from ..config import load_settings
+    from ..recording import READ_ERRORS, Recording, error_message
+    from ..records import command_record, recording_record
 
     use_cache_url([recording])
     try:
@@ -42,6 +42,8 @@ def commands_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> 
 def command_line(command: Command) -> Text:
     """`time  duration  command  [flags]`, one line, controls made visible. The time is
     exact (the next event's time is not at hand): `--at` with it shows the command line."""
+    from rich.text import Text
+
     from ..formatting import elapsed, exact_clock
 
     line = Text()

@@ -7,11 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from .. import formatting as fmt
-from ..recording import READ_ERRORS, Recording, error_message
 from ..sanitize import printable
 from .options import OutputOpt, RecordingArg, SourcesArg, current_s3_options, make_sources, s3_options
 from .output import err, fail, say, write_out
@@ -21,8 +17,10 @@ if TYPE_CHECKING:
     from collections import Counter
     from collections.abc import Callable
 
+    from rich.console import Console
     from rich.progress import TaskID
 
+    from ..recording import Recording
     from ..search_index import SearchIndexStore
     from ..shards import Shard
     from ..sources.catalog import RecordingSummary
@@ -36,6 +34,7 @@ def open_replay(recording: str) -> tuple[Replay, Fingerprint, IndexStore, Record
     """A Replay of a local file or an s3://bucket/key object, with its cached index.
     Raises what `recording.READ_ERRORS` names."""
     from ..config import load_settings
+    from ..recording import Recording
     from ..term.index_store import IndexStore
 
     store = IndexStore(load_settings().cache_dir)
@@ -95,7 +94,9 @@ def export_command(
 ) -> None:
     """The screen at a moment of a recording, as text, ANSI, SVG or HTML. SVG and HTML
     always carry where it comes from (recording, node, users, time, sha256) as metadata."""
+    from .. import formatting as fmt
     from ..provenance import provenance, sha256_of
+    from ..recording import READ_ERRORS, error_message
     from ..term.render import Theme, export
 
     chosen = export_format(format, output)
@@ -149,8 +150,11 @@ def index_command(sources: list[str] | None = SourcesArg, shard: str | None = Sh
     from collections import Counter
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+    from rich.text import Text
 
+    from .. import formatting as fmt
     from ..config import load_settings
+    from ..recording import READ_ERRORS, Recording, error_message
     from ..search_index import SearchIndexStore
     from ..shards import parse_shard
     from ..sources.catalog import build_catalog
@@ -241,5 +245,7 @@ def _index_summary(n: int, listed: int, shard: Shard | None, counts: Counter[str
 def warn_problems(replay: Replay, recording: str, console: Console = err) -> None:
     """What was wrong in the part of the file indexed (lines skipped or repaired), one
     `FILE:LINE: problem` line each, on stderr: the output still holds the valid part."""
+    from rich.text import Text
+
     for problem in replay.problems:
         console.print(Text(printable(problem.describe(str(recording))), style="yellow"))

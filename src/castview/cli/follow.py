@@ -6,7 +6,6 @@ import sys
 
 import typer
 
-from ..recording import Recording, error_message
 from .output import fail, say
 
 
@@ -34,6 +33,7 @@ def follow_command(
 ) -> None:
     """Show a recording as it is written, like tail -f: its screen, or --transcript lines."""
     from ..follow import follow_stream
+    from ..recording import Recording, error_message
     from ..sources.s3_url import is_s3_url
 
     if is_s3_url(recording):

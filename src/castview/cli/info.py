@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..cast.model import Problem
-from ..problem_store import INCOMPLETE_LINE, incomplete_line_problem
-from ..recording import READ_ERRORS, Recording, error_message
-from ..records import recording_record
-from ..reviews import review_statuses
-from ..sources.catalog import LIVE
 from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
 from .output import fail, out, print_record, unwrapped
 from .shared import cache_options, use_cache_url
+
+if TYPE_CHECKING:
+    from ..recording import Recording
 
 
 def remember_problems(target: Recording, f: BinaryIO, problems: list[dict[str, Any]]) -> bool:
     """Keep what the full read found for every listing (castview.problem_store); a cut-off
     last line is not kept: listings mark it themselves (truncated, or live). Returns
     whether there was anything to keep."""
+    from ..cast.model import Problem
     from ..config import load_settings
-    from ..problem_store import ProblemStore
+    from ..problem_store import INCOMPLETE_LINE, ProblemStore
     from ..term.fingerprint import fingerprint
 
     kept = [Problem(p["line"], p["message"]) for p in problems if p["message"] != INCOMPLETE_LINE]
@@ -43,7 +41,12 @@ def info_command(recording: str = RecordingArg, as_json: bool = JsonOpt) -> None
     from ..cast.reader import read_head
     from ..config import load_settings
     from ..info import describe, print_description
+    from ..problem_store import incomplete_line_problem
+    from ..recording import READ_ERRORS, Recording, error_message
+    from ..records import recording_record
+    from ..reviews import review_statuses
     from ..search import open_index
+    from ..sources.catalog import LIVE
     from .names import names_of, start_lookup
 
     use_cache_url([recording])

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from rich.cells import cell_len, set_cell_size
-from rich.text import Text
 
-from ..columns import Column, columns_for
-from ..nodes.model import NodeNames
-from ..records import dumps, kubernetes_fields, recording_record
-from ..reviews import review_mark, review_statuses
 from ..sanitize import printable
-from ..sources.catalog import DAMAGED, Catalog, RecordingSummary, build_catalog
-from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
-from ..views import (
-    BY_CONNECTION,
-    BY_NODE,
-    BY_START,
-    BY_TIME,
-    SORTS,
-    VIEWS,
-    Section,
-    arrange,
-    node_title,
-    section_detail,
-)
-from .names import names_of, start_lookup
+from ..views import BY_CONNECTION, BY_NODE, BY_START, BY_TIME, SORTS, VIEWS
 from .options import (
     CommandOpt,
     HostOpt,
@@ -44,7 +25,13 @@ from .options import (
 from .output import out, say
 from .reviews import UnreviewedOpt, VerdictOpt, review_filter, reviewed_only
 
-PATH_COLUMN = Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location))
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from ..columns import Column
+    from ..nodes.model import NodeNames
+    from ..sources.catalog import Catalog, RecordingSummary
+    from ..views import Section
 
 
 @s3_options
@@ -70,6 +57,11 @@ def ls_command(
     reverse: bool = typer.Option(False, "--reverse", help="Oldest, shortest, smallest first."),
 ) -> None:
     """List recordings grouped by node (or user, connection, one timeline), newest first."""
+    from ..records import dumps, recording_record
+    from ..reviews import review_mark, review_statuses
+    from ..sources.catalog import build_catalog
+    from .names import names_of, start_lookup
+
     by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
     selection = make_filter(node, user, host, command, since, until)
     wanted = review_filter(unreviewed, verdict)
@@ -100,6 +92,8 @@ def ls_command(
             )
         )
     else:
+        from ..views import arrange
+
         print_sections(arrange(catalog.recordings, by, sort, reverse, names), by, names, paths,
                        {k: review_mark(v) for k, v in reviews.items()})
     if catalog.errors and not catalog.groups:
@@ -116,6 +110,8 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 def _ordered(catalog: Catalog, sort: str, reverse: bool) -> list[RecordingSummary]:
     """`--json` lines: node by node as the table is, unless a sort other than the default asks
     for one order across nodes."""
+    from ..views import arrange
+
     if sort == BY_START and not reverse:
         return catalog.recordings
     return arrange(catalog.recordings, BY_TIME, sort, reverse)[0].recordings if catalog.recordings else []
@@ -134,12 +130,18 @@ def _write_lines(lines) -> None:  # type: ignore[no-untyped-def]
 
 def _cells(text: str) -> int:
     """Terminal cells of a cell's text (ASCII, nearly always: one per character)."""
-    return len(text) if text.isascii() else cell_len(text)
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _fit(text: str, width: int) -> str:
     if _cells(text) <= width:
         return text + " " * (width - _cells(text))
+    from rich.cells import set_cell_size
+
     return set_cell_size(text, width - 1) + "…" if width > 0 else ""
 
 
@@ -157,6 +159,10 @@ def _widths(rows: list[list[str]], columns: list[Column], room: int | None) -> l
 
 
 def _title(section: Section, by: str, names: NodeNames | None) -> Text:
+    from rich.text import Text
+
+    from ..views import node_title, section_detail
+
     title = Text()
     if by == BY_NODE:
         name = node_title(section.key, section.recordings, names)
@@ -179,12 +185,17 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
                    reviews: dict[str, str] | None = None) -> None:
     """A plain table per section. Built by hand: ten thousand rows through rich's Table take
     seconds, this takes milliseconds."""
+    from ..columns import Column, columns_for
+    from ..records import kubernetes_fields
+    from ..sources.catalog import DAMAGED
+    from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
+
     room = out.width if out.is_terminal else None
     for section in sections:
         with_k8s = any(kubernetes_fields(r.header)["pod"] for r in section.recordings)
         columns = columns_for(by if by != BY_CONNECTION else None, with_kubernetes=with_k8s)
         if paths:
-            columns.insert(1, PATH_COLUMN)
+            columns.insert(1, Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location)))
         right = {i for i, c in enumerate(columns) if c.right}
         rows = [[c.title for c in columns]]
         rows += [[c.cell(rec, names) for c in columns] for rec in section.recordings]

@@ -9,15 +9,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.text import Text
 
-from ..config import bundled_samples
 from ..sanitize import printable
-from ..sources.base import Source, SourceError
 from .output import err, fail
 
 if TYPE_CHECKING:
     from ..filters import RecordingFilter
+    from ..sources.base import Source
     from ..sources.s3 import S3Options
 
 SourcesArg = typer.Argument(
@@ -131,6 +129,9 @@ def default_sources(samples: bool = False) -> list[str]:
     """The recorder's destination ($TSRECORDER_DST, its bucket), else (with `samples`, for
     the app only) the bundled samples; says which on stderr. Without a destination and
     without `samples`, fails: sample hits printed by a command look like real findings."""
+    from rich.text import Text
+
+    from ..config import bundled_samples
     from ..sources.s3 import default_s3_source
 
     dst = _s3_flags.get("dst") or os.environ.get("TSRECORDER_DST")
@@ -158,6 +159,7 @@ def default_sources(samples: bool = False) -> list[str]:
 
 def make_sources(specs: list[str] | None, samples: bool = False) -> list[Source]:
     """Sources for SOURCE arguments, else the default ones (see default_sources)."""
+    from ..sources.base import SourceError
     from ..sources.local import LocalSource
     from ..sources.s3_url import is_s3_url
 

@@ -9,19 +9,50 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
-from ..recording import error_message
-from ..records import dumps
-from ..safe_write import replacing
 from ..sanitize import printable
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A rich console made when first used: importing rich's console is a good part of
+    every command's start, and `castview --version` or `ls --json` never print through it.
+    Stands for the console everywhere, rich's own classes included (a Progress enters it)."""
+
+    __slots__ = ("_made", "_options")
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._made: Console | None = None
+
+    def _console(self) -> Console:
+        if self._made is None:
+            self._made = _rich_console(**self._options)
+        return self._made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+    def __enter__(self) -> Console:
+        return self._console().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._console().__exit__(*exc)
+
+
+def _rich_console(**options: Any) -> Console:
+    from rich.console import Console
+
+    return Console(**options)
+
+
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=False))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
 
 
 UNWRAPPED = 1 << 16
@@ -33,12 +64,14 @@ def unwrapped(console: Console) -> Console:
     message cut in the middle breaks whoever reads the pipe: grep, awk, a log)."""
     if console.is_terminal:
         return console
-    return Console(file=console.file, highlight=False, soft_wrap=console.soft_wrap, width=UNWRAPPED,
-                   no_color=console.no_color, color_system=None)
+    return _rich_console(file=console.file, highlight=False, soft_wrap=console.soft_wrap, width=UNWRAPPED,
+                         no_color=console.no_color, color_system=None)
 
 
 def say(message: str, style: str = "red", console: Console | None = None) -> None:
     """One `castview: ...` line on stderr (or on a progress bar's console, above the bar)."""
+    from rich.text import Text
+
     (console or err).print(Text(f"castview: {printable(message)}", style=style), soft_wrap=True)
 
 
@@ -48,6 +81,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def print_record(record: dict[str, Any], indent: int | None = None) -> None:
+    from ..records import dumps
+
     out.print(dumps(record, indent), markup=False, highlight=False, soft_wrap=True)
 
 
@@ -60,12 +95,16 @@ def write_out(chunks: Iterable[str], output: Path | None) -> None:
                 sys.stdout.write(chunk)
             sys.stdout.flush()
         else:
+            from ..safe_write import replacing
+
             with replacing(output) as f:
                 f.writelines(chunks)
     except BrokenPipeError:
         sys.stderr.close()  # the reader left: say nothing
         raise typer.Exit(0) from None
     except OSError as exc:
+        from ..recording import error_message
+
         fail(error_message(exc, output or "stdout", "write"))
 
 

@@ -8,9 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import typer
-from rich.text import Text
 
-from ..reviews import UNREVIEWED
 from .browse import IdleLimitOpt, SpeedOpt, ThemeOpt
 from .options import SourcesArg, current_s3_flags, default_sources, s3_options
 from .output import err, fail, out
@@ -34,6 +32,7 @@ _CREDENTIAL_ENV = {"access_key": "AWS_ACCESS_KEY_ID", "secret_key": "AWS_SECRET_
 def app_command(sources: list[str], options: dict[str, object]) -> AppCommand:
     """The `castview open` each browser tab runs: an argv list (the sources after `--`, so
     none is read as an option) and the credentials in its environment."""
+    from ..reviews import UNREVIEWED
     from ..serve.server import AppCommand
 
     argv = [sys.executable, "-m", "castview", "open"]
@@ -75,6 +74,8 @@ def serve_command(
     The printed URL carries the access token; requests without it get 403. Exports are
     downloads in the browser; nothing is written next to the recordings.
     """
+    from rich.text import Text
+
     from ..serve.auth import is_loopback, new_token
     from ..serve.server import CastviewServer, ServeError, configure_logging
 

@@ -6,13 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.text import Text
 
-from ..recording import READ_ERRORS, Recording, error_message
-from ..records import dumps, line_record, match_record, recording_record
 from ..sanitize import printable, strip_controls
-from ..sources.catalog import build_catalog
-from .names import names_of, start_lookup
 from .options import (
     CommandOpt,
     HostOpt,
@@ -33,6 +28,8 @@ from .output import err, fail, out, print_record, progress_bar, say, write_out
 from .shared import cache_options, use_cache_url
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from ..search import Match
     from ..sources.catalog import RecordingSummary
 
@@ -53,8 +50,11 @@ def cat_command(
     """The session as a person saw it: every line shown on the screen, in its final form,
     and full-screen apps as their screens; no escape sequences."""
     from ..config import load_settings
+    from ..recording import READ_ERRORS, Recording, error_message
+    from ..records import dumps, line_record, recording_record
     from ..search import open_index
     from ..transcript import render_text
+    from .names import names_of, start_lookup
 
     if format not in ("text", "jsonl"):
         raise typer.BadParameter("format must be text or jsonl", param_hint="--format")
@@ -115,8 +115,13 @@ def grep_command(
     import sys
     import time
 
+    from rich.text import Text
+
     from ..config import load_settings
+    from ..records import match_record, recording_record
     from ..search import parse_query, search_recordings
+    from ..sources.catalog import build_catalog
+    from .names import names_of, start_lookup
 
     try:
         query = parse_query(pattern, regex=regex, ignore_case=ignore_case, commands=only_commands)
@@ -185,6 +190,8 @@ def grep_command(
 
 def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
     """`node  file  time  line`, the match in bold red on a terminal."""
+    from rich.text import Text
+
     from ..formatting import exact_clock
     from ..search import COMMAND
     from ..transcript import MAIN

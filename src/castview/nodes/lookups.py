@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.error
-import urllib.parse
-import urllib.request
 from typing import Any
 
 from .model import API, TAILSCALE, NodeName
@@ -113,6 +110,12 @@ _HTTP_REASONS = {401: "the API key is not valid (401)", 403: "the API key may no
 
 def api_lookup(key: str, tailnet: str = "-", base_url: str = API_URL, timeout: float = 5.0) -> list[NodeName]:
     """The tailnet's devices from the Tailscale API."""
+    # Here, not at the top: urllib's HTTP stack is a good part of every command's start,
+    # and most never look a name up in the API.
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
     url = f"{base_url.rstrip('/')}/api/v2/tailnet/{urllib.parse.quote(tailnet, safe='')}/devices"
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}", "Accept": "application/json"})
     try:

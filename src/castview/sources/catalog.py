@@ -15,6 +15,7 @@ from functools import cached_property
 
 from ..cast.model import CastError, Header, Problem
 from ..cast.reader import read_head, read_tail
+from ..clip import clip_start_ns
 from ..sanitize import printable
 from .base import RecordingRef, Source, SourceError
 from .local import LocalSource
@@ -54,11 +55,8 @@ class RecordingSummary:
         castview clip's exact start (castview.clip) comes first: its name is the user's.
         Kept once worked out (the summary never changes): every sort, section order and
         label asks for it, hundreds of thousands of times over ten thousand recordings."""
-        if self.header is not None:
-            from ..clip import clip_start_ns  # (a heavy import: never for a row not read yet)
-
-            if (clipped := clip_start_ns(self.header)) is not None:
-                return clipped
+        if self.header is not None and (clipped := clip_start_ns(self.header)) is not None:
+            return clipped
         named = self.ref.name_time_ns
         stamp = self.header.timestamp if self.header is not None else None
         if named is not None and (stamp is None or named // 1_000_000_000 == stamp):
@@ -126,7 +124,7 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None,
     recent = ref.may_grow and now - ref.mtime < LIVE_SECONDS
     try:
         with source.open(ref) as f:
-            head = read_head(f, ref.location)
+            head = read_head(f, ref.location, checked=False)  # a summary shows no header problems
             tail = read_tail(f, head, ref.size)
     except CastError as exc:
         return RecordingSummary(ref, None, str(exc), None, LIVE if recent and ref.size < 4096 else DAMAGED)
