@@ -50,7 +50,7 @@ import zstandard
 from .analysis import ANALYZERS
 from .analysis.pack import Pack, pack_at
 from .analysis.run import PassResult, analyse
-from .analysis.text import ENCODING, SCREENS, compressor
+from .analysis.text import ENCODING, SCREENS, dictionary, small_compressor
 from .cast.model import Problem
 from .hidden import Anomaly
 from .problem_store import ProblemStore
@@ -62,7 +62,7 @@ from .transcript import LineVersion, TranscriptLine
 if TYPE_CHECKING:
     from .analysis.shared import SharedCache
 
-FORMAT = 3  # bump when what the entry records changes
+FORMAT = 4  # bump when what the entry records changes, or how (analysis.text.DICTIONARY)
 MAGIC = b"CVENTRY\n"
 LAYOUT = 1
 ENTRY_HEADER = struct.Struct("<8sIQQI")
@@ -75,7 +75,6 @@ CACHE_LIMIT = 2 << 30
 KEYFRAMES_FROM = 1 << 20
 """Bytes of a recording from which the pass takes its seek keyframes too (a smaller one
 replays from its start in a moment)."""
-META_LEVEL = 19  # the metadata is small: a moment at zstd's best
 FRAME_LIMIT = 64 << 20  # bytes a compressed part of an entry holds at most (see analysis.text)
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
 
@@ -110,12 +109,17 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes | memoryvi
 
 def frame(meta: dict[str, Any], body: Sequence[bytes | memoryview]) -> list[bytes | memoryview]:
     """An entry of `meta` and the body parts, in parts (see the layout above)."""
-    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
+    meta_bytes = pack_meta(meta)
     crc = zlib.crc32(meta_bytes)
     for part in body:
         crc = zlib.crc32(part, crc)
     header = ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), sum(map(len, body)), crc)
     return [header, meta_bytes, *body]
+
+
+def pack_meta(meta: dict[str, Any]) -> bytes:
+    """The metadata part of an entry."""
+    return small_compressor().compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
 
 
 def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
@@ -159,10 +163,11 @@ _local = threading.local()
 
 
 def _decompressor() -> zstandard.ZstdDecompressor:
-    """This thread's zstd decompressor (one per thread: it is not thread-safe)."""
+    """This thread's zstd decompressor (one per thread: it is not thread-safe), with the
+    dictionary of small parts (a frame made without one decodes all the same)."""
     d = getattr(_local, "decompressor", None)
     if d is None:
-        d = _local.decompressor = zstandard.ZstdDecompressor()
+        d = _local.decompressor = zstandard.ZstdDecompressor(dict_data=dictionary())
     return d
 
 

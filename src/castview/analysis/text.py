@@ -16,6 +16,8 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
+from importlib.resources import files
 from itertools import accumulate
 from typing import Any
 
@@ -30,8 +32,13 @@ BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
 RECENT = 4096  # texts of the latest versions a transcript line may refer to (up to twice as many)
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
-SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
-SMALL_LEVEL = 19  # recordings is mostly such parts
+SMALL = 16 << 10  # parts under this many bytes take small_compressor(), with no thread: a fleet of small
+# recordings is mostly such parts. With the dictionary, level 12 makes them smaller than level 19 without it,
+# in a quarter of the time (bench/RESULTS.md, issue 17 fleet).
+SMALL_LEVEL = 12
+DICTIONARY = "entries.zdict"
+"""The zstd dictionary of small parts, in castview's data (made by scripts/entry_dictionary.py
+from the public test recordings; a new one needs a new ``search_index.FORMAT``)."""
 ENCODING = ("utf-8", "surrogatepass")
 
 
@@ -51,6 +58,23 @@ def compressor(level: int) -> zstandard.ZstdCompressor:
     c = made.get(level)
     if c is None:
         c = made[level] = zstandard.ZstdCompressor(level=level)
+    return c
+
+
+@cache
+def dictionary() -> zstandard.ZstdCompressionDict:
+    """The bundled dictionary of small parts: an entry's frames name its ID, so one made
+    with another is refused when read (zstd checks it)."""
+    data = files("castview").joinpath("data", DICTIONARY).read_bytes()
+    return zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_FULLDICT)
+
+
+def small_compressor() -> zstandard.ZstdCompressor:
+    """This thread's compressor of small parts (and of an entry's metadata): SMALL_LEVEL
+    with the dictionary."""
+    c: zstandard.ZstdCompressor | None = getattr(_local, "small", None)
+    if c is None:
+        c = _local.small = zstandard.ZstdCompressor(level=SMALL_LEVEL, dict_data=dictionary())
     return c
 
 
@@ -110,7 +134,7 @@ class TextPacker:
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
-            self._pending.append(compressor(SMALL_LEVEL).compress(data))
+            self._pending.append(small_compressor().compress(data))
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
