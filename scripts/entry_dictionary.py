@@ -34,9 +34,12 @@ def parts(path: Path) -> list[bytes]:
     scan = analyse(lambda: path.open("rb"), path.name, len(data))
     assert scan is not None
     key = f"/recordings/{path.parent.name}/{path.name}"
-    _header, *frames = search_index.encode(key, fp, scan)
+    header, first, *frames = search_index.encode(key, fp, scan)
     plain = zstandard.ZstdDecompressor()
-    return [plain.decompress(bytes(f)) for f in frames]
+    if scan.packer.solid:  # one frame: the metadata, then the parts as they are
+        meta_len = search_index.ENTRY_HEADER.unpack(header)[2]
+        return [plain.decompress(first)[:meta_len], *scan.packer.parts]
+    return [plain.decompress(bytes(f)) for f in (first, *frames)]
 
 
 def main() -> None:

@@ -102,7 +102,8 @@ class _Reprs(dict[float, str]):
 
 
 class TextPacker:
-    """Collects versions and transcript lines into compressed parts of one body.
+    """Collects versions and transcript lines into the parts of one body: compressed,
+    or all as they are (`solid`) when every part is small.
 
     zstd lets go of the GIL while it compresses: the parts are compressed on a thread of
     their own while the replay goes on (the directory's offsets are known at `finish`)."""
@@ -113,6 +114,8 @@ class TextPacker:
         self.blocks: list[list[int]] = []  # [texts offset, texts length, fields length, versions]
         self.chunks: list[list[int]] = []  # [offset, length]
         self.versions = 0
+        self.solid = False
+        """True (at `finish`) when `parts` are all small and not compressed."""
         self._pending: list[bytes | Future[bytes]] = []
         self._blocks: list[tuple[int, int, int]] = []  # [texts part, fields part, versions]
         self._chunks: list[int] = []  # parts
@@ -133,8 +136,8 @@ class TextPacker:
         self._number = self._numbers.__getitem__
 
     def _add(self, data: bytes) -> int:
-        if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
-            self._pending.append(small_compressor().compress(data))
+        if len(data) < SMALL:  # compressed at the end, with no thread (a fleet would start thousands)
+            self._pending.append(data)
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
@@ -187,7 +190,13 @@ class TextPacker:
         self._flush_block()
         if self._lines:
             self._flush_chunk()
-        self.parts = [p if isinstance(p, bytes) else p.result() for p in self._pending]
+        # A small recording's parts stay as they are: the entry compresses them in one
+        # frame with its metadata (see search_index.frame), which makes them a tenth
+        # smaller than a frame each.
+        self.solid = self._pool is None
+        small = small_compressor()
+        self.parts = [p.result() if isinstance(p, Future) else p if self.solid else small.compress(p)
+                      for p in self._pending]
         self.close()
         starts = list(accumulate(map(len, self.parts), initial=0))
         self.offset = starts[-1]
