@@ -8,6 +8,10 @@ line, each parsed only for a version a search found. Transcript lines go into ch
 of CHUNK lines; a line whose text is that of a recent version (most are: a line's final
 form is one) holds the version's number instead of the text, as the difference from the
 number the line before it held (they are close: small numbers).
+
+A part (texts, fields or chunk) under SMALL bytes is compressed with castview's zstd
+dictionary; when every part of a recording is that small, they are left as they are and
+the entry compresses them in one frame with its metadata (``search_index``: layout SOLID).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ RECENT = 4096  # texts of the latest versions a transcript line may refer to (up
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
 SMALL = 16 << 10  # parts under this many bytes take small_compressor(), with no thread: a fleet of small
 # recordings is mostly such parts. With the dictionary, level 12 makes them smaller than level 19 without it,
-# in a quarter of the time (bench/RESULTS.md, issue 17 fleet).
+# in a third of the time (bench/RESULTS.md: fleet entries, session 4).
 SMALL_LEVEL = 12
 DICTIONARY = "entries.zdict"
 """The zstd dictionary of small parts, in castview's data (made by scripts/entry_dictionary.py
@@ -47,18 +51,6 @@ SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
 
 
 _local = threading.local()
-
-
-def compressor(level: int) -> zstandard.ZstdCompressor:
-    """This thread's zstd compressor at `level` (made once: a context at a high level is
-    megabytes to set up)."""
-    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_local, "compressors", None)
-    if made is None:
-        made = _local.compressors = {}
-    c = made.get(level)
-    if c is None:
-        c = made[level] = zstandard.ZstdCompressor(level=level)
-    return c
 
 
 @cache
@@ -79,7 +71,12 @@ def small_compressor() -> zstandard.ZstdCompressor:
 
 
 def _compress(data: bytes) -> bytes:
-    return compressor(LEVEL).compress(data)
+    """A big part, on the packer's thread (made once per thread: a context is megabytes
+    to set up)."""
+    c: zstandard.ZstdCompressor | None = getattr(_local, "big", None)
+    if c is None:
+        c = _local.big = zstandard.ZstdCompressor(level=LEVEL)
+    return c.compress(data)
 
 
 def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
