@@ -3,15 +3,12 @@ damaged disk) would, with a valid checksum so only the entry's own checks can te
 
 from __future__ import annotations
 
-import json
 import os
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from castview.analysis.text import compressor
-from castview.search_index import ENTRY_HEADER, LAYOUT, MAGIC, META_LEVEL, SearchIndexStore, decode
+from castview.search_index import SearchIndexStore, decode, frame
 from castview.term.index_store import cache_key
 
 
@@ -24,9 +21,7 @@ def rewrite_result(cache: Path, recording: Path, name: str, change: Callable[[An
     assert data is not None, "no packed entry"
     meta, body = decode(data, key)
     change(meta["analyses"][name]["result"])
-    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
-    crc = zlib.crc32(body, zlib.crc32(meta_bytes))
-    pack.put(key, ENTRY_HEADER.pack(MAGIC, LAYOUT, len(meta_bytes), len(body), crc) + meta_bytes + bytes(body))
+    pack.put(key, b"".join(frame(meta, [body])))
 
 
 def replace_entry(cache: Path, recording: Path, data: bytes) -> None:

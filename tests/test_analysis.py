@@ -165,7 +165,8 @@ def _reseal(data: bytes, meta: dict) -> bytes:
 
 def _meta(data: bytes) -> dict:
     _, _, meta_len, _, _ = ENTRY_HEADER.unpack_from(data)
-    return json.loads(zstandard.decompress(data[ENTRY_HEADER.size:ENTRY_HEADER.size + meta_len]))
+    # with the entry's own reader: the metadata is compressed with castview's dictionary
+    return json.loads(search_index.unframe(memoryview(data)[ENTRY_HEADER.size:ENTRY_HEADER.size + meta_len]))
 
 
 @pytest.mark.parametrize("forge", ["block count", "frame size", "facts"])

@@ -92,6 +92,16 @@ def test_ls_lists_the_bundled_samples(venv, clean_env, tmp_path):
     assert all(path.is_relative_to(venv) and path.is_file() for path in paths)
 
 
+def test_grep_builds_entries_with_the_bundled_dictionary(venv, clean_env, tmp_path):
+    # the zstd dictionary of small entries is package data: without it every search fails
+    where = "from castview.config import bundled_samples; print(bundled_samples())"
+    samples = _run(venv / "bin" / "python", "-c", where, env=clean_env, cwd=tmp_path).stdout.strip()
+    done = subprocess.run([str(venv / "bin" / "castview"), "grep", "sudo", samples], capture_output=True, text=True,
+                          env=clean_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "sudo" in done.stdout
+
+
 def test_the_app_opens_on_the_bundled_samples_with_the_default_theme(venv, clean_env, tmp_path):
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")

@@ -19,6 +19,10 @@ Layout (little-endian)::
             hidden-output anomalies, analyzers' results, the body's block directory
     body    the compressed blocks and chunks (zstd frames)
 
+or, for a small recording ("solid" in the metadata), layout SOLID: the header (metadata
+length: the metadata's in the frame; body length: the frame's) and one zstd frame of the
+metadata followed by the blocks and chunks as they are (a tenth smaller than a frame each).
+
 Plain data only: a file that is truncated, corrupt (the CRC), of another layout, or whose
 fields do not check out is not an entry; it is removed and built again, and reading goes
 on in the new one where it stopped. Building the entry replays the recording once, and
@@ -50,7 +54,7 @@ import zstandard
 from .analysis import ANALYZERS
 from .analysis.pack import Pack, pack_at
 from .analysis.run import PassResult, analyse
-from .analysis.text import ENCODING, SCREENS, compressor
+from .analysis.text import ENCODING, SCREENS, dictionary, small_compressor
 from .cast.model import Problem
 from .hidden import Anomaly
 from .problem_store import ProblemStore
@@ -62,9 +66,10 @@ from .transcript import LineVersion, TranscriptLine
 if TYPE_CHECKING:
     from .analysis.shared import SharedCache
 
-FORMAT = 3  # bump when what the entry records changes
+FORMAT = 4  # bump when what the entry records changes, or how (analysis.text.DICTIONARY)
 MAGIC = b"CVENTRY\n"
 LAYOUT = 1
+SOLID = 2
 ENTRY_HEADER = struct.Struct("<8sIQQI")
 SUFFIX = ".entry"
 PACK_SUFFIX = ".pack"
@@ -75,7 +80,6 @@ CACHE_LIMIT = 2 << 30
 KEYFRAMES_FROM = 1 << 20
 """Bytes of a recording from which the pass takes its seek keyframes too (a smaller one
 replays from its start in a moment)."""
-META_LEVEL = 19  # the metadata is small: a moment at zstd's best
 FRAME_LIMIT = 64 << 20  # bytes a compressed part of an entry holds at most (see analysis.text)
 STALE_TMP = 3600.0  # seconds after which a temporary file is a dead builder's leftover
 
@@ -103,14 +107,18 @@ def encode(key: str, fp: Fingerprint, scan: PassResult) -> list[bytes | memoryvi
         "duration": scan.duration, "frames": scan.frames,
         "problems": [[p.line, p.message] for p in scan.problems], "incomplete_tail": scan.incomplete_tail,
         "hidden": [list(a) for a in scan.anomalies],
-        "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks,
+        "analyses": scan.results, "blocks": packer.blocks, "chunks": packer.chunks, "solid": packer.solid,
     }
     return frame(meta, packer.parts)
 
 
 def frame(meta: dict[str, Any], body: Sequence[bytes | memoryview]) -> list[bytes | memoryview]:
     """An entry of `meta` and the body parts, in parts (see the layout above)."""
-    meta_bytes = compressor(META_LEVEL).compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
+    if meta["solid"]:
+        plain = json.dumps(meta, separators=(",", ":")).encode("ascii")
+        payload = small_compressor().compress(b"".join([plain, *body]))
+        return [ENTRY_HEADER.pack(MAGIC, SOLID, len(plain), len(payload), zlib.crc32(payload)), payload]
+    meta_bytes = small_compressor().compress(json.dumps(meta, separators=(",", ":")).encode("ascii"))
     crc = zlib.crc32(meta_bytes)
     for part in body:
         crc = zlib.crc32(part, crc)
@@ -122,22 +130,32 @@ def decode(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     """The metadata and body of an entry, if it is one of the recording `key` in this
     format. Raises ValueError."""
     magic, layout, meta_len, body_len, crc = ENTRY_HEADER.unpack_from(data)
-    if magic != MAGIC or layout != LAYOUT:
+    if magic != MAGIC or layout not in (LAYOUT, SOLID):
         raise ValueError("not an entry of this layout")
-    if len(data) != ENTRY_HEADER.size + meta_len + body_len:
+    solid = layout == SOLID
+    if len(data) != ENTRY_HEADER.size + body_len + (0 if solid else meta_len):
         raise ValueError("truncated or padded")
     view = memoryview(data)[ENTRY_HEADER.size:]
     if zlib.crc32(view) != crc:
         raise ValueError("corrupt (checksum)")
-    meta = json.loads(unframe(view[:meta_len]).decode("ascii"))
+    if solid:
+        view = memoryview(unframe(view))
+        if meta_len > len(view):
+            raise ValueError("bad metadata length")
+        meta = json.loads(bytes(view[:meta_len]).decode("ascii"))
+    else:
+        meta = json.loads(unframe(view[:meta_len]).decode("ascii"))
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
         raise ValueError("another format or recording")
     for field, kind in (("events", int), ("duration", (int, float)), ("frames", int), ("blocks", list),
                         ("chunks", list), ("analyses", dict), ("problems", list), ("hidden", list),
-                        ("incomplete_tail", bool)):
+                        ("incomplete_tail", bool), ("solid", bool)):
         if not isinstance(meta.get(field), kind):
             raise ValueError(f"bad {field}")
+    if meta["solid"] is not solid:
+        raise ValueError("bad solid")
     body = view[meta_len:]
+    body_len = len(body)
     for entry in meta["blocks"]:
         _check_span(entry[0], entry[1] + entry[2], body_len)
         if type(entry[3]) is not int or entry[3] < 1:
@@ -159,10 +177,11 @@ _local = threading.local()
 
 
 def _decompressor() -> zstandard.ZstdDecompressor:
-    """This thread's zstd decompressor (one per thread: it is not thread-safe)."""
+    """This thread's zstd decompressor (one per thread: it is not thread-safe), with the
+    dictionary of small parts (a frame made without one decodes all the same)."""
     d = getattr(_local, "decompressor", None)
     if d is None:
-        d = _local.decompressor = zstandard.ZstdDecompressor()
+        d = _local.decompressor = zstandard.ZstdDecompressor(dict_data=dictionary())
     return d
 
 
@@ -228,13 +247,16 @@ class TextIndex:
         cls = next(c for c in ANALYZERS if c.name == name)
         return cls.check(self.meta["analyses"][name]["result"])
 
+    def _part(self, at: int, n: int) -> bytes:
+        """The contents of the body's part of `n` bytes at `at`."""
+        part = self.body[at:at + n]
+        return bytes(part) if self.meta["solid"] else unframe(part)
+
     def _texts(self, block: list[int]) -> str:
-        at, n = block[0], block[1]
-        return unframe(self.body[at:at + n]).decode(*ENCODING)
+        return self._part(block[0], block[1]).decode(*ENCODING)
 
     def _fields(self, block: list[int]) -> list[str]:
-        at = block[0] + block[1]
-        fields = unframe(self.body[at:at + block[2]]).decode("ascii").split("\n")
+        fields = self._part(block[0] + block[1], block[2]).decode("ascii").split("\n")
         if len(fields) != block[3]:
             raise ValueError("bad block")
         return fields
@@ -246,7 +268,7 @@ class TextIndex:
             cached: tuple[int, list[str]] = (-1, [])
             ref = 0
             for at, n in index.meta["chunks"]:
-                chunk = json.loads(unframe(index.body[at:at + n]).decode(*ENCODING))
+                chunk = json.loads(index._part(at, n).decode(*ENCODING))
                 for t, screen, frame, row, text in chunk:
                     if type(text) is int:  # a version's number (from the last one's): its text
                         ref += text

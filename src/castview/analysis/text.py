@@ -8,6 +8,10 @@ line, each parsed only for a version a search found. Transcript lines go into ch
 of CHUNK lines; a line whose text is that of a recent version (most are: a line's final
 form is one) holds the version's number instead of the text, as the difference from the
 number the line before it held (they are close: small numbers).
+
+A part (texts, fields or chunk) under SMALL bytes is compressed with castview's zstd
+dictionary; when every part of a recording is that small, they are left as they are and
+the entry compresses them in one frame with its metadata (``search_index``: layout SOLID).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
+from importlib.resources import files
 from itertools import accumulate
 from typing import Any
 
@@ -30,8 +36,13 @@ BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
 RECENT = 4096  # texts of the latest versions a transcript line may refer to (up to twice as many)
 LEVEL = 9  # zstd: about zlib's 6 in time, 10 % smaller; 15 saves 15 % more for 8x the time
-SMALL = 16 << 10  # parts under this many bytes take SMALL_LEVEL (< 3 ms), with no thread: a fleet of small
-SMALL_LEVEL = 19  # recordings is mostly such parts
+SMALL = 16 << 10  # parts under this many bytes take small_compressor(), with no thread: a fleet of small
+# recordings is mostly such parts. With the dictionary, level 12 makes them smaller than level 19 without it,
+# in a third of the time (bench/RESULTS.md: fleet entries, session 4).
+SMALL_LEVEL = 12
+DICTIONARY = "entries.zdict"
+"""The zstd dictionary of small parts, in castview's data (made by scripts/entry_dictionary.py
+from the public test recordings; a new one needs a new ``search_index.FORMAT``)."""
 ENCODING = ("utf-8", "surrogatepass")
 
 
@@ -42,20 +53,30 @@ SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
 _local = threading.local()
 
 
-def compressor(level: int) -> zstandard.ZstdCompressor:
-    """This thread's zstd compressor at `level` (made once: a context at a high level is
-    megabytes to set up)."""
-    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_local, "compressors", None)
-    if made is None:
-        made = _local.compressors = {}
-    c = made.get(level)
+@cache
+def dictionary() -> zstandard.ZstdCompressionDict:
+    """The bundled dictionary of small parts: an entry's frames name its ID, so one made
+    with another is refused when read (zstd checks it)."""
+    data = files("castview").joinpath("data", DICTIONARY).read_bytes()
+    return zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_FULLDICT)
+
+
+def small_compressor() -> zstandard.ZstdCompressor:
+    """This thread's compressor of small parts (and of an entry's metadata): SMALL_LEVEL
+    with the dictionary."""
+    c: zstandard.ZstdCompressor | None = getattr(_local, "small", None)
     if c is None:
-        c = made[level] = zstandard.ZstdCompressor(level=level)
+        c = _local.small = zstandard.ZstdCompressor(level=SMALL_LEVEL, dict_data=dictionary())
     return c
 
 
 def _compress(data: bytes) -> bytes:
-    return compressor(LEVEL).compress(data)
+    """A big part, on the packer's thread (made once per thread: a context is megabytes
+    to set up)."""
+    c: zstandard.ZstdCompressor | None = getattr(_local, "big", None)
+    if c is None:
+        c = _local.big = zstandard.ZstdCompressor(level=LEVEL)
+    return c.compress(data)
 
 
 def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
@@ -78,7 +99,8 @@ class _Reprs(dict[float, str]):
 
 
 class TextPacker:
-    """Collects versions and transcript lines into compressed parts of one body.
+    """Collects versions and transcript lines into the parts of one body: compressed,
+    or all as they are (`solid`) when every part is small.
 
     zstd lets go of the GIL while it compresses: the parts are compressed on a thread of
     their own while the replay goes on (the directory's offsets are known at `finish`)."""
@@ -89,6 +111,8 @@ class TextPacker:
         self.blocks: list[list[int]] = []  # [texts offset, texts length, fields length, versions]
         self.chunks: list[list[int]] = []  # [offset, length]
         self.versions = 0
+        self.solid = False
+        """True (at `finish`) when `parts` are all small and not compressed."""
         self._pending: list[bytes | Future[bytes]] = []
         self._blocks: list[tuple[int, int, int]] = []  # [texts part, fields part, versions]
         self._chunks: list[int] = []  # parts
@@ -109,8 +133,8 @@ class TextPacker:
         self._number = self._numbers.__getitem__
 
     def _add(self, data: bytes) -> int:
-        if len(data) < SMALL:  # a moment: no thread (a fleet of small recordings would start thousands)
-            self._pending.append(compressor(SMALL_LEVEL).compress(data))
+        if len(data) < SMALL:  # compressed at the end, with no thread (a fleet would start thousands)
+            self._pending.append(data)
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="castview-pack")
@@ -163,7 +187,13 @@ class TextPacker:
         self._flush_block()
         if self._lines:
             self._flush_chunk()
-        self.parts = [p if isinstance(p, bytes) else p.result() for p in self._pending]
+        # A small recording's parts stay as they are: the entry compresses them in one
+        # frame with its metadata (see search_index.frame), which makes them a tenth
+        # smaller than a frame each.
+        self.solid = self._pool is None
+        small = small_compressor()
+        self.parts = [p.result() if isinstance(p, Future) else p if self.solid else small.compress(p)
+                      for p in self._pending]
         self.close()
         starts = list(accumulate(map(len, self.parts), initial=0))
         self.offset = starts[-1]
