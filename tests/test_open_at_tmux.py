@@ -3,31 +3,21 @@ frame; `g` refuses a time of day outside the recording in the dialog, naming its
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 import pytest
 
 from castview.term.keyframes import Replay
 from test_ui_helpers import SAMPLES
-from tmux_app import TmuxApp
+from tmux_app import CASTVIEW, castview_terminal
 
 pytestmark = pytest.mark.tmux
 
-CASTVIEW = Path(sys.executable).parent / "castview"
 REC = SAMPLES / "nK8mXc7CNTRL" / "2026-11-24T07:12:33.31415Z.cast"  # 07:12:33.31415 UTC, 12.58 s
 
 
 @pytest.fixture
 def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path, width=120, height=30)
-    yield session
-    session.close()
+    with castview_terminal(tmp_path, 120, 30) as session:
+        yield session
 
 
 def test_a_link_opens_the_player_paused_at_its_frame(tmux):

@@ -5,31 +5,19 @@ size (100x30 and 120x35 both fill a 100x27 view) or takes the new one (100x20)."
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from test_resize_wire import COLS, LINES_BETWEEN, ROWS, SIZES, events, on_view, write
 from test_scroll_tmux import settled
-from tmux_app import TmuxApp
+from tmux_app import CASTVIEW, TmuxApp, castview_terminal
 
 pytestmark = pytest.mark.tmux
-
-CASTVIEW = Path(sys.executable).parent / "castview"
 
 
 @pytest.fixture
 def tmux(tmp_path):
-    import shutil
-
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path, COLS, ROWS)
-    yield session
-    session.close()
+    with castview_terminal(tmp_path, COLS, ROWS) as session:
+        yield session
 
 
 def shows(tmux: TmuxApp, count: int) -> None:

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tmux_app import TmuxApp
+from tmux_app import CASTVIEW, TmuxApp, castview_terminal
 
 pytestmark = pytest.mark.tmux
 
-CASTVIEW = Path(sys.executable).parent / "castview"
 COLS, ROWS, LINES = 80, 12, 60
 
 
@@ -45,13 +42,8 @@ def recording(tmp_path) -> Path:
 
 @pytest.fixture
 def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path, COLS, 24)
-    yield session
-    session.close()
+    with castview_terminal(tmp_path, COLS, 24) as session:
+        yield session
 
 
 def settled(tmux: TmuxApp, timeout: float = 20.0) -> list[str]:

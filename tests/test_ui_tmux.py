@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from test_ui_helpers import PUBLIC
-from tmux_app import TmuxApp
+from tmux_app import CASTVIEW, castview_terminal
 
 pytestmark = pytest.mark.tmux
-
-CASTVIEW = Path(sys.executable).parent / "castview"
 
 
 @pytest.fixture
@@ -32,13 +29,8 @@ def recordings(tmp_path) -> Path:
 
 @pytest.fixture
 def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path)
-    yield session
-    session.close()
+    with castview_terminal(tmp_path) as session:
+        yield session
 
 
 def test_open_seek_export_and_quit_in_a_real_terminal(tmux, tmp_path, recordings):

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 EXITED = "CASTVIEW-EXITED-"
+CASTVIEW = Path(sys.executable).parent / "castview"  # the entry point the install made
 
 
 class TmuxApp:
@@ -77,3 +82,20 @@ class TmuxApp:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@contextmanager
+def castview_terminal(tmp_path: Path, width: int = 80, height: int = 24) -> Iterator[TmuxApp]:
+    """A terminal for the installed castview, closed after (the test skipped without tmux
+    or the entry point)."""
+    import pytest
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not CASTVIEW.exists():
+        pytest.skip(f"no castview entry point at {CASTVIEW}")
+    session = TmuxApp(tmp_path, width, height)
+    try:
+        yield session
+    finally:
+        session.close()

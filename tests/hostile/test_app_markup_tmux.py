@@ -9,32 +9,24 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from tmux_app import TmuxApp
+from tmux_app import CASTVIEW, TmuxApp, castview_terminal
 
 from . import markup_tree as mt
 
 pytestmark = pytest.mark.tmux
 
-CASTVIEW = Path(sys.executable).parent / "castview"
 # Every escape sequence: a CSI (kept whole), an OSC (its number), or ESC and one byte.
 _ESCAPE = re.compile(rb"\x1b(?:(\[)[0-?]*[ -/]*[@-~]|\](\d*)|(.))", re.DOTALL)
 
 
 @pytest.fixture
 def tmux(tmp_path):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
-    if not CASTVIEW.exists():
-        pytest.skip(f"no castview entry point at {CASTVIEW}")
-    session = TmuxApp(tmp_path, 200, 50)
-    yield session
-    session.close()
+    with castview_terminal(tmp_path, 200, 50) as session:
+        yield session
 
 
 def start_captured(tmux: TmuxApp, source: Path, log: Path, cwd: Path) -> None:
