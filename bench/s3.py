@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from castview.recording import Recording  # noqa: E402
 from castview.sources.catalog import build_catalog  # noqa: E402
@@ -31,10 +32,10 @@ from castview.sources.s3 import S3Options, S3Source  # noqa: E402
 from castview.term.index_store import open_cached, open_with_cache  # noqa: E402
 from castview.term.render import row_segments  # noqa: E402
 from gen_hour import generate  # noqa: E402
+from s3_server import BENCH_CREDENTIALS as CREDENTIALS, serve_seeded  # noqa: E402
 
 BUCKET = "bench"
 HOUR_KEY = "nHOURxCNTRL/2026-01-01T00:00:00Z.cast"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 def render_all(term) -> None:
@@ -49,18 +50,6 @@ def first_frame(target_opener, key: str, size: int, mtime: float) -> float:
     return time.perf_counter() - started
 
 
-def start_server(recordings: int, nodes: int, hour: Path) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "s3_server.py"), "--seed-bench", BUCKET, str(recordings), str(nodes),
-         str(hour), HOUR_KEY],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, **CREDENTIALS},
-    )
-    assert server.stdout is not None
-    endpoint = server.stdout.readline().strip()
-    if not endpoint.startswith("http"):
-        server.kill()
-        raise SystemExit("the moto server did not start")
-    return server, endpoint
 
 
 def cli_ls(endpoint: str, cache: Path) -> tuple[float, int, str]:
@@ -86,7 +75,7 @@ def main() -> None:
     os.environ.update(CREDENTIALS)
 
     started = time.perf_counter()
-    server, endpoint = start_server(args.recordings, args.nodes, hour)
+    server, endpoint = serve_seeded(BUCKET, args.recordings, args.nodes, [(hour, HOUR_KEY)])
     print(f"moto server {endpoint}: {args.recordings} recordings over {args.nodes} nodes + "
           f"{hour.stat().st_size / 1e6:.1f} MB {HOUR_KEY}, seeded in {time.perf_counter() - started:.1f} s")
     try:

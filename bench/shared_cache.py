@@ -37,23 +37,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from s3_server import cast_bytes  # noqa: E402
+from s3_server import (  # noqa: E402
+    BENCH_CREDENTIALS as CREDENTIALS,  # noqa: E402
+    cast_bytes,
+    serve_seeded,
+)
 
 BUCKET, CACHE = "fleet", "audit"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def start_server(files: list[tuple[Path, str]]) -> tuple[subprocess.Popen, str]:
-    pairs = [str(x) for path, key in files for x in (path, key)]
-    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "s3_server.py"), "--seed-bench", BUCKET, "0", "1",
-                               *pairs], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, **CREDENTIALS})
-    assert server.stdout is not None
-    endpoint = server.stdout.readline().strip()
-    if not endpoint.startswith("http"):
-        server.kill()
-        raise SystemExit("the moto server did not start")
-    return server, endpoint
 
 
 def run(endpoint: str, cache: Path, *args: str) -> tuple[float, float, str]:
@@ -85,7 +75,7 @@ def main() -> None:
             path.write_bytes(cast_bytes(args.events, seed=i))
             files.append((path, f"n{i % 10:04d}BENCHCNTRL/2026-01-01T10:00:00.{i:04d}Z.cast"))
         size = sum(path.stat().st_size for path, _ in files)
-        server, endpoint = start_server(files)
+        server, endpoint = serve_seeded(BUCKET, 0, 1, files)
         try:
             run(endpoint, tmp / "warmup", "ls", f"s3://{BUCKET}")  # the server's first requests, boto3's imports
             subprocess.run([sys.executable, "-c", f"""

@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import random
+import subprocess
 import sys
 import threading
 import urllib.request
@@ -261,6 +262,27 @@ def seed_bench(server: MotoS3, bucket: str, recordings: int, nodes: int) -> None
         server.put(bucket, key, small)
         if i % 10 == 0:
             server.put(bucket, f"{node}/events/{i:08x}.event", b"{}")
+
+
+BENCH_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                     "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def serve_seeded(bucket: str, recordings: int, nodes: int,
+                 files: list[tuple[Path, str]] = ()) -> tuple[subprocess.Popen, str]:  # type: ignore[assignment]
+    """This file as a server in a process of its own (a benchmark's CPU figures leave the
+    server's out), `bucket` seeded as `main` does, and `files` put at their keys: the
+    process (closing its stdin stops it) and its endpoint."""
+    pairs = [str(x) for path, key in files for x in (path, key)]
+    server = subprocess.Popen([sys.executable, __file__, "--seed-bench", bucket, str(recordings), str(nodes), *pairs],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, **BENCH_CREDENTIALS})
+    assert server.stdout is not None
+    endpoint = server.stdout.readline().strip()
+    if not endpoint.startswith("http"):
+        server.kill()
+        raise SystemExit("the moto server did not start")
+    return server, endpoint
 
 
 def main(argv: list[str]) -> None:
