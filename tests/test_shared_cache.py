@@ -197,7 +197,7 @@ def test_bad_shard_values_fail_with_usage(world, value):
 
 def test_shards_are_stable_disjoint_and_even():
     keys = [key_of(i) for i in range(1000)]
-    assert parse_shard(" 2/3 ") == Shard(2, 3)
+    assert parse_shard("2/3") == Shard(2, 3)
     sizes = [sum(Shard(n, 4).holds(k) for k in keys) for n in range(4)]
     assert sum(sizes) == 1000 and min(sizes) > 200
     # Fixed by the key alone (sha256, not hash()): this key is in slice 1 of 4 in every process.
