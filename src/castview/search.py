@@ -205,6 +205,15 @@ def search_commands(commands: Sequence[Command], query: Query) -> list[Match]:
             for c in commands for m in pattern.finditer(c.command) if m.end() > m.start()]
 
 
+def by_line(matches: Sequence[Match]) -> list[list[Match]]:
+    """The matches grouped by the screen line holding them, in the order each line first
+    matched: a line showing the pattern several times is printed once, with all of them."""
+    lines: dict[tuple, list[Match]] = {}
+    for m in matches:
+        lines.setdefault((m.screen, m.row, m.line_text, m.until), []).append(m)
+    return list(lines.values())
+
+
 def _add(found: dict[tuple, Match], v: LineVersion, start: int, end: int) -> None:
     t = v.char_time(start, end)
     col = v.col(start)

@@ -9,9 +9,11 @@ Kubernetes indexed Job's `JOB_COMPLETION_INDEX` and an AWS Batch array's index a
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import NamedTuple
 
 MAX_SHARDS = 1_000_000
+_SHARD = re.compile(r"(0|[1-9][0-9]{0,6})/(0|[1-9][0-9]{0,6})")  # ASCII: isdigit() takes "٢", int() " 2"
 USAGE = "expected I/N, the I-th of N slices counted from 0 (e.g. 0/4, 1/4, 2/4, 3/4)"
 
 
@@ -30,10 +32,10 @@ class Shard(NamedTuple):
 
 def parse_shard(text: str) -> Shard:
     """`I/N` as typed. Raises ValueError, fit for the user."""
-    index, slash, count = text.strip().partition("/")
-    if not slash or not index.strip().isdigit() or not count.strip().isdigit():
+    m = _SHARD.fullmatch(text)
+    if m is None:
         raise ValueError(f"{text!r}: {USAGE}")
-    i, n = int(index), int(count)
+    i, n = int(m.group(1)), int(m.group(2))
     if not 1 <= n <= MAX_SHARDS:
         raise ValueError(f"{text!r}: N must be 1 to {MAX_SHARDS}")
     if i >= n:

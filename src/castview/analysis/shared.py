@@ -15,8 +15,9 @@ differ neither read nor overwrite each other's. One object per recording: a seco
 auditor's search costs one GET per recording (fetched READERS at a time), a miss one
 GET and, once built, one PUT.
 
-An entry fetched is refused above `entry_limit` bytes and checked like a local one
-(layout, length, checksum, format, identity, every analyzer's result); a good one is
+An entry fetched is refused above `entry_limit` bytes, checked like a local one
+(layout, length, checksum, format, identity, every analyzer's result) and refused when
+out of proportion to its recording (`check_proportion`); a good one is
 stamped with the local key and fingerprint and kept in the cache dir, a bad one is
 ignored: the recording is analysed here and the new entry published in its place.
 Failures never stop the work and are reported once per kind and process on the logger
@@ -32,14 +33,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, Protocol
 
-from ..search_index import DAMAGE, FORMAT, LAYOUT, _describes, decode, frame
+from ..cast.model import MAX_COLS
+from ..search_index import DAMAGE, FORMAT, LAYOUT, TextIndex, _describes, decode, frame
 from ..term.fingerprint import Fingerprint
 from ..term.keyframes import Opener
 from .analyzer import ANALYZERS
+from .commands import CommandsAnalyzer
 
 log = logging.getLogger("castview.shared")
 
@@ -53,6 +58,46 @@ def entry_limit(size: int) -> int:
     """Bytes a shared entry of a recording of `size` bytes may take (an entry is about a
     quarter of its recording; text-heavy output makes more)."""
     return (16 << 20) + 4 * size
+
+
+LINE_LIMIT = 8 * MAX_COLS
+"""Characters a screen line of a shared entry may hold: a line is at most MAX_COLS cells,
+a cell one character plus its combining marks; a line with more marks than this (never
+seen outside a forgery) only costs analysing the recording here."""
+
+
+def text_limit(size: int) -> int:
+    """Characters the line versions and transcript of a shared entry of a recording of
+    `size` bytes may hold together. Text is what the output drew, but a redraw changing a
+    few cells of a wide line (a cursor move and a character: about 8 bytes) stores the
+    whole line again, and the transcript mostly repeats the versions: 64 characters a byte
+    covers a 1000-column screen redrawn that way (the samples take under 2); the 1 MiB
+    covers a short recording that clears and draws full screens."""
+    return (1 << 20) + 64 * size
+
+
+def check_proportion(meta: dict[str, Any], body: memoryview, size: int) -> None:
+    """Refuse (ValueError) an entry (see search_index.decode) that a recording of `size`
+    bytes could not have made: a bad duration, more events than bytes, more commands than
+    events, a command ending before it starts, a line over LINE_LIMIT characters, more
+    text than text_limit."""
+    if not (math.isfinite(meta["duration"]) and meta["duration"] >= 0):
+        raise ValueError("out of proportion: bad duration")
+    if not 0 <= meta["events"] <= size:
+        raise ValueError("out of proportion: more events than the recording has bytes")
+    commands = CommandsAnalyzer.check(meta["analyses"][CommandsAnalyzer.name]["result"])
+    if len(commands) > meta["events"]:
+        raise ValueError("out of proportion: more commands than events")
+    if any(c.end is not None and c.end < c.time for c in commands):
+        raise ValueError("out of proportion: a command ends before it starts")
+    left = text_limit(size)
+    index = TextIndex(meta, body, None, built=True)  # built: a damage raises, nothing to rebuild
+    for text in chain((v.text for v in index.candidates(None)), (t.text for t in index.transcript())):
+        left -= len(text)
+        if len(text) > LINE_LIMIT:
+            raise ValueError(f"out of proportion: a line of {len(text)} characters")
+        if left < 0:
+            raise ValueError("out of proportion: more text than the recording could draw")
 
 
 class BlobStore(Protocol):
@@ -162,6 +207,7 @@ class SharedCache:
             meta, body = decode(data, ident)
             if not _describes(meta, _stamp(fp, ident)):
                 raise ValueError("of another recording or analyzer version")
+            check_proportion(meta, body, fp.size)
         except OSError as exc:
             self.reading = False
             _say_once("read", f"cannot read the shared cache {self.label} ({exc}); going on without it")

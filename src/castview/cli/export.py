@@ -142,7 +142,13 @@ ShardOpt = typer.Option(
 
 @s3_options
 @cache_options
-def index_command(sources: list[str] | None = SourcesArg, shard: str | None = ShardOpt) -> None:
+def index_command(
+    sources: list[str] | None = SourcesArg,
+    shard: str | None = ShardOpt,
+    rebuild: bool = typer.Option(
+        False, "--rebuild", help="Analyse every recording anew, ignoring the cached and shared analyses, and write "
+        "the new ones over them (drops entries once taken from a shared cache since repaired)."),
+) -> None:
     """Analyse every recording in SOURCEs (directories, .cast files, s3:// URLs) once and
     cache the result (search text, facts) and the keyframes, with a progress bar: later
     opens, seeks, searches and `info` are instant. With --cache-url the analyses are read
@@ -192,7 +198,7 @@ def index_command(sources: list[str] | None = SourcesArg, shard: str | None = Sh
                     progress.update(task, completed=done, total=total)
 
                 started = time.perf_counter()
-                how, published = _analysis(entries, target, fp, replay, update)
+                how, published = _analysis(entries, target, fp, replay, update, rebuild)
                 if not replay.view.complete:  # the analysis came from a cache: the keyframes take a replay
                     replay.build(progress=update, size=fp.size)
                     keyframes.save(target.cache_key, fp, replay.index)
@@ -215,12 +221,16 @@ def index_command(sources: list[str] | None = SourcesArg, shard: str | None = Sh
 
 
 def _analysis(entries: SearchIndexStore, target: Recording, fp: Fingerprint, replay: Replay,
-              progress: Callable[[int, int], None]) -> tuple[str, bool]:
+              progress: Callable[[int, int], None], rebuild: bool = False) -> tuple[str, bool]:
     """The recording's analysis entry, from the cache dir, the shared cache or a pass
-    (which takes the keyframes too if `replay` has none); how it was had, and whether it
-    was written to the shared cache (one only in the cache dir, when it has none)."""
+    (which takes the keyframes too if `replay` has none; only a pass if `rebuild`); how it
+    was had, and whether it was written to the shared cache (one only in the cache dir,
+    when it has none)."""
     shared = entries.shared
     before = shared.published if shared is not None else 0
+    if rebuild:
+        with entries.build(target.cache_key, fp, target.opener, target.location, progress, replay=replay):
+            return ANALYSED, shared is not None and shared.published > before
     with entries.open(target.cache_key, fp, target.opener, target.location, progress, replay=replay) as entry:
         if shared is None or entry.shared:
             return (FROM_SHARED if entry.shared else ANALYSED if entry.built else FROM_CACHE), False

@@ -24,7 +24,7 @@ _CACHE_FLAGS: dict[str, Any] = {
         False,
         "--allow-cache-in-source",
         rich_help_panel="Shared cache",
-        help="Let --cache-url overlap a SOURCE's bucket and prefix (castview otherwise never writes among recordings).",
+        help="Let --cache-url be in a SOURCE's bucket (castview otherwise never writes where recordings are).",
     ),
 }
 _cache_flags: dict[str, Any] = {}
@@ -47,7 +47,7 @@ class _Say(logging.Handler):
 
 def use_cache_url(sources: list[str], report: bool = True) -> None:
     """Make --cache-url (else the cache_url setting) the command's shared cache, for
-    reading `sources` (what the user named). One overlapping a source in S3 is refused
+    reading `sources` (what the user named). One in the bucket of a source in S3 is refused
     (exit 2) unless --allow-cache-in-source. `report`: its failures on stderr (not in the
     app, which owns the terminal)."""
     from ..analysis.shared import log, use

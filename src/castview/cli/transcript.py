@@ -119,7 +119,7 @@ def grep_command(
 
     from ..config import load_settings
     from ..records import match_record, recording_record
-    from ..search import parse_query, search_recordings
+    from ..search import by_line, parse_query, search_recordings
     from ..sources.catalog import build_catalog
     from .names import names_of, start_lookup
 
@@ -160,13 +160,14 @@ def grep_command(
             n_shared += result.shared
             if result.matches:
                 n_with += 1
-            about = recording_record(result.recording, names) if as_json and result.matches else None
-            for m in result.matches:
-                n_matches += 1
-                if about is not None:
+            n_matches += len(result.matches)
+            if as_json and result.matches:
+                about = recording_record(result.recording, names)
+                for m in result.matches:
                     print_record(match_record(about, m))
-                else:
-                    out.print(_match_line(result.recording, m, highlight), soft_wrap=True)
+            else:
+                for line in by_line(result.matches):
+                    out.print(_match_line(result.recording, line, highlight), soft_wrap=True)
     except BrokenPipeError:
         sys.stderr.close()
         raise typer.Exit(0) from None
@@ -188,14 +189,16 @@ def grep_command(
     raise typer.Exit(0 if n_matches else (2 if n_errors and not n_with else 1))
 
 
-def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
-    """`node  file  time  line`, the match in bold red on a terminal."""
+def _match_line(rec: RecordingSummary, matches: list[Match], highlight: bool) -> Text:
+    """`node  file  time  line` for the matches on one screen line (the time of the first),
+    the matches in bold red on a terminal."""
     from rich.text import Text
 
     from ..formatting import exact_clock
     from ..search import COMMAND
     from ..transcript import MAIN
 
+    m = matches[0]
     line = Text()
     line.append(printable(rec.node_id), style="magenta" if highlight else "")
     line.append("  ")
@@ -207,7 +210,12 @@ def _match_line(rec: RecordingSummary, m: Match, highlight: bool) -> Text:
         line.append("$ ", style="dim" if highlight else "")
     elif m.screen != MAIN:
         line.append("▣ ", style="dim" if highlight else "")
-    line.append(printable(m.line_text[: m.start]))
-    line.append(printable(m.text), style="bold red" if highlight else "")
-    line.append(printable(m.line_text[m.end :]))
+    at = 0
+    for span in sorted(matches, key=lambda m: m.start):
+        if span.start < at:  # overlapping occurrences (a regex's): the first one's span covers it
+            continue
+        line.append(printable(m.line_text[at : span.start]))
+        line.append(printable(span.text), style="bold red" if highlight else "")
+        at = span.end
+    line.append(printable(m.line_text[at:]))
     return line

@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 from .base import RecordingRef, SourceError
 from .layout import is_candidate, looks_like_node_id, name_time_ns
 from .s3_cache import DEFAULT_MAX_BYTES, CacheFile, ObjectCache, parse_size
-from .s3_url import S3Url, endpoint_from_dst, is_s3_url, is_url, parse_s3_url
+from .s3_url import S3Url, endpoint_from_dst, is_s3_url, is_url, parse_s3_url, without_userinfo
 
 READ_MIN = 64 << 10  # a first read: enough for a header line and the first screens
 READ_MAX = 8 << 20  # sequential reads double their fetch up to this
@@ -218,10 +218,11 @@ class S3Connection:
 
     @property
     def endpoint(self) -> str:
+        """The endpoint, for messages and cache keys: without a user and password."""
         try:
-            return self.client.meta.endpoint_url
+            return without_userinfo(self.client.meta.endpoint_url)
         except S3Error:
-            return self.options.endpoint_url or "AWS S3"
+            return without_userinfo(self.options.endpoint_url or "AWS S3")
 
     def call(self, operation: str, where: str, bucket: str, **params: Any) -> Any:
         """client.<operation>(Bucket=bucket, **params), errors turned into S3Error."""
@@ -252,7 +253,7 @@ class S3Connection:
         for value in (secret, env_secret, os.environ.get("AWS_SESSION_TOKEN")):
             if value and len(value) >= 4:
                 text = text.replace(value, "***")
-        return text
+        return without_userinfo(text)
 
     def translate(self, exc: Exception, where: str, bucket: str) -> S3Error:
         from botocore import exceptions as bx

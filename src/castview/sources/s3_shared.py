@@ -66,28 +66,18 @@ class S3Blobs:
         return True
 
 
-def _folder(key: str) -> str:
-    """A key or prefix as the folder it names ("" for the whole bucket), so that one is
-    inside another exactly when its folder starts with the other's."""
-    return key.rstrip("/") + "/" if key.strip("/") else ""
-
-
 def shared_cache(url: str, options: S3Options, sources: Sequence[str], allow_in_source: bool = False) -> SharedCache:
     """The shared cache at `url` (s3://BUCKET[/PREFIX]), for reading the recordings of
     `sources` (what the user named: paths, s3:// URLs). Raises ValueError, fit for the
-    user, for a URL that is not one, or that overlaps a source in S3 (the cache would write
-    among the recordings) unless `allow_in_source`."""
+    user, for a URL that is not one, or in the bucket of a source in S3, unless
+    `allow_in_source`: the cache would write where recorders write (a bucket's prefix
+    that holds no recording of ours may be another node's)."""
     if not is_s3_url(url):
         raise ValueError(f"{url!r}: the shared cache must be an s3://BUCKET/PREFIX URL")
     cache = parse_s3_url(url)
-    folder = _folder(cache.key)
     for spec in () if allow_in_source else sources:
-        if not is_s3_url(spec):
-            continue
-        source = parse_s3_url(spec)
-        inside = _folder(source.key)
-        if source.bucket == cache.bucket and (folder.startswith(inside) or inside.startswith(folder)):
+        if is_s3_url(spec) and parse_s3_url(spec).bucket == cache.bucket:
             raise ValueError(
-                f"the shared cache {url} overlaps the recordings' {spec}: castview does not write where the "
-                "recordings are; give the cache a bucket or prefix of its own (or --allow-cache-in-source)")
+                f"the shared cache {url} is in the bucket of the recordings' {spec}: castview does not write where "
+                "recordings are; give the cache a bucket of its own (or --allow-cache-in-source)")
     return SharedCache(S3Blobs(cache, options))

@@ -20,6 +20,15 @@ _BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 _AWS_HOST = re.compile(
     r"^(?:[^.]+\.)?s3(?:[.-]dualstack)?[.-](?P<region>[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+)\.amazonaws\.com(?:\.cn)?$"
 )
+_USERINFO = re.compile(r"(?<=://)[^/\s@]*@")
+
+
+def without_userinfo(text: str) -> str:
+    """`text` with the user and password of every URL in it removed
+    (http://user:password@host -> http://host): what is printed or kept never holds them."""
+    return _USERINFO.sub("", text)
+
+
 _AWS_GLOBAL = {"s3.amazonaws.com", "s3-external-1.amazonaws.com"}
 
 
