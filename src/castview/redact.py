@@ -92,9 +92,9 @@ class Redactor:
             try:
                 regex = re.compile(source)
             except re.error as exc:
-                raise ValueError(f"bad --redact-regex {source!r}: {exc}") from None
+                raise ValueError(f"bad regular expression {source!r}: {exc}") from None
             if regex.fullmatch(""):
-                raise ValueError(f"--redact-regex {source!r} matches the empty string")
+                raise ValueError(f"the regular expression {source!r} matches the empty string")
             patterns.append(Pattern("regex", regex))
         return cls(tuple(patterns))
 
@@ -186,7 +186,7 @@ def check_redaction(text: str) -> str | None:
     """Why *text* cannot be a redaction (``--redact``, the dialog's box), or None: an
     empty or blank one would mask every blank cell and hide the secret nowhere."""
     if not text.strip():
-        return "a --redact text must hold more than blanks"
+        return "only blanks (it would mask every blank): give the text to hide"
     return None
 
 

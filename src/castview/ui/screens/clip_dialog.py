@@ -172,13 +172,10 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         if not entry:
             self._make()
             return
-        if not entry.strip():
-            self._say("redact: only blanks (it would mask every blank): type the text to hide", error=True)
-            return
         try:
             self._redactor_of([*self.redactions, entry])
         except ValueError as exc:
-            self._say(str(exc), error=True)
+            self._say(f"redact: {exc}", error=True)
             return
         if entry not in self.redactions:
             self.redactions.append(entry)
@@ -243,7 +240,7 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
         try:
             self._redactor_of(self.redactions)
         except ValueError as exc:
-            self._refuse(str(exc), "#clip-redact")
+            self._refuse(f"redact: {exc}", "#clip-redact")
             return
         redact_texts, regexes = split_redactions(self.redactions)
         self.running = True
