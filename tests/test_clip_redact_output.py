@@ -211,15 +211,7 @@ def test_a_redacted_clip_keeps_the_lines_that_left_the_screen() -> None:
     assert plain.count("alice@prod-db") == masked.count("alice@prod-db")
 
 
-# Redacted clips whose transcript still differs from the original's (left for later):
-# a line joined to the next before a clear (09:15:02Z), a full-screen app's screens
-# summarised at another moment (14:07:30), lines around a resize (16:45:59, 07:12:33).
-_NOT_YET = {"2026-11-20T09:15:02Z.cast", "2026-11-21T16:45:59.000000001Z.cast", "2026-11-24T07:12:33.31415Z.cast",
-            "2026-11-20T14:07:30.12Z.cast"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.name, marks=pytest.mark.xfail(
-    p.name in _NOT_YET, reason="redacted transcript not yet exact", strict=True)) for p in SAMPLES])
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_a_redaction_matching_nothing_keeps_the_transcript(path: Path) -> None:
     assert transcript_text(_clip(path, Redactor.of(["zzz-nothing-zzz"], []))) == transcript_text(_clip(path, None))
 

@@ -46,8 +46,7 @@ from .cast.model import INPUT, MARKER, OUTPUT, RESIZE, Header, parse_size
 from .clip import CLIP_KEY, Source, clip_header, clip_time, event_line, events_after, header_line, size_data
 from .formatting import clock
 from .redact_moves import Move, Moves, Shown, replay_moves, settle
-from .term.cells import BLANK
-from .term.keyframes import apply
+from .term.keyframes import apply, onlcr
 from .term.observer import ScreenObserver, observe
 from .term.screen import Terminal
 from .term.synthesize import redraw
@@ -198,6 +197,7 @@ class Frame:
     rows: tuple[Row, ...]
     cursor: tuple[int, int, bool]
     wrapped: tuple[bool, ...] = ()  # which rows run on into the next (a transcript joins them)
+    used: tuple[int, ...] = ()  # how far each row was written (a resize reflows by it)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -207,7 +207,7 @@ class Frame:
 def frame_of(term: Terminal, rows_seen: dict[Row, Row]) -> Frame:
     """The screen as shown; equal rows share one tuple (*rows_seen*) to keep frames small."""
     rows = tuple(rows_seen.setdefault(row, row) for row in map(tuple, term.screen.buffer))
-    return Frame(rows, term.cursor, tuple(term.screen.wrapped))
+    return Frame(rows, term.cursor, tuple(term.screen.wrapped), tuple(term.screen.used))
 
 
 def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[Cell]:
@@ -270,7 +270,7 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
     """The lines of a redacted clip (see the module docstring)."""
     playhead = replay.seek(start)
     term = playhead.term
-    moves = Moves(term.screen)
+    moves = Moves(term)
     observe(term.screen, moves)
     rows_seen: dict[Row, Row] = {}
     frames = [frame_of(term, rows_seen)]
@@ -283,7 +283,9 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
         if event.code in (OUTPUT, RESIZE):
             if event.code == OUTPUT:
                 redactor.note_raw(event.data)
-            apply(term, event, no_pty)
+                moves.feed(onlcr(event.data) if no_pty else event.data)
+            else:
+                apply(term, event, no_pty)
             frames.append(frame_of(term, rows_seen))
             times.append(t)
             taken = moves.take()  # a resize is one in the clip too: its terminal moves its own lines
@@ -299,26 +301,21 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
     if header.get("width") == 0:
         header["width"], header["height"] = size
     yield header_line(header)
-    shown = Shown([tuple([BLANK] * size[0])] * size[1])
+    shown = Shown(*size)
     pending = iter(others)
     other = next(pending, None)
-    rows = shown.rows
+    rows: list[Row] = []  # the frame before, masked
     for i, (frame, mask, t) in enumerate(zip(frames, masks, times, strict=True)):
         moved = ""
         if frame_moves[i]:
             moved = replay_moves(frame_moves[i], shown, leaving_masker(frames[i - 1].rows, rows, redactor))
         rows = masked_rows(frame, mask)
-        if frame.size != (len(shown.rows[0]), len(shown.rows)):
+        if frame.size != shown.size:
             yield event_line(t, RESIZE, size_data(replay, frame.size))
-            # whatever the resize left: draw every row (a main screen saved under the
-            # alternate one too, when shown again)
-            saved = shown.saved_main
-            shown = Shown([()] * len(rows))
-            if saved is not None:
-                shown.saved_main = ([()] * len(rows), [False] * len(rows))
-        drawn = settle(shown, 0, rows, frame.wrapped)
+            shown.term.resize(*frame.size)  # its lines reflow as the original's did
+        drawn = settle(shown, 0, rows, frame.wrapped, frame.used)
         if moved or drawn or i == 0 or frame.cursor != frames[i - 1].cursor:
-            yield event_line(t, OUTPUT, moved + drawn + redraw(rows, (), frame.cursor))
+            yield event_line(t, OUTPUT, moved + drawn + shown.out(redraw(rows, (), frame.cursor)))
         while other is not None and other[0] == i:
             yield event_line(*other[1:])
             other = next(pending, None)
@@ -430,8 +427,8 @@ def _skeleton(value: Any, own: frozenset, path: tuple) -> str:
 
 
 class _Leaving(ScreenObserver):
-    """The rows leaving a screen (scrolled off, erased) while it is fed: shown only
-    between two frames, so a frame's search cannot see them."""
+    """The rows leaving a screen (scrolled off, erased, switched from) while it is fed:
+    shown only between two frames, so a frame's search cannot see them."""
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
@@ -442,6 +439,12 @@ class _Leaving(ScreenObserver):
 
     def erasing_rows(self, rows: range) -> None:
         self.rows += [tuple(self.screen.buffer[y]) for y in rows]
+
+    def entering_alternate(self) -> None:
+        self.rows += map(tuple, self.screen.buffer)
+
+    def leaving_alternate(self) -> None:
+        self.rows += map(tuple, self.screen.buffer)
 
 
 def find_leak(clip: bytes, redactor: Redactor) -> str | None:

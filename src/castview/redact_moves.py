@@ -5,10 +5,16 @@ nothing would ever scroll off its top or be cleared: its transcript (`castview c
 evidence pack's transcript.txt) and a grep over it would keep only the last screen. So
 while the original is replayed, `Moves` notes what each event did to whole lines -- rows
 scrolled off the top, rows an erase in display cleared, the switch to and from the
-alternate screen -- and `replay_moves` does the same in the clip before the frame is
-drawn: each row about to leave is drawn (masked) where it is, then scrolled off by a line
-feed on the bottom row, or cleared by the same kind of erase. A transcript follows lines
-as they leave the screen, so it reads the original's lines, masked.
+alternate screen (with the screen as it was left), a line feed that ended a wrapped row
+(a transcript no longer joins it to the next) -- and `replay_moves` does the same in the
+clip before the frame is drawn: each row about to leave is drawn (masked) where it is,
+then scrolled off by a line feed on the bottom row, cleared by the same kind of erase,
+or left by a line feed. A transcript follows lines as they leave the screen, so it reads
+the original's lines, masked.
+
+`Shown` is the clip's own terminal, fed everything written: rows are drawn where they
+differ from it in cells, in being wrapped, or in how far they were written ("used"),
+which a resize reflows by, so the clip's lines reflow as the original's did.
 """
 
 from __future__ import annotations
@@ -18,22 +24,37 @@ from typing import Any
 
 from pyte.screens import Char
 
-from .term.cells import BLANK
 from .term.observer import ScreenObserver
-from .term.synthesize import CSI, cup, draw_rows
+from .term.screen import Terminal
+from .term.synthesize import CSI, cup, draw_rows, erase_cells
+from .transcript import feed_lines
 
 Row = tuple[Char, ...]
 #: ("off", (row,), (wrapped,)) scrolled off the top; ("erase", rows range, the rows, their
-#: wrapped flags) cleared; ("alt", on) the alternate screen shown or left.
+#: wrapped flags) cleared; ("alt", on, the rows, their wrapped flags) the alternate
+#: screen shown or left, the screen as it was then; ("lf", y, (row,), (True,)) a line
+#: feed left the wrapped row y for the row below.
 Move = tuple[Any, ...]
 
 
 class Moves(ScreenObserver):
     """What happens to whole lines on a screen while one event is fed (`take` after it)."""
 
-    def __init__(self, screen: Any) -> None:
-        self.screen = screen
+    def __init__(self, term: Terminal) -> None:
+        self.term = term
+        self.screen = term.screen
         self.moves: list[Move] = []
+
+    def feed(self, data: str) -> None:
+        """Feed output to the terminal as a transcript does (transcript.feed_lines)."""
+        feed_lines(self.term, data, self._line_fed)
+
+    def _line_fed(self, y: int, row: list[Char]) -> None:
+        screen = self.screen
+        # a line feed that scrolled took the row off the top (scrolled_off), or within a
+        # scroll region, which the clip does not have
+        if screen.cursor.y == y + 1 and screen.buffer[y] is row:
+            self.moves.append(("lf", y, (tuple(row),), (True,)))
 
     def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
         self.moves.append(("off", (tuple(row),), (wrapped,)))
@@ -45,10 +66,17 @@ class Moves(ScreenObserver):
                                tuple(screen.wrapped[y] for y in rows)))
 
     def entering_alternate(self) -> None:
-        self.moves.append(("alt", True))
+        self._switch(True)
 
     def leaving_alternate(self) -> None:
-        self.moves.append(("alt", False))
+        self._switch(False)
+
+    def _switch(self, on: bool) -> None:
+        """The screen switched from, as it is: a transcript reads it then (the command
+        that started a full-screen app, the app's last screen), whatever this event drew
+        on it before."""
+        screen = self.screen
+        self.moves.append(("alt", on, tuple(map(tuple, screen.buffer)), tuple(screen.wrapped)))
 
     def take(self) -> list[Move]:
         moves, self.moves = self.moves, []
@@ -56,92 +84,122 @@ class Moves(ScreenObserver):
 
 
 class Shown:
-    """The redacted clip's screen as drawn so far: rows of masked cells, which of them
-    run on into the next (wrapped), and the main screen while the alternate is shown."""
+    """The redacted clip's terminal, fed all the output the clip holds so far."""
 
-    def __init__(self, rows: list[Row], wrapped: list[bool] | None = None) -> None:
-        self.rows = rows
-        self.wrapped = wrapped if wrapped is not None else [False] * len(rows)
-        self.saved_main: tuple[list[Row], list[bool]] | None = None
+    def __init__(self, cols: int, rows: int) -> None:
+        self.term = Terminal(cols, rows)
 
-    def blank(self) -> Row:
-        return tuple([BLANK] * len(self.rows[0]))
+    @property
+    def size(self) -> tuple[int, int]:
+        screen = self.term.screen
+        return screen.columns, screen.lines
+
+    def out(self, text: str) -> str:
+        """*text* (for the clip), fed to the terminal first."""
+        if text:
+            self.term.feed(text)
+        return text
 
 
-def settle(shown: Shown, y0: int, rows: Sequence[Row], wrapped: Sequence[bool]) -> str:
+def settle(shown: Shown, y0: int, rows: Sequence[Row], wrapped: Sequence[bool],
+           used: Sequence[int] | None = None) -> str:
     """Output text that makes rows *y0*.. of the clip's screen *rows*, each wrapped or not
-    as *wrapped* says (a transcript joins wrapped rows into one line): a row wrongly
-    wrapped is unwrapped by erasing the row after it, a run of wrapped rows is drawn in
-    one go (autowrap marks them); rows already right are left alone."""
+    as *wrapped* says (a transcript joins wrapped rows into one line) and written as far
+    as *used* says (None: rows about to leave, drawn whole): a row wrongly wrapped is
+    unwrapped by erasing the row after it, a run of wrapped rows is drawn in one go
+    (autowrap marks them); rows already right are left alone."""
     parts: list[str] = []
-    height = len(shown.rows)
+    screen = shown.term.screen
+    height = screen.lines
     for i, flag in enumerate(wrapped):
         y = y0 + i
-        if shown.wrapped[y] and not flag and y + 1 < height:
-            parts.append(cup(0, y + 1) + f"{CSI}2K")
-            shown.rows[y + 1] = shown.blank()
-            shown.wrapped[y] = shown.wrapped[y + 1] = False
+        if screen.wrapped[y] and not flag and y + 1 < height:
+            parts.append(shown.out(cup(0, y + 1) + f"{CSI}2K"))
     i = 0
     while i < len(rows):
         j = i
         while wrapped[j] and j + 1 < len(rows):
             j += 1
         run = list(rows[i:j + 1])
+        counts: list[int | None] = list(used[i:j + 1]) if used is not None else [None] * len(run)
         if wrapped[j] and y0 + j + 1 < height:  # runs on into a row not given: as shown
-            run.append(shown.rows[y0 + j + 1])
-        ys = range(y0 + i, y0 + i + len(run))
-        if any(shown.rows[y] != row for y, row in zip(ys, run, strict=True)) \
-                or not all(shown.wrapped[y] for y in ys[:-1]):
-            parts.append(draw_rows(run, ys[0]))
-            for y, row in zip(ys, run, strict=True):
-                shown.rows[y] = row
-            for y in ys[:-1]:
-                shown.wrapped[y] = True
+            run.append(tuple(screen.buffer[y0 + j + 1]))
+            counts.append(screen.used[y0 + j + 1])
+        parts.append(_draw_run(shown, y0 + i, run, counts))
         i = j + 1
     return "".join(parts)
 
 
+def _draw_run(shown: Shown, top: int, run: list[Row], counts: list[int | None]) -> str:
+    """Rows top.. made *run*, each running on into the next, written as far as *counts*
+    says; nothing if they are already."""
+    screen = shown.term.screen
+    ys = range(top, top + len(run))
+    if all(tuple(screen.buffer[y]) == row and (n is None or screen.used[y] == n)
+           for y, row, n in zip(ys, run, counts, strict=True)) and all(screen.wrapped[y] for y in ys[:-1]):
+        return ""
+    # a row written further than it should be is cleared first: only that lowers "used"
+    parts = [shown.out(cup(0, y) + f"{CSI}2K") for y, n in zip(ys, counts, strict=True)
+             if n is not None and screen.used[y] > n]
+    last, n = run[-1], counts[-1]
+    end = len(last) if n is None else _written_end(last, n)
+    if len(run) > 1:
+        end = max(end, 1)  # the row above is wrapped only once a character reaches this one
+    parts.append(shown.out(draw_rows(run, top, end)))
+    y = ys[-1]
+    x = end
+    while x < len(last):  # past how far it was written: erased cells (an erase leaves a colour)
+        cell = last[x]
+        stop = x + 1
+        while stop < len(last) and last[stop] == cell:
+            stop += 1
+        if any(screen.buffer[y][c] != cell for c in range(x, stop)):
+            parts.append(shown.out(erase_cells(cell, x, y, stop - x)))
+        x = stop
+    return "".join(parts)
+
+
+def _written_end(row: Row, used: int) -> int:
+    """The cells of *row* to draw: the first *used*, and any cell beyond them but erased
+    ones (an erase cannot leave it)."""
+    for x in range(len(row) - 1, used - 1, -1):
+        cell = row[x]
+        if cell != Char(" ", "default", cell.bg):
+            return x + 1
+    return used
+
+
 def replay_moves(moves: Sequence[Move], shown: Shown, mask: Callable[[Sequence[Row]], list[Row]]) -> str:
-    """Output text doing *moves* in the clip (*shown* updated); *mask* gives rows that
-    are about to leave masked (they were never a frame of their own)."""
+    """Output text doing *moves* in the clip (fed to *shown*); *mask* gives rows that are
+    about to leave masked (they were never a frame of their own)."""
     parts: list[str] = []
-    height = len(shown.rows)
+    term = shown.term
+    height = term.screen.lines
     for move in moves:
-        if move[0] == "off":
+        kind = move[0]
+        if kind == "off":
             parts.append(settle(shown, 0, mask(move[1]), move[2]))
-            parts.append(cup(0, height - 1) + "\n")
-            shown.rows = shown.rows[1:] + [shown.blank()]
-            shown.wrapped = shown.wrapped[1:] + [False]
-        elif move[0] == "erase":
+            parts.append(shown.out(cup(0, height - 1) + "\n"))
+        elif kind == "erase":
             rows: range = move[1]
             parts.append(settle(shown, rows.start, mask(move[2]), move[3]))
-            parts.append(_erase(rows, shown))
-        elif move[1] and shown.saved_main is None:
-            parts.append(f"{CSI}?1049h")
-            shown.saved_main = (shown.rows, shown.wrapped)
-            shown.rows, shown.wrapped = [shown.blank()] * height, [False] * height
-        elif not move[1] and shown.saved_main is not None:
-            parts.append(f"{CSI}?1049l")
-            (shown.rows, shown.wrapped), shown.saved_main = shown.saved_main, None
+            parts.append(shown.out(_erase(rows, shown)))
+        elif kind == "lf":
+            y = move[1]
+            parts.append(settle(shown, y, mask(move[2]), move[3]))
+            parts.append(shown.out(cup(0, y) + "\n"))
+        elif move[1] != term.alternate:
+            parts.append(settle(shown, 0, mask(move[2]), move[3]))
+            parts.append(shown.out(f"{CSI}?1049{'h' if move[1] else 'l'}"))
     return "".join(parts)
 
 
 def _erase(rows: range, shown: Shown) -> str:
     """The erase in display that clears exactly *rows* (and, for a part of the screen, the
     one cell next to them it starts or ends at, which the frame drawn after puts back)."""
-    height = len(shown.rows)
-    cols = len(shown.rows[0])
-    for y in rows:
-        shown.rows[y] = shown.blank()
-        shown.wrapped[y] = False
-    if rows.start > 0:
-        shown.wrapped[rows.start - 1] = False  # an erased row unwraps the one above
+    cols, height = shown.size
     if rows.start == 0 and rows.stop >= height:
         return f"{CSI}2J"
     if rows.stop >= height:  # ED 0 from the last cell of the row above
-        y = rows.start - 1
-        shown.rows[y] = shown.rows[y][:-1] + (BLANK,)
-        return cup(cols - 1, y) + f"{CSI}0J"
-    y = rows.stop  # ED 1 up to the first cell of the row below
-    shown.rows[y] = (BLANK,) + shown.rows[y][1:]
-    return cup(0, y) + f"{CSI}1J"
+        return cup(cols - 1, rows.start - 1) + f"{CSI}0J"
+    return cup(0, rows.stop) + f"{CSI}1J"  # ED 1 up to the first cell of the row below

@@ -165,6 +165,30 @@ class LineVersion(NamedTuple):
         return cols[k] if cols[k] > last else last + 1
 
 
+def feed_lines(term: Terminal, data: str, line_fed: Callable[[int, list[Char]], None]) -> None:
+    """Feed output to *term* as TextTracker does: line by line when a line feed may leave
+    a wrapped row (the cursor is on one, or the output can move it up: readline moves
+    back up onto a wrapped row and then feeds a line), telling *line_fed* the row
+    (its index, its cells) each line feed made on a wrapped row left: that row no longer
+    runs on into the next one in the transcript."""
+    s = term.screen
+    if not ("\n" in data and s.alt_saved is None and (s.wrapped[s.cursor.y] or _UPWARD.search(data))):
+        term.feed(data)
+        return
+    parts = data.split("\n")
+    for part in parts[:-1]:
+        if part:
+            term.feed(part)
+        y = s.cursor.y
+        obj = s.buffer[y]
+        was = s.wrapped[y]
+        term.feed("\n")
+        if was and (s.cursor.y != y or s.buffer[y] is not obj):
+            line_fed(y, obj)
+    if parts[-1]:
+        term.feed(parts[-1])
+
+
 # --------------------------------------------------------------------------- text of rows
 
 def _cells(row: list[Char]) -> str | list[str]:
@@ -339,31 +363,13 @@ class TextTracker(ScreenObserver):
         self.now = self._watch.now = event.time
         if event.code == OUTPUT:
             data = onlcr(event.data) if self._onlcr else event.data
-            s = self.term.screen
-            if "\n" in data and s.alt_saved is None and (s.wrapped[s.cursor.y] or _UPWARD.search(data)):
-                self._feed_lines(data)
-            else:
-                self.term.feed(data)
+            feed_lines(self.term, data, self._line_fed)
         else:
             apply(self.term, event)
         self._sync(boundary=True)
 
-    def _feed_lines(self, data: str) -> None:
-        """Feed line by line, noting line feeds made on a wrapped row."""
-        s = self.term.screen
-        term = self.term
-        parts = data.split("\n")
-        for part in parts[:-1]:
-            if part:
-                term.feed(part)
-            y = s.cursor.y
-            obj = s.buffer[y]
-            was = s.wrapped[y]
-            term.feed("\n")
-            if was and (s.cursor.y != y or s.buffer[y] is not obj):
-                self._hard[id(obj)] = obj
-        if parts[-1]:
-            term.feed(parts[-1])
+    def _line_fed(self, y: int, obj: list[Char]) -> None:
+        self._hard[id(obj)] = obj
 
     def finish(self) -> None:
         """The recording ended: write out the final screen and the last versions."""

@@ -202,13 +202,28 @@ def redraw(rows: Sequence[Sequence[Char]], changed: Iterable[int], cursor: tuple
     return w.text()
 
 
-def draw_rows(rows: Sequence[Sequence[Char]], y: int) -> str:
+def draw_rows(rows: Sequence[Sequence[Char]], y: int, last_end: int | None = None) -> str:
     """Output text that draws *rows* whole over rows *y*, *y* + 1..., each running on
-    into the next by autowrap (which marks it wrapped), leaving the pen at the default."""
+    into the next by autowrap (which marks it wrapped), leaving the pen at the default.
+    *last_end*: the last row's first cells only, that many (a row's "used" count, which
+    a later resize reflows by); None: all of them."""
     w = _Writer()
     w.write(cup(0, y))
+    last = len(rows) - 1
     for n, row in enumerate(rows):
-        _draw_cells(w, row, y + n, len(row))
+        _draw_cells(w, row, y + n, len(row) if last_end is None or n < last else last_end)
+    w.set_pen(DEFAULT_ATTRS)
+    return w.text()
+
+
+def erase_cells(cell: Char, x: int, y: int, count: int) -> str:
+    """Output text that erases *count* cells from x, y into erased cells like *cell* (its
+    background), leaving the pen at the default and the row's "used" count alone (but
+    for a whole row, which an erase clears)."""
+    w = _Writer()
+    w.write(cup(x, y))
+    w.set_pen(cell)
+    w.write(f"{CSI}{count}{k.ECH}")
     w.set_pen(DEFAULT_ATTRS)
     return w.text()
 
