@@ -17,13 +17,17 @@ two of them), in the cell's colours. A cell masked in one frame stays masked in 
 frames before and after it for as long as it holds the same thing, so the characters of
 a secret typed one by one are masked from the first, before the whole secret shows.
 
-Lines that scroll off the top or are cleared leave the clip's screen the same way
-(castview.redact_moves), so the clip's transcript keeps them, masked.
-
-Input events are dropped, marker labels and header string values (and keys but the
-format's field names) are masked, the title is not written. Then ``find_leak`` reads the
-written clip back -- every line (json_leak: all but castview's own record, times and
-codes), every frame it shows and every row leaving its screen -- and the command deletes
+Lines leave the clip's screen as they left the original's (scrolled off, cleared, left
+by a line feed, on a screen switched from; castview.redact_moves), rows are written as
+far as the original's (a resize reflows them alike), and every output event of the
+original is one of the clip, at its time, though it changed nothing shown (a transcript
+takes a full-screen app's screen once no event came for a while): so the clip's
+transcript is the original's, masked. Input events are dropped (a transcript of a
+recording holding input may take such a screen at other times), marker labels and header
+string values (and keys but the format's field names) are masked, the title is not
+written. Then ``find_leak`` reads the written clip back -- every line (json_leak: all
+but castview's own record, times and codes), every frame it shows and every row leaving
+its screen or on a screen switched from -- and the command deletes
 the clip if anything still matches (fail closed). The clip's header records each
 redaction as its kind, a count (frames, labels and header fields it matched in) and a
 salted scrypt hash of the pattern (``pattern_hash``), never the pattern.
@@ -310,11 +314,14 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
         if frame_moves[i]:
             moved = replay_moves(frame_moves[i], shown, leaving_masker(frames[i - 1].rows, rows, redactor))
         rows = masked_rows(frame, mask)
-        if frame.size != shown.size:
+        resized = frame.size != shown.size
+        if resized:
             yield event_line(t, RESIZE, size_data(replay, frame.size))
             shown.term.resize(*frame.size)  # its lines reflow as the original's did
         drawn = settle(shown, 0, rows, frame.wrapped, frame.used)
-        if moved or drawn or i == 0 or frame.cursor != frames[i - 1].cursor:
+        # every output event is one in the clip, though it changed nothing shown: a
+        # transcript takes a full-screen app's screen once no event came for a while
+        if not resized or moved or drawn or frame.cursor != frames[i - 1].cursor:
             yield event_line(t, OUTPUT, moved + drawn + shown.out(redraw(rows, (), frame.cursor)))
         while other is not None and other[0] == i:
             yield event_line(*other[1:])
@@ -480,7 +487,7 @@ def find_leak(clip: bytes, redactor: Redactor) -> str | None:
             gone = Frame(tuple(leaving.rows), (0, 0, True))
             leaving.rows = []
             if matched_cells(gone, redactor):
-                return f"at {clock(time)} on screen (a row scrolled off or erased)"
+                return f"at {clock(time)} on screen (a row scrolled off, erased or switched from)"
         if matched_cells(frame_of(term, rows_seen), redactor):
             return f"at {clock(time)} on screen"
     return None
