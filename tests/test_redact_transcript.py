@@ -63,7 +63,29 @@ RESIZED = [
 ]
 
 
-@pytest.mark.parametrize("events", [WRAPPED_COMMAND, PAGER, RESIZED], ids=["wrapped-command", "pager", "resize"])
+# lines deleted and inserted: each leaves the screen (and the transcript has it) when the
+# original's did, though the clip has no scroll region and draws every frame itself
+LINES = "$ cmd\r\none\r\ntwo\r\nthree\r\nfour\r\n$ "
+DELETED = [(0.1, "o", LINES), (0.2, "o", "\x1b[2;1H\x1b[M\x1b[6;3H"), (0.3, "o", "next\r\n$ ")]
+INSERTED = [(0.1, "o", LINES), (0.2, "o", "\x1b[2;1H\x1b[2Lnew\x1b[6;3H"), (0.3, "o", "x\r\n$ ")]
+REGION = [(0.1, "o", "$ top\r\nheader\r\n\x1b[3;5r\x1b[5;1H")] \
+    + [(0.2 + i / 10, "o", f"\r\nlog {i}") for i in range(8)] + [(2.0, "o", "\x1b[r\x1b[6;1Hstatus\r\n$ ")]
+REGION_DELETED = [(0.1, "o", "a\r\nb\r\nc\r\nd\r\ne\r\n"), (0.2, "o", "\x1b[2;5r\x1b[2;1H\x1b[2M\x1b[r\x1b[6;1H"),
+                  (0.3, "o", "$ ")]
+REVERSE_INDEX = [(0.1, "o", "a\r\nb\r\nc\r\nd\r\ne\r\nf"), (0.2, "o", "\x1b[1;1H\x1bM\x1bMtop\x1b[6;2H"),
+                 (0.3, "o", "\r\n$ ")]
+# a status line under a scroll region, the region scrolled by a line feed at its bottom
+STATUS_LINE = [(0.1, "o", "a\r\nb\r\nc\r\nd\r\ne\r\n\x1b[7mstatus\x1b[m")] \
+    + [(0.2 + i / 10, "o", f"\x1b[1;5r\x1b[5;1H\nnew {i}\x1b[r\x1b[6;7H") for i in range(6)] + [(2.0, "o", "\r\n$ ")]
+# a line deleted, then the screen cleared, in one event
+DELETED_THEN_CLEARED = [(0.1, "o", "\x1b[6;1H"), (0.2, "o", "\x1b[M\x1b[1Tlonger text here \x1b[6;1H"),
+                        (0.3, "o", "\x1b[M\x1b[2J\x1b[L\x1bD")]
+CASES = {"wrapped-command": WRAPPED_COMMAND, "pager": PAGER, "resize": RESIZED, "deleted": DELETED,
+         "inserted": INSERTED, "region": REGION, "region-deleted": REGION_DELETED, "reverse-index": REVERSE_INDEX,
+         "status-line": STATUS_LINE, "deleted-then-cleared": DELETED_THEN_CLEARED}
+
+
+@pytest.mark.parametrize("events", CASES.values(), ids=CASES.keys())
 def test_the_redacted_transcript_is_the_originals(tmp_path: Path, events) -> None:
     plain, redacted = transcripts(write_cast(tmp_path, 20, 6, events))
     assert redacted == plain
@@ -123,3 +145,8 @@ FLASHED = [
 def test_a_screen_that_did_not_rest_is_no_frame(tmp_path: Path) -> None:
     plain, redacted = transcripts(write_cast(tmp_path, 20, 6, FLASHED))
     assert "first screen" not in plain and redacted == plain
+
+
+def test_a_deleted_line_is_written_out_masked(tmp_path: Path) -> None:
+    clip = _clip(write_cast(tmp_path, 20, 6, DELETED), Redactor.of(["one"], []))
+    assert transcript_text(clip).startswith("$ cmd\n███\n") and find_leak(clip, Redactor.of(["one"], [])) is None

@@ -24,6 +24,7 @@ from typing import Any
 
 from pyte.screens import Char
 
+from .term.controls import DL, IL
 from .term.observer import ScreenObserver
 from .term.screen import Terminal
 from .term.synthesize import CSI, cup, draw_rows, erase_cells
@@ -33,7 +34,8 @@ Row = tuple[Char, ...]
 #: ("off", (row,), (wrapped,)) scrolled off the top; ("erase", rows range, the rows, their
 #: wrapped flags) cleared; ("alt", on, the rows, their wrapped flags) the alternate
 #: screen shown or left, the screen as it was then; ("lf", y, (row,), (True,)) a line
-#: feed left the wrapped row y for the row below.
+#: feed left the wrapped row y for the row below; ("rows", ((DL or IL, y), ...)) lines
+#: deleted and inserted (by a scroll region, CSI M and L, a reverse index...).
 Move = tuple[Any, ...]
 
 
@@ -44,26 +46,63 @@ class Moves(ScreenObserver):
         self.term = term
         self.screen = term.screen
         self.moves: list[Move] = []
+        # the main screen's rows as the clip has them so far in this event (None: a row
+        # cleared since), or None while the alternate screen is shown
+        self._rows: list[object | None] | None = None
+        # a row cleared into a new list: (the new list, its line's first list)
+        self._renewed: dict[int, tuple[list[Char], list[Char]]] = {}
 
     def feed(self, data: str) -> None:
-        """Feed output to the terminal as a transcript does (transcript.feed_lines)."""
+        """Feed output to the terminal as a transcript does (transcript.feed_lines),
+        noting lines deleted and inserted between the other moves (see row_ops)."""
+        screen = self.screen
+        self._renewed.clear()
+        self._rows = list(screen.buffer) if screen.alt_saved is None else None
         feed_lines(self.term, data, self._line_fed)
+        self._lines_moved()
+
+    def _lines_moved(self) -> None:
+        """Note the lines deleted and inserted since the last move (the clip has none of
+        the scroll regions and line operations the original may have used)."""
+        if self._rows is None:
+            return
+        renewed = self._renewed
+        rows = []
+        for row in self.screen.buffer:
+            new, first = renewed.get(id(row), (None, row))
+            rows.append(first if new is row else row)
+        if ops := row_ops(self._rows, rows):
+            self.moves.append(("rows", ops))
+        self._rows = rows
+
+    def row_renewed(self, old: list[Char], new: list[Char]) -> None:
+        was, first = self._renewed.get(id(old), (None, old))
+        self._renewed[id(new)] = (new, first if was is old else old)
 
     def _line_fed(self, y: int, row: list[Char]) -> None:
         screen = self.screen
         # a line feed that scrolled took the row off the top (scrolled_off), or within a
-        # scroll region, which the clip does not have
+        # scroll region (row_ops)
         if screen.cursor.y == y + 1 and screen.buffer[y] is row:
+            self._lines_moved()
             self.moves.append(("lf", y, (tuple(row),), (True,)))
 
     def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
+        self._lines_moved()
         self.moves.append(("off", (tuple(row),), (wrapped,)))
+        if self._rows is not None:
+            del self._rows[0]
+            self._rows.append(None)
 
     def erasing_rows(self, rows: range) -> None:
         if rows:
+            self._lines_moved()
             screen = self.screen
             self.moves.append(("erase", rows, tuple(tuple(screen.buffer[y]) for y in rows),
                                tuple(screen.wrapped[y] for y in rows)))
+            if self._rows is not None:
+                for y in rows:
+                    self._rows[y] = None
 
     def entering_alternate(self) -> None:
         self._switch(True)
@@ -75,8 +114,10 @@ class Moves(ScreenObserver):
         """The screen switched from, as it is: a transcript reads it then (the command
         that started a full-screen app, the app's last screen), whatever this event drew
         on it before."""
+        self._lines_moved()
         screen = self.screen
         self.moves.append(("alt", on, tuple(map(tuple, screen.buffer)), tuple(screen.wrapped)))
+        self._rows = None  # a transcript follows the lines of the main screen only
 
     def take(self) -> list[Move]:
         moves, self.moves = self.moves, []
@@ -169,6 +210,26 @@ def _written_end(row: Row, used: int) -> int:
     return used
 
 
+def row_ops(before: Sequence[object | None], after: Sequence[object]) -> tuple[tuple[str, int], ...]:
+    """The lines to delete and insert (DL or IL, row; on the whole screen, in order) so
+    that the clip's rows, which stand for the original's rows *before* (None: one cleared
+    since, a new list), stand for the rows *after*: each row still on the screen the same
+    line, on the row it moved to (a transcript follows a line by its row, and writes it
+    out when it leaves). Rows are compared by identity; none when nothing moved, or when
+    rows changed order (no line operation does that)."""
+    known = {id(row) for row in before}
+    if all(a is b or (a is None and id(b) not in known) for a, b in zip(before, after, strict=True)):
+        return ()
+    staying = {id(row) for row in after}
+    kept = [y for y, row in enumerate(before) if row is not None and id(row) in staying]
+    present = {id(before[y]) for y in kept}
+    if [before[y] for y in kept] != [row for row in after if id(row) in present]:
+        return ()
+    gone = sorted(set(range(len(before))) - set(kept), reverse=True)
+    made = [y for y, row in enumerate(after) if id(row) not in present]
+    return tuple([(DL, y) for y in gone] + [(IL, y) for y in made])
+
+
 def replay_moves(moves: Sequence[Move], shown: Shown, mask: Callable[[Sequence[Row]], list[Row]]) -> str:
     """Output text doing *moves* in the clip (fed to *shown*); *mask* gives rows that are
     about to leave masked (they were never a frame of their own)."""
@@ -188,6 +249,8 @@ def replay_moves(moves: Sequence[Move], shown: Shown, mask: Callable[[Sequence[R
             y = move[1]
             parts.append(settle(shown, y, mask(move[2]), move[3]))
             parts.append(shown.out(cup(0, y) + "\n"))
+        elif kind == "rows":
+            parts.append(shown.out("".join(cup(0, y) + f"{CSI}{op}" for op, y in move[1])))
         elif move[1] != term.alternate:
             parts.append(settle(shown, 0, mask(move[2]), move[3]))
             parts.append(shown.out(f"{CSI}?1049{'h' if move[1] else 'l'}"))
