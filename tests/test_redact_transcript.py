@@ -148,5 +148,6 @@ def test_a_screen_that_did_not_rest_is_no_frame(tmp_path: Path) -> None:
 
 
 def test_a_deleted_line_is_written_out_masked(tmp_path: Path) -> None:
+    # first: lines are written as they leave the screen
     clip = _clip(write_cast(tmp_path, 20, 6, DELETED), Redactor.of(["one"], []))
-    assert transcript_text(clip).startswith("$ cmd\n███\n") and find_leak(clip, Redactor.of(["one"], [])) is None
+    assert transcript_text(clip).startswith("███\n$ cmd\ntwo\n") and find_leak(clip, Redactor.of(["one"], [])) is None
