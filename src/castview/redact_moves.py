@@ -27,7 +27,7 @@ from pyte.screens import Char
 from .term.controls import DL, IL
 from .term.observer import ScreenObserver
 from .term.screen import Terminal
-from .term.synthesize import CSI, cup, draw_rows, erase_cells
+from .term.synthesize import CSI, cup, draw_rows, erase_cells, written_end
 from .transcript import feed_lines
 
 Row = tuple[Char, ...]
@@ -183,7 +183,7 @@ def _draw_run(shown: Shown, top: int, run: list[Row], counts: list[int | None]) 
     parts = [shown.out(cup(0, y) + f"{CSI}2K") for y, n in zip(ys, counts, strict=True)
              if n is not None and screen.used[y] > n]
     last, n = run[-1], counts[-1]
-    end = len(last) if n is None else _written_end(last, n)
+    end = len(last) if n is None else written_end(last, n)
     if len(run) > 1:
         end = max(end, 1)  # the row above is wrapped only once a character reaches this one
     parts.append(shown.out(draw_rows(run, top, end)))
@@ -198,16 +198,6 @@ def _draw_run(shown: Shown, top: int, run: list[Row], counts: list[int | None]) 
             parts.append(shown.out(erase_cells(cell, x, y, stop - x)))
         x = stop
     return "".join(parts)
-
-
-def _written_end(row: Row, used: int) -> int:
-    """The cells of *row* to draw: the first *used*, and any cell beyond them but erased
-    ones (an erase cannot leave it)."""
-    for x in range(len(row) - 1, used - 1, -1):
-        cell = row[x]
-        if cell != Char(" ", "default", cell.bg):
-            return x + 1
-    return used
 
 
 def row_ops(before: Sequence[object | None], after: Sequence[object]) -> tuple[tuple[str, int], ...]:

@@ -141,11 +141,7 @@ def _draw_screen(w: _Writer, buffer: list[list[Char]], wrapped: list[bool], used
     _draw_erased(w, buffer, used, cols)
     continuing = False  # the cursor is where the previous row ran on to
     for y, row in enumerate(buffer):  # pass 2: written cells
-        end = used[y]
-        for x in range(cols - 1, end - 1, -1):  # cells past "used" an erase cannot leave
-            if not _erased(row[x]):
-                end = x + 1
-                break
+        end = written_end(row, used[y])
         runs_on = wrapped[y] and y + 1 < rows
         if continuing and end == 0:
             end = 1  # the row above is wrapped only once a character reaches this one
@@ -162,6 +158,15 @@ def _draw_screen(w: _Writer, buffer: list[list[Char]], wrapped: list[bool], used
             if x < cols and not (x == cols - 1 and first and char_width(first[0]) == 2):
                 w.set_pen(BLANK)
                 w.write(" " * (cols - x))
+
+
+def written_end(row: Sequence[Char], used: int) -> int:
+    """How many cells of *row* to draw, its "used" count *used* given: those, and any
+    beyond them an erase cannot leave."""
+    for x in range(len(row) - 1, used - 1, -1):
+        if not _erased(row[x]):
+            return x + 1
+    return used
 
 
 def _draw_cells(w: _Writer, row: Sequence[Char], y: int, end: int) -> int:
