@@ -63,6 +63,17 @@ RESIZED = [
 ]
 
 
+# the command typed in the event that starts the app, the terminal resized under the app
+ALT_RESIZED = [
+    (0.1, "o", "$ ls\r\nshort\r\n$ "),
+    (0.2, "o", "vi\r\n\x1b[?1049h\x1b[H\x1b[2Jthe app"),
+    (0.3, "r", "10x6"),
+    (0.4, "o", "\x1b[?1049l"),
+    (0.5, "r", "20x6"),
+    (0.6, "o", "$ "),
+]
+
+
 # lines deleted and inserted: each leaves the screen (and the transcript has it) when the
 # original's did, though the clip has no scroll region and draws every frame itself
 LINES = "$ cmd\r\none\r\ntwo\r\nthree\r\nfour\r\n$ "
@@ -82,7 +93,7 @@ DELETED_THEN_CLEARED = [(0.1, "o", "\x1b[6;1H"), (0.2, "o", "\x1b[M\x1b[1Tlonger
                         (0.3, "o", "\x1b[M\x1b[2J\x1b[L\x1bD")]
 CASES = {"wrapped-command": WRAPPED_COMMAND, "pager": PAGER, "resize": RESIZED, "deleted": DELETED,
          "inserted": INSERTED, "region": REGION, "region-deleted": REGION_DELETED, "reverse-index": REVERSE_INDEX,
-         "status-line": STATUS_LINE, "deleted-then-cleared": DELETED_THEN_CLEARED}
+         "status-line": STATUS_LINE, "deleted-then-cleared": DELETED_THEN_CLEARED, "resize-under-an-app": ALT_RESIZED}
 
 
 @pytest.mark.parametrize("events", CASES.values(), ids=CASES.keys())
@@ -117,8 +128,9 @@ def _final(clip: bytes) -> Terminal:
     return term
 
 
-def test_rows_are_written_as_far_as_the_originals(tmp_path: Path) -> None:
-    path = write_cast(tmp_path, 20, 6, RESIZED)
+@pytest.mark.parametrize("events", [RESIZED, ALT_RESIZED], ids=["resize", "resize-under-an-app"])
+def test_rows_are_written_as_far_as_the_originals(tmp_path: Path, events) -> None:
+    path = write_cast(tmp_path, 20, 6, events)
     plain, redacted = _final(_clip(path, None)).screen, _final(_clip(path, NOTHING)).screen
     assert (redacted.buffer, redacted.wrapped, redacted.used, redacted.hidden_rows) == \
         (plain.buffer, plain.wrapped, plain.used, plain.hidden_rows)

@@ -32,8 +32,8 @@ from .transcript import feed_lines
 
 Row = tuple[Char, ...]
 #: ("off", (row,), (wrapped,)) scrolled off the top; ("erase", rows range, the rows, their
-#: wrapped flags) cleared; ("alt", on, the rows, their wrapped flags) the alternate
-#: screen shown or left, the screen as it was then; ("lf", y, (row,), (True,)) a line
+#: wrapped flags) cleared; ("alt", on, the rows, their wrapped flags and used counts) the
+#: alternate screen shown or left, the screen as it was then; ("lf", y, (row,), (True,)) a line
 #: feed left the wrapped row y for the row below; ("rows", ((DL or IL, y), ...)) lines
 #: deleted and inserted (by a scroll region, CSI M and L, a reverse index...).
 Move = tuple[Any, ...]
@@ -116,7 +116,7 @@ class Moves(ScreenObserver):
         on it before."""
         self._lines_moved()
         screen = self.screen
-        self.moves.append(("alt", on, tuple(map(tuple, screen.buffer)), tuple(screen.wrapped)))
+        self.moves.append(("alt", on, tuple(map(tuple, screen.buffer)), tuple(screen.wrapped), tuple(screen.used)))
         self._rows = None  # a transcript follows the lines of the main screen only
 
     def take(self) -> list[Move]:
@@ -242,7 +242,7 @@ def replay_moves(moves: Sequence[Move], shown: Shown, mask: Callable[[Sequence[R
         elif kind == "rows":
             parts.append(shown.out("".join(cup(0, y) + f"{CSI}{op}" for op, y in move[1])))
         elif move[1] != term.alternate:
-            parts.append(settle(shown, 0, mask(move[2]), move[3]))
+            parts.append(settle(shown, 0, mask(move[2]), move[3], move[4]))  # the main screen stays: as written
             parts.append(shown.out(f"{CSI}?1049{'h' if move[1] else 'l'}"))
     return "".join(parts)
 
