@@ -46,8 +46,8 @@ class Moves(ScreenObserver):
         self.term = term
         self.screen = term.screen
         self.moves: list[Move] = []
-        # the main screen's rows as the clip has them so far in this event (None: a row
-        # cleared since), or None while the alternate screen is shown
+        # while an event is fed, the main screen's rows as the clip has them so far (None:
+        # a row cleared since); None while the alternate screen is shown, and between events
         self._rows: list[object | None] | None = None
         # a row cleared into a new list: (the new list, its line's first list)
         self._renewed: dict[int, tuple[list[Char], list[Char]]] = {}
@@ -60,6 +60,7 @@ class Moves(ScreenObserver):
         self._rows = list(screen.buffer) if screen.alt_saved is None else None
         feed_lines(self.term, data, self._line_fed)
         self._lines_moved()
+        self._rows = None
 
     def _lines_moved(self) -> None:
         """Note the lines deleted and inserted since the last move (the clip has none of
