@@ -130,6 +130,23 @@ class Shown:
 
     def __init__(self, cols: int, rows: int) -> None:
         self.term = Terminal(cols, rows)
+        # rows found equal to a frame's row, until written to (the screen's dirty rows):
+        # most rows of most frames are the very tuple of the frame before
+        self._known: dict[int, Row] = {}
+
+    def holds(self, y: int, row: Row) -> bool:
+        """Whether row *y* of the clip's screen has the cells of *row*."""
+        screen = self.term.screen
+        if screen.dirty:
+            for written in screen.dirty:
+                self._known.pop(written, None)
+            screen.dirty.clear()
+        if self._known.get(y) is row:
+            return True
+        if tuple(screen.buffer[y]) == row:
+            self._known[y] = row
+            return True
+        return False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -177,7 +194,7 @@ def _draw_run(shown: Shown, top: int, run: list[Row], counts: list[int | None]) 
     says; nothing if they are already."""
     screen = shown.term.screen
     ys = range(top, top + len(run))
-    if all(tuple(screen.buffer[y]) == row and (n is None or screen.used[y] == n)
+    if all(shown.holds(y, row) and (n is None or screen.used[y] == n)
            for y, row, n in zip(ys, run, counts, strict=True)) and all(screen.wrapped[y] for y in ys[:-1]):
         return ""
     # a row written further than it should be is cleared first: only that lowers "used"
