@@ -108,13 +108,14 @@ def _with(line: int, text: str) -> str:
     _with(1, "0:" + str(0x7FF0_0000_0000_0000)),  # a time made infinite
     _with(1, "99:1"),  # an offset for a time the table does not have
     _with(1, "-1:1"),
-    _with(2, "0,1"),  # a column one short
-    _with(3, "0,9,0"),  # no such screen
-    _with(4, "0,-3,0"),  # a negative row
-    _with(5, "0,1,99"),  # an index out of the table of times
-    _with(5, "0,1,-1"),  # a negative index (Python would take the last time)
-    _with(5, "0,1," + "9" * 30),
-    _with(6, ",70,"),  # an until out of the table
+    _with(2, "06"),  # a column one short
+    _with(2, "0x7"),
+    _with(3, "392"),  # no such screen
+    _with(4, " 3-2 0"),  # a negative row
+    _with(5, " 3 099"),  # an index out of the table of times
+    _with(5, " 3 0-1"),  # a negative index (Python would take the last time)
+    _with(5, "3".rjust(30) + "0".rjust(30) + "9" * 30),
+    _with(6, "  70  "),  # an until out of the table
     _with(7, "0:1 4:99"),  # a run's time out of the table
     _with(7, "0:1 4"),  # a run cut short
     _with(7, "0:1 4:-2"),
@@ -122,7 +123,7 @@ def _with(line: int, text: str) -> str:
     _with(9, ";;0:1:2"),
     _with(9, ";;9:1"),
     _with(9, ";;;"),  # a fourth part
-], ids=range(25))
+], ids=range(26))
 def test_a_damaged_part_is_refused(data: str) -> None:
     with pytest.raises((ValueError, IndexError)):
         _read_all(data, 3)
@@ -149,6 +150,8 @@ def test_a_claimed_count_costs_nothing() -> None:
     try:
         with pytest.raises(ValueError):
             BlockFields(GOOD, 1 << 40)
+        with pytest.raises(IndexError):
+            BlockFields(GOOD, 3).version(1 << 40, "x")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -192,7 +195,7 @@ def test_a_forged_entry_of_the_new_layout_is_built_again(tmp_path: Path, forged:
         good = bytes(index.body[at + tn:at + tn + fn]).decode("ascii")
     lines = good.split("\n")
     if forged == "out of the table":
-        lines[5] = ",".join(["1000"] * count)
+        lines[5] = "1000" * count
     elif forged == "truncated":
         lines = lines[:-1]
     else:
@@ -224,6 +227,6 @@ def test_a_shared_entry_with_forged_fields_is_refused(tmp_path: Path) -> None:
     shared_meta, shared_body = decode(cache.store.blobs[name], ident)
     at, tn, fn, count = shared_meta["blocks"][0]
     lines = bytes(shared_body[at + tn:at + tn + fn]).decode("ascii").split("\n")
-    lines[5] = ",".join(["-1"] * count)
+    lines[5] = "-1" * count
     cache.store.put(name, _forge_fields(cache.store.blobs[name], ident, "\n".join(lines)))
     assert cache.fetch("k", fp, opener) is None and cache.rejected == 1

@@ -7,20 +7,20 @@ numbers better than varints: bench/RESULTS.md, fleet entries, session 5)::
 
     0  the block's times, ascending, each in nanoseconds from the one before ("," between)
     1  "i:k" for each time that is k units in the last place off its nanoseconds (",")
-    2  the versions' line numbers, each from the one before
-    3  screen code (SCREENS), plus 3 if the version was shown
-    4  rows
-    5  times, as indexes into the block's times
-    6  until times, as indexes ("" for None)
+    2  line numbers less the version's place in the block  } one entry per version, each
+    3  screen code (SCREENS), plus 3 if shown               } right-aligned to the width
+    4  rows                                                 } of the column's longest (so
+    5  times, as indexes into the block's times             } the i-th is read without
+    6  until times, as indexes (blank for None)             } reading the others)
     7… one line per version: "runs;cols;rows" (";"s at the end dropped, "" for None):
        runs  "d:i" per run (d: its first character from the last run's, i: its time)
        cols  columns, each from the one before
        rows  "i:r" per move (i: its time, r: the row)
 
-Columns 2 to 6 are split and a version's own line parsed only for a block in which a
-search found something. Reading checks every number as it is used: a damaged or forged
-part raises ValueError or IndexError; nothing read is a count, so what it costs is in
-proportion to the part's bytes.
+A block's table of times is read when a search first finds something in it, then only
+the fields of the versions found. Reading checks every number as it is used: a damaged
+or forged part raises ValueError or IndexError; nothing read is a count, so what it costs
+is in proportion to the part's bytes.
 """
 
 from __future__ import annotations
@@ -72,13 +72,12 @@ def encode(versions: Sequence[LineVersion]) -> bytes:
 
     ns = [round(t * 1e9) for t in order]
     off = [f"{i}:{k}" for i, k in enumerate(map(sub, _bits(order), _bits([n / 1e9 for n in ns]))) if k]
-    ids = [v[0] for v in versions]
     out = [",".join(map(str, map(sub, ns, [0, *ns[:-1]]))), ",".join(off),
-           ",".join(map(str, map(sub, ids, [0, *ids[:-1]]))),
-           ",".join([str(SCREEN_CODES[v[1]] + 3 * bool(v[5])) for v in versions]),
-           ",".join([str(v[2]) for v in versions]),
-           ",".join([index(v[3]) for v in versions]),
-           ",".join(["" if v[4] is None else index(v[4]) for v in versions])]
+           _column([str(v[0] - i) for i, v in enumerate(versions)]),
+           "".join([str(SCREEN_CODES[v[1]] + 3 * bool(v[5])) for v in versions]),
+           _column([str(v[2]) for v in versions]),
+           _column([index(v[3]) for v in versions]),
+           _column(["" if v[4] is None else index(v[4]) for v in versions])]
     for v in versions:
         runs, cols, rows = v[7], v[8], v[9]
         extra = ""
@@ -95,6 +94,11 @@ def encode(versions: Sequence[LineVersion]) -> bytes:
             extra += (";" if cols else ";;") + " ".join([f"{index(t)}:{r}" for t, r in rows])
         out.append(extra)
     return "\n".join(out).encode("ascii")
+
+
+def _column(entries: list[str]) -> str:
+    width = max(map(len, entries))
+    return "".join([e.rjust(width) for e in entries])
 
 
 def _index(text: str) -> int:
@@ -141,25 +145,35 @@ class BlockFields:
 
     def __init__(self, data: str, count: int) -> None:
         lines = data.split("\n")
-        if len(lines) != COLUMNS + count:
+        if count < 1 or len(lines) != COLUMNS + count:
             raise ValueError("bad block")
         times = _times(lines[0], lines[1])
         self.times = times
-        columns = [line.split(",") for line in lines[2:COLUMNS]]
-        if any(len(c) != count for c in columns):
-            raise ValueError("bad block")
-        self.lines = list(accumulate(map(int, columns[0])))
-        self.codes, self.rows, self.at, self.until = columns[1:]
+        self.count = count
+        self.columns = lines[2:COLUMNS]
+        self.widths = []
+        for column in self.columns:
+            width, rest = divmod(len(column), count)
+            if rest:
+                raise ValueError("bad block")
+            self.widths.append(width)
         self.extra = lines[COLUMNS:]
+
+    def _entry(self, column: int, i: int) -> str:
+        width = self.widths[column]
+        return self.columns[column][i * width:(i + 1) * width]
 
     def version(self, i: int, text: str) -> LineVersion:
         """The version `i` of the block, whose text is `text`."""
         times = self.times
-        code = int(self.codes[i])
-        row = int(self.rows[i])
+        if not 0 <= i < self.count:
+            raise IndexError("no such version")
+        entry = self._entry
+        code = int(entry(1, i))
+        row = int(entry(2, i))
         if not 0 <= code < 6 or row < 0:
             raise ValueError("bad version")
-        until = self.until[i]
+        until = entry(4, i)
         runs = cols = rows = None
         extra = self.extra[i]
         if extra:
@@ -172,5 +186,6 @@ class BlockFields:
                 cols = tuple(accumulate(map(int, parts[1].split(" "))))
             if len(parts) > 2 and parts[2]:
                 rows = tuple(_rows(parts[2], times))
-        return LineVersion(self.lines[i], SCREENS[code % 3], row, times[_index(self.at[i])],
-                           None if until == "" else times[_index(until)], code >= 3, text, runs, cols, rows)
+        return LineVersion(int(entry(0, i)) + i, SCREENS[code % 3], row, times[_index(entry(3, i))],
+                           None if until.isspace() or not until else times[_index(until)], code >= 3, text,
+                           runs, cols, rows)
