@@ -4,11 +4,11 @@ Line versions (see ``transcript.LineVersion``) go into blocks of about BLOCK_CHA
 characters. A block is two zstd frames: the versions' texts joined by line feeds (a
 screen line's text never holds one: ``render.clean_cell``), which a search decompresses
 and scans with one compiled regular expression, and their other fields (``fields``: times
-as indexes into the block's table of times), read only for a block in which a search
-found something. Transcript lines go into chunks
-of CHUNK lines; a line whose text is that of a recent version (most are: a line's final
-form is one) holds the version's number instead of the text, as the difference from the
-number the line before it held (they are close: small numbers).
+as indexes into the block's table of times), read only for the versions a search found.
+Transcript lines go into chunks of CHUNK lines; a line whose text is that of a recent
+version (most are: a line's final form is one) holds the version's number instead of the
+text, as the difference from the number the line before it held (they are close: small
+numbers).
 
 A part (texts, fields or chunk) under SMALL bytes is compressed with castview's zstd
 dictionary; when every part of a recording is that small, they are left as they are and
