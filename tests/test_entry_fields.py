@@ -230,3 +230,27 @@ def test_a_shared_entry_with_forged_fields_is_refused(tmp_path: Path) -> None:
     lines[5] = "-1" * count
     cache.store.put(name, _forge_fields(cache.store.blobs[name], ident, "\n".join(lines)))
     assert cache.fetch("k", fp, opener) is None and cache.rejected == 1
+
+
+def test_an_entry_of_format_4_is_built_again(tmp_path: Path) -> None:
+    """Format 4 kept a JSON array of fields per version: such an entry is not read."""
+    from castview.search_index import FORMAT, SearchIndexStore
+
+    path = _cast(tmp_path / "r.cast", ["alpha one", "bravo two", "alpha three"])
+    cache = tmp_path / "cache"
+    clean = search_recording(path, "alpha", cache_dir=cache)
+    key = cache_key(path)
+    with open_index(path, cache_dir=cache) as index:
+        meta, body = dict(index.meta), bytes(index.body)
+        versions = list(index.candidates(None))
+    at, tn, fn, count = meta["blocks"][0]
+    old = "\n".join(json.dumps([v.line, 0, v.row, v.time, v.until, v.shown, v.runs, v.cols, v.rows],
+                               separators=(",", ":")) for v in versions)
+    meta4 = {**meta, "format": 4}
+    body4 = body[:at + tn] + old.encode() + body[at + tn + fn:]
+    meta4["blocks"] = [[at, tn, len(old), count], *meta["blocks"][1:]]
+    meta4["chunks"] = [[c + len(old) - fn if c > at else c, n] for c, n in meta["chunks"]]
+    replace_entry(cache, path, b"".join(bytes(p) for p in frame(meta4, [body4])))
+    assert search_recording(path, "alpha", cache_dir=cache) == clean
+    data = SearchIndexStore(cache).pack_for(key).get(key)
+    assert data is not None and decode(data, key)[0]["format"] == FORMAT == 5
