@@ -3,6 +3,7 @@ with another dictionary (another castview's, a forged one) is not read but built
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import zlib
@@ -17,13 +18,20 @@ from castview.search_index import ENTRY_HEADER, SearchIndexStore, decode
 from castview.term.index_store import cache_key
 
 ROOT = Path(__file__).resolve().parent.parent
-BASH = ROOT / "sample_casts" / "nHx4Tb1CNTRL" / "2026-11-20T09:15:02Z.cast"  # a part of it is big
+BASH = ROOT / "sample_casts" / "nHx4Tb1CNTRL" / "2026-11-20T09:15:02Z.cast"
 SMALL_ONE = ROOT / "sample_casts" / "nK8mXc7CNTRL" / "2026-11-24T07:12:33.31415Z.cast"
 
 
-def _recording(tmp_path: Path, source: Path = BASH) -> Path:
+def _recording(tmp_path: Path, source: Path | None = None) -> Path:
+    """A copy of `source`; by default BASH with 500 more lines of output, so that
+    a part of its entry is big."""
     path = tmp_path / "rec.cast"
-    shutil.copyfile(source, path)
+    shutil.copyfile(source or BASH, path)
+    if source is None:
+        end = json.loads(BASH.read_text().splitlines()[-1])[0]
+        with path.open("a") as f:
+            for i in range(500):
+                f.write(json.dumps([end + 0.01 * (i + 1), "o", f"log line {i:04d} of a build that goes on\r\n"]) + "\n")
     return path
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from castview.analysis import shared as shared_module
+from castview.analysis.fields import encode
 from castview.analysis.shared import LINE_LIMIT, SharedCache, identity
 from castview.search_index import decode, frame
 from castview.term.fingerprint import Fingerprint
+from castview.transcript import LineVersion
 
 
 class Blobs:
@@ -58,7 +60,7 @@ def _forged(meta: dict, body: bytes, how: str) -> tuple[dict, bytes]:
         else:  # 80 columns' worth on each of many versions
             count = 1 << 16
             lines = ["word " * 16] * count
-            fields = b"\n".join([fields.split(b"\n")[0]] * count)
+            fields = encode([LineVersion(0, "main", 0, 0.5, None, True, lines[0], None, None)] * count)
         texts = "\n".join(lines).encode()
         shift = len(texts) + len(fields) - tn - fn
         body = body[:at] + texts + fields + body[at + tn + fn:]

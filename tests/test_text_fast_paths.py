@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from castview.analysis.text import SCREENS, TextPacker, fields_json
 from castview.term.cells import data_of
 from castview.term.screen import Terminal
-from castview.transcript import LineVersion, _cells, _end, _row_text, _runs
-
-
-@pytest.mark.parametrize("version", [
-    LineVersion(0, "main", 3, 1.5, None, True, "abc", None, None),
-    LineVersion(7, "alternate", 0, 0.0, 2.25, False, "x", ((0, 0.0), (4, 1e-07), (9, 123456.789)), None),
-    LineVersion(9, "hidden", 12, 3.0, 3.0, False, "日本", None, (0, 2, 4), ((1.0, 3), (2.5, 2))),
-    LineVersion(1, "main", 0, 1e22, 1e-300, True, "", ((0, 1e22),), (0,), ((0.1, 0),)),
-])
-def test_fields_json_is_what_the_encoder_writes(version: LineVersion) -> None:
-    v = version
-    expected = json.dumps([v.line, SCREENS.index(v.screen), v.row, v.time, v.until, v.shown, v.runs, v.cols, v.rows],
-                          separators=(",", ":"))
-    assert fields_json(v) == expected
-    packer = TextPacker()
-    packer.version(v)
-    assert packer._fields == [expected]  # the packer's repr cache too
+from castview.transcript import _cells, _end, _row_text, _runs
 
 
 @pytest.mark.parametrize("output", [

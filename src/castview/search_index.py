@@ -52,9 +52,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import zstandard
 
 from .analysis import ANALYZERS
+from .analysis.fields import SCREENS, BlockFields
 from .analysis.pack import Pack, pack_at
 from .analysis.run import PassResult, analyse
-from .analysis.text import ENCODING, SCREENS, dictionary, small_compressor
+from .analysis.text import ENCODING, dictionary, small_compressor
 from .cast.model import Problem
 from .hidden import Anomaly
 from .problem_store import ProblemStore
@@ -66,7 +67,7 @@ from .transcript import LineVersion, TranscriptLine
 if TYPE_CHECKING:
     from .analysis.shared import SharedCache
 
-FORMAT = 4  # bump when what the entry records changes, or how (analysis.text.DICTIONARY)
+FORMAT = 5  # bump when what the entry records changes, or how (analysis.text.DICTIONARY)
 MAGIC = b"CVENTRY\n"
 LAYOUT = 1
 SOLID = 2
@@ -190,15 +191,6 @@ def _check_span(at: Any, n: Any, size: int) -> None:
         raise ValueError("bad span")
 
 
-def _version(fields: str, text: str) -> LineVersion:
-    line, screen, row, at, until, shown, runs, cols, rows = json.loads(fields)
-    return LineVersion(int(line), SCREENS[screen], int(row), float(at), None if until is None else float(until),
-                       bool(shown), text,
-                       tuple((int(i), float(t)) for i, t in runs) if runs else None,
-                       tuple(int(c) for c in cols) if cols else None,
-                       tuple((float(t), int(r)) for t, r in rows) if rows else None)
-
-
 # --------------------------------------------------------------------------- reading
 
 class TextIndex:
@@ -255,11 +247,8 @@ class TextIndex:
     def _texts(self, block: list[int]) -> str:
         return self._part(block[0], block[1]).decode(*ENCODING)
 
-    def _fields(self, block: list[int]) -> list[str]:
-        fields = self._part(block[0] + block[1], block[2]).decode("ascii").split("\n")
-        if len(fields) != block[3]:
-            raise ValueError("bad block")
-        return fields
+    def _fields(self, block: list[int]) -> BlockFields:
+        return BlockFields(self._part(block[0] + block[1], block[2]).decode("ascii"), block[3])
 
     def transcript(self) -> Iterator[TranscriptLine]:
         def lines(index: TextIndex) -> Iterator[TranscriptLine]:
@@ -292,13 +281,13 @@ class TextIndex:
         def versions(index: TextIndex) -> Iterator[LineVersion]:
             for block in index.meta["blocks"]:
                 texts = index._texts(block)
-                fields: list[str] | None = None
+                fields: BlockFields | None = None
                 for i, start, end in _lines_with(texts, find):
                     text = texts[start:end]
                     if check is None or check(text):
                         if fields is None:
                             fields = index._fields(block)
-                        yield _version(fields[i], text)
+                        yield fields.version(i, text)
 
         return self._read(versions)
 

@@ -3,11 +3,12 @@
 Line versions (see ``transcript.LineVersion``) go into blocks of about BLOCK_CHARS
 characters. A block is two zstd frames: the versions' texts joined by line feeds (a
 screen line's text never holds one: ``render.clean_cell``), which a search decompresses
-and scans with one compiled regular expression, and their other fields, a JSON array per
-line, each parsed only for a version a search found. Transcript lines go into chunks
-of CHUNK lines; a line whose text is that of a recent version (most are: a line's final
-form is one) holds the version's number instead of the text, as the difference from the
-number the line before it held (they are close: small numbers).
+and scans with one compiled regular expression, and their other fields (``fields``: times
+as indexes into the block's table of times), read only for the versions a search found.
+Transcript lines go into chunks of CHUNK lines; a line whose text is that of a recent
+version (most are: a line's final form is one) holds the version's number instead of the
+text, as the difference from the number the line before it held (they are close: small
+numbers).
 
 A part (texts, fields or chunk) under SMALL bytes is compressed with castview's zstd
 dictionary; when every part of a recording is that small, they are left as they are and
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
@@ -30,7 +30,9 @@ import zstandard
 from ..cast.model import Event
 from ..cast.reader import CastHead
 from ..term.screen import Terminal
-from ..transcript import ALTERNATE, HIDDEN, MAIN, LineVersion, TextTracker, TranscriptLine
+from ..transcript import LineVersion, TextTracker, TranscriptLine
+from . import fields
+from .fields import SCREEN_CODES
 
 BLOCK_CHARS = 256 * 1024
 CHUNK = 2000  # transcript lines per chunk (at most; and about BLOCK_CHARS characters)
@@ -44,10 +46,6 @@ DICTIONARY = "entries.zdict"
 """The zstd dictionary of small parts, in castview's data (made by scripts/entry_dictionary.py
 from the public test recordings; a new one needs a new ``search_index.FORMAT``)."""
 ENCODING = ("utf-8", "surrogatepass")
-
-
-SCREENS = (MAIN, ALTERNATE, HIDDEN)
-SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
 
 
 _local = threading.local()
@@ -79,25 +77,6 @@ def _compress(data: bytes) -> bytes:
     return c.compress(data)
 
 
-def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
-    """A version's fields but its text, as the JSON array the entry keeps: what
-    ``json.dumps`` writes, without the encoder (that took a third of the packing time).
-    Times are finite floats, as the reader gives them; `number` writes one."""
-    runs = "null" if v.runs is None else "[" + ",".join([f"[{i},{number(t)}]" for i, t in v.runs]) + "]"
-    cols = "null" if v.cols is None else "[" + ",".join(map(str, v.cols)) + "]"
-    rows = "null" if v.rows is None else "[" + ",".join([f"[{number(t)},{r}]" for t, r in v.rows]) + "]"
-    return (f"[{v.line},{SCREEN_CODES[v.screen]},{v.row},{number(v.time)},"
-            f"{'null' if v.until is None else number(v.until)},{'true' if v.shown else 'false'},{runs},{cols},{rows}]")
-
-
-class _Reprs(dict[float, str]):
-    """repr of each float looked up, kept."""
-
-    def __missing__(self, t: float) -> str:
-        text = self[t] = repr(t)
-        return text
-
-
 class TextPacker:
     """Collects versions and transcript lines into the parts of one body: compressed,
     or all as they are (`solid`) when every part is small.
@@ -118,7 +97,7 @@ class TextPacker:
         self._chunks: list[int] = []  # parts
         self._pool: ThreadPoolExecutor | None = None
         self._texts: list[str] = []
-        self._fields: list[str] = []
+        self._versions: list[LineVersion] = []
         self._chars = 0
         self._lines: list[list[Any]] = []
         self._line_chars = 0
@@ -128,9 +107,6 @@ class TextPacker:
         # for the price of two dicts (an OrderedDict's upkeep cost a tenth of the pass).
         self._young: dict[str, int] = {}
         self._old: dict[str, int] = {}
-        # the JSON of the times written lately (most versions share the times of a few events)
-        self._numbers = _Reprs()
-        self._number = self._numbers.__getitem__
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # compressed at the end, with no thread (a fleet would start thousands)
@@ -144,7 +120,7 @@ class TextPacker:
     def version(self, v: LineVersion) -> None:
         text = v.text
         self._texts.append(text)
-        self._fields.append(fields_json(v, self._number))
+        self._versions.append(v)
         young = self._young
         young[text] = self.versions
         if len(young) >= RECENT:
@@ -170,10 +146,9 @@ class TextPacker:
         if not self._texts:
             return
         texts = self._add("\n".join(self._texts).encode(*ENCODING))
-        fields = self._add("\n".join(self._fields).encode("ascii"))
-        self._blocks.append((texts, fields, len(self._texts)))
-        self._texts, self._fields, self._chars = [], [], 0
-        self._numbers.clear()
+        block_fields = self._add(fields.encode(self._versions))
+        self._blocks.append((texts, block_fields, len(self._texts)))
+        self._texts, self._versions, self._chars = [], [], 0
 
     def _flush_chunk(self) -> None:
         # Transcript lines refer to versions already written: the block goes first.
