@@ -15,10 +15,10 @@ from castview.cast.model import Problem
 from castview.problem_store import ProblemStore
 from castview.recording import cache_key
 from castview.sources import summary_process
-from castview.sources.summary_process import AllListed, Listed, Summarized
 from castview.sources.base import SourceError
 from castview.sources.catalog import DAMAGED, read_summaries
 from castview.sources.local import LocalSource
+from castview.sources.summary_process import AllListed, Listed, Summarized
 from castview.term.fingerprint import Fingerprint
 from test_ui_helpers import SAMPLES
 

@@ -158,7 +158,8 @@ def test_an_s3_bucket_either_way(tree, env, tmp_path):
     try:
         server.create_bucket("rec")
         server.put_tree("rec", SAMPLES)
-        server.put("rec", "nBadCNTRL/2024-01-01T00:00:00Z.cast", b'{"version": 2, "srcNodeUser": "\\u001b]0;x\\u0007"}\n')
+        hostile = b'{"version": 2, "srcNodeUser": "\\u001b]0;x\\u0007"}\n'  # a title-setting escape
+        server.put("rec", "nBadCNTRL/2024-01-01T00:00:00Z.cast", hostile)
         home = tmp_path / "home"
         home.mkdir()
         s3_env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
