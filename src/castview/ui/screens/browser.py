@@ -163,9 +163,7 @@ class BrowserScreen(Screen[None]):
                 if isinstance(event, Listed):
                     refs = pending.setdefault(event.source, [])
                     refs += event.refs
-                    # Refs come faster from a child than the tree places them: no more than
-                    # LIST_BATCH at a time (a key waits behind one batch)
-                    if event.done or self._may_post(len(refs), most=LIST_BATCH):
+                    if event.done or (len(refs) >= LIST_BATCH and self._may_post(len(refs))):
                         self.post_message(RecordingsListed(event.source, refs, event.errors))
                         pending[event.source] = []
                 elif isinstance(event, AllListed):
@@ -182,11 +180,11 @@ class BrowserScreen(Screen[None]):
         if batch:
             self.post_message(RecordingsSummarized(batch, done, total))
 
-    def _may_post(self, size: int, most: int = BATCH_MOST) -> bool:
+    def _may_post(self, size: int) -> bool:
         """Whether the loading worker may post a batch of `size` now: once the UI has handled
         the last one (batches queued behind each other hold up every key and frame behind
-        them), or, for a batch of `most`, after waiting a second at most for that."""
-        if self._handled.wait(1.0 if size >= most else 0) or size >= most:
+        them), or, for a batch of BATCH_MOST, after waiting a second at most for that."""
+        if self._handled.wait(1.0 if size >= BATCH_MOST else 0) or size >= BATCH_MOST:
             self._handled.clear()
             return True
         return False
