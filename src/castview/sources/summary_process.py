@@ -18,6 +18,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, suppress
 from typing import IO, Any, NamedTuple
@@ -29,6 +30,8 @@ from .local import LocalSource
 WORTH_A_PROCESS = 1000
 """How many local recordings a listing has seen when it hands the local sources to a child."""
 LIST_BATCH = 500
+SEND_EVERY = 0.05
+"""Seconds of reading the child gathers before it sends the summaries read."""
 
 
 class Listed(NamedTuple):
@@ -177,8 +180,16 @@ def main() -> None:
             _send(out, batch)
             jobs += [(source, ref) for ref in batch.refs]
     _send(out, AllListed([]))
+    # Sent SEND_EVERY seconds' worth at a time: each event wakes the parent's loading thread,
+    # which then takes the GIL from the UI thread
+    summaries: list[RecordingSummary] = []
+    sent = time.monotonic()
     for chunk in read_summaries(jobs, problem_lookup(len(jobs))):
-        _send(out, Summarized([rec for _, _, rec in chunk]))
+        summaries += [rec for _, _, rec in chunk]
+        if time.monotonic() - sent >= SEND_EVERY:
+            _send(out, Summarized(summaries))
+            summaries, sent = [], time.monotonic()
+    _send(out, Summarized(summaries))
 
 
 if __name__ == "__main__":
