@@ -5,6 +5,7 @@ knows included, and a child that fails says why."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
 from pathlib import Path
@@ -156,3 +157,32 @@ def test_the_child_gets_this_import_path(cache, monkeypatch, tmp_path):
     import castview
 
     assert str(Path(castview.__file__).parents[1]) in seen.read_text().split(os.pathsep)
+
+
+def test_a_recording_gone_before_the_child_walked_is_still_summarised(cache, monkeypatch, tmp_path):
+    """Passed on by this process's walk, deleted before the child's: every ref listed gets
+    its summary (the progress reaches its total), this one saying it cannot be read."""
+    monkeypatch.setattr(summary_process, "WORTH_A_PROCESS", 1)
+    folder = tmp_path / "recordings"
+    shutil.copytree(SAMPLES, folder)
+    first = next(ref for _, ref in jobs_of(folder))
+    start = summary_process._start_child
+
+    def deleting_first(labels):
+        os.unlink(first.location)
+        return start(labels)
+
+    monkeypatch.setattr(summary_process, "_start_child", deleting_first)
+    listed, (every,), summaries = loaded([LocalSource(folder)])
+    assert sorted(rec.ref.location for rec in summaries) == sorted(ref.location for ref in every.refs)
+    gone = next(rec for rec in summaries if rec.ref.location == first.location)
+    assert gone.status == DAMAGED and "cannot read" in gone.error
+
+
+def test_the_same_folder_twice(cache, monkeypatch):
+    """As listed in-process: each source's recordings once per source."""
+    here = loaded([LocalSource(SAMPLES), LocalSource(SAMPLES)])[1][0].refs
+    monkeypatch.setattr(summary_process, "WORTH_A_PROCESS", 1)
+    listed, (every,), summaries = loaded([LocalSource(SAMPLES), LocalSource(SAMPLES)])
+    assert sorted(r.location for r in every.refs) == sorted(r.location for r in here)
+    assert len(summaries) == len(every.refs) == 2 * len(jobs_of(SAMPLES))

@@ -82,47 +82,59 @@ def load(sources: Sequence[Source], workers: int) -> Iterator[Event]:
     listed: list[RecordingRef] = []
     local = 0
     child: subprocess.Popen[bytes] | None = None
-    handed: dict[str, LocalSource] = {}
-    passed: set[str] = set()  # the locations of the handed sources' refs passed on
+    handed: Source | None = None  # the first source handed over, and its refs passed on already:
+    passed: list[RecordingRef] = []
     try:
         for i, source in enumerate(sources):
             if child is not None and isinstance(source, LocalSource):
                 continue  # the child's
+            walked: list[RecordingRef] = []
             with closing(_walk(source)) as batches:
                 for batch in batches:
-                    listed += batch.refs
+                    walked += batch.refs
                     if isinstance(source, LocalSource) and (local := local + len(batch.refs)) >= WORTH_A_PROCESS:
                         yield batch._replace(errors=[], done=False)  # the child's walk ends it
-                        handed = {s.label: s for s in (source, *sources[i + 1:]) if isinstance(s, LocalSource)}
-                        passed = {ref.location for ref in listed if ref.source == source.label}
-                        jobs = [job for job in jobs if job[0] is not source]
-                        child = _start_child(list(handed))
+                        handed, passed = source, walked
+                        child = _start_child([s.label for s in (source, *sources[i + 1:])
+                                              if isinstance(s, LocalSource)])
                         break
                     yield batch
-                    jobs += [(source, ref) for ref in batch.refs]
-        if child is not None:
-            seen: set[str] = set()
-            for event in _events(child):
-                if isinstance(event, Listed):
-                    seen.update(ref.location for ref in event.refs)
-                    fresh = [ref for ref in event.refs if ref.location not in passed]
-                    listed += fresh
-                    yield event._replace(refs=fresh)
-                elif isinstance(event, AllListed):
-                    # Passed on, then gone before the child looked: read here (it says so)
-                    gone = passed - seen
-                    jobs += [(handed[ref.source], ref) for ref in listed if ref.location in gone]
-                    yield AllListed(listed)
-                else:
-                    yield event
-        else:
+            listed += walked
+            if source is not handed:
+                jobs += [(source, ref) for ref in walked]
+        if child is None or handed is None:
             yield AllListed(listed)
+        else:
+            yield from _relay(child, handed, passed, listed, jobs)
         with closing(read_summaries(jobs, problem_lookup(len(jobs)), workers)) as chunks:
             for chunk in chunks:
                 yield Summarized([rec for _, _, rec in chunk])
     finally:
         if child is not None:
             _stop(child)
+
+
+def _relay(child: subprocess.Popen[bytes], handed: Source, passed: list[RecordingRef], listed: list[RecordingRef],
+           jobs: list[tuple[Source, RecordingRef]]) -> Iterator[Event]:
+    """The child's events, the refs of its first source (`handed`) `passed` on already left
+    out (`listed` takes the others); a ref passed on that the child did not find (gone
+    meanwhile) goes in `jobs`, to be read here (which says what became of it)."""
+    done = {ref.location for ref in passed}
+    first = True  # the child's first source is the one `passed` is of
+    seen: set[str] = set()
+    for event in _events(child):
+        if isinstance(event, Listed):
+            if first:
+                seen.update(ref.location for ref in event.refs)
+                event = event._replace(refs=[ref for ref in event.refs if ref.location not in done])
+                first = not event.done
+            listed += event.refs
+            yield event
+        elif isinstance(event, AllListed):
+            jobs += [(handed, ref) for ref in passed if ref.location not in seen]
+            yield AllListed(listed)
+        else:
+            yield event
 
 
 def _start_child(labels: list[str]) -> subprocess.Popen[bytes]:
