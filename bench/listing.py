@@ -6,7 +6,8 @@ Measures, in one run:
 - a bare loop opening each recording and reading its first line (the floor any listing pays),
   in this process and in a new interpreter (as `ls` runs), and `castview --version` (the
   command's start: the interpreter and the CLI's imports);
-- `castview ls --json` and plain `castview ls` (stdout to a file), as subprocesses;
+- `castview ls --json` and plain `castview ls` (stdout to a file), as subprocesses, and the
+  same through the typer app alone (what the plain front end of `ls` saves);
 - the app (headless, 200x50), in a new process: time until every header is in, how long
   keys (down/up, one every ~50 ms) took to be answered while they loaded (from the key
   reaching the app to a frame showing the cursor moved), and each view switch (`v`) and
@@ -83,18 +84,23 @@ def bare_process(root: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cli(root: Path, *args: str, src: str | None = None, data: str | None = None) -> tuple[float, float]:
+TYPER = ["-c", "import sys; from castview.cli.typer_app import main; sys.argv[0] = 'castview'; main()"]
+"""`castview` through the typer app alone: `ls` without its plain front end."""
+
+
+def cli(root: Path, *args: str, src: str | None = None, data: str | None = None,
+        entry: tuple[str, ...] = ("-m", "castview")) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of `castview ls ARGS` in a new process (`src`:
     another checkout's source folder, for a before/after in the same run; `data`: the data
-    dir, with its review ledger; by default an empty one, never the user's)."""
+    dir, with its review ledger; by default an empty one, never the user's; `entry`: how
+    the interpreter is told to run castview)."""
     env = {**os.environ, "CASTVIEW_TAILSCALE": "off", "CASTVIEW_CACHE_DIR": tempfile.mkdtemp(),
            "CASTVIEW_DATA_DIR": data or tempfile.mkdtemp(), **({"PYTHONPATH": src} if src else {})}
     env.pop("CASTVIEW_REVIEWS_DB", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as sink:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "castview", "ls", str(root), *args], stdout=sink, env=env,
-                       check=True)
+        subprocess.run([sys.executable, *entry, "ls", str(root), *args], stdout=sink, env=env, check=True)
         wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -241,6 +247,9 @@ def main() -> None:
                 print(f"castview ls {' '.join(extra)} ({label}): {took:.3f} s wall ({took / bare:.1f}x bare, "
                       f"{took / bare_new:.1f}x bare in a new interpreter), {cpu:.3f} s CPU "
                       f"({cpu / bare_new_cpu:.1f}x)")
+            took, cpu = median(args.repeat, cli, root, *extra, entry=tuple(TYPER))
+            print(f"castview ls {' '.join(extra)} (now, through typer: no plain front end): {took:.3f} s wall, "
+                  f"{cpu:.3f} s CPU ({cpu / bare_new_cpu:.1f}x)")
         # With a ledger holding one review: the recordings that can be it (of its size) are
         # hashed on the first listing, not again on the second
         data = tempfile.mkdtemp()

@@ -38,9 +38,15 @@ def among(modules: set[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_importing_the_cli_imports_no_heavy_library(tmp_path):
-    modules = imported("-c", "import castview.cli", tmp_path=tmp_path)
+    modules = imported("-c", "import castview.cli.typer_app", tmp_path=tmp_path)
     assert "castview.cli.listing" in modules  # (the list is the real one)
     assert among(modules, NEVER + NOT_FOR_VERSION) == []
+
+
+def test_the_entry_point_imports_no_command(tmp_path):
+    """`castview ls` starts without typer: the package holding the entry point imports nothing."""
+    modules = imported("-c", "import castview.cli", tmp_path=tmp_path)
+    assert among(modules, ("typer", "click", "rich", "castview.cli.listing", "castview.cli.typer_app")) == []
 
 
 def test_version_imports_no_heavy_library(tmp_path):
@@ -59,5 +65,12 @@ def test_listing_imports_no_heavy_library(tmp_path, as_json):
                        tmp_path=tmp_path)
     assert "castview.sources.catalog" in modules
     assert among(modules, NEVER) == []
+    # The plain front end (cli/plain.py): no typer, no click, no pydantic
+    assert among(modules, ("typer", "click", "pydantic", "castview.cli.typer_app")) == []
     if as_json:
         assert among(modules, ("rich.console",)) == []
+
+
+def test_listing_help_is_typers(tmp_path):
+    modules = imported("-m", "castview", "ls", "--help", tmp_path=tmp_path)
+    assert "typer" in modules

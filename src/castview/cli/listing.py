@@ -1,29 +1,20 @@
-"""`castview ls`: the recordings of some sources, a table per section of a view, or JSON records."""
+"""`castview ls`: the recordings of some sources, a table per section of a view, or JSON records.
+
+No typer here: the typer command (cli/ls_command.py) and the plain front end (cli/plain.py)
+both run `list_recordings`."""
 
 from __future__ import annotations
 
 import sys
 from typing import TYPE_CHECKING
 
-import typer
-
 from ..sanitize import printable
 from ..views import BY_CONNECTION, BY_NODE, BY_START, BY_TIME, SORTS, VIEWS
-from .options import (
-    CommandOpt,
-    HostOpt,
-    JsonOpt,
-    NodeOpt,
-    SinceOpt,
-    SourcesArg,
-    UntilOpt,
-    UserOpt,
-    make_filter,
-    make_sources,
-    s3_options,
-)
+from . import params
+from .common import filter_of, make_sources
 from .output import out, say
-from .reviews import UnreviewedOpt, VerdictOpt, review_filter, reviewed_only
+from .params import BadOption, Param
+from .review_filter import review_choice, reviewed_only
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -33,38 +24,54 @@ if TYPE_CHECKING:
     from ..sources.catalog import Catalog, RecordingSummary
     from ..views import Section
 
+LS_PARAMS: dict[str, Param] = {
+    "as_json": params.JSON,
+    "paths": Param(("--paths", "-p"), "Show each recording's path.", False),
+    "node": params.NODE,
+    "user": params.USER,
+    "host": params.HOST,
+    "command": params.COMMAND,
+    "since": params.SINCE,
+    "until": params.UNTIL,
+    "live": Param(("--live",), "Only recordings still being written (grew within the last minute).", False),
+    "unreviewed": params.UNREVIEWED,
+    "verdict": params.VERDICT,
+    "by": Param(("--by",), f"Group by {', '.join(VIEWS)} (time: one timeline).", BY_NODE, case_sensitive=False),
+    "sort": Param(("--sort",), f"Order by {', '.join(SORTS)}: newest, longest, largest first.", BY_START,
+                  case_sensitive=False),
+    "reverse": Param(("--reverse",), "Oldest, shortest, smallest first.", False),
+}
+"""`castview ls`'s options but SOURCES and the S3 flags, by parameter name: the typer
+command (cli/ls_command.py) and the plain front end (cli/plain.py) are both made from it."""
 
-@s3_options
-def ls_command(
-    sources: list[str] | None = SourcesArg,
-    as_json: bool = JsonOpt,
-    paths: bool = typer.Option(False, "--paths", "-p", help="Show each recording's path."),
-    node: str | None = NodeOpt,
-    user: str | None = UserOpt,
-    host: str | None = HostOpt,
-    command: str | None = CommandOpt,
-    since: str | None = SinceOpt,
-    until: str | None = UntilOpt,
-    live: bool = typer.Option(
-        False, "--live", help="Only recordings still being written (grew within the last minute)."
-    ),
-    unreviewed: bool = UnreviewedOpt,
-    verdict: str | None = VerdictOpt,
-    by: str = typer.Option(BY_NODE, "--by", help=f"Group by {', '.join(VIEWS)} (time: one timeline).",
-                           case_sensitive=False),
-    sort: str = typer.Option(BY_START, "--sort", help=f"Order by {', '.join(SORTS)}: newest, longest, "
-                             "largest first.", case_sensitive=False),
-    reverse: bool = typer.Option(False, "--reverse", help="Oldest, shortest, smallest first."),
+
+def list_recordings(
+    sources: list[str] | None,
+    as_json: bool,
+    paths: bool,
+    node: str | None,
+    user: str | None,
+    host: str | None,
+    command: str | None,
+    since: str | None,
+    until: str | None,
+    live: bool,
+    unreviewed: bool,
+    verdict: str | None,
+    by: str,
+    sort: str,
+    reverse: bool,
 ) -> None:
-    """List recordings grouped by node (or user, connection, one timeline), newest first."""
+    """`castview ls`: list recordings grouped by node (or user, connection, one timeline),
+    newest first. Raises BadOption (before anything is printed or started) and SystemExit."""
+    by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
+    selection = filter_of(node, user, host, command, since, until)
+    wanted = review_choice(unreviewed, verdict)
     from ..records import dumps, recording_record
     from ..reviews import review_mark, review_statuses
     from ..sources.catalog import build_catalog
     from .names import names_of, start_lookup
 
-    by, sort = _choice(by, VIEWS, "--by"), _choice(sort, SORTS, "--sort")
-    selection = make_filter(node, user, host, command, since, until)
-    wanted = review_filter(unreviewed, verdict)
     lookup = start_lookup()  # beside the header reads
     catalog = build_catalog(make_sources(sources))
     names = names_of(lookup)
@@ -97,13 +104,13 @@ def ls_command(
         print_sections(arrange(catalog.recordings, by, sort, reverse, names), by, names, paths,
                        {k: review_mark(v) for k, v in reviews.items()})
     if catalog.errors and not catalog.groups:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     value = value.lower()
     if value not in allowed:
-        raise typer.BadParameter(f"{value!r}: use one of {', '.join(allowed)}", param_hint=option)
+        raise BadOption(f"{value!r}: use one of {', '.join(allowed)}", option)
     return value
 
 
@@ -125,7 +132,7 @@ def _write_lines(lines) -> None:  # type: ignore[no-untyped-def]
         sys.stdout.flush()
     except BrokenPipeError:
         sys.stderr.close()  # the reader left (`| head`): say nothing
-        raise typer.Exit(0) from None
+        raise SystemExit(0) from None
 
 
 def _cells(text: str) -> int:

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-import typer
-
 from ..sanitize import printable
 
 if TYPE_CHECKING:
@@ -77,7 +75,7 @@ def say(message: str, style: str = "red", console: Console | None = None) -> Non
 
 def fail(message: str, code: int = 1) -> NoReturn:
     say(message)
-    raise typer.Exit(code)
+    raise SystemExit(code)  # as typer.Exit ends a command; the plain front end of `ls` has no typer
 
 
 def print_record(record: dict[str, Any], indent: int | None = None) -> None:
@@ -101,7 +99,7 @@ def write_out(chunks: Iterable[str], output: Path | None) -> None:
                 f.writelines(chunks)
     except BrokenPipeError:
         sys.stderr.close()  # the reader left: say nothing
-        raise typer.Exit(0) from None
+        raise SystemExit(0) from None
     except OSError as exc:
         from ..recording import error_message
 

@@ -1,34 +1,29 @@
 """`castview review` (record a verdict on a recording) and `castview reviews` (the ledger),
-and what `ls` asks of the ledger (its `review` field and the --unreviewed/--verdict filters)."""
+and the --unreviewed/--verdict filters of the typer commands (cli/review_filter.py)."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import typer
 
 from ..recording import READ_ERRORS, Recording, error_message
 from ..reviews import (
-    UNREVIEWED,
     VERDICTS,
     Ledger,
-    ReviewStatus,
     default_reviewer,
     hash_recording,
-    keeps,
     open_ledger,
     to_csv,
 )
 from ..sanitize import printable
-from .options import JsonOpt, RecordingArg, current_s3_options, s3_options
+from . import params
+from .options import JsonOpt, RecordingArg, current_s3_options, s3_options, typer_checked
 from .output import fail, out, print_record, say
+from .review_filter import review_choice
 
-if TYPE_CHECKING:
-    from ..sources.catalog import Catalog
-
-UnreviewedOpt = typer.Option(False, "--unreviewed", help="Only recordings without a review (or changed since).")
-VerdictOpt = typer.Option(None, "--verdict", help="Only recordings reviewed with this verdict: ok, concern, incident.")
+UnreviewedOpt = params.UNREVIEWED.option()
+VerdictOpt = params.VERDICT.option()
 
 
 def recording_sha256(ledger: Ledger, target: Recording) -> str:
@@ -78,24 +73,5 @@ def reviews_command(
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def review_filter(unreviewed: bool, verdict: str | None) -> str | None:
-    """The review filter --unreviewed / --verdict V ask for (castview.reviews.keeps; None:
-    none). Both at once ask for nothing that can be (a recording without a review has no
-    verdict): a bad parameter, not one silently ignored."""
-    if verdict is not None and verdict not in VERDICTS:
-        raise typer.BadParameter(f"must be one of {', '.join(VERDICTS)}", param_hint="--verdict")
-    if unreviewed and verdict is not None:
-        raise typer.BadParameter("--unreviewed and --verdict exclude each other (a recording without a review "
-                                 "has no verdict): give one", param_hint="--unreviewed/--verdict")
-    return UNREVIEWED if unreviewed else verdict
-
-
-def reviewed_only(catalog: Catalog, statuses: dict[str, ReviewStatus], wanted: str | None) -> Catalog:
-    """The catalog with the recordings the review filter *wanted* keeps (empty groups dropped)."""
-    from ..sources.catalog import Catalog, NodeGroup
-
-    if wanted is None:
-        return catalog
-    groups = [NodeGroup(g.node_id, kept) for g in catalog.groups
-              if (kept := [r for r in g.recordings if keeps(statuses[r.ref.location], wanted)])]
-    return Catalog(groups, catalog.errors)
+review_filter = typer_checked(review_choice)
+"""review_choice for a typer command."""

@@ -1,9 +1,9 @@
 """The browser: every recording of the sources, listed at once, filled in as read.
 
 Listing (cheap: directory walks) and summarising (a header and a tail read each) run in
-one thread worker that posts batches (thousands of local recordings are read in a child
-process: sources/summary_process.py); the tree shows refs immediately and updates labels
-as summaries arrive, so input never waits on disk.
+one thread worker that posts batches (thousands of local recordings are walked and read
+in a child process: sources/summary_process.py); the tree shows refs immediately and
+updates labels as summaries arrive, so input never waits on disk.
 
 Once every source is listed, a `_watch` thread worker keeps the tree current
 (castview.sources.watch): local folders are watched (a recording created, grown or
@@ -32,9 +32,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ...nodes.background import problem_line
 from ...nodes.resolve import cached_names, needs_refresh, refresh
 from ...sanitize import printable
-from ...sources.base import RecordingRef, Source, SourceError
+from ...sources.base import RecordingRef, Source
 from ...sources.catalog import LIVE_SECONDS, RecordingSummary
-from ...sources.summary_process import summaries
+from ...sources.summary_process import LIST_BATCH, AllListed, Listed, load
 from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
@@ -53,7 +53,6 @@ from ..review_actions import LedgerFailed, ReviewRecorded, ReviewsLoaded, load_r
 from ..toast import toast
 from ..widgets.recording_tree import RecordingTree
 
-LIST_BATCH = 500
 BATCH_MOST = 1000  # ~15 ms of the UI thread: what a key may wait behind
 SUMMARY_BATCH_SECONDS = 0.1  # a batch of ~1,000 takes the UI thread ~20 ms: keys wait no longer
 # Threads reading remote headers (local ones: the loading worker, or a child process when
@@ -150,49 +149,34 @@ class BrowserScreen(Screen[None]):
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def _load(self) -> None:
-        """List every source (posting refs in batches), then summarise every recording."""
+        """List every source (posting refs in batches), then post the summaries in batches,
+        one every SUMMARY_BATCH_SECONDS at most: each costs the UI a pass over its rows."""
         worker = get_current_worker()
-        jobs: list[tuple[Source, RecordingRef]] = []
-        for source in self.sources:
-            batch: list[RecordingRef] = []
-            errors: list[str] = []
-            try:
-                for ref in source.refs():
-                    batch.append(ref)
-                    if len(batch) >= LIST_BATCH and self._may_post(len(batch)):
-                        self.post_message(RecordingsListed(source.label, batch, []))
-                        jobs.extend((source, r) for r in batch)
-                        batch = []
-                    if worker.is_cancelled:
-                        return
-                    if len(batch) % 16 == 0:
-                        time.sleep(0)  # the GIL to the UI thread, if it waits for it, without a switch interval
-            except SourceError as exc:
-                errors.append(str(exc))
-            except OSError as exc:
-                errors.append(f"{source.label}: cannot list ({exc})")
-            jobs.extend((source, r) for r in batch)
-            self.post_message(RecordingsListed(source.label, batch, errors))
-        self.post_message(SourcesListed([ref for _, ref in jobs]))
-        self._summarize(jobs, worker)
-
-    def _summarize(self, jobs: list[tuple[Source, RecordingRef]], worker) -> None:  # type: ignore[no-untyped-def]
-        """Post the summaries in batches, one every SUMMARY_BATCH_SECONDS at most: each
-        costs the UI a pass over its rows."""
-        total, done = len(jobs), 0
-        self.post_message(RecordingsSummarized([], 0, total))
+        pending: dict[str, list[RecordingRef]] = {}
         batch: list[RecordingSummary] = []
+        total = done = 0
         last_post = time.monotonic()
-        with closing(summaries(jobs, SUMMARY_WORKERS)) as chunks:
-            for chunk in chunks:
+        with closing(load(self.sources, SUMMARY_WORKERS)) as events:
+            for event in events:
                 if worker.is_cancelled:
                     return
-                batch += chunk
-                done += len(chunk)
-                if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS and self._may_post(len(batch)):
-                    self.post_message(RecordingsSummarized(batch, done, total))
-                    batch = []
-                    last_post = time.monotonic()
+                if isinstance(event, Listed):
+                    refs = pending.setdefault(event.source, [])
+                    refs += event.refs
+                    if event.done or (len(refs) >= LIST_BATCH and self._may_post(len(refs))):
+                        self.post_message(RecordingsListed(event.source, refs, event.errors))
+                        pending[event.source] = []
+                elif isinstance(event, AllListed):
+                    self.post_message(SourcesListed(event.refs))
+                    total = len(event.refs)
+                    self.post_message(RecordingsSummarized([], 0, total))
+                else:
+                    batch += event.summaries
+                    done += len(event.summaries)
+                    if time.monotonic() - last_post >= SUMMARY_BATCH_SECONDS and self._may_post(len(batch)):
+                        self.post_message(RecordingsSummarized(batch, done, total))
+                        batch = []
+                        last_post = time.monotonic()
         if batch:
             self.post_message(RecordingsSummarized(batch, done, total))
 
