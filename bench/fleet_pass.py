@@ -38,7 +38,7 @@ from search import make_fleet  # noqa: E402
 def measure_pass(tree: str, cache: str) -> dict:
     """(in the subprocess) cold CPU per recording, then warm CPU per recording."""
     from castview.recording import cache_key
-    from castview.search import Query, _Task, _run_task, search_recordings
+    from castview.search import Query, _run_task, _Task, search_recordings
     from castview.search_index import SearchIndexStore
     from castview.sources.catalog import build_catalog
     from castview.sources.local import LocalSource

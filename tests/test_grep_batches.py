@@ -10,7 +10,16 @@ import pytest
 import castview.search as search
 from castview.analysis.pack import Pack
 from castview.recording import cache_key
-from castview.search import BATCH_BYTES, Query, SearchCancelled, _batches, _run_batch, _run_task, _Task, search_recordings
+from castview.search import (
+    BATCH_BYTES,
+    Query,
+    SearchCancelled,
+    _batches,
+    _run_batch,
+    _run_task,
+    _Task,
+    search_recordings,
+)
 from castview.sources.base import RecordingRef
 from castview.sources.catalog import build_catalog
 from castview.sources.local import LocalSource
