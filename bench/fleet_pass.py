@@ -1,6 +1,7 @@
 """CPU per small recording of grep's cold pass and warm look-up, in one process, with a baseline.
 
     python bench/fleet_pass.py [--copies 30] [--rounds 3] [--baseline OLD_SRC_DIR] [--new SRC_DIR]
+                               [--grep N]
 
 The fleet's recordings are copies of the samples (bench/search.py's make_fleet, 14 x
 copies). Each figure is taken in a subprocess importing castview from a src/ dir, the
@@ -14,7 +15,10 @@ count little):
 - warm: `search_recordings` over the same recordings once their entries are cached (the
   cache look-ups and searches of the parent process, no worker).
 
-The whole command (pool, catalog, start-up) is timed by bench/analysis.py.
+With --grep N, the whole `castview grep sudo` over N copies of the samples instead (pool,
+catalog, start-up: what bench/analysis.py times), cold then warm: wall seconds, and the CPU
+seconds of all its processes (the worker processes too) as `perf stat` counts them
+(task-clock), when perf is installed.
 """
 
 from __future__ import annotations
@@ -69,14 +73,53 @@ def run(src: Path, tree: Path) -> dict:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+def grep_cpu(src: Path, tree: Path, cache: Path) -> tuple[float, float | None]:
+    """Wall and CPU seconds (all processes; None without perf) of one `castview grep sudo`."""
+    env = {**os.environ, "PYTHONPATH": str(src), "CASTVIEW_CACHE_DIR": str(cache)}
+    env.pop("TSRECORDER_DST", None)
+    command = [sys.executable, "-m", "castview", "grep", "sudo", str(tree)]
+    perf = shutil.which("perf")
+    with tempfile.NamedTemporaryFile(suffix=".perf") as counts:
+        if perf:
+            command = [perf, "stat", "-x,", "-e", "task-clock", "-o", counts.name, *command]
+        started = time.perf_counter()
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"castview grep failed: {result.stderr}")
+        lines = [line for line in Path(counts.name).read_text().splitlines() if "task-clock" in line]
+    return wall, (float(lines[0].split(",")[0]) / 1e3 if lines else None)
+
+
+def grep_rounds(runs: list[tuple[str, Path]], count: int, rounds: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="castview-bench-pass-tree-"))
+    try:
+        tree = work / "recordings"
+        make_fleet(tree, count)
+        for r in range(rounds):
+            for label, src in runs:
+                cache = work / f"cache-{label}-{r}"
+                (cw, cc), (ww, wc) = grep_cpu(src, tree, cache), grep_cpu(src, tree, cache)
+                shutil.rmtree(cache, ignore_errors=True)
+                cold_cpu = "" if cc is None else f", {cc:.1f} s CPU ({cc / count * 1e3:.2f} ms each)"
+                print(f"  {label:8s} {count} recordings: grep cold {cw:.1f} s{cold_cpu}; warm {ww:.2f} s"
+                      f"{'' if wc is None else f', {wc:.2f} s CPU'} (load {os.getloadavg()[0]:.1f})", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=30, help="copies of the 14 samples")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another castview src/ dir to measure the same way")
     parser.add_argument("--new", type=Path, default=ROOT / "src", help="the castview src/ dir to measure")
+    parser.add_argument("--grep", type=int, metavar="N", help="time the whole `castview grep` over N recordings")
     args = parser.parse_args()
     runs = [("new", args.new.resolve())] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
+    if args.grep:
+        grep_rounds(runs, args.grep, args.rounds)
+        return
     work = Path(tempfile.mkdtemp(prefix="castview-bench-pass-tree-"))
     try:
         tree = work / "recordings"
