@@ -411,8 +411,10 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
 
     Recordings whose index is cached are searched at once in this thread; the others are
     indexed by `jobs` workers: processes for local files (replaying is CPU-bound Python),
-    threads for remote ones (`processes` forces one or the other). `progress(done, total)`
-    counts recordings. Stops (raising SearchCancelled) soon after `cancelled()` is True.
+    handed batches of recordings (see `_batches`), threads for remote ones (`processes`
+    forces one or the other). `progress(done, total)` counts recordings (a batch's at
+    once). Stops (raising SearchCancelled) soon after `cancelled()` is True; batches
+    already running finish into the cache.
     Raises ValueError for a bad pattern."""
     query.compile()
     cache = str(cache_dir if cache_dir is not None else _default_cache_dir())
