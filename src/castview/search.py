@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import time as _time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
@@ -39,11 +40,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from .analysis.shared import READERS as SHARED_READERS
 from .cast.model import CastError
 from .commands import Command, CommandStore
-from .recording import Recording, cache_key, error_message
+from .recording import Recording, cache_keys, error_message
 from .search_index import IndexCancelled, IndexDamaged, SearchIndexStore, TextIndex
 from .sources.base import RecordingRef, Source, SourceError
 from .sources.catalog import RecordingSummary
-from .term.fingerprint import fingerprint_of
+from .term.fingerprint import Fingerprint, fingerprint_of
 from .transcript import MAIN, LineVersion
 
 if TYPE_CHECKING:
@@ -299,29 +300,77 @@ class _Task:
     shared: SharedCache | None = None
     adopt: bool = True
     """Whether the shared cache may have its entry (False: it was asked already)."""
+    fingerprint: Fingerprint | None = None
+    """Taken when the cache was looked up (None: take it again)."""
 
     def opener(self) -> BinaryIO:
         return self.source.open(self.ref)
 
 
-def _run_task(task: _Task) -> tuple[list[Match], bool, str | None, float]:
+_Outcome = tuple[list[Match], bool, "str | None", float]
+"""A task's matches, whether it built the entry, its error, and its seconds."""
+
+BATCH_RECORDINGS = 32
+"""Recordings a worker process is handed at once, at most: one message each way and one
+store for all of them, instead of a round trip per recording (a small one is a few ms)."""
+BATCH_BYTES = 4 << 20
+"""Bytes of recordings in a batch, at most (a bigger recording goes alone)."""
+BATCHES_PER_WORKER = 4
+"""Batches per worker at least, so that the workers finish at about the same time."""
+
+
+def _run_task(task: _Task, store: SearchIndexStore | None = None) -> _Outcome:
     """Index (if needed) and search one recording: runs in a worker process or thread."""
     started = _time.perf_counter()
-    store = SearchIndexStore(task.cache_dir, task.shared)
     ref = task.ref
     try:
         opener = task.opener
+        fp = task.fingerprint or fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
         if task.query.commands:
-            fp = fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
             commands, built = CommandStore(task.cache_dir).get(task.key, fp, opener, ref.location)
             return search_commands(commands, task.query), built, None, _time.perf_counter() - started
-        fp = fingerprint_of(opener, ref.size, ref.mtime, ref.etag)
+        store = store or SearchIndexStore(task.cache_dir, task.shared)
         with store.open(task.key, fp, opener, ref.location, adopt=task.adopt) as index:
             matches = search_index(index, task.query)
             built = index.built
     except (CastError, OSError, SourceError) as exc:
         return [], False, error_message(exc, ref.location), _time.perf_counter() - started
     return matches, built, None, _time.perf_counter() - started
+
+
+def _run_batch(tasks: Sequence[_Task]) -> list[_Outcome]:
+    """_run_task of each task (of one cache dir and shared cache), in a worker."""
+    store = SearchIndexStore(tasks[0].cache_dir, tasks[0].shared) if tasks else None
+    outcomes: list[_Outcome] = []
+    for task in tasks:
+        try:
+            outcomes.append(_run_task(task, store))
+        except Exception as exc:  # noqa: BLE001 - a bug met in one recording must not lose the others' results
+            outcomes.append(_failed(task.ref, exc))
+    return outcomes
+
+
+def _failed(ref: RecordingRef, exc: BaseException) -> _Outcome:
+    return [], False, f"{ref.location}: {exc!r}", 0.0
+
+
+def _batches(tasks: list[tuple[int, _Task]], jobs: int, limit: int) -> list[list[tuple[int, _Task]]]:
+    """The tasks in runs of consecutive ones, up to `limit` recordings and BATCH_BYTES
+    each, and small enough to give every one of `jobs` workers BATCHES_PER_WORKER."""
+    size = max(1, min(limit, len(tasks) // (jobs * BATCHES_PER_WORKER)))
+    batches: list[list[tuple[int, _Task]]] = []
+    batch: list[tuple[int, _Task]] = []
+    total = 0
+    for item in tasks:
+        n = item[1].ref.size or 0
+        if batch and (len(batch) >= size or total + n > BATCH_BYTES):
+            batches.append(batch)
+            batch, total = [], 0
+        batch.append(item)
+        total += n
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _picklable(source: Any) -> bool:
@@ -362,8 +411,10 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
 
     Recordings whose index is cached are searched at once in this thread; the others are
     indexed by `jobs` workers: processes for local files (replaying is CPU-bound Python),
-    threads for remote ones (`processes` forces one or the other). `progress(done, total)`
-    counts recordings. Stops (raising SearchCancelled) soon after `cancelled()` is True.
+    handed batches of recordings (see `_batches`), threads for remote ones (`processes`
+    forces one or the other). `progress(done, total)` counts recordings (a batch's at
+    once). Stops (raising SearchCancelled) soon after `cancelled()` is True; batches
+    already running finish into the cache.
     Raises ValueError for a bad pattern."""
     query.compile()
     cache = str(cache_dir if cache_dir is not None else _default_cache_dir())
@@ -373,12 +424,13 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
     total = len(recordings)
     results: dict[int, RecordingMatches] = {}
     pending: list[tuple[int, _Task]] = []
+    keys = cache_keys(rec.ref.location for rec in recordings)
     for i, rec in enumerate(recordings):
         source = by_label.get(rec.ref.source)
         if rec.header is None or source is None:
             results[i] = RecordingMatches(rec, error=rec.error or f"{rec.ref.location}: not a readable recording")
             continue
-        pending.append((i, _Task(source, rec.ref, cache_key(rec.ref.location), cache, query, store.shared)))
+        pending.append((i, _Task(source, rec.ref, keys[i], cache, query, store.shared)))
 
     ordered = _InOrder(results)
     done = len(results)
@@ -413,23 +465,36 @@ def search_recordings(  # noqa: C901  (one generator owns the pool and its clean
                 pool = _process_pool(min(jobs, len(stale)))
             else:
                 pool = ThreadPoolExecutor(max_workers=min(jobs, len(stale)))
-            futures = {pool.submit(_run_task, task): i for i, task in stale}
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, timeout=0.2, return_when=FIRST_COMPLETED)
+            # Threads share this process's memory: batching would only make the last wait longer.
+            batches = _batches(stale, jobs, BATCH_RECORDINGS if isinstance(pool, ProcessPoolExecutor) else 1)
+            # Finished batches come through a queue: waiting on every pending future at
+            # each turn (concurrent.futures.wait) costs in proportion to their number.
+            finished: queue.SimpleQueue[Future[list[_Outcome]]] = queue.SimpleQueue()
+            batch_of: dict[Future[list[_Outcome]], list[tuple[int, _Task]]] = {}
+            for batch in batches:
+                future = pool.submit(_run_batch, [task for _, task in batch])
+                batch_of[future] = batch
+                future.add_done_callback(finished.put)
+            while batch_of:
+                try:
+                    future = finished.get(timeout=0.2)
+                except queue.Empty:
+                    future = None
                 if cancelled and cancelled():
                     stopped = True
                     raise SearchCancelled()
-                for future in finished:
-                    i = futures[future]
-                    try:
-                        matches, built, error, seconds = future.result()
-                    except Exception as exc:  # a worker that died (out of memory, killed)
-                        matches, built, error, seconds = [], False, f"{recordings[i].ref.location}: {exc!r}", 0.0
+                if future is None:
+                    continue
+                batch = batch_of.pop(future)
+                try:
+                    outcomes = future.result()
+                except Exception as exc:  # a worker that died (out of memory, killed)
+                    outcomes = [_failed(task.ref, exc) for _, task in batch]
+                for (i, _), (matches, built, error, seconds) in zip(batch, outcomes, strict=True):
                     results[i] = RecordingMatches(recordings[i], matches, built, error, seconds)
-                    done += 1
-                    if progress:
-                        progress(done, total)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
                 yield from ordered.ready()
     except GeneratorExit:
         stopped = True
@@ -462,9 +527,10 @@ def _cached(store: SearchIndexStore, pending: list[tuple[int, _Task]], query: Qu
             else:
                 commands, index = None, store.lookup(task.key, fp)
         except (OSError, SourceError):
+            fp = None
             commands = index = None  # a worker meets the error again and reports it
         if index is None and commands is None:
-            missing.append((i, task))
+            missing.append((i, replace(task, fingerprint=fp)))
         else:
             yield i, task, started, commands, index
     if not missing or store.shared is None or query.commands:
@@ -472,9 +538,10 @@ def _cached(store: SearchIndexStore, pending: list[tuple[int, _Task]], query: Qu
         return
 
     def adopt(task: _Task) -> TextIndex | None:
-        ref = task.ref
+        if task.fingerprint is None:
+            return None  # unreadable: a worker meets the error again and reports it
         try:
-            return store.adopt(task.key, fingerprint_of(task.opener, ref.size, ref.mtime, ref.etag), task.opener)
+            return store.adopt(task.key, task.fingerprint, task.opener)
         except (OSError, SourceError):
             return None  # as above
 

@@ -398,6 +398,7 @@ class SearchIndexStore:
         self.directory = Path(cache_dir) / "search"
         self.keyframes = IndexStore(Path(cache_dir))
         self.builds = 0
+        self._pack_paths: dict[str, Path] = {}
         if shared is None:
             from .analysis.shared import current
 
@@ -410,7 +411,11 @@ class SearchIndexStore:
 
     def pack_for(self, key: str) -> Pack:
         """The pack of the folder of the recording `key`."""
-        return pack_at(self.directory / "packs" / (_hash(key.rsplit("/", 1)[0]) + PACK_SUFFIX))
+        folder = key.rsplit("/", 1)[0]
+        path = self._pack_paths.get(folder)
+        if path is None:  # (a fleet's thousands of recordings are in a few folders)
+            path = self._pack_paths[folder] = self.directory / "packs" / (_hash(folder) + PACK_SUFFIX)
+        return pack_at(path)
 
     def lookup(self, key: str, fp: Fingerprint) -> TextIndex | None:
         """The cached entry if it was built from this very file (the same fingerprint)

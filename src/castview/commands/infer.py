@@ -77,7 +77,12 @@ _SUGGESTION_FG = frozenset({"brightblack", "555555", "8a8a8a", "808080", "767676
 
 
 def _text(cells: list[Char]) -> str:
-    return "".join(clean_cell(c) if c else "" for c in map(data_of, cells))
+    datas = list(map(data_of, cells))
+    text = "".join(datas)
+    # (most rows: one printable ASCII character per cell, which clean_cell keeps as it is)
+    if len(text) == len(datas) and text.isascii() and text.isprintable() and "" not in datas:
+        return text
+    return "".join([clean_cell(c) if c else "" for c in datas])
 
 
 @dataclass

@@ -89,7 +89,10 @@ def fingerprint(f: BinaryIO, size: int, mtime: float, identity: str | None = Non
     `identity`: the storage's version name (an S3 ETag), which makes reading unneeded."""
     if identity is not None:
         return Fingerprint(size, float(mtime), identity)
-    return Fingerprint(size, float(mtime), _file_identity(f), _head_hash(f, size), _tail_hash(f, size))
+    head = _head_hash(f, size)
+    # a file no longer than both windows is read and hashed once: both are the whole of it
+    tail = head if size <= min(HEAD_BYTES, TAIL_BYTES) else _tail_hash(f, size)
+    return Fingerprint(size, float(mtime), _file_identity(f), head, tail)
 
 
 def fingerprint_of(opener: Opener, size: int, mtime: float,
