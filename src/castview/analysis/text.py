@@ -48,6 +48,7 @@ ENCODING = ("utf-8", "surrogatepass")
 
 SCREENS = (MAIN, ALTERNATE, HIDDEN)
 SCREEN_CODES = {screen: code for code, screen in enumerate(SCREENS)}
+_MAIN = SCREEN_CODES[MAIN]
 
 
 _local = threading.local()
@@ -154,6 +155,31 @@ class TextPacker:
         if self._chars >= BLOCK_CHARS:
             self._flush_block()
 
+    def written(self, lid: int, row: int, time: float, until: float, shown: bool, text: str,
+                cols: tuple[int, ...] | None) -> None:
+        """``version(LineVersion(lid, MAIN, row, time, until, shown, text, None, cols))`` then
+        ``line(TranscriptLine(time, text))``, for `text` with no trailing space: a
+        main-screen line that scrolled off as it was written, most lines of a scrolling
+        output (see ``TextTracker``: ``on_written``). The line refers to that version."""
+        number = self._number
+        self._texts.append(text)
+        self._fields.append(f"[{lid},{_MAIN},{row},{number(time)},{number(until)},{'true' if shown else 'false'},null,"
+                            f"{'null' if cols is None else '[' + ','.join(map(str, cols)) + ']'},null]")
+        young = self._young
+        ref = young[text] = self.versions
+        if len(young) >= RECENT:
+            self._old, self._young = young, {}
+        self.versions = ref + 1
+        self._chars += len(text) + 1
+        if self._chars >= BLOCK_CHARS:
+            self._flush_block()
+        ref, self._last_ref = ref - self._last_ref, ref
+        lines = self._lines
+        lines.append([round(time, 6), _MAIN, -1, -1, ref])
+        self._line_chars += 8
+        if len(lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
+            self._flush_chunk()
+
     def line(self, line: TranscriptLine) -> None:
         ref = self._young.get(line.text)
         if ref is None:
@@ -217,7 +243,9 @@ class TextAnalysis:
         self.tracker: TextTracker | None = None
 
     def attach(self, term: Terminal) -> Any:
-        self.tracker = TextTracker(term, self.packer.line, self.packer.version, onlcr=self.head.header.no_pty)
+        packer = self.packer
+        self.tracker = TextTracker(term, packer.line, packer.version, onlcr=self.head.header.no_pty,
+                                   on_written=packer.written)
         return self.tracker.feed
 
     def feed(self, event: Event) -> None:
