@@ -595,8 +595,8 @@ class TextTracker(ScreenObserver):
         text, cols = ln.text()
         if ln.uniform and ln.last_text is None:  # fast path: written at once, never changed
             ln.last_text, ln.last_times = text, None
-            self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
-                                         ln.seen, text, None, tuple(cols) if cols is not None else None))
+            self._on_version(_new(LineVersion, (ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
+                                                ln.seen, text, None, tuple(cols) if cols is not None else None, None)))
             return text
         if cols is None:
             ctimes = ln.times[:ln.end]
@@ -618,8 +618,8 @@ class TextTracker(ScreenObserver):
             moved = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
             row = moved[-1][1]
             rows = moved if len({r for _, r in moved}) > 1 else None
-        self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
-                                     text, runs, tuple(cols) if cols is not None else None, rows))
+        self._on_version(_new(LineVersion, (ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
+                                            text, runs, tuple(cols) if cols is not None else None, rows)))
         return text
 
     def _retire_all(self, lines: list[_Line], commit: bool, until: float | None) -> None:
