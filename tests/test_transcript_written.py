@@ -4,6 +4,7 @@ packed search data as through ``on_version`` and ``on_line``, on hostile output.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,23 @@ def test_recordings_give_the_same_packed_data(path):
             packed.append((packer.parts, packer.blocks, packer.chunks))
     assert packed[0] == packed[1]
 
+
+
+def test_transcript_chunks_are_what_json_dumps_writes():
+    """The packer writes each line's JSON itself: the same bytes as json.dumps of the lines."""
+    texts = ['plain', 'quote " and \\ backslash', "tab\tand\x01control", "日本語 e\u0301", "\U0001f600 emoji",
+             "lone \ud800 surrogate", "", "</script>", "\u2028 separator"]
+    times = [0.0, 1.5, 28.503594282999998, 1e-7, 123456.1234567, 3.0000004999, 7]
+    packer = TextPacker()
+    expected = []
+    for i, text in enumerate(texts * 3):
+        time, screen = times[i % len(times)], (MAIN, "alternate", "hidden")[i % 3]
+        packer.line(TranscriptLine(time, text, screen, i % 4 - 1, i % 5 - 1))
+        expected.append([round(time, 6), i % 3, i % 4 - 1, i % 5 - 1, text])
+    packer.written(7, 2, 2.25, 3.5, True, "written", None)  # refers to its version, the first: 0
+    expected.append([2.25, 0, -1, -1, 0])
+    packer.finish()
+    assert packer.solid and len(packer.chunks) == 1
+    offset, length = packer.chunks[0]
+    chunk = b"".join(packer.parts)[offset:offset + length]
+    assert chunk == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")

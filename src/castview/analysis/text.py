@@ -16,13 +16,13 @@ the entry compresses them in one frame with its metadata (``search_index``: layo
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate
+from json.encoder import encode_basestring
 from typing import Any
 
 import zstandard
@@ -99,6 +99,15 @@ class _Reprs(dict[float, str]):
         return text
 
 
+class _Rounded(dict[float, str]):
+    """The JSON of each time looked up, rounded to the microsecond (as json.dumps writes
+    ``round(t, 6)``), kept."""
+
+    def __missing__(self, t: float) -> str:
+        text = self[t] = repr(round(t, 6))
+        return text
+
+
 class TextPacker:
     """Collects versions and transcript lines into the parts of one body: compressed,
     or all as they are (`solid`) when every part is small.
@@ -121,7 +130,9 @@ class TextPacker:
         self._texts: list[str] = []
         self._fields: list[str] = []
         self._chars = 0
-        self._lines: list[list[Any]] = []
+        # the transcript lines of the chunk, each the JSON array json.dumps would write
+        # (made here: the encoder cost more than the rest of the packing of a line)
+        self._lines: list[str] = []
         self._line_chars = 0
         self._last_ref = 0  # the version number the last transcript line referred to
         # The latest version of each text, in two generations: when the young one holds
@@ -132,6 +143,8 @@ class TextPacker:
         # the JSON of the times written lately (most versions share the times of a few events)
         self._numbers = _Reprs()
         self._number = self._numbers.__getitem__
+        self._rounded = _Rounded()
+        self._round = self._rounded.__getitem__
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # compressed at the end, with no thread (a fleet would start thousands)
@@ -175,7 +188,7 @@ class TextPacker:
             self._flush_block()
         ref, self._last_ref = ref - self._last_ref, ref
         lines = self._lines
-        lines.append([round(time, 6), _MAIN, -1, -1, ref])
+        lines.append(f"[{self._round(time)},{_MAIN},-1,-1,{ref}]")
         self._line_chars += 8
         if len(lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
             self._flush_chunk()
@@ -186,8 +199,8 @@ class TextPacker:
             ref = self._old.get(line.text)
         if ref is not None:
             ref, self._last_ref = ref - self._last_ref, ref
-        self._lines.append([round(line.time, 6), SCREEN_CODES[line.screen], line.frame, line.row,
-                            line.text if ref is None else ref])
+        self._lines.append(f"[{self._round(line.time)},{SCREEN_CODES[line.screen]},{line.frame},{line.row},"
+                           f"{encode_basestring(line.text) if ref is None else ref}]")
         self._line_chars += 8 if ref is not None else len(line.text)
         if len(self._lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
             self._flush_chunk()
@@ -204,9 +217,9 @@ class TextPacker:
     def _flush_chunk(self) -> None:
         # Transcript lines refer to versions already written: the block goes first.
         self._flush_block()
-        self._chunks.append(self._add(json.dumps(self._lines, ensure_ascii=False, separators=(",", ":"))
-                                      .encode(*ENCODING)))
+        self._chunks.append(self._add(("[" + ",".join(self._lines) + "]").encode(*ENCODING)))
         self._lines, self._line_chars = [], 0
+        self._rounded.clear()
 
     def finish(self) -> None:
         """Wait for the parts; fill in `parts`, `offset` and the directory."""
