@@ -461,10 +461,9 @@ class TextTracker(ScreenObserver):
         lines = self._alt if alt else self._main
         buf, wrapped = s.buffer, s.wrapped
         rows = len(buf)
-        # A row replaced or moved is marked dirty: when every dirty row holds a line already
-        # tracked and there are as many lines as rows, no line has left the screen (output
-        # on a row or two then costs those rows, not the whole screen).
-        # (the rows are distinct objects: every line tracked is on one iff as many are found)
+        # The rows are distinct objects: no line tracked has left the screen when as many
+        # rows as lines hold one (one count over the rows, at C speed: a scrolled screen
+        # would otherwise cost a set of its rows).
         if len(lines) == sum(map(lines.__contains__, map(id, buf))):
             vanished = []
         else:

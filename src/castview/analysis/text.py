@@ -85,10 +85,16 @@ def fields_json(v: LineVersion, number: Callable[[float], str] = repr) -> str:
     ``json.dumps`` writes, without the encoder (that took a third of the packing time).
     Times are finite floats, as the reader gives them; `number` writes one."""
     runs = "null" if v.runs is None else "[" + ",".join([f"[{i},{number(t)}]" for i, t in v.runs]) + "]"
-    cols = "null" if v.cols is None else "[" + ",".join(map(str, v.cols)) + "]"
     rows = "null" if v.rows is None else "[" + ",".join([f"[{number(t)},{r}]" for t, r in v.rows]) + "]"
-    return (f"[{v.line},{SCREEN_CODES[v.screen]},{v.row},{number(v.time)},"
-            f"{'null' if v.until is None else number(v.until)},{'true' if v.shown else 'false'},{runs},{cols},{rows}]")
+    until = "null" if v.until is None else number(v.until)
+    return _fields(v.line, SCREEN_CODES[v.screen], v.row, number(v.time), until, v.shown, runs, v.cols, rows)
+
+
+def _fields(line: int, screen: int, row: int, time: str, until: str, shown: bool, runs: str,
+            cols: tuple[int, ...] | None, rows: str) -> str:
+    """fields_json's array, from its parts (times, runs and rows already JSON)."""
+    return (f"[{line},{screen},{row},{time},{until},{'true' if shown else 'false'},{runs},"
+            f"{'null' if cols is None else '[' + ','.join(map(str, cols)) + ']'},{rows}]")
 
 
 class _Reprs(dict[float, str]):
@@ -156,17 +162,21 @@ class TextPacker:
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
-        text = v.text
+        self._version(v.text, fields_json(v, self._number))
+
+    def _version(self, text: str, fields: str) -> int:
+        """Add a version's text and fields (JSON); return its number."""
         self._texts.append(text)
-        self._fields.append(fields_json(v, self._number))
+        self._fields.append(fields)
         young = self._young
-        young[text] = self.versions
+        number = young[text] = self.versions
         if len(young) >= RECENT:
             self._old, self._young = young, {}
-        self.versions += 1
+        self.versions = number + 1
         self._chars += len(text) + 1
         if self._chars >= BLOCK_CHARS:
             self._flush_block()
+        return number
 
     def written(self, lid: int, row: int, time: float, until: float, shown: bool, text: str,
                 cols: tuple[int, ...] | None) -> None:
@@ -175,23 +185,9 @@ class TextPacker:
         main-screen line that scrolled off as it was written, most lines of a scrolling
         output (see ``TextTracker``: ``on_written``). The line refers to that version."""
         number = self._number
-        self._texts.append(text)
-        self._fields.append(f"[{lid},{_MAIN},{row},{number(time)},{number(until)},{'true' if shown else 'false'},null,"
-                            f"{'null' if cols is None else '[' + ','.join(map(str, cols)) + ']'},null]")
-        young = self._young
-        ref = young[text] = self.versions
-        if len(young) >= RECENT:
-            self._old, self._young = young, {}
-        self.versions = ref + 1
-        self._chars += len(text) + 1
-        if self._chars >= BLOCK_CHARS:
-            self._flush_block()
+        ref = self._version(text, _fields(lid, _MAIN, row, number(time), number(until), shown, "null", cols, "null"))
         ref, self._last_ref = ref - self._last_ref, ref
-        lines = self._lines
-        lines.append(f"[{self._round(time)},{_MAIN},-1,-1,{ref}]")
-        self._line_chars += 8
-        if len(lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
-            self._flush_chunk()
+        self._line(f"[{self._round(time)},{_MAIN},-1,-1,{ref}]", 8)
 
     def line(self, line: TranscriptLine) -> None:
         ref = self._young.get(line.text)
@@ -199,9 +195,13 @@ class TextPacker:
             ref = self._old.get(line.text)
         if ref is not None:
             ref, self._last_ref = ref - self._last_ref, ref
-        self._lines.append(f"[{self._round(line.time)},{SCREEN_CODES[line.screen]},{line.frame},{line.row},"
-                           f"{encode_basestring(line.text) if ref is None else ref}]")
-        self._line_chars += 8 if ref is not None else len(line.text)
+        self._line(f"[{self._round(line.time)},{SCREEN_CODES[line.screen]},{line.frame},{line.row},"
+                   f"{encode_basestring(line.text) if ref is None else ref}]", 8 if ref is not None else len(line.text))
+
+    def _line(self, line: str, chars: int) -> None:
+        """Add a transcript line's JSON, counted as `chars` characters of the chunk."""
+        self._lines.append(line)
+        self._line_chars += chars
         if len(self._lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
             self._flush_chunk()
 
