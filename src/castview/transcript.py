@@ -224,12 +224,26 @@ def _row_text(cells: str | list[str], end: int, full: bool = False) -> tuple[str
     return "".join(out), cols
 
 
+def _xor(a: str, b: str) -> int:
+    """Two ASCII strings of one length as one big integer each, XORed: a byte of it is
+    zero where they hold the same character (C speed, where a loop over them is not)."""
+    return int.from_bytes(a.encode(), "big") ^ int.from_bytes(b.encode(), "big")
+
+
 def _differing(a: str, b: str) -> tuple[int, int]:
     """The span from the first to the last character that differ in two different ASCII
-    strings of one length, found at C speed: the bytes XORed as one big integer."""
-    x = int.from_bytes(a.encode(), "big") ^ int.from_bytes(b.encode(), "big")
+    strings of one length."""
+    x = _xor(a, b)
     n = len(a)
     return n - (x.bit_length() + 7) // 8, n - ((x & -x).bit_length() - 1) // 8
+
+
+def _count_differing(a: str, b: str) -> int:
+    """How many characters differ in two strings of one length."""
+    if a.isascii() and b.isascii():
+        n = len(a)
+        return n - _xor(a, b).to_bytes(n, "big").count(0)
+    return sum(map(ne, a, b))
 
 
 def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | None]:
@@ -939,7 +953,7 @@ def _changed_fraction(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         if ra == rb or (ra and ra in others):
             continue
         n = max(len(ra), len(rb))
-        diff = sum(map(ne, ra.ljust(n), rb.ljust(n)))  # the shorter row as if padded with spaces
+        diff = _count_differing(ra.ljust(n), rb.ljust(n))  # the shorter row as if padded with spaces
         changed += min(diff, weight)
     return changed / total if total else 0.0
 
