@@ -81,6 +81,7 @@ HIDDEN_BLOCKS = 64
 its own. A side terminal costs a screen (up to 1000x500 cells) whatever the string held,
 so the output of later strings goes on one more, shared, as a single block: thousands of
 strings of a few bytes cost the text they hold, not thousands of screens."""
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (all fields given)
 # sequences that can move the cursor up (onto a wrapped row, before a line feed)
 _UPWARD = re.compile(r"\x1b(?:\[[0-9;?]*[AFHfdu]|[M8])")
 
@@ -247,6 +248,28 @@ def _row_text(cells: str | list[str], end: int, full: bool = False) -> tuple[str
     return "".join(out), cols
 
 
+def _xor(a: str, b: str) -> int:
+    """Two ASCII strings of one length as one big integer each, XORed: a byte of it is
+    zero where they hold the same character (C speed, where a loop over them is not)."""
+    return int.from_bytes(a.encode(), "big") ^ int.from_bytes(b.encode(), "big")
+
+
+def _differing(a: str, b: str) -> tuple[int, int]:
+    """The span from the first to the last character that differ in two different ASCII
+    strings of one length."""
+    x = _xor(a, b)
+    n = len(a)
+    return n - (x.bit_length() + 7) // 8, n - ((x & -x).bit_length() - 1) // 8
+
+
+def _count_differing(a: str, b: str) -> int:
+    """How many characters differ in two strings of one length."""
+    if a.isascii() and b.isascii():
+        n = len(a)
+        return n - _xor(a, b).to_bytes(n, "big").count(0)
+    return sum(map(ne, a, b))
+
+
 def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | None]:
     if not times:
         return 0.0, None
@@ -261,8 +284,18 @@ def _runs(times: list[float]) -> tuple[float, tuple[tuple[int, float], ...] | No
 # --------------------------------------------------------------------------- the tracker
 
 class _Line:
-    __slots__ = ("obj", "copy", "data", "times", "end", "lid", "alt", "row", "moves", "wrapped", "seen",
-                 "emitted", "last_text", "last_times", "uniform", "row0", "trim_at", "shown_of", "shown_end", "shown")
+    # What a line starts with is a class attribute, not set per line: a scrolling
+    # output makes a line per row (no __slots__, so that these defaults can be).
+    trim_at = MOVES_KEPT  # moves after which those too old to matter are dropped
+    uniform = True  # every cell still has the time the line was created
+    wrapped = False
+    seen = False
+    emitted: str | None = None  # text written out when a full-screen app started
+    last_text: str | None = None  # the last version stored, to skip redundant ones
+    last_times: list[float] | None = None
+    shown_of: str | list[str] | None = None  # the data and end `shown` is the text of
+    shown_end = 0
+    shown: tuple[str, list[int] | None] = ("", None)
 
     def __init__(self, obj: list[Char], lid: int, alt: bool, row: int, now: float, like: _Line | None = None) -> None:
         self.obj = obj
@@ -272,24 +305,13 @@ class _Line:
             self.copy, self.data, self.end = like.copy, like.data, like.end
         else:
             self.copy = obj[:]
-            self.data = _cells(obj)
-            self.end = _end(self.data)
+            self.data = data = _cells(obj)
+            self.end = _end(data)
         self.times = [now] * len(obj)
         self.lid = lid
         self.alt = alt
-        self.row = row
+        self.row = self.row0 = row
         self.moves: list[tuple[float, int]] = [(now, row)]  # (time, row it is on from then)
-        self.trim_at = MOVES_KEPT  # moves after which those too old to matter are dropped
-        self.row0 = row
-        self.uniform = True  # every cell still has the time the line was created
-        self.wrapped = False
-        self.seen = False
-        self.emitted: str | None = None  # text written out when a full-screen app started
-        self.last_text: str | None = None  # the last version stored, to skip redundant ones
-        self.last_times: list[float] | None = None
-        self.shown_of: list[str] | None = None  # the data and end `shown` is the text of
-        self.shown_end = 0
-        self.shown: tuple[str, list[int] | None] = ("", None)
 
     def text(self) -> tuple[str, list[int] | None]:
         """_row_text of the cells up to `end`, kept until the data changes (a changed row is
@@ -300,10 +322,26 @@ class _Line:
         return self.shown
 
 
+def _trim_moves(ln: _Line) -> None:
+    """Drop the moves of a line too old to matter: only those after its oldest character can."""
+    moves = ln.moves
+    oldest = min(ln.times)
+    keep = max(0, bisect_right(moves, oldest, key=lambda m: m[0]) - 1)
+    del moves[:keep]
+    # Those left all matter: look again when they have doubled, not at every move
+    # (a line scrolling up a tall screen would scan its cells at each row).
+    ln.trim_at = max(MOVES_KEPT, 2 * len(moves))
+
+
 class TextTracker(ScreenObserver):
     """Follows the lines of one Terminal while events are fed through :meth:`feed`.
 
     `on_line` receives transcript lines, `on_version` line versions (either may be None).
+    With both, `on_written` (if given) is called instead of them for a main-screen line that
+    left the screen as it was written, in one piece (most lines of a scrolling output):
+    ``on_written(line, row, time, until, shown, text, cols)`` stands for
+    ``on_version(LineVersion(line, MAIN, row, time, until, shown, text, None, cols))`` then
+    ``on_line(TranscriptLine(time, text))``, without making either.
     Call :meth:`finish` after the last event. The tracker is the observer of the
     terminal's screen (``term.observer.observe``), beside any other: use a Terminal that
     only this tracker feeds.
@@ -315,10 +353,14 @@ class TextTracker(ScreenObserver):
 
     def __init__(self, term: Terminal, on_line: Callable[[TranscriptLine], None] | None = None,
                  on_version: Callable[[LineVersion], None] | None = None, *, onlcr: bool = False,
-                 settle: float = SETTLE, recover: bool = True, ids: Iterator[int] | None = None) -> None:
+                 settle: float = SETTLE, recover: bool = True, ids: Iterator[int] | None = None,
+                 on_written: Callable[[int, int, float, float, bool, str, tuple[int, ...] | None], None]
+                 | None = None) -> None:
         self.term = term
+        self._screen = term.screen
         self._on_line = on_line
         self._on_version = on_version
+        self._on_written = on_written if on_line is not None and on_version is not None else None
         self._onlcr = onlcr
         self.settle = settle
         self.now = 0.0
@@ -439,10 +481,10 @@ class TextTracker(ScreenObserver):
         lines = self._alt if alt else self._main
         buf, wrapped = s.buffer, s.wrapped
         rows = len(buf)
-        # A row replaced or moved is marked dirty: when every dirty row holds a line already
-        # tracked and there are as many lines as rows, no line has left the screen (output
-        # on a row or two then costs those rows, not the whole screen).
-        if len(lines) == rows and all(id(buf[y]) in lines for y in dirty if y < rows):
+        # The rows are distinct objects: no line tracked has left the screen when as many
+        # rows as lines hold one (one count over the rows, at C speed: a scrolled screen
+        # would otherwise cost a set of its rows).
+        if len(lines) == sum(map(lines.__contains__, map(id, buf))):
             vanished = []
         else:
             present = {id(obj) for obj in buf}
@@ -450,6 +492,7 @@ class TextTracker(ScreenObserver):
             for ln in vanished:
                 del lines[id(ln.obj)]
         fresh: list[tuple[int, list[Char]]] = []
+        now = self.now
         for y in sorted(dirty):
             if y >= rows:
                 continue
@@ -457,9 +500,16 @@ class TextTracker(ScreenObserver):
             ln = lines.get(id(obj))
             if ln is None:
                 fresh.append((y, obj))
-            else:  # _observe, inline: this runs for every row of a screen that scrolled
+            else:  # _observe and _move, inline: this runs for every row of a screen that scrolled
                 if y != ln.row:
-                    self._move(ln, y)
+                    ln.row = y
+                    moves = ln.moves
+                    if moves[-1][0] == now:
+                        moves[-1] = (now, y)
+                    else:
+                        moves.append((now, y))
+                        if len(moves) > ln.trim_at:
+                            _trim_moves(ln)
                 ln.wrapped = wrapped[y]
                 if obj != ln.copy:
                     self._changed(ln, obj)
@@ -540,7 +590,11 @@ class TextTracker(ScreenObserver):
             ln.times = (ln.times + [self.now] * n)[:n]
             ln.uniform = False
             ln.end = _end(old)
-        changed = list(compress(range(n), map(ne, old, new)))
+        if type(old) is str and type(new) is str:
+            lo, hi = _differing(old, new)
+            changed = list(compress(range(lo, hi), map(ne, old[lo:hi], new[lo:hi])))
+        else:
+            changed = list(compress(range(n), map(ne, old, new)))
         if changed:
             if changed[0] < ln.end:
                 self._store(ln, self.now)
@@ -560,13 +614,8 @@ class TextTracker(ScreenObserver):
             moves[-1] = (self.now, y)
         else:
             moves.append((self.now, y))
-        if len(moves) > ln.trim_at:  # only moves after its oldest character can matter
-            oldest = min(ln.times)
-            keep = max(0, bisect_right(moves, oldest, key=lambda m: m[0]) - 1)
-            del moves[:keep]
-            # Those left all matter: look again when they have doubled, not at every move
-            # (a line scrolling up a tall screen would scan its cells at each row).
-            ln.trim_at = max(MOVES_KEPT, 2 * len(moves))
+            if len(moves) > ln.trim_at:
+                _trim_moves(ln)
 
     # -- versions and commits ---------------------------------------------------------------
     def _store(self, ln: _Line, until: float | None) -> str | None:
@@ -577,8 +626,8 @@ class TextTracker(ScreenObserver):
         text, cols = ln.text()
         if ln.uniform and ln.last_text is None:  # fast path: written at once, never changed
             ln.last_text, ln.last_times = text, None
-            self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
-                                         ln.seen, text, None, tuple(cols) if cols is not None else None))
+            self._on_version(_new(LineVersion, (ln.lid, ALTERNATE if ln.alt else MAIN, ln.row0, ln.times[0], until,
+                                                ln.seen, text, None, tuple(cols) if cols is not None else None, None)))
             return text
         if cols is None:
             ctimes = ln.times[:ln.end]
@@ -600,8 +649,8 @@ class TextTracker(ScreenObserver):
             moved = tuple(moves[max(first, 0):last]) or ((time, ln.row),)
             row = moved[-1][1]
             rows = moved if len({r for _, r in moved}) > 1 else None
-        self._on_version(LineVersion(ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
-                                     text, runs, tuple(cols) if cols is not None else None, rows))
+        self._on_version(_new(LineVersion, (ln.lid, ALTERNATE if ln.alt else MAIN, row, time, until, ln.seen,
+                                            text, runs, tuple(cols) if cols is not None else None, rows)))
         return text
 
     def _retire_all(self, lines: list[_Line], commit: bool, until: float | None) -> None:
@@ -671,7 +720,7 @@ class TextTracker(ScreenObserver):
 
     # -- what the screen tells (ScreenObserver) ----------------------------------------------
     def scrolled_off(self, obj: list[Char], wrapped: bool) -> None:
-        alt = self.term.screen.alt_saved is not None
+        alt = self._screen.alt_saved is not None
         lines = self._alt if alt else self._main
         ln = lines.pop(id(obj), None)
         if ln is None:
@@ -695,11 +744,16 @@ class TextTracker(ScreenObserver):
         it was written, in one event, by itself (most lines of a scrolling output)."""
         text, cols = ln.text()
         time = ln.times[0]
-        assert self._on_version is not None
-        self._on_version(LineVersion(ln.lid, MAIN, ln.row0, time, self.now, ln.seen, text, None,
-                                     tuple(cols) if cols is not None else None))
-        self.writing = ln.lid
-        self._emit(TranscriptLine(time, text.rstrip(" ")))
+        if self._on_written is not None and text[-1] != " ":
+            self.writing = ln.lid
+            self._last_time = time
+            self._on_written(ln.lid, ln.row0, time, self.now, ln.seen, text, tuple(cols) if cols is not None else None)
+        else:
+            assert self._on_version is not None
+            self._on_version(_new(LineVersion, (ln.lid, MAIN, ln.row0, time, self.now, ln.seen, text, None,
+                                                tuple(cols) if cols is not None else None, None)))
+            self.writing = ln.lid
+            self._emit(_new(TranscriptLine, (time, text.rstrip(" "), MAIN, -1, -1)))
         self.writing = self._stash_lid = None
 
     def _retire_fresh(self, obj: list[Char], wrapped: bool, alt: bool) -> None:
@@ -707,6 +761,13 @@ class TextTracker(ScreenObserver):
         cells = _cells(obj)
         end = _end(cells)
         now = self.now
+        if end and self._on_written is not None and not (alt or wrapped or self._stash):
+            text, cols = _row_text(cells, end)
+            if text[-1] != " " and not (self._hard and id(obj) in self._hard):
+                self._stash_lid = None
+                self._last_time = now
+                self._on_written(next(self._ids), 0, now, now, False, text, tuple(cols) if cols is not None else None)
+                return
         if end and self._on_version is not None:
             text, cols = _row_text(cells, end)
             self._on_version(LineVersion(next(self._ids), ALTERNATE if alt else MAIN, 0, now, now, False, text,
@@ -898,7 +959,7 @@ def _changed_fraction(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         if ra == rb or (ra and ra in others):
             continue
         n = max(len(ra), len(rb))
-        diff = sum(map(ne, ra.ljust(n), rb.ljust(n)))  # the shorter row as if padded with spaces
+        diff = _count_differing(ra.ljust(n), rb.ljust(n))  # the shorter row as if padded with spaces
         changed += min(diff, weight)
     return changed / total if total else 0.0
 

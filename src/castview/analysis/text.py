@@ -17,12 +17,12 @@ the entry compresses them in one frame with its metadata (``search_index``: layo
 
 from __future__ import annotations
 
-import json
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate
+from json.encoder import encode_basestring
 from typing import Any
 
 import zstandard
@@ -30,7 +30,7 @@ import zstandard
 from ..cast.model import Event
 from ..cast.reader import CastHead
 from ..term.screen import Terminal
-from ..transcript import LineVersion, TextTracker, TranscriptLine
+from ..transcript import MAIN, LineVersion, TextTracker, TranscriptLine
 from . import fields
 from .fields import SCREEN_CODES
 
@@ -46,6 +46,9 @@ DICTIONARY = "entries.zdict"
 """The zstd dictionary of small parts, in castview's data (made by scripts/entry_dictionary.py
 from the public test recordings; a new one needs a new ``search_index.FORMAT``)."""
 ENCODING = ("utf-8", "surrogatepass")
+
+
+_MAIN = SCREEN_CODES[MAIN]
 
 
 _local = threading.local()
@@ -77,6 +80,15 @@ def _compress(data: bytes) -> bytes:
     return c.compress(data)
 
 
+class _Rounded(dict[float, str]):
+    """The JSON of each time looked up, rounded to the microsecond (as json.dumps writes
+    ``round(t, 6)``), kept."""
+
+    def __missing__(self, t: float) -> str:
+        text = self[t] = repr(round(t, 6))
+        return text
+
+
 class TextPacker:
     """Collects versions and transcript lines into the parts of one body: compressed,
     or all as they are (`solid`) when every part is small.
@@ -97,9 +109,11 @@ class TextPacker:
         self._chunks: list[int] = []  # parts
         self._pool: ThreadPoolExecutor | None = None
         self._texts: list[str] = []
-        self._versions: list[LineVersion] = []
+        self._versions: list[LineVersion | tuple[Any, ...]] = []
         self._chars = 0
-        self._lines: list[list[Any]] = []
+        # the transcript lines of the chunk, each the JSON array json.dumps would write
+        # (made here: the encoder cost more than the rest of the packing of a line)
+        self._lines: list[str] = []
         self._line_chars = 0
         self._last_ref = 0  # the version number the last transcript line referred to
         # The latest version of each text, in two generations: when the young one holds
@@ -107,6 +121,9 @@ class TextPacker:
         # for the price of two dicts (an OrderedDict's upkeep cost a tenth of the pass).
         self._young: dict[str, int] = {}
         self._old: dict[str, int] = {}
+        # the JSON of the times written lately (most lines share the times of a few events)
+        self._rounded = _Rounded()
+        self._round = self._rounded.__getitem__
 
     def _add(self, data: bytes) -> int:
         if len(data) < SMALL:  # compressed at the end, with no thread (a fleet would start thousands)
@@ -118,17 +135,31 @@ class TextPacker:
         return len(self._pending) - 1
 
     def version(self, v: LineVersion) -> None:
-        text = v.text
+        self._version(v.text, v)
+
+    def _version(self, text: str, version: LineVersion | tuple[Any, ...]) -> int:
+        """Add a version (or the tuple of its fields) whose text is `text`; return its number."""
         self._texts.append(text)
-        self._versions.append(v)
+        self._versions.append(version)
         young = self._young
-        young[text] = self.versions
+        number = young[text] = self.versions
         if len(young) >= RECENT:
             self._old, self._young = young, {}
-        self.versions += 1
+        self.versions = number + 1
         self._chars += len(text) + 1
         if self._chars >= BLOCK_CHARS:
             self._flush_block()
+        return number
+
+    def written(self, lid: int, row: int, time: float, until: float, shown: bool, text: str,
+                cols: tuple[int, ...] | None) -> None:
+        """``version(LineVersion(lid, MAIN, row, time, until, shown, text, None, cols))`` then
+        ``line(TranscriptLine(time, text))``, for `text` with no trailing space: a
+        main-screen line that scrolled off as it was written, most lines of a scrolling
+        output (see ``TextTracker``: ``on_written``). The line refers to that version."""
+        ref = self._version(text, (lid, MAIN, row, time, until, shown, text, None, cols, None))
+        ref, self._last_ref = ref - self._last_ref, ref
+        self._line(f"[{self._round(time)},{_MAIN},-1,-1,{ref}]", 8)
 
     def line(self, line: TranscriptLine) -> None:
         ref = self._young.get(line.text)
@@ -136,9 +167,13 @@ class TextPacker:
             ref = self._old.get(line.text)
         if ref is not None:
             ref, self._last_ref = ref - self._last_ref, ref
-        self._lines.append([round(line.time, 6), SCREEN_CODES[line.screen], line.frame, line.row,
-                            line.text if ref is None else ref])
-        self._line_chars += 8 if ref is not None else len(line.text)
+        self._line(f"[{self._round(line.time)},{SCREEN_CODES[line.screen]},{line.frame},{line.row},"
+                   f"{encode_basestring(line.text) if ref is None else ref}]", 8 if ref is not None else len(line.text))
+
+    def _line(self, line: str, chars: int) -> None:
+        """Add a transcript line's JSON, counted as `chars` characters of the chunk."""
+        self._lines.append(line)
+        self._line_chars += chars
         if len(self._lines) >= CHUNK or self._line_chars >= BLOCK_CHARS:
             self._flush_chunk()
 
@@ -153,9 +188,9 @@ class TextPacker:
     def _flush_chunk(self) -> None:
         # Transcript lines refer to versions already written: the block goes first.
         self._flush_block()
-        self._chunks.append(self._add(json.dumps(self._lines, ensure_ascii=False, separators=(",", ":"))
-                                      .encode(*ENCODING)))
+        self._chunks.append(self._add(("[" + ",".join(self._lines) + "]").encode(*ENCODING)))
         self._lines, self._line_chars = [], 0
+        self._rounded.clear()
 
     def finish(self) -> None:
         """Wait for the parts; fill in `parts`, `offset` and the directory."""
@@ -192,7 +227,9 @@ class TextAnalysis:
         self.tracker: TextTracker | None = None
 
     def attach(self, term: Terminal) -> Any:
-        self.tracker = TextTracker(term, self.packer.line, self.packer.version, onlcr=self.head.header.no_pty)
+        packer = self.packer
+        self.tracker = TextTracker(term, packer.line, packer.version, onlcr=self.head.header.no_pty,
+                                   on_written=packer.written)
         return self.tracker.feed
 
     def feed(self, event: Event) -> None:
