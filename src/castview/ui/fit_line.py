@@ -54,7 +54,8 @@ def _join(parts: Sequence[Part], chosen: list[int], gap: str) -> Text:
         form = part.forms[form_index]
         if not form.plain:
             continue
-        if line.plain:
-            line.append("  " if part.joined else gap, style="dim")
+        if line.plain:  # the separator in the part's style (dim before a dim part), in one span with it
+            lead = "  " if part.joined else gap
+            form = Text(lead + form.plain, style=form.style, spans=[span.move(len(lead)) for span in form.spans])
         line.append_text(form)
     return line
