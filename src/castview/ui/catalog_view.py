@@ -211,10 +211,14 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     node = names.get(rec.node_id) if names else None
     text.append(f"{printable(node.shown)} ({rec.node_id})  " if node else f"{printable(rec.node_id)}  ", style="bold")
     location = printable(rec.ref.location)
-    room = (width or 0) - text.cell_len
+    # Copies of one session (failover recorders, a prefix copied to another) are one row:
+    # said here, with the place of each in the player's `m` pane and `ls --json`.
+    copies = f"  +{len(rec.also_at)} cop{'ies' if len(rec.also_at) != 1 else 'y'} elsewhere" if rec.also_at else ""
+    room = (width or 0) - text.cell_len - len(copies)
     if width is not None and cell_len(location) > room:
         location = "…" + location[len(location) - max(room - 1, 8):]
     text.append(location)
+    text.append(copies, style="italic")
     h = rec.header
     line2 = Text(no_wrap=True, overflow="ellipsis")
     said = review_said(review)
@@ -254,9 +258,10 @@ def review_said(status: ReviewStatus | None) -> str:
 
 def haystack(rec: RecordingSummary, names: NodeNames | None = None) -> str:
     """Everything the `/` filter matches against, lower-cased: the node's ID and name, the
-    header's people, hosts, command, Kubernetes fields, the start, the status."""
+    header's people, hosts, command, Kubernetes fields, the start, the status; where its
+    copies are."""
     node = names.get(rec.node_id) if names else None
-    parts = [rec.node_id, node.name if node else "", (node.dns or "") if node else "", rec.ref.key,
+    parts = [rec.node_id, node.name if node else "", (node.dns or "") if node else "", rec.ref.key, *rec.also_at,
              fmt.local_time(rec.start_ns), rec.status]
     h = rec.header
     if h is not None:
