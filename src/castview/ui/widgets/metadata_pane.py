@@ -51,17 +51,21 @@ BREAK_AFTER = re.compile(r"(?<=[/.@:,_-])")
 
 def path_lines(path: str, width: int) -> list[str]:
     """`path` in lines of at most `width` cells, each broken after a `/`, so that no
-    name is cut in two unless that name alone is wider than `width` (it is then folded)."""
-    return _packed(re.split(r"(?<=/)", path), width)
+    name is cut in two unless that name alone is wider than `width` (it is then broken
+    after its punctuation, and only then folded)."""
+    return _packed(_pieces(re.split(r"(?<=/)", path), width), width)
 
 
 def value_lines(value: str, width: int) -> list[str]:
     """`value` in lines of at most `width` cells, broken between words; a word wider than
     a line is broken after its punctuation (BREAK_AFTER), and only then folded."""
-    pieces: list[str] = []
-    for word in re.split(r"(?<= )", value):
-        pieces += BREAK_AFTER.split(word) if cell_len(word.rstrip()) > width else [word]
-    return _packed(pieces, width)
+    return _packed(_pieces(re.split(r"(?<= )", value), width), width)
+
+
+def _pieces(words: list[str], width: int) -> list[str]:
+    """The words, each one wider than `width` split after its punctuation."""
+    return [piece for word in words
+            for piece in (BREAK_AFTER.split(word) if cell_len(word.rstrip()) > width else [word])]
 
 
 def _packed(pieces: list[str], width: int) -> list[str]:
