@@ -214,9 +214,8 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     # Copies of one session (failover recorders, a prefix copied to another) are one row:
     # said here, with the place of each in the player's `m` pane and `ls --json`.
     copies = f"  +{len(rec.also_at)} cop{'ies' if len(rec.also_at) != 1 else 'y'} elsewhere" if rec.also_at else ""
-    room = (width or 0) - text.cell_len - len(copies)
-    if width is not None and cell_len(location) > room:
-        location = "…" + location[len(location) - max(room - 1, 8):]
+    if width is not None:
+        location = ending(location, width - text.cell_len - len(copies))
     text.append(location)
     text.append(copies, style="italic")
     h = rec.header
@@ -244,6 +243,14 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     elif rec.status == PENDING:
         line2.append("reading header…", style="dim")
     return Text("\n").join([text, line2])
+
+
+def ending(location: str, room: int) -> str:
+    """`location` in `room` cells, cut at its start (`…` there): the file's name is what
+    tells recordings apart. At least its last 8 characters, whatever the room."""
+    if cell_len(location) <= room:
+        return location
+    return "…" + location[len(location) - max(room - 1, 8):]
 
 
 def review_said(status: ReviewStatus | None) -> str:
