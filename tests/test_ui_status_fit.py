@@ -57,3 +57,25 @@ async def test_review_and_text_filters_fit_at_80_columns(ui_env):
         await pilot.resize_terminal(120, 24)
         await pilot.pause()
         assert "by node, by start" in status_text(app)
+
+
+async def test_the_players_status_line_fits_80_columns(ui_env):
+    """Was: `4×  idle: real  16:46:14.1 UTC  3 matches  ev 86/117  panned: cols 1-80 rows …`."""
+    from test_ui_helpers import open_player, settle
+    from test_ui_search import search
+
+    rec = SAMPLES / "nBq9Zs5CNTRL" / "2026-11-21T16:45:59.000000001Z.cast"  # 100x30 from 0:06
+    async with make_app(rec, tmp_path=ui_env).run_test(size=(80, 24)) as pilot:
+        player = await open_player(pilot)
+        await pilot.press("plus", "plus", "i")
+        player._seek(15.0)
+        await settle(pilot, player)
+        await search(pilot, player, "server")
+        await pilot.press("escape")
+        await pilot.pause()
+        line = str(player.query_one("#player-status").render()).rstrip()
+        assert "3 matches" in line and "panned: cols 1-80 rows 1-21 of 100x30" in line, line
+        assert len(line) <= 78 and not line.endswith("…"), line
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        assert "ev " in str(player.query_one("#player-status").render())

@@ -1,9 +1,10 @@
 """A one-line summary made to fit its width by saying less, not by being cut.
 
 The browser's status line says several things (the title, counts, the filter, the
-review filter, the view and order, progress, errors). At 80 columns they no longer all
-fit; cutting the line at the right loses whatever came last, often the filter the user
-just set. Each part instead offers shorter forms, tried from the least important part up.
+review filter, the view and order, progress, errors), the player's too (speed, idle cap,
+clock, search, events, panning). At 80 columns they no longer all fit; cutting the line
+at the right loses whatever came last, often the filter the user just set. Each part
+instead offers shorter forms, tried from the least important part up.
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ class Part:
     """Follows the previous part after two spaces, not after a separator."""
 
 
-def fit_line(parts: Sequence[Part], width: int) -> Text:
+def fit_line(parts: Sequence[Part], width: int, gaps: tuple[str, str] = (WIDE_GAP, NARROW_GAP)) -> Text:
     """The parts in one line of at most `width` cells where shorter forms allow it (else
-    the shortest, cut with `…`): first the separators are narrowed, then each part, from
-    the lowest rank up, takes its next shorter form until the line fits."""
+    the shortest, cut with `…`): first the separators are narrowed (`gaps`: the wide one,
+    the narrow one), then each part, from the lowest rank up, takes its next shorter form
+    until the line fits."""
     chosen = [0] * len(parts)
-    gap = WIDE_GAP
+    gap = gaps[0]
     line = _join(parts, chosen, gap)
     if cell_len(line.plain) <= width:
         return line
-    gap = NARROW_GAP
+    gap = gaps[1]
     order = sorted(range(len(parts)), key=lambda i: parts[i].rank)
     for i in order:
         while (line := _join(parts, chosen, gap)).cell_len > width and chosen[i] + 1 < len(parts[i].forms):
