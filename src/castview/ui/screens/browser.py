@@ -68,7 +68,9 @@ class BrowserScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", show=True, priority=False),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        # Priority: run before the keys typed after it are handed to the tree (typed or
+        # pasted fast, `/alice` opened the review dialog on `a`); not while the box has focus.
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("s", "fleet_search", "Search text"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
@@ -462,7 +464,11 @@ class BrowserScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.add_class("-shown")
-        box.focus()
+        self.set_focus(box)  # at once, not after a refresh (as `focus()` does): the next key is the box's
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` in the filter box is a character of the filter."""
+        return action != "filter" or self.focused is not self.query_one("#filter", Input)  # (set at once)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -33,7 +33,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from ...cast import timeline
@@ -322,9 +322,12 @@ class PlayerScreen(Screen[None]):
         self._send(lambda engine: engine.step(delta), playing=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`f` (and its footer entry) only while there is something to follow."""
+        """`f` (and its footer entry) only while there is something to follow; `/` in the
+        search box is a character of the search."""
         if action == "follow":
             return self.live or self.following
+        if action == "search":
+            return self.focused is not self.query_one("#search-box", Input)  # (has_focus follows later)
         return True
 
     def action_follow(self) -> None:
