@@ -223,8 +223,8 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     said = review_said(review)
     if said:
         line2.append(said + "  ·  ", style="bold")
-    if rec.error:
-        line2.append(printable(rec.error), style="red")
+    if rec.error:  # the line above names the file: the reason alone fits at 80 columns
+        line2.append(printable(rec.error.removeprefix(f"{rec.ref.location}: ")), style="red")
     elif h is not None:
         parts = []
         if h.src_node or h.src_node_id:
