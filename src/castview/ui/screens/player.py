@@ -33,7 +33,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from ...cast import timeline
@@ -322,9 +322,12 @@ class PlayerScreen(Screen[None]):
         self._send(lambda engine: engine.step(delta), playing=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`f` (and its footer entry) only while there is something to follow."""
+        """`f` (and its footer entry) only while there is something to follow; `/` in the
+        search box is a character of the search."""
         if action == "follow":
             return self.live or self.following
+        if action == "search":
+            return self.focused is not self.query_one("#search-box", Input)  # (has_focus follows later)
         return True
 
     def action_follow(self) -> None:
@@ -531,15 +534,32 @@ class PlayerScreen(Screen[None]):
         from .clip_dialog import ClipDialog
 
         folders = recording_folders(getattr(self.app, "sources", []), self.summary.ref)
+        start = start_text(self.position, self.before)
+        resume = self._pause_for_dialog()
 
         def done(result: ClipWritten | None) -> None:
+            resume()
             if result is not None:
                 tell_written(self, result)
 
         self.app.push_screen(ClipDialog(self.summary.ref.name, self.span(), self._target, self.settings,
-                                        start=start_text(self.position, self.before),
+                                        start=start,
                                         folder=default_folder(self._export_dir, folders), forbidden=folders,
                                         zone=self.clock_zone(), download=self.app.is_web), done)
+
+    def _pause_for_dialog(self) -> Callable[[], None]:
+        """Pause while a dialog about the frame on view is open (the clip's `from` is that
+        frame); the function returned plays or follows again if it did before."""
+        playing, following = self.playing, self.following
+        if playing or following:
+            self._send(Engine.pause, move=False, playing=False, following=False)
+
+        def resume() -> None:
+            if following and self.live:
+                self._send(Engine.follow, playing=False, following=True)
+            elif playing:
+                self._send(Engine.play, playing=True, following=False)
+        return resume
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)
