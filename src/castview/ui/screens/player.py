@@ -29,7 +29,9 @@ from typing import BinaryIO
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Container, Horizontal
+from textual.reactive import var
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
@@ -97,6 +99,11 @@ class PlayerScreen(Screen[None]):
 
     BINDINGS = PLAYER_KEYS
 
+    # what the engine said last; the footer's `space` follows them (active_bindings)
+    playing = var(False, bindings=True)
+    following = var(False, bindings=True)
+    """Follow mode: the view stays at the live edge, showing output as it is appended."""
+
     def __init__(self, summary: RecordingSummary, *, settings: Settings, source: Source | None,
                  terminal_theme: Callable[[], Theme], export_dir: str | os.PathLike[str] | None = None,
                  autoplay: bool = True, start: float | None = None, query: Query | None = None,
@@ -126,9 +133,6 @@ class PlayerScreen(Screen[None]):
         self.error: str | None = None
         self.position = 0.0
         self.count = 0
-        self.playing = False
-        self.following = False
-        """Follow mode: the view stays at the live edge, showing output as it is appended."""
         self.index = IndexState(0, 0.0, 0.0, False, listed_duration=summary.duration or 0.0)
         self.live_state = LiveState(live=summary.status == LIVE)
         self.facts = MetadataPane.facts_for(summary)
@@ -320,6 +324,15 @@ class PlayerScreen(Screen[None]):
 
     def action_step(self, delta: int) -> None:
         self._send(lambda engine: engine.step(delta), playing=False)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's `space` says what it does now: Pause while playing or following."""
+        bindings = super().active_bindings
+        space = bindings.get("space")
+        if space is not None and space.binding.action == "toggle_play" and (self.playing or self.following):
+            bindings["space"] = space._replace(binding=dataclasses.replace(space.binding, description="Pause"))
+        return bindings
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`f` (and its footer entry) only while there is something to follow; `/` in the
