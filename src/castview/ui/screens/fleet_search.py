@@ -43,7 +43,7 @@ FILTERS = (
     ("node", "node"),
     ("user", "user"),
     ("host", "host"),
-    ("since", "since (e.g. 7d)"),
+    ("since", "since (7d)"),
     ("until", "until"),
 )
 HINT = "enter: search  ·  tab: next box  ·  re:… a regular expression  ·  esc: back"
