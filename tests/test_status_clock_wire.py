@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from test_ui_helpers import make_app, nano_recording, open_player
+from test_ui_helpers import make_app, nano_recording, open_player, wait_for
 from test_wire_budget import count_writes
 
 pytestmark = pytest.mark.anyio
@@ -25,6 +25,9 @@ async def test_the_clock_digits_coming_and_going_leave_the_rest_of_the_line(ui_e
     app = make_app(nano_recording(), tmp_path=ui_env)
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(pilot)
+        # The facts (output size, resizes) come after the index is built; each notice shows the
+        # player's own status again, over the one set here (a busy machine: in the measurement).
+        await wait_for(pilot, lambda: player.facts.output_bytes is not None, what="the recording's facts")
         line = player.query_one(StatusLine)
         status = replace(line.status, start_ns=START_NS, playing=True, position=5.0, before=5.5)
         line.show(status)

@@ -454,6 +454,9 @@ class Tail(NamedTuple):
 
     last_time: float | None
     incomplete: bool
+    problems: tuple[Problem, ...] = ()
+    """What a scan of the whole body found (v3, whose times need one): a listing knows
+    these lines damaged without reading the file again (v2's tail read finds none)."""
 
 
 TAIL_BYTES = 64 << 10
@@ -472,7 +475,7 @@ def read_tail(f: BinaryIO, head: CastHead, size: int) -> Tail:
         last = None
         for located in scanner:
             last = located.event.time
-        return Tail(last, scanner.incomplete_tail)
+        return Tail(last, scanner.incomplete_tail, tuple(scanner.problems))
     start = max(head.body_offset, size - TAIL_BYTES)
     f.seek(start)
     chunk = f.read(size - start)

@@ -188,16 +188,27 @@ def _title(section: Section, by: str, names: NodeNames | None) -> Text:
     return title
 
 
+def _room() -> int | None:
+    """The width the tables must fit: the terminal's, or COLUMNS when set for a pipe (the
+    user asked for that width); None: no limit, whole cells for a pipe."""
+    import os
+
+    if out.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        return out.width
+    return None
+
+
 def print_sections(sections: list[Section], by: str, names: NodeNames | None, paths: bool = False,
                    reviews: dict[str, str] | None = None) -> None:
-    """A plain table per section. Built by hand: ten thousand rows through rich's Table take
-    seconds, this takes milliseconds."""
+    """A plain table per section, each line within the terminal's width (cells cut with
+    …). Built by hand: ten thousand rows through rich's Table take seconds, this takes
+    milliseconds."""
     from ..columns import Column, columns_for
     from ..records import kubernetes_fields
     from ..sources.catalog import DAMAGED
     from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
 
-    room = out.width if out.is_terminal else None
+    room = _room()
     for section in sections:
         with_k8s = any(kubernetes_fields(r.header)["pod"] for r in section.recordings)
         columns = columns_for(by if by != BY_CONNECTION else None, with_kubernetes=with_k8s)
@@ -207,20 +218,29 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
         rows = [[c.title for c in columns]]
         rows += [[c.cell(rec, names) for c in columns] for rec in section.recordings]
         marks = [MARKS.get(rec.status) for rec in section.recordings]
-        widths = _widths(rows, columns, None if room is None else room - (13 if any(marks) else 0))
+        verdicts = [(reviews or {}).get(rec.ref.location, "") for rec in section.recordings]
+        # what follows the cells (status mark, review), kept whole: the cells make room for it
+        tails = [(m[0] if m else "", v) for m, v in zip(marks, verdicts, strict=True)]
+        tail = max((sum(2 + _cells(t) for t in texts if t) for texts in tails), default=0)
+        table = None if room is None else room - tail
+        widths = _widths(rows, columns, table)
         body = _title(section, by, names)
+        if room is not None:
+            body.truncate(room, overflow="ellipsis")
         body.append("\n")
         for r, row in enumerate(rows):
             line = "  ".join(
                 cell.rjust(w) if i in right and _cells(cell) <= w else _fit(cell, w)
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
+            if table is not None and _cells(line) > table:  # the columns' floors alone are wider
+                line = _fit(line, table)
             mark = marks[r - 1] if r else None
             damaged = r and section.recordings[r - 1].status == DAMAGED
             body.append(line, style="bold" if r == 0 else ("red" if damaged else ""))
             if mark is not None:
                 body.append("  " + mark[0], style=DEFAULT_COLOURS[mark[1]])
-            review = (reviews or {}).get(section.recordings[r - 1].ref.location, "") if r else ""
+            review = verdicts[r - 1] if r else ""
             if review:
                 body.append("  " + review)
             body.append("\n")

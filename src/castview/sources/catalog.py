@@ -118,8 +118,9 @@ ProblemLookup = Callable[[RecordingRef], tuple[Problem, ...]]
 def summarize(source: Source, ref: RecordingRef, now: float | None = None,
               problems: ProblemLookup | None = None) -> RecordingSummary:
     """Read a recording's header and its last line, never the whole file (but for v1/v3);
-    damaged also when a full read of this version of it found problems (`problems`: a
-    listing's `problem_lookup`, else the ProblemStore asked about this one recording)."""
+    damaged when the v3 scan, or a full read of this version of it, found problems
+    (`problems`: a listing's `problem_lookup`, else the ProblemStore asked about this one
+    recording)."""
     now = time.time() if now is None else now
     recent = ref.may_grow and now - ref.mtime < LIVE_SECONDS
     try:
@@ -140,7 +141,7 @@ def summarize(source: Source, ref: RecordingRef, now: float | None = None,
         status = LIVE
     error = None
     if status != LIVE:
-        found = (problems or known_problems)(ref)
+        found = tail.problems or (problems or known_problems)(ref)
         if found:
             status, error = DAMAGED, _first_problem(found)
     summary = RecordingSummary(ref, head.header, error, tail.last_time, status)

@@ -211,17 +211,20 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     node = names.get(rec.node_id) if names else None
     text.append(f"{printable(node.shown)} ({rec.node_id})  " if node else f"{printable(rec.node_id)}  ", style="bold")
     location = printable(rec.ref.location)
-    room = (width or 0) - text.cell_len
-    if width is not None and cell_len(location) > room:
-        location = "…" + location[len(location) - max(room - 1, 8):]
+    # Copies of one session (failover recorders, a prefix copied to another) are one row:
+    # said here, with the place of each in the player's `m` pane and `ls --json`.
+    copies = f"  +{len(rec.also_at)} cop{'ies' if len(rec.also_at) != 1 else 'y'} elsewhere" if rec.also_at else ""
+    if width is not None:
+        location = ending(location, width - text.cell_len - len(copies))
     text.append(location)
+    text.append(copies, style="italic")
     h = rec.header
     line2 = Text(no_wrap=True, overflow="ellipsis")
     said = review_said(review)
     if said:
         line2.append(said + "  ·  ", style="bold")
-    if rec.error:
-        line2.append(printable(rec.error), style="red")
+    if rec.error:  # the line above names the file: the reason alone fits at 80 columns
+        line2.append(printable(rec.error.removeprefix(f"{rec.ref.location}: ")), style="red")
     elif h is not None:
         parts = []
         if h.src_node or h.src_node_id:
@@ -242,6 +245,14 @@ def detail(rec: RecordingSummary, names: NodeNames | None = None, review: Review
     return Text("\n").join([text, line2])
 
 
+def ending(location: str, room: int) -> str:
+    """`location` in `room` cells, cut at its start (`…` there): the file's name is what
+    tells recordings apart. At least its last 8 characters, whatever the room."""
+    if cell_len(location) <= room:
+        return location
+    return "…" + location[len(location) - max(room - 1, 8):]
+
+
 def review_said(status: ReviewStatus | None) -> str:
     """`reviewed ok by alice: the note`, `changed since review`, or nothing."""
     if status is None:
@@ -254,9 +265,10 @@ def review_said(status: ReviewStatus | None) -> str:
 
 def haystack(rec: RecordingSummary, names: NodeNames | None = None) -> str:
     """Everything the `/` filter matches against, lower-cased: the node's ID and name, the
-    header's people, hosts, command, Kubernetes fields, the start, the status."""
+    header's people, hosts, command, Kubernetes fields, the start, the status; where its
+    copies are."""
     node = names.get(rec.node_id) if names else None
-    parts = [rec.node_id, node.name if node else "", (node.dns or "") if node else "", rec.ref.key,
+    parts = [rec.node_id, node.name if node else "", (node.dns or "") if node else "", rec.ref.key, *rec.also_at,
              fmt.local_time(rec.start_ns), rec.status]
     h = rec.header
     if h is not None:

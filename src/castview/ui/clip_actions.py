@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from ..clipping import CLIP_KIND, PACK_KIND, inside
 from ..config import Settings
 from ..recording import Recording
+from ..sanitize import printable
 from ..sources.base import RecordingRef, Source
 
 CLIP, PACK = CLIP_KIND, PACK_KIND
@@ -61,6 +62,10 @@ class ClipWritten(Message):
     kind: str
     downloaded: bool = False
     unmatched: int = 0
+    damaged: int = 0
+    """Lines of the recording skipped or repaired (what the CLI warns of, line by line)."""
+    first_damage: str = ""
+    """The first of them, `NAME:LINE: problem`, safe to show."""
 
 
 @dataclass
@@ -114,6 +119,7 @@ def start_clip(node: DOMNode, settings: Settings, make_target: Callable[[], Reco
             progress("reading", None)
             opened = clipping.open_indexed(make_target(), IndexStore(settings.cache_dir), progress)
             opened = clipping.choose_range(opened, (request.start, request.end), request.zone, ("from", "to"))
+            problems = opened.replay.problems
             if request.kind == CLIP:
                 if request.download:
                     data = clipping.clip_bytes(opened, redactor, version, progress)
@@ -137,8 +143,9 @@ def start_clip(node: DOMNode, settings: Settings, make_target: Callable[[], Reco
             node.post_message(ClipRefused(str(exc)))
             return
         unmatched = len(redactor.unmatched()) if redactor is not None else 0
+        first = printable(problems[0].describe(opened.summary.ref.name)) if problems else ""
         node.post_message(ClipWritten(output.name if request.download else os.path.abspath(output), request.kind,
-                                      request.download, unmatched))
+                                      request.download, unmatched, len(problems), first))
 
     node.run_worker(run, thread=True, group="clip", exit_on_error=False)
 
@@ -184,8 +191,11 @@ def tell_written(node: DOMNode, message: ClipWritten) -> None:
     if message.unmatched:
         text += (f"; {message.unmatched} redaction{'s' if message.unmatched != 1 else ''} matched nothing "
                  "(a text is matched as typed, case too)")
+    if message.damaged:
+        lines = f"{message.damaged} damaged line{'s' if message.damaged != 1 else ''}"
+        text += f"; the recording has {lines}, skipped or repaired as the player does ({message.first_damage})"
     toast(node, text, title="Clip" if message.kind == CLIP else "Evidence pack",
-          severity="warning" if message.unmatched else "information", timeout=10)
+          severity="warning" if message.unmatched or message.damaged else "information", timeout=10)
 
 
 def start_text(position: float, before: float | None) -> str:

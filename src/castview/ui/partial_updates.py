@@ -13,10 +13,14 @@ Installed once, for the whole app; a Textual without the method is left alone.
 
 `before_next_update` queues terminal sequences written at the start of the next partial
 update, before its cells (the terminal view scrolls its rows that way, ui/widgets/
-terminal_view.py); a full update (a layout) rewrites everything, so it drops them.
+terminal_view.py); a full update (a layout) rewrites everything, so it drops them. The
+queue is the app's (keyed by its console): an app that never renders its updates (run
+headless, as in tests) must not hand its scrolls to another app of the same process.
 """
 
 from __future__ import annotations
+
+from weakref import WeakKeyDictionary
 
 from rich.console import Console
 from rich.control import Control
@@ -24,23 +28,21 @@ from textual import _compositor
 
 _original = getattr(_compositor.ChopsUpdate, "render_segments", None)
 _original_full = getattr(_compositor.LayoutUpdate, "render_segments", None)
-_queued: list[str] = []
+_queued: WeakKeyDictionary[Console, list[str]] = WeakKeyDictionary()
 
 
-def before_next_update(sequence: str) -> None:
-    """Write `sequence` at the start of the next partial update."""
-    _queued.append(sequence)
+def before_next_update(console: Console, sequence: str) -> None:
+    """Write `sequence` at the start of the next partial update rendered on `console` (the app's)."""
+    _queued.setdefault(console, []).append(sequence)
 
 
-def _take_queued() -> str:
-    text = "".join(_queued)
-    _queued.clear()
-    return text
+def _take_queued(console: Console) -> str:
+    return "".join(_queued.pop(console, ()))
 
 
 def _render_segments(self: _compositor.ChopsUpdate, console: Console) -> str:
     """What Textual's method writes, each part cropped to the dirty span [x1, x2)."""
-    sequences: list[str] = [_take_queued()]
+    sequences: list[str] = [_take_queued(console)]
     append = sequences.append
     move_to = Control.move_to
     last_y = self.spans[-1][0]
@@ -61,7 +63,7 @@ def _render_segments(self: _compositor.ChopsUpdate, console: Console) -> str:
 
 
 def _render_full(self: _compositor.LayoutUpdate, console: Console) -> str:
-    _queued.clear()
+    _queued.pop(console, None)
     assert _original_full is not None
     return _original_full(self, console)
 

@@ -23,7 +23,9 @@ PLAYER_KEYS = [
     Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+", show=False),
     Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
     Binding("i", "toggle_idle", "Idle cap", show=False),
-    Binding("slash", "search", "Search", key_display="/"),
+    # Priority: run before the keys typed after it are handed on (typed or pasted fast,
+    # `/exit` exported the frame: `e`, then `t`); not in the search box (PlayerScreen.check_action).
+    Binding("slash", "search", "Search", key_display="/", priority=True),
     Binding("n", "next_match(1)", "Next match", show=False),
     Binding("N", "next_match(-1)", "Previous match", show=False),
     Binding("g", "goto", "Go to"),

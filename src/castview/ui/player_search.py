@@ -111,7 +111,7 @@ class SearchPanel(Vertical):
         if not box.value and self.search_query is not None:
             box.value = query_text(self.search_query)
         self._show_info()
-        box.focus()
+        self.screen.set_focus(box)  # at once, not after a refresh (as `focus()` does): the next key is the box's
 
     def close(self) -> None:
         self.remove_class("-shown")

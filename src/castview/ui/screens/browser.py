@@ -39,6 +39,7 @@ from ...sources.watch import REMOTE_INTERVAL, SourceWatcher, summarize_changes
 from ...views import SORTS, VIEW_TITLES, VIEWS, next_of
 from ..catalog_view import detail, header_row
 from ..clip_actions import ClipWritten
+from ..fit_line import Part, fit_line
 from ..messages import (
     NodeNamesResolved,
     RecordingDamaged,
@@ -66,7 +67,9 @@ class BrowserScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", show=True, priority=False),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        # Priority: run before the keys typed after it are handed to the tree (typed or
+        # pasted fast, `/alice` opened the review dialog on `a`); not while the box has focus.
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("s", "fleet_search", "Search text"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
@@ -282,24 +285,29 @@ class BrowserScreen(Screen[None]):
     def _update_status(self) -> None:
         tree = self.query_one(RecordingTree)
         done, total = self._progress
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(self.app.title, style="bold")  # "castview", or says the samples are shown
         shown, all_ = tree.shown, tree.total
-        text.append(f"  {all_} recording{'s' if all_ != 1 else ''}")
+        parts = [Part((Text(self.app.title, style="bold"),), rank=9),  # "castview", or says the samples are shown
+                 Part((Text(f"{all_} recording{'s' if all_ != 1 else ''}"), Text(f"{all_}")), rank=2, joined=True)]
         if tree.filter:
-            text.append(f"  ·  {shown} match ")
-            text.append(printable(tree.filter), style="italic")
+            parts.append(Part((Text.assemble(f"{shown} match ", (printable(tree.filter), "italic")),), rank=8))
         if self.review_filter is not None:
-            text.append(f"  ·  {shown} {self.review_filter}", style="bold")
-            if not self._reviews_read:
-                text.append(" (reading the reviews…)", style="dim")
+            review = Text(f"{shown} {self.review_filter}", style="bold")
+            reading = Text.assemble(review, (" (reading the reviews…)", "dim"))
+            parts.append(Part((reading, review) if not self._reviews_read else (review,), rank=7))
         order = f"{tree.sort}{' ↑' if tree.reverse else ''}"
-        text.append(f"  ·  {VIEW_TITLES[tree.view]}, by {order}", style="dim")
+        parts.append(Part((Text(f"{VIEW_TITLES[tree.view]}, by {order}", style="dim"),
+                           Text(f"{VIEW_TITLES[tree.view].removeprefix('by ')}/{order}", style="dim"), Text()), rank=1))
         if total and done < total:
-            text.append(f"  ·  reading headers {done}/{total}", style="dim")
+            parts.append(Part((Text(f"reading headers {done}/{total}", style="dim"),
+                               Text(f"{done}/{total}", style="dim")), rank=3))
         if self._errors:
-            text.append(f"  ·  {len(self._errors)} error{'s' if len(self._errors) != 1 else ''}", style="red")
-        self.query_one("#browser-status", Static).update(text)
+            count = len(self._errors)
+            parts.append(Part((Text(f"{count} error{'s' if count != 1 else ''}", style="red"),), rank=6))
+        status = self.query_one("#browser-status", Static)
+        status.update(fit_line(parts, status.content_size.width or self.app.size.width - 2))
+
+    def on_resize(self) -> None:
+        self._update_status()
 
     # -- the highlighted recording -------------------------------------------------------
     @on(Tree.NodeHighlighted)
@@ -440,7 +448,11 @@ class BrowserScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.add_class("-shown")
-        box.focus()
+        self.set_focus(box)  # at once, not after a refresh (as `focus()` does): the next key is the box's
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` in the filter box is a character of the filter."""
+        return action != "filter" or self.focused is not self.query_one("#filter", Input)  # (set at once)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet
+from textual.widgets import Input, Label, OptionList, RadioSet
 from textual.widgets.option_list import Option
 
 from ...clipping import SUFFIXES, check_output
@@ -40,6 +40,7 @@ from ..clip_actions import (
     start_clip,
 )
 from ..export_actions import clock_part, recording_stem
+from ..widgets.marked_toggle import MarkedRadioButton
 
 
 def shown_path(path: Path) -> str:
@@ -47,15 +48,6 @@ def shown_path(path: Path) -> str:
     stays in view at 80 columns)."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
-
-
-class KindButton(RadioButton):
-    """A radio button whose dot is there only when it is chosen: the choice reads without
-    colour (a monochrome terminal, a colour-blind user)."""
-
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802  (Textual's class attribute)
-        return "●" if self.value else " "
 
 
 def named(seconds: float) -> str:
@@ -101,8 +93,8 @@ class ClipDialog(ModalScreen[ClipWritten | None]):
             title = f"Clip or evidence pack of {printable(self.recording_name)}"
             yield Label(Text(title, no_wrap=True, overflow="ellipsis"), id="clip-title")
             with RadioSet(id="clip-kind"):
-                yield KindButton("clip (.cast)", value=True, id="kind-clip")
-                yield KindButton("evidence pack (.zip)", id="kind-evidence")
+                yield MarkedRadioButton("clip (.cast)", value=True, id="kind-clip")
+                yield MarkedRadioButton("evidence pack (.zip)", id="kind-evidence")
             with Horizontal(classes="clip-row"):
                 yield Label("from ", classes="clip-label")
                 yield Input(self.start_text, id="clip-from", compact=True)

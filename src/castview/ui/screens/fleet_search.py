@@ -32,9 +32,10 @@ from ...sanitize import printable
 from ...search import COMMAND, Match, Query, SearchCancelled
 from ...sources.base import Source
 from ...sources.catalog import RecordingSummary, group
-from ..catalog_view import PENDING
+from ..catalog_view import PENDING, ending
 from ..messages import RecordingMatchesFound, RecordingOpenRequested, SearchFinished, SearchProgressed
 from ..search_view import describe, match_row, parse_query, recording_heading
+from ..widgets.marked_toggle import MarkedCheckbox
 
 PROGRESS_EVERY = 0.2
 ROW_LIMIT = 5000  # matches listed (more are counted, not listed)
@@ -42,7 +43,7 @@ FILTERS = (
     ("node", "node"),
     ("user", "user"),
     ("host", "host"),
-    ("since", "since (e.g. 7d)"),
+    ("since", "since (7d)"),
     ("until", "until"),
 )
 HINT = "enter: search  ·  tab: next box  ·  re:… a regular expression  ·  esc: back"
@@ -89,7 +90,7 @@ class FleetSearchScreen(Screen[None]):
             for i, (name, hint) in enumerate(FILTERS):
                 yield Input(placeholder=hint, id=f"fleet-{name}", compact=True, value=self.form.get(name, ""),
                             classes="-last" if i == len(FILTERS) - 1 else "")
-            yield Checkbox("commands only", self.form.get("commands") == "yes", id="fleet-commands", compact=True,
+            yield MarkedCheckbox("commands only", self.form.get("commands") == "yes", id="fleet-commands", compact=True,
                            tooltip="search only the commands typed at shell prompts")
         yield Static(id="fleet-error")
         yield OptionList(id="fleet-results")
@@ -273,13 +274,15 @@ class FleetSearchScreen(Screen[None]):
         rec, m = self._row(event.option_index)
         if rec is None:
             return
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(printable(rec.ref.location))
+        where = Text(no_wrap=True, overflow="ellipsis", style="dim")
         if m is not None and m.screen == COMMAND:
-            text.append("  $ a command typed at a prompt", style="dim")
+            where.append("  $ a command typed at a prompt")
         elif m is not None and m.screen != "main":
-            text.append("  ▣ in a full-screen app", style="dim")
-        self.query_one("#fleet-detail", Static).update(text)
+            where.append("  ▣ in a full-screen app")
+        detail = self.query_one("#fleet-detail", Static)
+        room = (detail.content_size.width or self.app.size.width) - where.cell_len
+        text = Text(ending(printable(rec.ref.location), room), no_wrap=True, overflow="ellipsis")
+        detail.update(text.append_text(where))
 
     @on(OptionList.OptionSelected, "#fleet-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

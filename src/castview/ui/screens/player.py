@@ -29,11 +29,13 @@ from typing import BinaryIO
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Container, Horizontal
+from textual.reactive import var
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from ...cast import timeline
@@ -97,6 +99,11 @@ class PlayerScreen(Screen[None]):
 
     BINDINGS = PLAYER_KEYS
 
+    # what the engine said last; the footer's `space` follows them (active_bindings)
+    playing = var(False, bindings=True)
+    following = var(False, bindings=True)
+    """Follow mode: the view stays at the live edge, showing output as it is appended."""
+
     def __init__(self, summary: RecordingSummary, *, settings: Settings, source: Source | None,
                  terminal_theme: Callable[[], Theme], export_dir: str | os.PathLike[str] | None = None,
                  autoplay: bool = True, start: float | None = None, query: Query | None = None,
@@ -126,9 +133,6 @@ class PlayerScreen(Screen[None]):
         self.error: str | None = None
         self.position = 0.0
         self.count = 0
-        self.playing = False
-        self.following = False
-        """Follow mode: the view stays at the live edge, showing output as it is appended."""
         self.index = IndexState(0, 0.0, 0.0, False, listed_duration=summary.duration or 0.0)
         self.live_state = LiveState(live=summary.status == LIVE)
         self.facts = MetadataPane.facts_for(summary)
@@ -321,10 +325,22 @@ class PlayerScreen(Screen[None]):
     def action_step(self, delta: int) -> None:
         self._send(lambda engine: engine.step(delta), playing=False)
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's `space` says what it does now: Pause while playing or following."""
+        bindings = super().active_bindings
+        space = bindings.get("space")
+        if space is not None and space.binding.action == "toggle_play" and (self.playing or self.following):
+            bindings["space"] = space._replace(binding=dataclasses.replace(space.binding, description="Pause"))
+        return bindings
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`f` (and its footer entry) only while there is something to follow."""
+        """`f` (and its footer entry) only while there is something to follow; `/` in the
+        search box is a character of the search."""
         if action == "follow":
             return self.live or self.following
+        if action == "search":
+            return self.focused is not self.query_one("#search-box", Input)  # (has_focus follows later)
         return True
 
     def action_follow(self) -> None:
@@ -531,15 +547,32 @@ class PlayerScreen(Screen[None]):
         from .clip_dialog import ClipDialog
 
         folders = recording_folders(getattr(self.app, "sources", []), self.summary.ref)
+        start = start_text(self.position, self.before)
+        resume = self._pause_for_dialog()
 
         def done(result: ClipWritten | None) -> None:
+            resume()
             if result is not None:
                 tell_written(self, result)
 
         self.app.push_screen(ClipDialog(self.summary.ref.name, self.span(), self._target, self.settings,
-                                        start=start_text(self.position, self.before),
+                                        start=start,
                                         folder=default_folder(self._export_dir, folders), forbidden=folders,
                                         zone=self.clock_zone(), download=self.app.is_web), done)
+
+    def _pause_for_dialog(self) -> Callable[[], None]:
+        """Pause while a dialog about the frame on view is open (the clip's `from` is that
+        frame); the function returned plays or follows again if it did before."""
+        playing, following = self.playing, self.following
+        if playing or following:
+            self._send(Engine.pause, move=False, playing=False, following=False)
+
+        def resume() -> None:
+            if following and self.live:
+                self._send(Engine.follow, playing=False, following=True)
+            elif playing:
+                self._send(Engine.play, playing=True, following=False)
+        return resume
 
     def on_review_recorded(self, message: ReviewRecorded) -> None:
         tell_reviewed(self, message)

@@ -27,13 +27,22 @@ from ...sanitize import printable
 from ..messages import SeekRequested
 
 
-def command_row(command: Command, before: Callable[[float], float | None] | None = None) -> Text:
-    """`m:ss.t  command  duration`, one line, controls made visible. The time names the
-    frame enter seeks to (formatting.py): as short as the next event's time allows when
-    `before` gives it, else exact."""
+def shown_times(commands: list[Command], before: Callable[[float], float | None] | None = None) -> list[str]:
+    """The commands' times as they name the frame enter seeks to (formatting.py): as short
+    as the next event's time allows when `before` gives it, else exact. Padded to line up
+    at their decimal point, so that the commands after them line up too."""
+    shown = [fmt.clock(c.time, before(c.time)) if before is not None else fmt.exact_clock(c.time, 1)
+             for c in commands]
+    parts = [time.partition(".") for time in shown]
+    whole = max((len(w) for w, _, _ in parts), default=0)
+    fraction = max((len(dot + f) for _, dot, f in parts), default=0)
+    return [w.rjust(whole) + (dot + f).ljust(fraction) for w, dot, f in parts]
+
+
+def command_row(command: Command, time: str) -> Text:
+    """`time  command  duration`, one line, controls made visible."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    shown = fmt.clock(command.time, before(command.time)) if before is not None else fmt.exact_clock(command.time, 1)
-    text.append(f"{shown:>7} ", style="bold")
+    text.append(f"{time} ", style="bold")
     if command.abandoned:
         text.append("✗ ", style="dim")
     elif command.fullscreen:
@@ -122,7 +131,8 @@ class CommandsPane(OptionList):
         elif not message.commands:
             self.set_options([Option(Text("no commands typed at a shell prompt", style="italic"), disabled=True)])
         else:
-            self.set_options([Option(command_row(c, self.bound)) for c in message.commands])
+            times = shown_times(message.commands, self.bound)
+            self.set_options([Option(command_row(c, t)) for c, t in zip(message.commands, times, strict=True)])
             self._follow()
 
     def watch_position(self) -> None:

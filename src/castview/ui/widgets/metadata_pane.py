@@ -12,7 +12,6 @@ from typing import Any
 from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -43,17 +42,42 @@ class Facts:
     """The exact start (the file name's RFC3339Nano time when it agrees with the header)."""
 
 
+LABEL_MOST = 17
+"""Cells of the label column; a longer label (an unknown key) gets a line of its own."""
+BREAK_AFTER = re.compile(r"(?<=[/.@:,_-])")
+"""Where a word too long for its line is broken: after punctuation, so `alice-mbp.` and
+`tail7f3e2.ts.net` stay readable (a run with none is folded)."""
+
+
 def path_lines(path: str, width: int) -> list[str]:
     """`path` in lines of at most `width` cells, each broken after a `/`, so that no
-    name is cut in two unless that name alone is wider than `width` (it is then folded)."""
+    name is cut in two unless that name alone is wider than `width` (it is then broken
+    after its punctuation, and only then folded)."""
+    return _packed(_pieces(re.split(r"(?<=/)", path), width), width)
+
+
+def value_lines(value: str, width: int) -> list[str]:
+    """`value` in lines of at most `width` cells, broken between words; a word wider than
+    a line is broken after its punctuation (BREAK_AFTER), and only then folded."""
+    return _packed(_pieces(re.split(r"(?<= )", value), width), width)
+
+
+def _pieces(words: list[str], width: int) -> list[str]:
+    """The words, each one wider than `width` split after its punctuation."""
+    return [piece for word in words
+            for piece in (BREAK_AFTER.split(word) if cell_len(word.rstrip()) > width else [word])]
+
+
+def _packed(pieces: list[str], width: int) -> list[str]:
+    """The pieces, in order, put on lines greedily; a space that ends a line is not shown."""
     lines: list[str] = []
     line = ""
-    for part in re.split(r"(?<=/)", path):
-        if line and cell_len(line + part) > width:
-            lines.append(line)
+    for piece in pieces:
+        if line and cell_len((line + piece).rstrip()) > width:
+            lines.append(line.rstrip())
             line = ""
-        line += part
-        if cell_len(line) > width:
+        line += piece
+        if cell_len(line.rstrip()) > width:
             *full, line = chop_cells(line, width)
             lines += full
     lines.append(line)
@@ -153,24 +177,45 @@ def derived_rows(facts: Facts) -> list[tuple[str, str | PathText]]:
     return rows
 
 
-def _table(rows: list[tuple[str, str | PathText]]) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
-    table.add_column(style="dim", no_wrap=True, max_width=17)
-    table.add_column(overflow="fold", ratio=1)
-    for label, value in rows:
-        table.add_row(Text(label), Text(value) if isinstance(value, str) else value)
-    return table
+class Fields:
+    """(label, value) rows in two columns where the pane is wide enough for the value:
+    a row whose value would have a word broken there, or take as many lines as with the
+    label on a line of its own, has it on lines of its own instead (indented by two)."""
+
+    def __init__(self, rows: list[tuple[str, str | PathText]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(4, options.max_width)
+        label_width = min(LABEL_MOST, max((cell_len(label) for label, _ in self.rows), default=0), width // 2)
+        beside = width - label_width - 1
+        for label, value in self.rows:
+            is_path = isinstance(value, PathText)
+            text, style = (value.path, value.style) if isinstance(value, PathText) else (value, "")
+            split = path_lines if is_path else value_lines
+            lines, under = split(text, beside), split(text, width - 2)
+            words = re.split(r"(?<=/)", text) if is_path else text.split(" ")
+            whole = all(cell_len(word) <= beside for word in words)
+            if label and (cell_len(label) > label_width or not whole or 1 < len(lines) >= 1 + len(under)):
+                yield Text(label, style="dim", no_wrap=True, overflow="ellipsis")
+                for line in under:
+                    yield Text.assemble("  ", (line, style), no_wrap=True)
+                continue
+            pad = " " * (label_width - cell_len(label))
+            yield Text.assemble((label + pad, "dim"), " ", (lines[0], style), no_wrap=True)
+            for line in lines[1:]:
+                yield Text.assemble(" " * (label_width + 1), (line, style), no_wrap=True)
 
 
 def describe(header: Header | None, facts: Facts) -> Group:
     parts: list[Any] = [PathText(facts.path, style="bold")]
     if header is not None:
-        parts += [Text("\nHeader", style="bold underline"), _table(header_rows(header, facts.start_ns))]
+        parts += [Text("\nHeader", style="bold underline"), Fields(header_rows(header, facts.start_ns))]
         unknown = header.unknown_keys
         if unknown:
             parts += [Text("\nUnknown keys", style="bold underline"),
-                      _table([(printable(k), _value(v)) for k, v in unknown.items()])]
-    parts += [Text("\nRecording", style="bold underline"), _table(derived_rows(facts))]
+                      Fields([(printable(k), _value(v)) for k, v in unknown.items()])]
+    parts += [Text("\nRecording", style="bold underline"), Fields(derived_rows(facts))]
     parts.append(Text("\nProblems", style="bold underline"))
     if not facts.problems:
         parts.append(Text("none found" + ("" if facts.duration_final else " so far"), style="dim"))

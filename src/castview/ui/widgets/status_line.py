@@ -15,6 +15,7 @@ from ... import formatting as fmt
 from ...cast import timeline
 from ...playback import LiveState
 from ...sanitize import printable
+from ..fit_line import Part, fit_line
 from .diff_line import DiffLine
 
 WIDE = 100
@@ -64,40 +65,47 @@ class StatusLine(DiffLine):
             self.redraw()
 
     def content(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        """The parts that fit: at 80 columns the events count goes first, then the idle
+        cap and the panning's detail (fit_line), rather than the end of the line. Each
+        part brings its own separator (two spaces, styled as it always was)."""
         status = self.status
         if status is None:
-            return text
-        text.append_text(self._live(status.live, status.following))
+            return Text(no_wrap=True, overflow="ellipsis")
+        live = self._live(status.live, status.following)
+        parts = [Part((live,), rank=9)]
+        lead = "  " if live.plain else ""
         if not status.following:  # speed and the idle cap do not apply at the live edge
-            text.append("  " if text.plain else "")
-            text.append(timeline.speed_label(status.speed), style="bold")
-            text.append(f"  idle≤{status.idle_cap:g}s" if status.idle_cap is not None else "  idle: real")
+            parts.append(Part((Text.assemble(lead, (timeline.speed_label(status.speed), "bold")),), rank=8))
+            idle = f"  idle≤{status.idle_cap:g}s" if status.idle_cap is not None else "  idle: real"
+            parts.append(Part((Text(idle), Text()), rank=3))
+            lead = "  "
         moment = fmt.wall_decimal(status.start_ns, status.position, status.before)
-        text.append("  " if text.plain else "")
         wide = self.outer_size.width >= WIDE  # the terminal's width: the line spans it, padding and all
         zone = UTC if status.utc else None
         clock = fmt.wall_time(moment, zone, date=wide)
         if status.playing:
             clock = clock.ljust(len(fmt.wall_time(moment, zone, digits=2, date=wide)))
-        text.append(clock)
-        text.append_text(status.search)
+        parts += [Part((Text(lead + clock),), rank=7), Part((status.search,), rank=8)]
         if status.events is not None:
-            text.append(f"  ev {status.count}/{status.events}", style="dim")
+            parts.append(Part((Text(f"  ev {status.count}/{status.events}", style="dim"), Text()), rank=2))
             if status.indexing is not None:
-                text.append(f"  indexing {status.indexing:.0%}", style="italic")
-        r = status.panned
-        if r is not None:
-            cols, rows = status.size
-            text.append("  panned: ", style="bold")
-            if r.width < cols:
-                text.append(f"cols {r.x + 1}-{r.right} ")
-            if r.height < rows:
-                text.append(f"rows {r.y + 1}-{r.bottom} ")
-            text.append(f"of {cols}x{rows}" + (" (ctrl+arrows)" if wide else ""))
+                parts.append(Part((Text(f"  indexing {status.indexing:.0%}", style="italic"),), rank=6))
+        if status.panned is not None:
+            parts.append(self._panned(status, wide))
         if status.who and wide:
-            text.append(f"  ·  {printable(status.who)}", style="dim")
-        return text
+            parts.append(Part((Text(f"  ·  {printable(status.who)}", style="dim"), Text()), rank=1))
+        return fit_line(parts, self.content_size.width or self.outer_size.width, gaps=("", ""))
+
+    @staticmethod
+    def _panned(status: PlayerStatus, wide: bool) -> Part:
+        """`panned: cols 1-80 rows 1-21 of 100x30 (ctrl+arrows)`, then without the keys,
+        then `panned` alone."""
+        r, (cols, rows) = status.panned or Region(), status.size
+        where = (f"cols {r.x + 1}-{r.right} " if r.width < cols else "") + \
+            (f"rows {r.y + 1}-{r.bottom} " if r.height < rows else "") + f"of {cols}x{rows}"
+        keys = [" (ctrl+arrows)"] if wide else []
+        forms = [Text.assemble(("  panned: ", "bold"), where + suffix) for suffix in [*keys, ""]]
+        return Part((*forms, Text("  panned", style="bold")), rank=4)
 
     def _live(self, live: LiveState, following: bool) -> Text:
         """"● LIVE following", "● LIVE" (f: follow), "■ finished", "file deleted"."""

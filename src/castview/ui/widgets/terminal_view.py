@@ -252,7 +252,7 @@ class TerminalView(Widget, can_focus=False):
         if not k:
             return False
         top = self.region.y
-        partial_updates.before_next_update(f"\x1b[{top + 1};{top + bottom}r\x1b[{k}S\x1b[r")
+        partial_updates.before_next_update(self.app.console, f"\x1b[{top + 1};{top + bottom}r\x1b[{k}S\x1b[r")
         # What the terminal shows once scrolled; the rows repainted are recorded as painted.
         self._painted = {y: painted[y + k] for y in range(bottom - k)} | {y: painted[y] for y in range(bottom, height)}
         self._styles_cache.clear()
