@@ -481,10 +481,12 @@ class TextTracker(ScreenObserver):
         lines = self._alt if alt else self._main
         buf, wrapped = s.buffer, s.wrapped
         rows = len(buf)
-        # The rows are distinct objects: no line tracked has left the screen when as many
-        # rows as lines hold one (one count over the rows, at C speed: a scrolled screen
-        # would otherwise cost a set of its rows).
-        if len(lines) == sum(map(lines.__contains__, map(id, buf))):
+        # The rows are distinct objects: no line tracked has left the screen when every row
+        # holds one and so does each row replaced or moved (output on a row or two of a tall
+        # screen then costs those rows), or when as many rows as lines hold one (one count
+        # over the rows, at C speed: a scrolled screen would otherwise cost a set of its rows).
+        if (len(dirty) < rows and len(lines) == rows and all(id(buf[y]) in lines for y in dirty if y < rows)) \
+                or len(lines) == sum(map(lines.__contains__, map(id, buf))):
             vanished = []
         else:
             present = {id(obj) for obj in buf}

@@ -65,9 +65,9 @@ class StatusLine(DiffLine):
             self.redraw()
 
     def content(self) -> Text:
-        """The parts that fit: at 80 columns the events count goes first, then the idle
-        cap and the panning's detail (fit_line), rather than the end of the line. Each
-        part brings its own separator (two spaces, styled as it always was)."""
+        """The parts that fit: at 80 columns the panning's key hint goes first, then the
+        events count, the idle cap and the panning's detail (fit_line), rather than the end
+        of the line. Each part brings its own separator (two spaces, styled as it always was)."""
         status = self.status
         if status is None:
             return Text(no_wrap=True, overflow="ellipsis")
@@ -91,21 +91,20 @@ class StatusLine(DiffLine):
             if status.indexing is not None:
                 parts.append(Part((Text(f"  indexing {status.indexing:.0%}", style="italic"),), rank=6))
         if status.panned is not None:
-            parts.append(self._panned(status, wide))
+            parts.append(self._panned(status))
+            if wide:
+                parts.append(Part((Text(" (ctrl+arrows)"), Text()), rank=1))
         if status.who and wide:
-            parts.append(Part((Text(f"  ·  {printable(status.who)}", style="dim"), Text()), rank=1))
+            parts.append(Part((Text(f"  ·  {printable(status.who)}", style="dim"), Text()), rank=0))
         return fit_line(parts, self.content_size.width or self.outer_size.width, gaps=("", ""))
 
     @staticmethod
-    def _panned(status: PlayerStatus, wide: bool) -> Part:
-        """`panned: cols 1-80 rows 1-21 of 100x30 (ctrl+arrows)`, then without the keys,
-        then `panned` alone."""
+    def _panned(status: PlayerStatus) -> Part:
+        """`panned: cols 1-80 rows 1-21 of 100x30`, then `panned` alone."""
         r, (cols, rows) = status.panned or Region(), status.size
         where = (f"cols {r.x + 1}-{r.right} " if r.width < cols else "") + \
             (f"rows {r.y + 1}-{r.bottom} " if r.height < rows else "") + f"of {cols}x{rows}"
-        keys = [" (ctrl+arrows)"] if wide else []
-        forms = [Text.assemble(("  panned: ", "bold"), where + suffix) for suffix in [*keys, ""]]
-        return Part((*forms, Text("  panned", style="bold")), rank=4)
+        return Part((Text.assemble(("  panned: ", "bold"), where), Text("  panned", style="bold")), rank=4)
 
     def _live(self, live: LiveState, following: bool) -> Text:
         """"● LIVE following", "● LIVE" (f: follow), "■ finished", "file deleted"."""
