@@ -207,22 +207,11 @@ def test_a_forged_entry_of_the_new_layout_is_built_again(tmp_path: Path, forged:
 
 
 def test_a_shared_entry_with_forged_fields_is_refused(tmp_path: Path) -> None:
-    from castview.analysis.shared import SharedCache, identity
-    from castview.term.fingerprint import Fingerprint
-    from test_shared_proportion import Blobs
+    from castview.analysis.shared import identity
+    from test_shared_proportion import published
 
     path = _cast(tmp_path / "r.cast", ["alpha one", "bravo two"])
-    with open_index(path, cache_dir=tmp_path / "c") as index:
-        meta, body = dict(index.meta), bytes(index.body)
-    st = path.stat()
-    fp = Fingerprint(st.st_size, st.st_mtime)
-    cache = SharedCache(Blobs())
-
-    def opener():
-        return open(path, "rb")
-
-    assert cache.publish(fp, opener, meta, memoryview(body))
-    name = next(iter(cache.store.blobs))
+    cache, name, fp, opener = published(path, tmp_path / "c")
     ident = identity(fp, opener)
     shared_meta, shared_body = decode(cache.store.blobs[name], ident)
     at, tn, fn, count = shared_meta["blocks"][0]

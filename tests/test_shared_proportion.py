@@ -70,15 +70,13 @@ def _forged(meta: dict, body: bytes, how: str) -> tuple[dict, bytes]:
     return meta, body
 
 
-@pytest.fixture
-def shared(tmp_path):
-    """A shared cache holding the entry of a small recording, and what fetches it."""
+def published(path: Path, cache_dir: Path):
+    """A shared cache holding the entry of the recording at `path` (built in
+    `cache_dir`): the cache, the entry's name, the fingerprint and an opener."""
     from castview.search import open_index
 
-    path = _cast(tmp_path / "r.cast")
-    with open_index(path, cache_dir=tmp_path / "c") as index:
+    with open_index(path, cache_dir=cache_dir) as index:
         meta, body = dict(index.meta), bytes(index.body)
-    assert meta["analyses"]["commands"]["result"], "the forgeries below need a command"
     st = path.stat()
     fp = Fingerprint(st.st_size, st.st_mtime)
     cache = SharedCache(Blobs())
@@ -87,8 +85,16 @@ def shared(tmp_path):
         return open(path, "rb")
 
     assert cache.publish(fp, opener, meta, memoryview(body))
-    name = next(iter(cache.store.blobs))
-    return cache, name, fp, opener
+    return cache, next(iter(cache.store.blobs)), fp, opener
+
+
+@pytest.fixture
+def shared(tmp_path):
+    """A shared cache holding the entry of a small recording, and what fetches it."""
+    entry = cache, name, fp, opener = published(_cast(tmp_path / "r.cast"), tmp_path / "c")
+    meta = decode(cache.store.blobs[name], identity(fp, opener))[0]
+    assert meta["analyses"]["commands"]["result"], "the forgeries below need a command"
+    return entry
 
 
 def test_a_proportionate_entry_is_taken(shared):
