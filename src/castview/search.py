@@ -30,6 +30,7 @@ import contextlib
 import os
 import queue
 import re
+import threading
 import time as _time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -384,8 +385,23 @@ def _process_pool(jobs: int) -> Executor:
 
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
+        import signal
+        from multiprocessing import forkserver
+
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["castview.search"])
+        # ctrl-C in a terminal reaches every process of its group: the command cancels its
+        # workers itself, and each of them (and the server they fork from, still starting)
+        # printed a KeyboardInterrupt traceback. The server is started ignoring SIGINT (an
+        # ignored signal stays ignored across exec; a blocked one did not), and so are the
+        # workers it forks. Only the main thread may set a handler; an app's worker thread
+        # has no ctrl-C to pass on (the terminal is in raw mode).
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                forkserver.ensure_running()
+            finally:
+                signal.signal(signal.SIGINT, previous)
     else:  # pragma: no cover - not on Linux
         ctx = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
