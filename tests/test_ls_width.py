@@ -59,3 +59,13 @@ def test_every_line_fits_80_columns(tree, args):
 def test_json_and_a_pipe_without_columns_keep_whole_cells(tree):
     assert ls(tree, "--json", columns="80") == ls(tree, "--json")
     assert max(cell_len(line) for line in ls(tree).splitlines()) > 80  # each column up to its own width
+
+
+def test_paths_are_cut_at_their_start_and_sizes_kept_whole(tree):
+    """Was: every path cut at its end (`/tmp/…/recordings-kept-fo…`: all alike) and sizes
+    cut mid-value (`10.5 …`)."""
+    lines = [line for line in ls(tree, "--by", "time", "--paths", columns="80").splitlines()[2:] if line]
+    assert lines and all(".cast" in line for line in lines), lines
+    assert not any(" …  " in line.split(".cast", 1)[1][:16] for line in lines), lines
+    names = {line.split(".cast", 1)[0].rsplit("…", 1)[-1][-8:] for line in lines}
+    assert len(names) == len(lines)  # what is left of each path tells them apart

@@ -66,8 +66,8 @@ def _command(rec: RecordingSummary, _names: NodeNames | None) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("start", "START (local)", 19, 19, lambda r, n: fmt.local_time(r.start_ns)),
-    Column("duration", "DUR", 7, 4, lambda r, n: fmt.duration(r.duration), right=True),
-    Column("size", "SIZE", 8, 6, lambda r, n: fmt.size(r.ref.size), right=True),
+    Column("duration", "DUR", 7, 7, lambda r, n: fmt.duration(r.duration), right=True),
+    Column("size", "SIZE", 8, 8, lambda r, n: fmt.size(r.ref.size), right=True),
     Column("node", "NODE", 18, 8, _node, grouped_by="node"),
     Column("user", "USER", 24, 8, lambda r, n: printable(who(r.header)), grouped_by="user"),
     Column("ssh_user", "SSH USER", 14, 5, _users),

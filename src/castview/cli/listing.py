@@ -206,7 +206,7 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
     from ..columns import Column, columns_for
     from ..records import kubernetes_fields
     from ..sources.catalog import DAMAGED
-    from ..ui.catalog_view import DEFAULT_COLOURS, MARKS
+    from ..ui.catalog_view import DEFAULT_COLOURS, MARKS, ending
 
     room = _room()
     for section in sections:
@@ -215,6 +215,8 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
         if paths:
             columns.insert(1, Column("path", "PATH", 1000, 20, lambda r, n: printable(r.ref.location)))
         right = {i for i, c in enumerate(columns) if c.right}
+        # a path is cut at its start: its file name tells recordings apart
+        start_cut = {1} if paths else set()
         rows = [[c.title for c in columns]]
         rows += [[c.cell(rec, names) for c in columns] for rec in section.recordings]
         marks = [MARKS.get(rec.status) for rec in section.recordings]
@@ -230,7 +232,8 @@ def print_sections(sections: list[Section], by: str, names: NodeNames | None, pa
         body.append("\n")
         for r, row in enumerate(rows):
             line = "  ".join(
-                cell.rjust(w) if i in right and _cells(cell) <= w else _fit(cell, w)
+                cell.rjust(w) if i in right and _cells(cell) <= w
+                else _fit(ending(cell, w) if i in start_cut and r else cell, w)
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
             if table is not None and _cells(line) > table:  # the columns' floors alone are wider
