@@ -203,9 +203,11 @@ class Frame:
     cursor: tuple[int, int, bool]
     wrapped: tuple[bool, ...] = ()  # which rows run on into the next (a transcript joins them)
     used: tuple[int, ...] = ()  # how far each row was written (a resize reflows by it)
-    # the screen's own row lists (compared by identity): a row scrolled up or down is the
-    # same line on another row, and its masked cells stay masked there (spread)
-    lines: tuple[object, ...] = ()
+    # the ids of the screen's own row lists: a row scrolled up or down is the same line on
+    # another row, and its masked cells stay masked there (spread). Ids, not the lists: a
+    # clip's frames would keep every line alive; an id reused by a new line between two
+    # frames can only mask more (cells equal to masked ones).
+    lines: tuple[int, ...] = ()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -215,7 +217,8 @@ class Frame:
 def frame_of(term: Terminal, rows_seen: dict[Row, Row]) -> Frame:
     """The screen as shown; equal rows share one tuple (*rows_seen*) to keep frames small."""
     rows = tuple(rows_seen.setdefault(row, row) for row in map(tuple, term.screen.buffer))
-    return Frame(rows, term.cursor, tuple(term.screen.wrapped), tuple(term.screen.used), tuple(term.screen.buffer))
+    return Frame(rows, term.cursor, tuple(term.screen.wrapped), tuple(term.screen.used),
+                 tuple(map(id, term.screen.buffer)))
 
 
 def matched_cells(frame: Frame, redactor: Redactor, count: bool = False, above: Sequence[Row] = ()) -> set[Cell]:
@@ -255,9 +258,11 @@ def _carried(to: Frame, frm: Frame, mask: set[Cell]) -> set[Cell]:
     """The cells of *mask* (of *frm*) that *to* shows the same: in place, or on the row
     their line moved to (the rest of a match that wrapped from a row since scrolled off
     or erased is still part of it)."""
+    if not mask:
+        return set()
     out = {c for c in mask if _same(to, frm, c)}
-    where = {id(line): y for y, line in enumerate(frm.lines)}
-    moved = {y: where[id(line)] for y, line in enumerate(to.lines) if where.get(id(line), y) != y}
+    where = {line: y for y, line in enumerate(frm.lines)}
+    moved = {y: where[line] for y, line in enumerate(to.lines) if where.get(line, y) != y}
     if moved:
         back = {old: new for new, old in moved.items()}
         out |= {(x, back[y]) for x, y in mask if y in back and x < len(to.rows[back[y]]) and x < len(frm.rows[y])
