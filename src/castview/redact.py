@@ -15,7 +15,10 @@ The search reads a frame as its rows' text joined row after row, so a match that
 or runs from one row into the next is found. Masked cells show ``█`` (a wide character
 two of them), in the cell's colours. A cell masked in one frame stays masked in the
 frames before and after it for as long as it holds the same thing, so the characters of
-a secret typed one by one are masked from the first, before the whole secret shows.
+a secret typed one by one are masked from the first, before the whole secret shows; it
+follows its line when the line scrolls to another row, so the rest of a secret that
+wrapped stays masked once its first row scrolled off (or was erased), and a match
+wrapping from rows an event scrolled off into the frame is searched with them.
 
 Lines leave the clip's screen as they left the original's (scrolled off, cleared, left
 by a line feed, on a screen switched from; castview.redact_moves), rows are written as
@@ -27,8 +30,9 @@ recording holding input may take such a screen at other times), marker labels an
 string values (and keys but the format's field names) are masked, the title is not
 written. Then ``find_leak`` reads the written clip back -- every line (json_leak: all
 but castview's own record, times and codes), every frame it shows and every row leaving
-its screen or on a screen switched from -- and the command deletes
-the clip if anything still matches (fail closed). The clip's header records each
+its screen or on a screen switched from, and a long piece of a --redact text on either
+side of a wrap (wrap_leak) -- and the command deletes the clip if anything still matches
+(fail closed). The clip's header records each
 redaction as its kind, a count (frames, labels and header fields it matched in) and a
 salted scrypt hash of the pattern (``pattern_hash``), never the pattern.
 """
