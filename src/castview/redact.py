@@ -15,7 +15,10 @@ The search reads a frame as its rows' text joined row after row, so a match that
 or runs from one row into the next is found. Masked cells show ``█`` (a wide character
 two of them), in the cell's colours. A cell masked in one frame stays masked in the
 frames before and after it for as long as it holds the same thing, so the characters of
-a secret typed one by one are masked from the first, before the whole secret shows.
+a secret typed one by one are masked from the first, before the whole secret shows; it
+follows its line when the line scrolls to another row, so the rest of a secret that
+wrapped stays masked once its first row scrolled off (or was erased), and a match
+wrapping from rows an event scrolled off into the frame is searched with them.
 
 Lines leave the clip's screen as they left the original's (scrolled off, cleared, left
 by a line feed, on a screen switched from; castview.redact_moves), rows are written as
@@ -27,8 +30,9 @@ recording holding input may take such a screen at other times), marker labels an
 string values (and keys but the format's field names) are masked, the title is not
 written. Then ``find_leak`` reads the written clip back -- every line (json_leak: all
 but castview's own record, times and codes), every frame it shows and every row leaving
-its screen or on a screen switched from -- and the command deletes
-the clip if anything still matches (fail closed). The clip's header records each
+its screen or on a screen switched from, and a long piece of a --redact text on either
+side of a wrap (wrap_leak) -- and the command deletes the clip if anything still matches
+(fail closed). The clip's header records each
 redaction as its kind, a count (frames, labels and header fields it matched in) and a
 salted scrypt hash of the pattern (``pattern_hash``), never the pattern.
 """
@@ -67,6 +71,7 @@ Cell = tuple[int, int]  # x, y
 class Pattern:
     kind: str  # "text" or "regex"
     regex: re.Pattern[str]
+    text: str = ""  # a --redact text, composed (its pieces are looked for at wraps: wrap_leak)
 
 
 @dataclass
@@ -90,7 +95,7 @@ class Redactor:
         for text in texts:
             if (problem := check_redaction(text)) is not None:
                 raise ValueError(problem)
-            patterns.append(Pattern("text", re.compile(re.escape(_nfc(text)))))
+            patterns.append(Pattern("text", re.compile(re.escape(_nfc(text))), _nfc(text)))
         for source in regexes:
             try:
                 regex = re.compile(source)
@@ -202,6 +207,11 @@ class Frame:
     cursor: tuple[int, int, bool]
     wrapped: tuple[bool, ...] = ()  # which rows run on into the next (a transcript joins them)
     used: tuple[int, ...] = ()  # how far each row was written (a resize reflows by it)
+    # the ids of the screen's own row lists: a row scrolled up or down is the same line on
+    # another row, and its masked cells stay masked there (spread). Ids, not the lists: a
+    # clip's frames would keep every line alive; an id reused by a new line between two
+    # frames can only mask more (cells equal to masked ones).
+    lines: tuple[int, ...] = ()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -211,14 +221,17 @@ class Frame:
 def frame_of(term: Terminal, rows_seen: dict[Row, Row]) -> Frame:
     """The screen as shown; equal rows share one tuple (*rows_seen*) to keep frames small."""
     rows = tuple(rows_seen.setdefault(row, row) for row in map(tuple, term.screen.buffer))
-    return Frame(rows, term.cursor, tuple(term.screen.wrapped), tuple(term.screen.used))
+    return Frame(rows, term.cursor, tuple(term.screen.wrapped), tuple(term.screen.used),
+                 tuple(map(id, term.screen.buffer)))
 
 
-def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[Cell]:
-    """The cells that show part of a match: the frame's text is read row after row."""
+def matched_cells(frame: Frame, redactor: Redactor, count: bool = False, above: Sequence[Row] = ()) -> set[Cell]:
+    """The cells that show part of a match: the frame's text is read row after row,
+    after the rows *above* (rows that just left its top: a match wrapping from one of
+    them into the frame is found; their cells have negative rows, -1 the last)."""
     text: list[str] = []
     where: list[Cell] = []  # the cell of each character of the text
-    for y, row in enumerate(frame.rows):
+    for y, row in enumerate((*above, *frame.rows), -len(above)):
         for x, cell in enumerate(row):
             data = _nfc(cell.data)
             text.append(data)
@@ -227,7 +240,7 @@ def matched_cells(frame: Frame, redactor: Redactor, count: bool = False) -> set[
     for start, end in redactor.spans("".join(text), count):
         cells.update(where[start:end])
     for x, y in list(cells):  # a wide character: its second cell too
-        row = frame.rows[y]
+        row = above[y] if y < 0 else frame.rows[y]
         if x + 1 < len(row) and not row[x + 1].data:
             cells.add((x + 1, y))
     return cells
@@ -245,14 +258,31 @@ def _same(a: Frame, b: Frame, cell: Cell) -> bool:
         and a.rows[y][x] == b.rows[y][x]
 
 
+def _carried(to: Frame, frm: Frame, mask: set[Cell]) -> set[Cell]:
+    """The cells of *mask* (of *frm*) that *to* shows the same: in place, or on the row
+    their line moved to (the rest of a match that wrapped from a row since scrolled off
+    or erased is still part of it)."""
+    if not mask:
+        return set()
+    out = {c for c in mask if _same(to, frm, c)}
+    where = {line: y for y, line in enumerate(frm.lines)}
+    moved = {y: where[line] for y, line in enumerate(to.lines) if where.get(line, y) != y}
+    if moved:
+        back = {old: new for new, old in moved.items()}
+        out |= {(x, back[y]) for x, y in mask if y in back and x < len(to.rows[back[y]]) and x < len(frm.rows[y])
+                and to.rows[back[y]][x] == frm.rows[y][x]}
+    return out
+
+
 def spread(frames: Sequence[Frame], masks: list[set[Cell]]) -> None:
     """A masked cell stays masked in the frames before and after for as long as it holds
-    the same thing (in place). Backwards then forwards is a fixed point: a cell masked
-    going forwards came from an equal masked cell in the frame before."""
+    the same thing (in place, or on the row its line scrolled to). Backwards then forwards
+    is a fixed point: a cell masked going forwards came from an equal masked cell in the
+    frame before."""
     for i in range(len(frames) - 2, -1, -1):
-        masks[i] |= {c for c in masks[i + 1] if _same(frames[i], frames[i + 1], c)}
+        masks[i] |= _carried(frames[i], frames[i + 1], masks[i + 1])
     for i in range(1, len(frames)):
-        masks[i] |= {c for c in masks[i - 1] if _same(frames[i], frames[i - 1], c)}
+        masks[i] |= _carried(frames[i], frames[i - 1], masks[i - 1])
 
 
 def masked_rows(frame: Frame, mask: set[Cell]) -> list[Row]:
@@ -297,7 +327,13 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
         elif event.code != INPUT:
             data = redactor.mask_text(event.data) if event.code == MARKER else event.data
             others.append((len(frames) - 1, t, event.code, data))
-    masks = [matched_cells(frame, redactor, count=True) for frame in frames]
+    masks: list[set[Cell]] = []
+    gone: list[dict[int, set[int]]] = []  # per frame: the masked columns of each row its event scrolled off
+    for frame, taken in zip(frames, frame_moves, strict=True):
+        above = [move[1][0] for move in taken if move[0] == "off"]
+        cells = matched_cells(frame, redactor, count=True, above=above)
+        masks.append({(x, y) for x, y in cells if y >= 0})
+        gone.append({id(row): {x for x, y in cells if y == n - len(above)} for n, row in enumerate(above)})
     spread(frames, masks)
     size = frames[0].size
     # a redacted clip draws every frame itself: the header has the size of the first
@@ -312,7 +348,7 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
     for i, (frame, mask, t) in enumerate(zip(frames, masks, times, strict=True)):
         moved = ""
         if frame_moves[i]:
-            moved = replay_moves(frame_moves[i], shown, leaving_masker(frames[i - 1].rows, rows, redactor))
+            moved = replay_moves(frame_moves[i], shown, leaving_masker(frames[i - 1].rows, rows, redactor, gone[i]))
         rows = masked_rows(frame, mask)
         resized = frame.size != shown.size
         if resized:
@@ -328,17 +364,19 @@ def redacted_clip_lines(opener: Callable[[], BinaryIO], replay: Replay, start: f
             other = next(pending, None)
 
 
-def leaving_masker(before: Sequence[Row], masked_before: Sequence[Row],
-                   redactor: Redactor) -> Callable[[Sequence[Row]], list[Row]]:
+def leaving_masker(before: Sequence[Row], masked_before: Sequence[Row], redactor: Redactor,
+                   scrolled: dict[int, set[int]]) -> Callable[[Sequence[Row]], list[Row]]:
     """Masks rows leaving the screen between two frames: a row of the frame before as it
-    was masked there (a secret typed one character at a time stays masked), another
-    searched with the rows leaving with it (a match may wrap from one into the next)."""
+    was masked there (a secret typed one character at a time stays masked), and the cells
+    of a match found searching it with the rows leaving with it (a match may wrap from one
+    into the next) or, for a row scrolled off, with the frame after (*scrolled*: the masked
+    columns by the row's identity, a match wrapping from it into a row still shown)."""
     known = dict(zip(before, masked_before, strict=True))
 
     def mask(rows: Sequence[Row]) -> list[Row]:
         cells = matched_cells(Frame(tuple(rows), (0, 0, True)), redactor)
-        return [known[row] if row in known else masked_rows(Frame((row,), (0, 0, True)), {(x, 0) for x, yy in cells
-                                                                                        if yy == y})[0]
+        cells |= {(x, y) for y, row in enumerate(rows) for x in scrolled.get(id(row), ())}
+        return [masked_rows(Frame((known.get(row, row),), (0, 0, True)), {(x, 0) for x, yy in cells if yy == y})[0]
                 for y, row in enumerate(rows)]
 
     return mask
@@ -439,19 +477,26 @@ class _Leaving(ScreenObserver):
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
+        self.wrapped: list[bool] = []
         self.screen: Any = None
 
     def scrolled_off(self, row: list[Char], wrapped: bool) -> None:
         self.rows.append(tuple(row))
+        self.wrapped.append(wrapped)
 
     def erasing_rows(self, rows: range) -> None:
         self.rows += [tuple(self.screen.buffer[y]) for y in rows]
+        self.wrapped += [self.screen.wrapped[y] for y in rows]
 
     def entering_alternate(self) -> None:
-        self.rows += map(tuple, self.screen.buffer)
+        self._whole()
 
     def leaving_alternate(self) -> None:
+        self._whole()
+
+    def _whole(self) -> None:
         self.rows += map(tuple, self.screen.buffer)
+        self.wrapped += self.screen.wrapped
 
 
 def find_leak(clip: bytes, redactor: Redactor) -> str | None:
@@ -483,11 +528,41 @@ def find_leak(clip: bytes, redactor: Redactor) -> str | None:
             term.resize(size.cols, size.rows)
         else:
             continue
+        frame = frame_of(term, rows_seen)
         if leaving.rows:
             gone = Frame(tuple(leaving.rows), (0, 0, True))
-            leaving.rows = []
-            if matched_cells(gone, redactor):
+            left = leaving.wrapped
+            leaving.rows, leaving.wrapped = [], []
+            if matched_cells(gone, redactor) or wrap_leak((*gone.rows, *frame.rows), (*left, *frame.wrapped),
+                                                          redactor):
                 return f"at {clock(time)} on screen (a row scrolled off, erased or switched from)"
-        if matched_cells(frame_of(term, rows_seen), redactor):
+        if matched_cells(frame, redactor) or wrap_leak(frame.rows, frame.wrapped, redactor):
             return f"at {clock(time)} on screen"
     return None
+
+
+#: The fewest characters of a --redact text, and the least part of it, that wrap_leak
+#: takes for a piece of it (a shorter piece is too often ordinary text)
+PIECE_CHARS = 6
+PIECE_PART = 0.5
+
+
+def wrap_leak(rows: Sequence[Row], wrapped: Sequence[bool], redactor: Redactor) -> bool:
+    """Whether a row that runs on into the next ends with a long piece of a --redact
+    text, or the next starts with one: what is left shown of a match that wrapped when
+    its other rows scrolled off or were erased (the read-back fails closed on it, the
+    search looking for matches whole)."""
+    texts = [p.text for p in redactor.patterns if p.text]
+    if not texts:
+        return False
+    for y in range(len(rows) - 1):
+        if not wrapped[y]:
+            continue
+        end = _nfc("".join(cell.data for cell in rows[y]))
+        start = _nfc("".join(cell.data for cell in rows[y + 1]))
+        for text in texts:
+            n = min(len(text), max(PIECE_CHARS, len(text) // 2))
+            pieces = {text[i:i + n] for i in range(len(text) - n + 1)}
+            if end[-n:] in pieces or start[:n] in pieces:
+                return True
+    return False
