@@ -51,13 +51,19 @@ def _ignores_sigint(pid: int) -> bool:
     raise AssertionError(f"no SigIgn for {pid}")
 
 
+def _as_from_a_terminal() -> None:
+    """A command started from a shell in a terminal gets ctrl-C (a test run in the
+    background inherits SIGINT ignored, and so would grep)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_grep_with_no_traceback_from_its_workers(tmp_path):
     tree = _tree(tmp_path / "tree", 40)
     env = dict(os.environ, PYTHONPATH=str(SRC), CASTVIEW_CACHE_DIR=str(tmp_path / "cache"),
                CASTVIEW_DATA_DIR=str(tmp_path / "data"), CASTVIEW_TAILSCALE="off")
     grep = subprocess.Popen([sys.executable, "-m", "castview", "grep", "--jobs", "2", "no-such-text", str(tree)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 120
         while len(_workers(grep.pid)) < 2 and grep.poll() is None and time.monotonic() < deadline:
