@@ -71,7 +71,21 @@ def test_a_child_reads_what_the_listing_reads(cache, monkeypatch):
     assert [b.done for b in listed] == [False, True]
 
 
-def test_the_child_walks_the_local_sources_from_the_one_that_makes_it_worth_it(cache, monkeypatch, tmp_path):
+@pytest.fixture
+def started(monkeypatch) -> list:
+    """The child processes a load starts, as they are started."""
+    children: list = []
+    popen = summary_process.subprocess.Popen
+
+    def recorded(*args, **kwargs):
+        children.append(popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(summary_process.subprocess, "Popen", recorded)
+    return children
+
+
+def test_the_child_walks_the_local_sources_from_the_one_that_makes_it_worth_it(cache, monkeypatch, tmp_path, started):
     """Below the threshold a source is read here; the one crossing it and the local ones
     after it go to the child, the refs already passed on not passed on twice; errors once."""
     monkeypatch.setattr(summary_process, "WORTH_A_PROCESS", 5)
@@ -79,14 +93,6 @@ def test_the_child_walks_the_local_sources_from_the_one_that_makes_it_worth_it(c
     small = next(p for p in sorted(SAMPLES.iterdir()) if p.is_dir())
     missing = tmp_path / "missing"
     sources = [LocalSource(small), LocalSource(SAMPLES), LocalSource(missing), LocalSource(small / "none.cast")]
-    started = []
-    popen = summary_process.subprocess.Popen
-
-    def recorded(*args, **kwargs):
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(summary_process.subprocess, "Popen", recorded)
     listed, (every,), summaries = loaded(sources)
     assert len(started) == 1
     by_source = {}
@@ -123,16 +129,8 @@ def test_a_child_that_fails_says_why(cache, tmp_path, monkeypatch):
         loaded([LocalSource(SAMPLES)])
 
 
-def test_closing_early_stops_the_child(cache, monkeypatch):
+def test_closing_early_stops_the_child(cache, monkeypatch, started):
     monkeypatch.setattr(summary_process, "WORTH_A_PROCESS", 1)
-    started = []
-    popen = summary_process.subprocess.Popen
-
-    def recorded(*args, **kwargs):
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(summary_process.subprocess, "Popen", recorded)
     events = summary_process.load([LocalSource(SAMPLES)], workers=2)
     while not isinstance(next(events), Summarized):
         pass
